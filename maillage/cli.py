@@ -1,0 +1,238 @@
+"""The `maillage` command line (SPEC §4). Its options and JSON are a contract: keep them stable."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from maillage.problems import ERROR
+from maillage.store import DEFAULT_SPACE, Store
+from maillage.texts import SEVERITY_LABELS
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+DEMO_SPACE = "demo"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_OK
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="maillage", description="Qui fait quoi sur le territoire.")
+    commands = parser.add_subparsers(title="commandes")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("validate", _validate, "vérifie un classeur sans rien publier")
+    sub.add_argument("files", nargs="+", type=Path)
+    sub.add_argument("--json", action="store_true")
+    sub = command("import", _import, "vérifie puis publie une nouvelle version")
+    sub.add_argument("files", nargs="+", type=Path)
+    sub.add_argument("--author", default=None)
+    sub.add_argument("--json", action="store_true")
+    sub = command("template", _template, "écrit le modèle de classeur vide")
+    sub.add_argument("file", type=Path)
+    command("demo", _demo, "publie l’espace de démonstration « demo »")
+    sub = command("history", _history, "versions publiées d’un espace, la plus récente d’abord")
+    sub.add_argument("--json", action="store_true")
+    sub = command("restore", _restore, "republie une version antérieure comme nouvelle version")
+    sub.add_argument("version", type=int)
+    sub = command("indicators", _indicators, "tous les indicateurs de la version courante")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--perimeter", default=None)
+    sub = command("overlaps", _overlaps, "paires de dispositifs partageant des communes")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--min-overlap", type=float, default=0.0)
+    sub.add_argument("--perimeter", default=None)
+    sub = command("mismatch", _mismatch, "discordance entre deux types de périmètres")
+    sub.add_argument("x_type")
+    sub.add_argument("y_type")
+    sub.add_argument("--weight", choices=["communes", "population"], default="communes")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--perimeter", default=None)
+    return parser
+
+
+def _store(args) -> Store:
+    return Store(args.db)
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _print_problems(validation) -> None:
+    for p in validation.problems:
+        where = " · ".join(str(x) for x in (p.sheet, p.row and f"ligne {p.row}", p.column) if x)
+        print(f"[{SEVERITY_LABELS[p.severity]}] {where} : {p.message}")
+    errors = sum(p.severity == ERROR for p in validation.problems)
+    warnings = len(validation.problems) - errors
+    verdict = "valide" if validation.valid else "non valide"
+    print(f"Classeur {verdict} : {errors} erreur(s), {warnings} avertissement(s).")
+
+
+def _read_files(paths: Sequence[Path]) -> list[tuple[str, bytes]] | str:
+    from maillage.workbook import MAX_FILE_BYTES
+
+    files = []
+    for path in paths:
+        if not path.is_file():
+            return f"Le fichier « {path} » est introuvable."
+        if path.stat().st_size > MAX_FILE_BYTES:
+            from maillage.texts import UNREADABLE, format_bytes
+
+            return UNREADABLE["too_large"].format(name=path.name,
+                                                  size=format_bytes(path.stat().st_size),
+                                                  limit=format_bytes(MAX_FILE_BYTES))
+        files.append((path.name, path.read_bytes()))
+    return files
+
+
+def _unreadable(message: str, as_json: bool) -> None:
+    if as_json:
+        _print_json({"valid": False, "problems": [
+            {"severity": ERROR, "sheet": None, "row": None, "column": None, "value": None,
+             "message": message}]})
+    else:
+        print(f"[Erreur] {message}", file=sys.stderr)
+
+
+def _validate(args) -> int:
+    from maillage.publishing import check
+    from maillage.workbook import UnreadableWorkbook
+
+    files = _read_files(args.files)
+    if isinstance(files, str):
+        _unreadable(files, args.json)
+        return EXIT_UNREADABLE
+    try:
+        _, validation = check(files)
+    except UnreadableWorkbook as error:
+        _unreadable(str(error), args.json)
+        return EXIT_UNREADABLE
+    _print_json(validation.as_json()) if args.json else _print_problems(validation)
+    return EXIT_OK if validation.valid else EXIT_ERRORS
+
+
+def _import(args) -> int:
+    from maillage.publishing import import_files
+    from maillage.workbook import UnreadableWorkbook
+
+    files = _read_files(args.files)
+    if isinstance(files, str):
+        _unreadable(files, args.json)
+        return EXIT_ERRORS
+    try:
+        outcome = import_files(_store(args), args.space, files, author=args.author)
+    except UnreadableWorkbook as error:
+        _unreadable(str(error), args.json)
+        return EXIT_ERRORS
+    if args.json:
+        data = outcome.validation.as_json()
+        data["version"] = outcome.version.version if outcome.version else None
+        _print_json(data)
+    else:
+        _print_problems(outcome.validation)
+    if outcome.version is None:
+        if not args.json:
+            print("Rien n’a été publié : corrigez les erreurs puis recommencez.")
+        return EXIT_ERRORS
+    if not args.json:
+        print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée.")
+    return EXIT_OK
+
+
+def _template(args) -> int:
+    from maillage.template import write_template
+
+    write_template(args.file)
+    print(f"Modèle écrit : {args.file}")
+    return EXIT_OK
+
+
+def _demo(args) -> int:
+    from maillage.demo import publish_demo
+
+    version = publish_demo(_store(args))
+    print(f"Espace « {DEMO_SPACE} » publié (version {version.version}).")
+    return EXIT_OK
+
+
+def _history(args) -> int:
+    versions = _store(args).history(args.space)
+    if args.json:
+        _print_json([v.as_json() for v in versions])
+        return EXIT_OK
+    if not versions:
+        print(f"L’espace « {args.space} » n’a aucune version publiée.")
+    for v in versions:
+        restored = f" (restauration de la v{v.restored_from})" if v.restored_from else ""
+        rows = ", ".join(f"{name} {count}" for name, count in v.rows.items())
+        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}  [{rows}]")
+    return EXIT_OK
+
+
+def _restore(args) -> int:
+    from maillage.store import UnknownVersion
+
+    try:
+        info = _store(args).restore(args.space, args.version)
+    except UnknownVersion:
+        print(f"[Erreur] L’espace « {args.space} » n’a pas de version {args.version}.",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Version {args.version} republiée comme version {info.version}.")
+    return EXIT_OK
+
+
+def _model(args):
+    from maillage.model import build_model
+
+    store = _store(args)
+    info = store.version(args.space)
+    model = build_model(store.load(args.space, info.version))
+    if getattr(args, "perimeter", None):
+        model = model.restrict(perimeter=args.perimeter)
+    return info, model
+
+
+def _indicators(args) -> int:
+    from maillage.indicators import all_indicators
+
+    info, model = _model(args)
+    _print_json(all_indicators(model, space=args.space, version=info.version))
+    return EXIT_OK
+
+
+def _overlaps(args) -> int:
+    from maillage.overlaps import overlaps_json
+
+    _, model = _model(args)
+    _print_json(overlaps_json(model, min_overlap=args.min_overlap))
+    return EXIT_OK
+
+
+def _mismatch(args) -> int:
+    from maillage.mismatch import mismatch
+
+    _, model = _model(args)
+    _print_json(mismatch(model, args.x_type, args.y_type, weight=args.weight).as_json())
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

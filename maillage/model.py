@@ -1,0 +1,223 @@
+"""The territory as the indicators see it: perimeters as sets of communes, and the rest.
+
+Built from the cleaned tables of a published version and the reference of communes. The
+commune × perimeter incidence matrix is the core of every indicator: overlaps and mismatches
+are set algebra on it (scipy.sparse), never loops over pairs and never polygons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from maillage.reference import Reference, load_reference
+from maillage.schema import LIST_SEPARATOR
+from maillage.vocabularies import BOTH, SCHEME_SECTOR
+
+EMPTY_TABLES = {
+    "participations": ["dispositif", "acteur", "role", "stade_entree", "nature"],
+    "blocages": ["id", "categorie", "sous_categorie", "description", "territoire", "dispositif",
+                 "date", "source", "statut", "levier"],
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    communes: pd.DataFrame  # index code: nom, population, latitude, longitude, epci, departement
+    actors: pd.DataFrame  # index id
+    perimeters: pd.DataFrame  # index id: nom, type
+    membership: pd.DataFrame  # perimeter, commune (one row per pair, composition expanded)
+    schemes: pd.DataFrame  # index id; + sector
+    participations: pd.DataFrame  # dispositif, acteur, role, stade_entree, nature (pilote incl.)
+    blockages: pd.DataFrame  # index id
+    scope: str | None = None  # perimeter id the model is restricted to
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    # ----- sets of communes ---------------------------------------------------------------
+    @cached_property
+    def perimeter_communes(self) -> dict[str, frozenset[str]]:
+        grouped = self.membership.groupby("perimeter", observed=True)["commune"]
+        sets = {pid: frozenset(codes) for pid, codes in grouped}
+        return {pid: sets.get(pid, frozenset()) for pid in self.perimeters.index}
+
+    def communes_of(self, perimeter: str) -> frozenset[str]:
+        return self.perimeter_communes.get(perimeter, frozenset())
+
+    @cached_property
+    def territory(self) -> list[str]:
+        """T: the union of all perimeters, sorted."""
+        return sorted(self.membership["commune"].unique())
+
+    def population(self, codes: Iterable[str]) -> int:
+        codes = list(codes)
+        return int(self.communes["population"].reindex(codes).fillna(0).sum())
+
+    @cached_property
+    def scheme_communes(self) -> pd.DataFrame:
+        """scheme, commune: C(d) = C(perimetre(d)), one row per pair."""
+        links = self.schemes[["perimetre"]].rename_axis("scheme").reset_index()
+        merged = links.merge(self.membership, left_on="perimetre", right_on="perimeter")
+        return merged[["scheme", "commune"]]
+
+    def incidence(self, kind: str = "schemes") -> tuple[sparse.csr_matrix, list[str], list[str]]:
+        """Boolean commune × (scheme|perimeter) matrix with its row and column labels."""
+        pairs = (self.scheme_communes.rename(columns={"scheme": "item"}) if kind == "schemes"
+                 else self.membership.rename(columns={"perimeter": "item"}))
+        items = list(self.schemes.index if kind == "schemes" else self.perimeters.index)
+        communes = self.territory
+        row = pd.Index(communes).get_indexer(pairs["commune"])
+        col = pd.Index(items).get_indexer(pairs["item"])
+        keep = (row >= 0) & (col >= 0)
+        data = np.ones(int(keep.sum()), dtype=np.int32)
+        matrix = sparse.csr_matrix((data, (row[keep], col[keep])),
+                                   shape=(len(communes), len(items)))
+        matrix.data[:] = 1
+        return matrix, communes, items
+
+    # ----- restriction ---------------------------------------------------------------------
+    def restrict(self, perimeter: str | None = None,
+                 scheme_types: Iterable[str] | None = None) -> Model:
+        """The same model seen from one sub-territory and/or some scheme types only.
+
+        Every perimeter is cut to the communes of `perimeter`; what no longer touches it
+        (schemes, actors, blockages) is dropped, so nothing outside the scope can leak.
+        """
+        model = self
+        if perimeter is not None:
+            model = model._restrict_to(perimeter)
+        if scheme_types is not None:
+            types = set(scheme_types)
+            schemes = model.schemes[model.schemes["type"].isin(types)]
+            model = replace(model, schemes=schemes,
+                            participations=model.participations[
+                                model.participations["dispositif"].isin(schemes.index)])
+        return model
+
+    def _restrict_to(self, perimeter: str) -> Model:
+        inside = self.communes_of(perimeter)
+        membership = self.membership[self.membership["commune"].isin(inside)]
+        perimeters = self.perimeters[self.perimeters.index.isin(membership["perimeter"])]
+        schemes = self.schemes[self.schemes["perimetre"].isin(perimeters.index)]
+        participations = self.participations[self.participations["dispositif"].isin(schemes.index)]
+        actors = self.actors
+        located = actors["commune"].isin(inside) | actors["ressort"].isin(perimeters.index)
+        actors = actors[located | actors.index.isin(participations["acteur"])]
+        participations = participations[participations["acteur"].isin(actors.index)]
+        blockages = self.blockages
+        blockages = blockages[blockages["territoire"].isin(perimeters.index)
+                              | blockages["dispositif"].isin(schemes.index)]
+        communes = self.communes[self.communes.index.isin(inside)]
+        return replace(self, communes=communes, actors=actors, perimeters=perimeters,
+                       membership=membership, schemes=schemes, participations=participations,
+                       blockages=blockages, scope=perimeter)
+
+
+def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None = None) -> Model:
+    """Expand perimeters into communes and gather what the indicators need."""
+    reference = reference or load_reference()
+    communes = _communes(reference, tables.get("communes"))
+    perimeters = tables["perimetres"].set_index("id")
+    membership = _membership(perimeters, tables.get("perimetre_communes"), reference, communes)
+    schemes = tables["dispositifs"].set_index("id")
+    sector = schemes["type"].map(SCHEME_SECTOR)
+    schemes = schemes.assign(sector=sector.fillna(schemes["secteur"]))
+    actors = _actors(tables["acteurs"].set_index("id"), communes)
+    return Model(
+        communes=communes,
+        actors=actors,
+        perimeters=perimeters[["nom", "type"]],
+        membership=membership,
+        schemes=schemes,
+        participations=_participations(schemes, tables.get("participations")),
+        blockages=_table(tables, "blocages").set_index("id"),
+    )
+
+
+def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    if name in tables:
+        return tables[name]
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in EMPTY_TABLES[name]})
+
+
+def _communes(reference: Reference, overrides: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["nom", "population", "latitude", "longitude", "epci", "departement"]
+    communes = reference.communes[columns].copy()
+    if overrides is not None and len(overrides):
+        local = overrides.drop_duplicates("code").set_index("code")[columns]
+        known = local.index.intersection(communes.index)
+        merged = local.loc[known].combine_first(communes.loc[known])
+        communes = pd.concat([communes.drop(known), merged, local.drop(known)])
+    return communes
+
+
+def _expand_items(cells: pd.Series, reference: Reference, communes: pd.DataFrame) -> pd.DataFrame:
+    """perimeter id → ;-list of codes / epci:SIREN / dep:CODE, as (perimeter, commune) rows."""
+    items = cells.dropna().str.split(LIST_SEPARATOR).explode().rename("item")
+    items = items.rename_axis("perimeter").reset_index()
+    prefix = items["item"].str.extract(r"^(epci|dep):(.+)$")
+    plain = items[prefix[0].isna()].rename(columns={"item": "commune"})
+    by_epci = communes["epci"].dropna().rename_axis("commune").reset_index()
+    by_dep = communes["departement"].dropna().rename_axis("commune").reset_index()
+    epci = items[prefix[0] == "epci"].assign(epci=prefix[1]).merge(by_epci, on="epci")
+    dep = items[prefix[0] == "dep"].assign(departement=prefix[1]).merge(by_dep, on="departement")
+    return pd.concat([plain[["perimeter", "commune"]], epci[["perimeter", "commune"]],
+                      dep[["perimeter", "commune"]]], ignore_index=True)
+
+
+def _membership(perimeters: pd.DataFrame, listed: pd.DataFrame | None, reference: Reference,
+                communes: pd.DataFrame) -> pd.DataFrame:
+    direct = _expand_items(perimeters["communes"], reference, communes)
+    if listed is not None:
+        extra = listed.rename(columns={"perimetre": "perimeter"})[["perimeter", "commune"]]
+        direct = pd.concat([direct, extra], ignore_index=True)
+    sets = {pid: set(codes) for pid, codes in direct.groupby("perimeter")["commune"]}
+    composition = perimeters["composition"].dropna().str.split(LIST_SEPARATOR).to_dict()
+    resolved: dict[str, set[str]] = {}
+
+    def expand(pid: str, path: frozenset = frozenset()) -> set[str]:
+        if pid not in resolved:
+            result = set(sets.get(pid, ()))
+            for child in composition.get(pid, []):
+                if child not in path:  # validation refuses cycles; stay finite regardless
+                    result |= expand(child, path | {pid})
+            resolved[pid] = result
+        return resolved[pid]
+
+    rows = [(pid, code) for pid in perimeters.index for code in expand(pid)] if composition else None
+    if rows is None:
+        membership = direct.drop_duplicates()
+    else:
+        membership = pd.DataFrame(rows, columns=["perimeter", "commune"])
+    return membership.sort_values(["perimeter", "commune"]).reset_index(drop=True)
+
+
+def _actors(actors: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Actors located at their coordinates, else at their commune's representative point."""
+    seat = communes.reindex(actors["commune"])
+    latitude = actors["latitude"].fillna(pd.Series(seat["latitude"].to_numpy(), actors.index))
+    longitude = actors["longitude"].fillna(pd.Series(seat["longitude"].to_numpy(), actors.index))
+    return actors.assign(latitude=latitude, longitude=longitude)
+
+
+def _participations(schemes: pd.DataFrame, listed: pd.DataFrame | None) -> pd.DataFrame:
+    """Listed participations plus one `pilote` row per scheme's pilote (SPEC §2)."""
+    columns = EMPTY_TABLES["participations"]
+    pilots = schemes["pilote"].dropna().rename("acteur").rename_axis("dispositif").reset_index()
+    pilots = pilots.assign(role="pilote", stade_entree=pd.NA, nature=pd.NA)
+    frames = [pilots[columns]]
+    if listed is not None and len(listed):
+        frames.insert(0, listed[columns])
+    participations = pd.concat(frames, ignore_index=True)
+    return participations.drop_duplicates(["dispositif", "acteur", "role"]).reset_index(drop=True)
+
+
+def fields_of(field_code: str | None) -> set[str]:
+    """`les_deux` counts for both fields."""
+    if field_code == BOTH:
+        return {"social", "developpement_local"}
+    return {field_code} if field_code else set()

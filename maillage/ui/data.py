@@ -1,0 +1,43 @@
+"""Cached access to the store and to models, keyed on hashable inputs only (db path, space,
+version): a page rerun never rebuilds a model nor recomputes an indicator."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from maillage.model import Model, build_model
+from maillage.store import Store
+
+
+def db_path() -> str:
+    from maillage.store import default_db_path
+
+    return str(default_db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def store(path: str) -> Store:
+    return Store(path)
+
+
+@st.cache_resource(show_spinner="Chargement de la version publiée…", max_entries=8)
+def model(path: str, space: str, version: int) -> Model:
+    """The full model of one published version (immutable, so cached forever)."""
+    return build_model(store(path).load(space, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def restricted(path: str, space: str, version: int, perimeter: str | None,
+               scheme_types: tuple[str, ...] | None) -> Model:
+    full = model(path, space, version)
+    return full.restrict(perimeter=perimeter, scheme_types=scheme_types)
+
+
+def default_space(spaces: list[str]) -> str | None:
+    wanted = os.environ.get("MAILLAGE_SPACE")
+    for candidate in (wanted, "principal", "demo"):
+        if candidate and candidate in spaces:
+            return candidate
+    return spaces[0] if spaces else None

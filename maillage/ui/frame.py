@@ -1,0 +1,110 @@
+"""The frame every page shares: page setup, space and version, territory filters.
+
+Each page calls `frame()` first. It is idempotent within a run, so a page works the same
+whether `app.py`'s navigation runs it or AppTest runs it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from maillage.model import Model
+from maillage.store import Store, VersionInfo
+from maillage.texts import label
+from maillage.ui import data, keys
+from maillage.ui.style import CSS
+from maillage.vocabularies import VOCABULARIES
+
+ALL_TERRITORY = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    store: Store
+    db: str
+    space: str | None
+    version: VersionInfo | None
+    full_model: Model | None  # the whole published version
+    model: Model | None  # restricted to the filters of the sidebar
+    perimeter: str | None
+    scheme_types: tuple[str, ...] | None
+    read_only: bool = False
+
+    @property
+    def has_data(self) -> bool:
+        return self.model is not None
+
+
+def frame(title: str, *, filters: bool = True) -> Context:
+    """Set up the page and the sidebar; return what the page needs to ask the domain."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    db = data.db_path()
+    store = data.store(db)
+    spaces = store.spaces()
+    space = _choose_space(spaces)
+    version = store.latest(space) if space else None
+    full = data.model(db, space, version.version) if version else None
+    perimeter, types = (None, None)
+    if full is not None and filters:
+        perimeter, types = _filters(full)
+    model = data.restricted(db, space, version.version, perimeter, types) if full else None
+    st.title(title)
+    if version:
+        st.caption(f"Espace « {space} » · version {version.version} publiée le "
+                   f"{_french_datetime(version.published_at)}")
+    return Context(store, db, space, version, full, model, perimeter, types)
+
+
+def require_data(context: Context) -> Model:
+    """Stop the page with a French explanation when there is nothing published yet."""
+    if context.model is None:
+        st.info("Aucune donnée publiée dans cet espace. Importez un classeur depuis la page "
+                "« Importer », ou lancez `maillage demo` pour l’espace de démonstration.")
+        st.stop()
+    return context.model
+
+
+def _choose_space(spaces: list[str]) -> str | None:
+    if not spaces:
+        return None
+    default = data.default_space(spaces)
+    if st.session_state.get(keys.SPACE) not in spaces:
+        st.session_state[keys.SPACE] = default
+    if len(spaces) == 1:
+        return spaces[0]
+    return st.sidebar.selectbox("Espace de travail", spaces, key=keys.SPACE)
+
+
+def _filters(model: Model) -> tuple[str | None, tuple[str, ...] | None]:
+    perimeters = model.perimeters.sort_values(["type", "nom"])
+    options = [ALL_TERRITORY, *perimeters.index]
+    names = perimeters["nom"].to_dict()
+    types = perimeters["type"].to_dict()
+
+    def describe(pid: str) -> str:
+        if pid == ALL_TERRITORY:
+            return "Tout le territoire"
+        return f"{names[pid]} ({label('perimeter_type', types[pid])})"
+
+    if st.session_state.get(keys.PERIMETER, ALL_TERRITORY) not in options:
+        st.session_state[keys.PERIMETER] = ALL_TERRITORY
+    chosen = st.sidebar.selectbox("Territoire", options, format_func=describe,
+                                  key=keys.PERIMETER, bind="query-params")
+    present = [t for t in VOCABULARIES["scheme_type"] if t in set(model.schemes["type"])]
+    st.session_state[keys.SCHEME_TYPES] = [
+        t for t in st.session_state.get(keys.SCHEME_TYPES, []) if t in present]
+    selected = st.sidebar.multiselect(
+        "Types de dispositifs", present, key=keys.SCHEME_TYPES, bind="query-params",
+        format_func=lambda t: f"{t} — {label('scheme_type', t)}",
+        placeholder="Tous les types")
+    return (chosen or None), (tuple(sorted(selected)) or None)
+
+
+def _french_datetime(iso: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
+    return moment.strftime("%d/%m/%Y à %H:%M")

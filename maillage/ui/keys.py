@@ -1,0 +1,9 @@
+"""Session-state and query-string keys, defined once. Filters bound to the URL use these as
+their widget keys, so a copied address reproduces the view."""
+
+SPACE = "espace"
+PERIMETER = "territoire"
+SCHEME_TYPES = "types"
+THEMES = "thematiques"
+PROBLEMS = "import_problemes"
+CHECKED = "import_verifie"

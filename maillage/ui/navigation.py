@@ -1,0 +1,24 @@
+"""The list of screens, in menu order. `app.py` routes to them with `st.navigation`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (file under pages/, title, icon, needs an analyst)
+SCREENS: list[tuple[str, str, str, bool]] = [
+    ("importer.py", "Importer", ":material/upload_file:", True),
+]
+
+
+def pages(home, can_import: bool = True) -> list[st.Page]:
+    found = [st.Page(home, title="Synthèse", icon=":material/dashboard:", default=True,
+                     url_path="synthese")]
+    for file, title, icon, analyst_only in SCREENS:
+        if analyst_only and not can_import:
+            continue
+        found.append(st.Page(ROOT / "pages" / file, title=title, icon=icon))
+    return found

@@ -1,0 +1,373 @@
+"""Check a raw workbook against the schema and return every problem at once, never raising.
+
+Each check is vectorised over a whole column (100,000 rows in a few hundredths of a second);
+Python only runs once per *distinct* value (codes, lists) or per faulty cell (to describe it).
+Alongside the problems comes the cleaned workbook: codes instead of labels, current INSEE
+codes, real dates and numbers — what gets published when there is no error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from maillage.problems import ERROR, WARNING, Problem, has_errors, problem, sort_key
+from maillage.reference import Reference, load_reference
+from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Column, Sheet, normalize_name
+from maillage.texts import LABELS, SHEET_LABELS
+from maillage.vocabularies import VOCABULARIES
+from maillage.workbook import RawSheet, RawWorkbook
+
+IGNORED_SHEETS = {"lisez_moi", "mode_d_emploi", "instructions", "listes", "problemes"}
+_INTEGER_TEXT = re.compile(r"^\d+(\.0+)?$")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class Validation:
+    problems: tuple[Problem, ...]
+    tables: dict[str, pd.DataFrame]  # cleaned sheets, index = spreadsheet row
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(list(self.problems))
+
+    def as_json(self) -> dict:
+        return {"valid": self.valid, "problems": [p.as_json() for p in self.problems]}
+
+
+def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Validation:
+    reference = reference or load_reference()
+    problems: list[Problem] = list(workbook.notices)
+    raw = _known_sheets(workbook, problems)
+    tables: dict[str, pd.DataFrame] = {}
+    for sheet in SHEETS.values():
+        if sheet.name in raw:
+            tables[sheet.name] = _canonical_columns(sheet, raw[sheet.name], problems)
+        elif sheet.required:
+            problems.append(problem("missing_sheet", sheet=sheet.name))
+    communes = _CommuneResolver(reference, tables.get("communes"))
+    ids = {name: set(t[SHEETS[name].key].dropna()) for name, t in tables.items()
+           if SHEETS[name].key}
+    for name, table in tables.items():
+        checker = _SheetChecker(SHEETS[name], table, problems, communes, ids)
+        tables[name] = checker.run()
+    _check_dates_order(tables.get("dispositifs"), problems)
+    _check_perimeters(tables, problems)
+    _check_other_sector(tables.get("dispositifs"), problems)
+    problems.sort(key=sort_key)
+    return Validation(tuple(problems), tables)
+
+
+def _known_sheets(workbook: RawWorkbook, problems: list[Problem]) -> dict[str, RawSheet]:
+    known = {}
+    for key, sheet in workbook.sheets.items():
+        if key in SHEETS:
+            known[key] = sheet
+        elif key not in IGNORED_SHEETS:
+            allowed = ", ".join(SHEETS)
+            problems.append(
+                problem("unknown_sheet", sheet=sheet.name, severity=WARNING, allowed=allowed)
+            )
+    return known
+
+
+def _canonical_columns(sheet: Sheet, raw: RawSheet, problems: list[Problem]) -> pd.DataFrame:
+    """Rename headers to the schema's names; keep unknown columns under their own header."""
+    frame = raw.frame
+    aliases = ALIASES.get(sheet.name, {})
+    renames: dict[str, str] = {}
+    for header in frame.columns:
+        key = normalize_name(header)
+        key = aliases.get(key, key)
+        if key in sheet.column_names and key not in renames.values():
+            renames[header] = key
+    frame = frame.rename(columns=renames)
+    for column in sheet.columns:
+        if column.name not in frame.columns:
+            if column.required:
+                problems.append(problem("missing_column", sheet=sheet.name, row=raw.header_row,
+                                        column=column.name))
+            frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    extra = [c for c in frame.columns if c not in sheet.column_names]
+    return frame[[*sheet.column_names, *extra]]
+
+
+def _split(cell: str) -> list[str]:
+    return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _map_unique(series: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """Apply `function` once per distinct value: columns repeat a lot (codes, communes)."""
+    values = series.dropna()
+    mapping = {value: function(value) for value in values.unique()}
+    return values.map(mapping)
+
+
+def _vocabulary_lookup(vocabulary: str) -> dict[str, str]:
+    lookup = {}
+    for code in VOCABULARIES[vocabulary]:
+        lookup[normalize_name(code)] = code
+        lookup[normalize_name(LABELS[vocabulary][code])] = code
+    return lookup
+
+
+def normalize_commune_code(value: str) -> str:
+    """INSEE codes stay 5-character text even when Excel stored them as numbers."""
+    value = value.strip().upper()
+    if _INTEGER_TEXT.match(value):
+        value = str(int(float(value))).zfill(5)
+    return value
+
+
+class _CommuneResolver:
+    """Current INSEE codes, from the built-in reference plus the workbook's `communes` sheet."""
+
+    def __init__(self, reference: Reference, overrides: pd.DataFrame | None):
+        self.reference = reference
+        self.extra: set[str] = set()
+        self.extra_epci: set[str] = set()
+        self.extra_departements: set[str] = set()
+        if overrides is not None:
+            self.extra = {normalize_commune_code(c) for c in overrides["code"].dropna()}
+            self.extra_epci = set(overrides["epci"].dropna())
+            self.extra_departements = set(overrides["departement"].dropna())
+
+    def resolve(self, code: str) -> tuple[str | None, str | None]:
+        """(current code, former code replaced) or (None, None) when unknown."""
+        code = normalize_commune_code(code)
+        if code in self.extra or code in self.reference.communes.index:
+            return code, None
+        current = self.reference.former_codes.get(code)
+        return (current, code) if current else (None, None)
+
+    def known_epci(self, siren: str) -> bool:
+        return siren in self.reference.epci.index or siren in self.extra_epci
+
+    def known_departement(self, code: str) -> bool:
+        return code in self.reference.departements.index or code in self.extra_departements
+
+
+class _SheetChecker:
+    """Runs the checks of every column of one sheet and returns the cleaned frame."""
+
+    def __init__(self, sheet, table, problems, communes: _CommuneResolver, ids):
+        self.sheet, self.table, self.problems = sheet, table.copy(), problems
+        self.communes, self.ids = communes, ids
+
+    def report(self, code: str, rows: Iterable, column: Column, values, **params) -> None:
+        severity = params.pop("severity", ERROR)
+        for row, value in zip(rows, values, strict=True):
+            extra = {k: (v[row] if isinstance(v, pd.Series) else v) for k, v in params.items()}
+            self.problems.append(problem(code, sheet=self.sheet.name, row=int(row),
+                                         column=column.name, value=value, severity=severity,
+                                         **extra))
+
+    def run(self) -> pd.DataFrame:
+        for column in self.sheet.columns:
+            series = self.table[column.name]
+            if column.required:
+                empty = series.isna()
+                self.report("empty_required", series.index[empty], column, [None] * empty.sum())
+            self.table[column.name] = getattr(self, f"_{column.kind}")(column, series)
+        if self.sheet.key:
+            self._unique(self.sheet.column(self.sheet.key))
+        return self.table
+
+    def _unique(self, column: Column) -> None:
+        series = self.table[column.name].dropna()
+        duplicated = series.duplicated(keep="first")
+        if duplicated.any():
+            first_rows = pd.Series(series.index, index=series.values).groupby(level=0).min()
+            rows = series.index[duplicated]
+            values = series[duplicated]
+            first = values.map(first_rows)
+            self.report("duplicate_id", rows, column, values, first_row=first)
+
+    def _text(self, column: Column, series: pd.Series) -> pd.Series:
+        return series
+
+    def _code(self, column: Column, series: pd.Series) -> pd.Series:
+        lookup = _vocabulary_lookup(column.vocabulary)
+        mapped = _map_unique(series, lambda v: lookup.get(normalize_name(v)))
+        bad = mapped.isna()
+        self.report("unknown_code", mapped.index[bad], column, series[mapped.index[bad]],
+                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+        result = mapped.reindex(series.index).astype("str")
+        return result.fillna(column.default) if column.default else result
+
+    def _codes(self, column: Column, series: pd.Series) -> pd.Series:
+        lookup = _vocabulary_lookup(column.vocabulary)
+
+        def parse(cell: str):
+            items = [(item, lookup.get(normalize_name(item))) for item in _split(cell)]
+            unknown = [item for item, code in items if code is None]
+            codes = list(dict.fromkeys(code for _, code in items if code))
+            return LIST_SEPARATOR.join(codes), unknown
+
+        parsed = _map_unique(series, parse)
+        allowed = ", ".join(VOCABULARIES[column.vocabulary])
+        for row, (_, unknown) in parsed.items():
+            self.report("unknown_code", [row] * len(unknown), column, unknown, allowed=allowed)
+        cleaned = parsed.map(lambda pair: pair[0] or None)
+        return cleaned.reindex(series.index).astype("str")
+
+    def _ref(self, column: Column, series: pd.Series) -> pd.Series:
+        known = self.ids.get(column.target, set())
+        bad = series.notna() & ~series.isin(known)
+        self.report("dangling_reference", series.index[bad], column, series[bad],
+                    target=column.target)
+        return series
+
+    def _refs(self, column: Column, series: pd.Series) -> pd.Series:
+        known = self.ids.get(column.target, set())
+        parsed = _map_unique(series, _split)
+        for row, items in parsed.items():
+            unknown = [i for i in items if i not in known]
+            self.report("dangling_reference", [row] * len(unknown), column, unknown,
+                        target=column.target)
+        cleaned = parsed.map(lambda items: LIST_SEPARATOR.join(items) or None)
+        return cleaned.reindex(series.index).astype("str")
+
+    def _commune(self, column: Column, series: pd.Series) -> pd.Series:
+        resolved = _map_unique(series, self.communes.resolve)
+        current = resolved.map(lambda pair: pair[0])
+        former = resolved.map(lambda pair: pair[1])
+        unknown = current.isna()
+        self.report("unknown_commune", current.index[unknown], column, series[unknown.index[unknown]])
+        merged = former.notna()
+        self.report("former_commune", former.index[merged], column, former[merged],
+                    current=current[merged], severity=WARNING)
+        return current.reindex(series.index).astype("str")
+
+    def _communes(self, column: Column, series: pd.Series) -> pd.Series:
+        def parse(cell: str):
+            items, issues = [], []
+            for item in _split(cell):
+                prefix, _, code = item.partition(":")
+                prefix = normalize_name(prefix)
+                if code and prefix == "epci":
+                    code = code.strip()
+                    items.append(f"epci:{code}")
+                    if not self.communes.known_epci(code):
+                        issues.append(("unknown_epci", item, {}))
+                elif code and prefix in ("dep", "departement"):
+                    code = code.strip().upper().zfill(2)
+                    items.append(f"dep:{code}")
+                    if not self.communes.known_departement(code):
+                        issues.append(("unknown_departement", item, {}))
+                else:
+                    current, former = self.communes.resolve(item)
+                    if current is None:
+                        issues.append(("unknown_commune", item, {}))
+                        continue
+                    items.append(current)
+                    if former:
+                        issues.append(("former_commune", former, {"current": current}))
+            return LIST_SEPARATOR.join(dict.fromkeys(items)), issues
+
+        parsed = _map_unique(series, parse)
+        for row, (_, issues) in parsed.items():
+            for code, value, params in issues:
+                severity = WARNING if code == "former_commune" else ERROR
+                self.report(code, [row], column, [value], severity=severity, **params)
+        cleaned = parsed.map(lambda pair: pair[0] or None)
+        return cleaned.reindex(series.index).astype("str")
+
+    def _date(self, column: Column, series: pd.Series) -> pd.Series:
+        text = series.dropna()
+        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        parsed = parsed.fillna(pd.to_datetime(text, format="ISO8601", errors="coerce"))
+        serial = pd.to_numeric(text, errors="coerce")
+        from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(serial.between(1, 80_000)), "D")
+        parsed = parsed.fillna(from_serial).dt.normalize()
+        bad = parsed.isna()
+        self.report("bad_date", text.index[bad], column, text[bad])
+        return parsed.reindex(series.index).astype("datetime64[ns]")
+
+    def _numeric(self, series: pd.Series) -> tuple[pd.Series, pd.Series]:
+        text = series.dropna()
+        cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".")
+        return text, pd.to_numeric(cleaned, errors="coerce")
+
+    def _number(self, column: Column, series: pd.Series) -> pd.Series:
+        text, numbers = self._numeric(series)
+        bad = numbers.isna()
+        self.report("bad_number", text.index[bad], column, text[bad])
+        if column.bounds:
+            low, high = column.bounds
+            outside = numbers.notna() & ~numbers.between(low, high)
+            self.report("out_of_range", text.index[outside], column, text[outside],
+                        bounds=f"de {low:g} à {high:g}".replace(".", ","))
+        return numbers.reindex(series.index).astype("float64")
+
+    def _integer(self, column: Column, series: pd.Series) -> pd.Series:
+        numbers = self._number(column, series)
+        return numbers.round().astype("Int64")
+
+    def _year(self, column: Column, series: pd.Series) -> pd.Series:
+        text, numbers = self._numeric(series)
+        bad = numbers.isna() | ~numbers.between(1900, 2100) | (numbers % 1 != 0)
+        self.report("bad_year", text.index[bad], column, text[bad])
+        return numbers.where(~bad).reindex(series.index).astype("Int64")
+
+
+def _check_dates_order(schemes: pd.DataFrame | None, problems: list[Problem]) -> None:
+    if schemes is None:
+        return
+    reversed_ = schemes["fin"] < schemes["debut"]
+    for row in schemes.index[reversed_.fillna(False)]:
+        problems.append(problem("reversed_dates", sheet="dispositifs", row=int(row), column="fin",
+                                value=_french_date(schemes.at[row, "fin"]),
+                                start=_french_date(schemes.at[row, "debut"])))
+
+
+def _french_date(value: pd.Timestamp) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    perimeters = tables.get("perimetres")
+    if perimeters is None:
+        return
+    graph = nx.DiGraph()
+    rows = {}
+    for row, pid, composition in perimeters[["id", "composition"]].itertuples():
+        if pd.isna(pid):
+            continue
+        rows.setdefault(pid, row)
+        graph.add_node(pid)
+        for child in _split(composition) if isinstance(composition, str) else []:
+            graph.add_edge(pid, child)
+    for component in nx.strongly_connected_components(graph):
+        node = next(iter(component))
+        if len(component) > 1 or graph.has_edge(node, node):
+            cycle = " → ".join(edge[0] for edge in nx.find_cycle(graph, node)) + f" → {node}"
+            for pid in sorted(component):
+                problems.append(problem("composition_cycle", sheet="perimetres", row=rows[pid],
+                                        column="composition", value=pid, cycle=cycle))
+    listed = set()
+    if "perimetre_communes" in tables:
+        listed = set(tables["perimetre_communes"]["perimetre"].dropna())
+    empty = perimeters["communes"].isna() & perimeters["composition"].isna()
+    empty &= perimeters["id"].notna() & ~perimeters["id"].isin(listed)
+    for row in perimeters.index[empty]:
+        problems.append(problem("empty_perimeter", sheet="perimetres", row=int(row),
+                                column="communes", value=perimeters.at[row, "id"]))
+
+
+def _check_other_sector(schemes: pd.DataFrame | None, problems: list[Problem]) -> None:
+    if schemes is None:
+        return
+    missing = (schemes["type"] == "AUTRE") & schemes["secteur"].isna()
+    for row in schemes.index[missing]:
+        problems.append(problem("missing_sector", sheet="dispositifs", row=int(row),
+                                column="secteur", value=schemes.at[row, "id"], severity=WARNING))
+
+
+def sheet_label(name: str) -> str:
+    return SHEET_LABELS.get(name, name)

@@ -1,0 +1,137 @@
+"""Controlled values of SPEC §5, as codes only.
+
+Labels live in `texts.py` (French); here are the codes the data must use, so that the schema,
+the validation, the template drop-downs and the indicators all agree on one list.
+"""
+
+from __future__ import annotations
+
+SOCIAL = "social"
+LOCAL_DEVELOPMENT = "developpement_local"
+BOTH = "les_deux"
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "actor_category": (
+        "etat",
+        "collectivite",
+        "organisme_public",
+        "protection_sociale",
+        "association",
+        "alimentation_agriculture",
+        "ess_tiers_lieu",
+        "emploi_insertion",
+        "chambre_consulaire",
+        "enseignement_recherche",
+        "centre_ressources",
+        "sante",
+        "politique_ville",
+        "autre",
+    ),
+    "actor_form": ("structure", "personne", "collectif_habitants"),
+    "field": (SOCIAL, LOCAL_DEVELOPMENT, BOTH),
+    "sector": (SOCIAL, LOCAL_DEVELOPMENT),
+    "scale": ("local", "intercommunal", "departemental", "regional", "national", "international"),
+    "theme": (
+        "alimentation",
+        "sante",
+        "mobilite",
+        "enfance_jeunesse",
+        "emploi_insertion",
+        "logement",
+        "culture",
+        "vieillissement",
+        "handicap",
+        "numerique",
+        "transition_ecologique",
+        "economie",
+        "participation_citoyenne",
+        "acces_aux_droits",
+        "autre",
+    ),
+    "scheme_type": (
+        "CTG",
+        "GMR",
+        "TZCLD",
+        "ABS",
+        "CLS",
+        "PAT",
+        "LEADER",
+        "CRTE",
+        "PVD",
+        "PAEC",
+        "CFT",
+        "CPER",
+        "AUTRE",
+    ),
+    "perimeter_type": (
+        "commune",
+        "epci",
+        "departement",
+        "region",
+        "arrondissement",
+        "canton",
+        "circonscription_action_sociale",
+        "territoire_caf",
+        "territoire_msa",
+        "centre_social",
+        "bassin_de_vie",
+        "gal_leader",
+        "pays_petr",
+        "pnr",
+        "autre",
+    ),
+    "stage": ("emergence", "mise_en_oeuvre", "evaluation", "termine"),
+    "entry_stage": ("emergence", "mise_en_oeuvre", "evaluation"),
+    "role": (
+        "pilote",
+        "copilote",
+        "partenaire_technique",
+        "partenaire_financier",
+        "operateur",
+        "participant",
+    ),
+    "nature": ("accompagnement", "financement", "coordination", "animation", "expertise"),
+    "blockage_category": ("segmentation", "methode", "portage_politique", "moyens"),
+    "source": ("atelier", "enquete", "copil", "entretien", "autre"),
+    "status": ("ouvert", "en_cours", "leve"),
+    "lever": (
+        "faire_ensemble",
+        "faire_reseau",
+        "dispositifs_transversaux",
+        "personnes_relais",
+        "legitimer",
+        "methodes_communes",
+        "portage_politique",
+        "ingenierie_qualifiee",
+        "besoins_habitants",
+    ),
+}
+
+SCHEME_SECTOR: dict[str, str | None] = {
+    "CTG": SOCIAL,
+    "GMR": SOCIAL,
+    "TZCLD": SOCIAL,
+    "ABS": SOCIAL,
+    "CLS": SOCIAL,
+    "PAT": LOCAL_DEVELOPMENT,
+    "LEADER": LOCAL_DEVELOPMENT,
+    "CRTE": LOCAL_DEVELOPMENT,
+    "PVD": LOCAL_DEVELOPMENT,
+    "PAEC": LOCAL_DEVELOPMENT,
+    "CFT": LOCAL_DEVELOPMENT,
+    "CPER": LOCAL_DEVELOPMENT,
+    "AUTRE": None,
+}
+
+PARTITIONING_PERIMETER_TYPES: tuple[str, ...] = (
+    "commune",
+    "epci",
+    "departement",
+    "region",
+    "arrondissement",
+    "canton",
+    "circonscription_action_sociale",
+    "territoire_caf",
+    "territoire_msa",
+)
+"""Perimeter types whose perimeters should not overlap (SPEC §3, duplicate coverage)."""
