@@ -26,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="maillage", description="Qui fait quoi sur le territoire.")
+    parser = argparse.ArgumentParser(
+        prog="maillage", description="Qui fait quoi sur le territoire."
+    )
     commands = parser.add_subparsers(title="commandes")
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
@@ -95,18 +97,32 @@ def _read_files(paths: Sequence[Path]) -> list[tuple[str, bytes]] | str:
         if path.stat().st_size > MAX_FILE_BYTES:
             from maillage.texts import UNREADABLE, format_bytes
 
-            return UNREADABLE["too_large"].format(name=path.name,
-                                                  size=format_bytes(path.stat().st_size),
-                                                  limit=format_bytes(MAX_FILE_BYTES))
+            return UNREADABLE["too_large"].format(
+                name=path.name,
+                size=format_bytes(path.stat().st_size),
+                limit=format_bytes(MAX_FILE_BYTES),
+            )
         files.append((path.name, path.read_bytes()))
     return files
 
 
 def _unreadable(message: str, as_json: bool) -> None:
     if as_json:
-        _print_json({"valid": False, "problems": [
-            {"severity": ERROR, "sheet": None, "row": None, "column": None, "value": None,
-             "message": message}]})
+        _print_json(
+            {
+                "valid": False,
+                "problems": [
+                    {
+                        "severity": ERROR,
+                        "sheet": None,
+                        "row": None,
+                        "column": None,
+                        "value": None,
+                        "message": message,
+                    }
+                ],
+            }
+        )
     else:
         print(f"[Erreur] {message}", file=sys.stderr)
 
@@ -192,8 +208,10 @@ def _restore(args) -> int:
     try:
         info = _store(args).restore(args.space, args.version)
     except UnknownVersion:
-        print(f"[Erreur] L’espace « {args.space} » n’a pas de version {args.version}.",
-              file=sys.stderr)
+        print(
+            f"[Erreur] L’espace « {args.space} » n’a pas de version {args.version}.",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     print(f"Version {args.version} republiée comme version {info.version}.")
     return EXIT_OK

@@ -21,8 +21,18 @@ from maillage.vocabularies import BOTH, SCHEME_SECTOR
 
 EMPTY_TABLES = {
     "participations": ["dispositif", "acteur", "role", "stade_entree", "nature"],
-    "blocages": ["id", "categorie", "sous_categorie", "description", "territoire", "dispositif",
-                 "date", "source", "statut", "levier"],
+    "blocages": [
+        "id",
+        "categorie",
+        "sous_categorie",
+        "description",
+        "territoire",
+        "dispositif",
+        "date",
+        "source",
+        "statut",
+        "levier",
+    ],
 }
 
 
@@ -66,22 +76,27 @@ class Model:
 
     def incidence(self, kind: str = "schemes") -> tuple[sparse.csr_matrix, list[str], list[str]]:
         """Boolean commune × (scheme|perimeter) matrix with its row and column labels."""
-        pairs = (self.scheme_communes.rename(columns={"scheme": "item"}) if kind == "schemes"
-                 else self.membership.rename(columns={"perimeter": "item"}))
+        pairs = (
+            self.scheme_communes.rename(columns={"scheme": "item"})
+            if kind == "schemes"
+            else self.membership.rename(columns={"perimeter": "item"})
+        )
         items = list(self.schemes.index if kind == "schemes" else self.perimeters.index)
         communes = self.territory
         row = pd.Index(communes).get_indexer(pairs["commune"])
         col = pd.Index(items).get_indexer(pairs["item"])
         keep = (row >= 0) & (col >= 0)
         data = np.ones(int(keep.sum()), dtype=np.int32)
-        matrix = sparse.csr_matrix((data, (row[keep], col[keep])),
-                                   shape=(len(communes), len(items)))
+        matrix = sparse.csr_matrix(
+            (data, (row[keep], col[keep])), shape=(len(communes), len(items))
+        )
         matrix.data[:] = 1
         return matrix, communes, items
 
     # ----- restriction ---------------------------------------------------------------------
-    def restrict(self, perimeter: str | None = None,
-                 scheme_types: Iterable[str] | None = None) -> Model:
+    def restrict(
+        self, perimeter: str | None = None, scheme_types: Iterable[str] | None = None
+    ) -> Model:
         """The same model seen from one sub-territory and/or some scheme types only.
 
         Every perimeter is cut to the communes of `perimeter`; what no longer touches it
@@ -93,9 +108,13 @@ class Model:
         if scheme_types is not None:
             types = set(scheme_types)
             schemes = model.schemes[model.schemes["type"].isin(types)]
-            model = replace(model, schemes=schemes,
-                            participations=model.participations[
-                                model.participations["dispositif"].isin(schemes.index)])
+            model = replace(
+                model,
+                schemes=schemes,
+                participations=model.participations[
+                    model.participations["dispositif"].isin(schemes.index)
+                ],
+            )
         return model
 
     def _restrict_to(self, perimeter: str) -> Model:
@@ -109,12 +128,22 @@ class Model:
         actors = actors[located | actors.index.isin(participations["acteur"])]
         participations = participations[participations["acteur"].isin(actors.index)]
         blockages = self.blockages
-        blockages = blockages[blockages["territoire"].isin(perimeters.index)
-                              | blockages["dispositif"].isin(schemes.index)]
+        blockages = blockages[
+            blockages["territoire"].isin(perimeters.index)
+            | blockages["dispositif"].isin(schemes.index)
+        ]
         communes = self.communes[self.communes.index.isin(inside)]
-        return replace(self, communes=communes, actors=actors, perimeters=perimeters,
-                       membership=membership, schemes=schemes, participations=participations,
-                       blockages=blockages, scope=perimeter)
+        return replace(
+            self,
+            communes=communes,
+            actors=actors,
+            perimeters=perimeters,
+            membership=membership,
+            schemes=schemes,
+            participations=participations,
+            blockages=blockages,
+            scope=perimeter,
+        )
 
 
 def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None = None) -> Model:
@@ -165,12 +194,22 @@ def _expand_items(cells: pd.Series, reference: Reference, communes: pd.DataFrame
     by_dep = communes["departement"].dropna().rename_axis("commune").reset_index()
     epci = items[prefix[0] == "epci"].assign(epci=prefix[1]).merge(by_epci, on="epci")
     dep = items[prefix[0] == "dep"].assign(departement=prefix[1]).merge(by_dep, on="departement")
-    return pd.concat([plain[["perimeter", "commune"]], epci[["perimeter", "commune"]],
-                      dep[["perimeter", "commune"]]], ignore_index=True)
+    return pd.concat(
+        [
+            plain[["perimeter", "commune"]],
+            epci[["perimeter", "commune"]],
+            dep[["perimeter", "commune"]],
+        ],
+        ignore_index=True,
+    )
 
 
-def _membership(perimeters: pd.DataFrame, listed: pd.DataFrame | None, reference: Reference,
-                communes: pd.DataFrame) -> pd.DataFrame:
+def _membership(
+    perimeters: pd.DataFrame,
+    listed: pd.DataFrame | None,
+    reference: Reference,
+    communes: pd.DataFrame,
+) -> pd.DataFrame:
     direct = _expand_items(perimeters["communes"], reference, communes)
     if listed is not None:
         extra = listed.rename(columns={"perimetre": "perimeter"})[["perimeter", "commune"]]
@@ -188,7 +227,9 @@ def _membership(perimeters: pd.DataFrame, listed: pd.DataFrame | None, reference
             resolved[pid] = result
         return resolved[pid]
 
-    rows = [(pid, code) for pid in perimeters.index for code in expand(pid)] if composition else None
+    rows = (
+        [(pid, code) for pid in perimeters.index for code in expand(pid)] if composition else None
+    )
     if rows is None:
         membership = direct.drop_duplicates()
     else:

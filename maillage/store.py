@@ -70,8 +70,13 @@ class VersionInfo:
     restored_from: int | None = None
 
     def as_json(self) -> dict:
-        return {"version": self.version, "published_at": self.published_at, "file": self.file,
-                "sha256": self.sha256, "rows": self.rows}
+        return {
+            "version": self.version,
+            "published_at": self.published_at,
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows": self.rows,
+        }
 
 
 def default_db_path() -> Path:
@@ -112,35 +117,56 @@ class Store:
                 raise
             db.execute("COMMIT")
 
-    def publish(self, space: str, tables: Mapping[str, pd.DataFrame], *, file: str | None,
-                sha256: str | None, author: str | None = None,
-                restored_from: int | None = None) -> VersionInfo:
+    def publish(
+        self,
+        space: str,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        file: str | None,
+        sha256: str | None,
+        author: str | None = None,
+        restored_from: int | None = None,
+    ) -> VersionInfo:
         blobs = {name: _to_parquet(frame) for name, frame in tables.items()}
         rows = {name: len(frame) for name, frame in sorted(tables.items())}
         published_at = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
-            (latest,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM versions WHERE space = ?",
-                                   (space,)).fetchone()
+            (latest,) = db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM versions WHERE space = ?", (space,)
+            ).fetchone()
             version = latest + 1
-            db.execute("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (space, version, published_at, author, file, sha256, json.dumps(rows),
-                        restored_from))
-            db.executemany("INSERT INTO version_sheets VALUES (?, ?, ?, ?)",
-                           [(space, version, name, blob) for name, blob in blobs.items()])
-        return VersionInfo(space, version, published_at, author, file, sha256, rows,
-                           restored_from)
+            db.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    space,
+                    version,
+                    published_at,
+                    author,
+                    file,
+                    sha256,
+                    json.dumps(rows),
+                    restored_from,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO version_sheets VALUES (?, ?, ?, ?)",
+                [(space, version, name, blob) for name, blob in blobs.items()],
+            )
+        return VersionInfo(space, version, published_at, author, file, sha256, rows, restored_from)
 
     def history(self, space: str) -> list[VersionInfo]:
         """The versions of a space, newest first."""
         with self.connect() as db:
-            found = db.execute("SELECT * FROM versions WHERE space = ? ORDER BY version DESC",
-                               (space,)).fetchall()
+            found = db.execute(
+                "SELECT * FROM versions WHERE space = ? ORDER BY version DESC", (space,)
+            ).fetchall()
         return [_version(row) for row in found]
 
     def latest(self, space: str) -> VersionInfo | None:
         with self.connect() as db:
-            row = db.execute("SELECT * FROM versions WHERE space = ? ORDER BY version DESC LIMIT 1",
-                             (space,)).fetchone()
+            row = db.execute(
+                "SELECT * FROM versions WHERE space = ? ORDER BY version DESC LIMIT 1", (space,)
+            ).fetchone()
         return _version(row) if row else None
 
     def version(self, space: str, version: int | None = None) -> VersionInfo:
@@ -148,8 +174,9 @@ class Store:
             info = self.latest(space)
         else:
             with self.connect() as db:
-                row = db.execute("SELECT * FROM versions WHERE space = ? AND version = ?",
-                                 (space, version)).fetchone()
+                row = db.execute(
+                    "SELECT * FROM versions WHERE space = ? AND version = ?", (space, version)
+                ).fetchone()
             info = _version(row) if row else None
         if info is None:
             raise UnknownVersion(space if version is None else f"{space} v{version}")
@@ -160,10 +187,13 @@ class Store:
         with self.connect() as db:
             db.execute("BEGIN")
             if version is None:
-                (version,) = db.execute("SELECT MAX(version) FROM versions WHERE space = ?",
-                                        (space,)).fetchone()
-            found = db.execute("SELECT sheet, data FROM version_sheets "
-                               "WHERE space = ? AND version = ?", (space, version)).fetchall()
+                (version,) = db.execute(
+                    "SELECT MAX(version) FROM versions WHERE space = ?", (space,)
+                ).fetchone()
+            found = db.execute(
+                "SELECT sheet, data FROM version_sheets WHERE space = ? AND version = ?",
+                (space, version),
+            ).fetchall()
             db.execute("COMMIT")
         if not found:
             raise UnknownVersion(f"{space} v{version}")
@@ -172,8 +202,14 @@ class Store:
     def restore(self, space: str, version: int, author: str | None = None) -> VersionInfo:
         """Publish a former version again, as the newest: nothing is ever overwritten."""
         former = self.version(space, version)
-        return self.publish(space, self.load(space, version), file=former.file,
-                            sha256=former.sha256, author=author, restored_from=version)
+        return self.publish(
+            space,
+            self.load(space, version),
+            file=former.file,
+            sha256=former.sha256,
+            author=author,
+            restored_from=version,
+        )
 
     def spaces(self) -> list[str]:
         with self.connect() as db:
@@ -188,5 +224,6 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
 
 def _version(row: tuple) -> VersionInfo:
     space, version, published_at, author, file, sha256, rows, restored_from = row
-    return VersionInfo(space, version, published_at, author, file, sha256, json.loads(rows),
-                       restored_from)
+    return VersionInfo(
+        space, version, published_at, author, file, sha256, json.loads(rows), restored_from
+    )

@@ -235,8 +235,7 @@ MESSAGES: dict[str, str] = {
     "unknown_departement": "Le département « {value} » est inconnu (ex. dep:03, dep:2A).",
     "bad_date": "« {value} » n’est pas une date lisible. Écrivez-la au format JJ/MM/AAAA "
     "(ex. 21/11/2026) ou utilisez une cellule de type date.",
-    "bad_year": "« {value} » n’est pas une année. Écrivez l’année sur quatre chiffres "
-    "(ex. 2023).",
+    "bad_year": "« {value} » n’est pas une année. Écrivez l’année sur quatre chiffres (ex. 2023).",
     "bad_number": "« {value} » n’est pas un nombre. Écrivez un nombre (ex. 46,34 ou 1234).",
     "out_of_range": "« {value} » est hors des bornes admises pour « {column} » ({bounds}).",
     "reversed_dates": "La date de fin ({value}) précède la date de début ({start}). "
@@ -309,7 +308,16 @@ def format_share(value: float | None, decimals: int = 0) -> str:
 
 
 def format_bytes(size: int) -> str:
-    """Human size in French units (Mo, ko)."""
-    if size >= 1_000_000:
-        return f"{format_number(size / 1_000_000, 1)}\u00a0Mo"
-    return f"{format_number(size / 1_000, 0)}\u00a0ko"
+    """Human size in French units, binary like Streamlit's upload limit (25 Mo = 25 × 1024²)."""
+    if size >= 1024 * 1024:
+        return f"{format_number(size / 1024 / 1024, 1).removesuffix(',0')}\u00a0Mo"
+    return f"{format_number(size / 1024, 0)}\u00a0ko"
+
+
+def format_datetime(iso: str) -> str:
+    """An ISO timestamp (stored in UTC) as French readers expect it: 21/11/2026 à 14:30."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
+    return moment.strftime("%d/%m/%Y à %H:%M")

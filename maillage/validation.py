@@ -51,8 +51,9 @@ def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Valid
         elif sheet.required:
             problems.append(problem("missing_sheet", sheet=sheet.name))
     communes = _CommuneResolver(reference, tables.get("communes"))
-    ids = {name: set(t[SHEETS[name].key].dropna()) for name, t in tables.items()
-           if SHEETS[name].key}
+    ids = {
+        name: set(t[SHEETS[name].key].dropna()) for name, t in tables.items() if SHEETS[name].key
+    }
     for name, table in tables.items():
         checker = _SheetChecker(SHEETS[name], table, problems, communes, ids)
         tables[name] = checker.run()
@@ -90,8 +91,11 @@ def _canonical_columns(sheet: Sheet, raw: RawSheet, problems: list[Problem]) -> 
     for column in sheet.columns:
         if column.name not in frame.columns:
             if column.required:
-                problems.append(problem("missing_column", sheet=sheet.name, row=raw.header_row,
-                                        column=column.name))
+                problems.append(
+                    problem(
+                        "missing_column", sheet=sheet.name, row=raw.header_row, column=column.name
+                    )
+                )
             frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype="str")
     extra = [c for c in frame.columns if c not in sheet.column_names]
     return frame[[*sheet.column_names, *extra]]
@@ -163,9 +167,17 @@ class _SheetChecker:
         severity = params.pop("severity", ERROR)
         for row, value in zip(rows, values, strict=True):
             extra = {k: (v[row] if isinstance(v, pd.Series) else v) for k, v in params.items()}
-            self.problems.append(problem(code, sheet=self.sheet.name, row=int(row),
-                                         column=column.name, value=value, severity=severity,
-                                         **extra))
+            self.problems.append(
+                problem(
+                    code,
+                    sheet=self.sheet.name,
+                    row=int(row),
+                    column=column.name,
+                    value=value,
+                    severity=severity,
+                    **extra,
+                )
+            )
 
     def run(self) -> pd.DataFrame:
         for column in self.sheet.columns:
@@ -195,8 +207,13 @@ class _SheetChecker:
         lookup = _vocabulary_lookup(column.vocabulary)
         mapped = _map_unique(series, lambda v: lookup.get(normalize_name(v)))
         bad = mapped.isna()
-        self.report("unknown_code", mapped.index[bad], column, series[mapped.index[bad]],
-                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+        self.report(
+            "unknown_code",
+            mapped.index[bad],
+            column,
+            series[mapped.index[bad]],
+            allowed=", ".join(VOCABULARIES[column.vocabulary]),
+        )
         result = mapped.reindex(series.index).astype("str")
         return result.fillna(column.default) if column.default else result
 
@@ -219,8 +236,9 @@ class _SheetChecker:
     def _ref(self, column: Column, series: pd.Series) -> pd.Series:
         known = self.ids.get(column.target, set())
         bad = series.notna() & ~series.isin(known)
-        self.report("dangling_reference", series.index[bad], column, series[bad],
-                    target=column.target)
+        self.report(
+            "dangling_reference", series.index[bad], column, series[bad], target=column.target
+        )
         return series
 
     def _refs(self, column: Column, series: pd.Series) -> pd.Series:
@@ -228,8 +246,9 @@ class _SheetChecker:
         parsed = _map_unique(series, _split)
         for row, items in parsed.items():
             unknown = [i for i in items if i not in known]
-            self.report("dangling_reference", [row] * len(unknown), column, unknown,
-                        target=column.target)
+            self.report(
+                "dangling_reference", [row] * len(unknown), column, unknown, target=column.target
+            )
         cleaned = parsed.map(lambda items: LIST_SEPARATOR.join(items) or None)
         return cleaned.reindex(series.index).astype("str")
 
@@ -238,10 +257,18 @@ class _SheetChecker:
         current = resolved.map(lambda pair: pair[0])
         former = resolved.map(lambda pair: pair[1])
         unknown = current.isna()
-        self.report("unknown_commune", current.index[unknown], column, series[unknown.index[unknown]])
+        self.report(
+            "unknown_commune", current.index[unknown], column, series[unknown.index[unknown]]
+        )
         merged = former.notna()
-        self.report("former_commune", former.index[merged], column, former[merged],
-                    current=current[merged], severity=WARNING)
+        self.report(
+            "former_commune",
+            former.index[merged],
+            column,
+            former[merged],
+            current=current[merged],
+            severity=WARNING,
+        )
         return current.reindex(series.index).astype("str")
 
     def _communes(self, column: Column, series: pd.Series) -> pd.Series:
@@ -301,8 +328,13 @@ class _SheetChecker:
         if column.bounds:
             low, high = column.bounds
             outside = numbers.notna() & ~numbers.between(low, high)
-            self.report("out_of_range", text.index[outside], column, text[outside],
-                        bounds=f"de {low:g} à {high:g}".replace(".", ","))
+            self.report(
+                "out_of_range",
+                text.index[outside],
+                column,
+                text[outside],
+                bounds=f"de {low:g} à {high:g}".replace(".", ","),
+            )
         return numbers.reindex(series.index).astype("float64")
 
     def _integer(self, column: Column, series: pd.Series) -> pd.Series:
@@ -321,9 +353,16 @@ def _check_dates_order(schemes: pd.DataFrame | None, problems: list[Problem]) ->
         return
     reversed_ = schemes["fin"] < schemes["debut"]
     for row in schemes.index[reversed_.fillna(False)]:
-        problems.append(problem("reversed_dates", sheet="dispositifs", row=int(row), column="fin",
-                                value=_french_date(schemes.at[row, "fin"]),
-                                start=_french_date(schemes.at[row, "debut"])))
+        problems.append(
+            problem(
+                "reversed_dates",
+                sheet="dispositifs",
+                row=int(row),
+                column="fin",
+                value=_french_date(schemes.at[row, "fin"]),
+                start=_french_date(schemes.at[row, "debut"]),
+            )
+        )
 
 
 def _french_date(value: pd.Timestamp) -> str:
@@ -348,16 +387,31 @@ def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) 
         if len(component) > 1 or graph.has_edge(node, node):
             cycle = " → ".join(edge[0] for edge in nx.find_cycle(graph, node)) + f" → {node}"
             for pid in sorted(component):
-                problems.append(problem("composition_cycle", sheet="perimetres", row=rows[pid],
-                                        column="composition", value=pid, cycle=cycle))
+                problems.append(
+                    problem(
+                        "composition_cycle",
+                        sheet="perimetres",
+                        row=rows[pid],
+                        column="composition",
+                        value=pid,
+                        cycle=cycle,
+                    )
+                )
     listed = set()
     if "perimetre_communes" in tables:
         listed = set(tables["perimetre_communes"]["perimetre"].dropna())
     empty = perimeters["communes"].isna() & perimeters["composition"].isna()
     empty &= perimeters["id"].notna() & ~perimeters["id"].isin(listed)
     for row in perimeters.index[empty]:
-        problems.append(problem("empty_perimeter", sheet="perimetres", row=int(row),
-                                column="communes", value=perimeters.at[row, "id"]))
+        problems.append(
+            problem(
+                "empty_perimeter",
+                sheet="perimetres",
+                row=int(row),
+                column="communes",
+                value=perimeters.at[row, "id"],
+            )
+        )
 
 
 def _check_other_sector(schemes: pd.DataFrame | None, problems: list[Problem]) -> None:
@@ -365,8 +419,16 @@ def _check_other_sector(schemes: pd.DataFrame | None, problems: list[Problem]) -
         return
     missing = (schemes["type"] == "AUTRE") & schemes["secteur"].isna()
     for row in schemes.index[missing]:
-        problems.append(problem("missing_sector", sheet="dispositifs", row=int(row),
-                                column="secteur", value=schemes.at[row, "id"], severity=WARNING))
+        problems.append(
+            problem(
+                "missing_sector",
+                sheet="dispositifs",
+                row=int(row),
+                column="secteur",
+                value=schemes.at[row, "id"],
+                severity=WARNING,
+            )
+        )
 
 
 def sheet_label(name: str) -> str:

@@ -79,7 +79,9 @@ def read_paths(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES) -> 
     return read_workbook(files, max_bytes)
 
 
-def read_workbook(files: Iterable[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
+def read_workbook(
+    files: Iterable[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
+) -> RawWorkbook:
     """Read one workbook (.xlsx/.ods) or several .csv files (one sheet each)."""
     files = sorted(files)
     if not files:

@@ -29,8 +29,9 @@ def model(path: str, space: str, version: int) -> Model:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def restricted(path: str, space: str, version: int, perimeter: str | None,
-               scheme_types: tuple[str, ...] | None) -> Model:
+def restricted(
+    path: str, space: str, version: int, perimeter: str | None, scheme_types: tuple[str, ...] | None
+) -> Model:
     full = model(path, space, version)
     return full.restrict(perimeter=perimeter, scheme_types=scheme_types)
 

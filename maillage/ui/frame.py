@@ -12,7 +12,7 @@ import streamlit as st
 
 from maillage.model import Model
 from maillage.store import Store, VersionInfo
-from maillage.texts import label
+from maillage.texts import format_datetime, label
 from maillage.ui import data, keys
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
@@ -52,16 +52,20 @@ def frame(title: str, *, filters: bool = True) -> Context:
     model = data.restricted(db, space, version.version, perimeter, types) if full else None
     st.title(title)
     if version:
-        st.caption(f"Espace « {space} » · version {version.version} publiée le "
-                   f"{_french_datetime(version.published_at)}")
+        st.caption(
+            f"Espace « {space} » · version {version.version} publiée le "
+            f"{format_datetime(version.published_at)}"
+        )
     return Context(store, db, space, version, full, model, perimeter, types)
 
 
 def require_data(context: Context) -> Model:
     """Stop the page with a French explanation when there is nothing published yet."""
     if context.model is None:
-        st.info("Aucune donnée publiée dans cet espace. Importez un classeur depuis la page "
-                "« Importer », ou lancez `maillage demo` pour l’espace de démonstration.")
+        st.info(
+            "Aucune donnée publiée dans cet espace. Importez un classeur depuis la page "
+            "« Importer », ou lancez `maillage demo` pour l’espace de démonstration."
+        )
         st.stop()
     return context.model
 
@@ -90,21 +94,19 @@ def _filters(model: Model) -> tuple[str | None, tuple[str, ...] | None]:
 
     if st.session_state.get(keys.PERIMETER, ALL_TERRITORY) not in options:
         st.session_state[keys.PERIMETER] = ALL_TERRITORY
-    chosen = st.sidebar.selectbox("Territoire", options, format_func=describe,
-                                  key=keys.PERIMETER, bind="query-params")
+    chosen = st.sidebar.selectbox(
+        "Territoire", options, format_func=describe, key=keys.PERIMETER, bind="query-params"
+    )
     present = [t for t in VOCABULARIES["scheme_type"] if t in set(model.schemes["type"])]
     st.session_state[keys.SCHEME_TYPES] = [
-        t for t in st.session_state.get(keys.SCHEME_TYPES, []) if t in present]
+        t for t in st.session_state.get(keys.SCHEME_TYPES, []) if t in present
+    ]
     selected = st.sidebar.multiselect(
-        "Types de dispositifs", present, key=keys.SCHEME_TYPES, bind="query-params",
+        "Types de dispositifs",
+        present,
+        key=keys.SCHEME_TYPES,
+        bind="query-params",
         format_func=lambda t: f"{t} — {label('scheme_type', t)}",
-        placeholder="Tous les types")
+        placeholder="Tous les types",
+    )
     return (chosen or None), (tuple(sorted(selected)) or None)
-
-
-def _french_datetime(iso: str) -> str:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
-    return moment.strftime("%d/%m/%Y à %H:%M")

@@ -1,0 +1,294 @@
+"""The pieces of the import page: upload → check with progress → problems → publish, and the
+history of the space with its restore action.
+
+The result of a check is kept in the session under the digest of the uploaded files, so that
+filtering the problems table (a rerun) never reads and validates the workbook again. Publish
+and restore run in button callbacks: they finish before the rerun draws the sidebar, which
+then shows the new version (models are cached by version number, so nothing to clear).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from maillage.problem_report import annotated_workbook, problems_csv, problems_table
+from maillage.problems import ERROR, WARNING
+from maillage.publishing import check, publish_checked
+from maillage.store import DEFAULT_SPACE, Store
+from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
+from maillage.ui import keys
+from maillage.ui.frame import Context
+from maillage.validation import Validation
+from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
+
+UPLOAD = "import_fichiers"
+MESSAGE = "import_message"
+SEVERITY_FILTER = "import_filtre_gravite"
+SHEET_FILTER = "import_filtre_feuille"
+RESTORE_CHOICE = "import_version_a_restaurer"
+RESTORE_CONFIRM = "import_confirmation_restauration"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What one upload gave: the checked workbook, or the reason it could not be opened."""
+
+    digest: str
+    files: tuple[tuple[str, bytes], ...]
+    workbook: RawWorkbook | None = None
+    validation: Validation | None = None
+    unreadable: str | None = None
+    published: int | None = None  # version number, once published
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+    @property
+    def problems(self) -> tuple:
+        return self.validation.problems if self.validation else ()
+
+    @property
+    def can_publish(self) -> bool:
+        return self.validation is not None and self.validation.valid and self.published is None
+
+
+def target_space(context: Context) -> str:
+    return context.space or DEFAULT_SPACE
+
+
+def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, data in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def run_check(files: Sequence[tuple[str, bytes]], on_step=None) -> CheckedUpload:
+    """Read and validate the uploaded files; an unreadable file is a result, not an error."""
+    files = tuple(sorted(files))
+    digest = files_digest(files)
+    try:
+        workbook, validation = check(files, on_step=on_step)
+    except UnreadableWorkbook as refusal:
+        return CheckedUpload(digest, files, unreadable=str(refusal))
+    return CheckedUpload(digest, files, workbook, validation)
+
+
+# --- template and upload ----------------------------------------------------------------------
+
+def template_bytes() -> bytes:
+    """The empty template, written at click time (it follows the schema of the running code)."""
+    from maillage.template import write_template
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "modele-maillage.xlsx"
+        write_template(path)
+        return path.read_bytes()
+
+
+def template_download() -> None:
+    st.download_button(
+        "Télécharger le modèle vide", data=template_bytes, file_name="modele-maillage.xlsx",
+        mime=XLSX, icon=":material/download:", on_click="ignore",
+        help="Un classeur avec une feuille par onglet attendu, les en-têtes et des listes "
+        "déroulantes pour les valeurs contrôlées : il évite la plupart des erreurs.")
+
+
+def upload() -> list[tuple[str, bytes]]:
+    uploaded = st.file_uploader(
+        "Classeur à importer", type=["xlsx", "ods", "csv"], accept_multiple_files=True,
+        key=UPLOAD, max_upload_size=MAX_MEGABYTES,
+        help="Un classeur .xlsx ou .ods, ou plusieurs fichiers .csv déposés ensemble (une "
+        "feuille chacun, nommée d’après le fichier : acteurs.csv, perimetres.csv…). "
+        f"{MAX_MEGABYTES}\u00a0Mo au plus par fichier.")
+    return [(file.name, file.getvalue()) for file in uploaded or []]
+
+
+def checked_upload(files: Sequence[tuple[str, bytes]]) -> CheckedUpload:
+    """Check the files once per upload, showing each step; later reruns reuse the result."""
+    known = st.session_state.get(keys.CHECKED)
+    if isinstance(known, CheckedUpload) and known.digest == files_digest(files):
+        _summary_status(known)
+        return known
+    with st.status("Vérification du classeur…", expanded=True) as status:
+        bar = st.progress(0.0, text="Lecture du classeur")
+
+        def on_step(label: str, fraction: float) -> None:
+            bar.progress(fraction, text=label)
+            status.update(label=f"{label}…")
+
+        result = run_check(files, on_step)
+        bar.progress(1.0, text="Prêt")
+        status.update(label=_summary(result), state=_state(result), expanded=False)
+    st.session_state[keys.CHECKED] = result
+    return result
+
+
+def _summary(result: CheckedUpload) -> str:
+    if result.unreadable:
+        return "Le fichier n’a pas pu être lu"
+    errors, warnings = result.errors, result.warnings
+    if errors:
+        return (f"Classeur vérifié : {format_number(errors)} erreur(s) à corriger, "
+                f"{format_number(warnings)} avertissement(s)")
+    if warnings:
+        return f"Classeur prêt à publier, avec {format_number(warnings)} avertissement(s)"
+    return "Classeur prêt à publier, sans aucun problème"
+
+
+def _state(result: CheckedUpload) -> str:
+    return "error" if result.unreadable or result.errors else "complete"
+
+
+def _summary_status(result: CheckedUpload) -> None:
+    with st.status(_summary(result), state=_state(result), expanded=False):
+        st.progress(1.0, text="Prêt")
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+def show_outcome(result: CheckedUpload) -> None:
+    """Counts, the filterable table of problems and their downloads."""
+    rows = sum(len(sheet.frame) for sheet in result.workbook.sheets.values())
+    left, middle, right = st.columns(3)
+    left.metric("Erreurs", format_number(result.errors),
+                help="Elles bloquent la publication : corrigez-les puis déposez le classeur à "
+                "nouveau.")
+    middle.metric("Avertissements", format_number(result.warnings),
+                  help="Ils n’empêchent pas de publier, mais méritent un coup d’œil.")
+    right.metric("Lignes lues", format_number(rows))
+    if not result.problems:
+        return
+    table = problems_table(result.problems)
+    filters = st.columns(2)
+    severities = filters[0].multiselect(
+        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], key=SEVERITY_FILTER,
+        placeholder="Toutes")
+    sheets = filters[1].multiselect(
+        "Feuille", sorted(table["Feuille"].dropna().unique()), key=SHEET_FILTER,
+        placeholder="Toutes")
+    shown = table
+    if severities:
+        shown = shown[shown["Gravité"].isin(severities)]
+    if sheets:
+        shown = shown[shown["Feuille"].isin(sheets)]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "Ligne": st.column_config.NumberColumn(format="%d"),
+        "Message": st.column_config.TextColumn(width="large")})
+    st.caption(f"{format_number(len(shown))} problème(s) affiché(s) sur "
+               f"{format_number(len(table))}. La ligne est celle du tableur (en-têtes = ligne 1).")
+    _problem_downloads(result)
+
+
+def _problem_downloads(result: CheckedUpload) -> None:
+    stem = Path(result.files[0][0]).stem if len(result.files) == 1 else "classeur"
+    single_xlsx = len(result.files) == 1 and result.files[0][0].lower().endswith(".xlsx")
+    left, right = st.columns(2)
+    left.download_button(
+        "Classeur annoté (.xlsx)", data=lambda: annotated_workbook(result.files, result.problems),
+        file_name=f"{stem}-problemes.xlsx", mime=XLSX, icon=":material/table_view:",
+        on_click="ignore",
+        help="Votre classeur avec une feuille « problemes » et les cellules en cause surlignées "
+        "et commentées." if single_xlsx else
+        "Une feuille « problemes » qui liste chaque problème avec sa feuille, sa ligne et sa "
+        "colonne.")
+    right.download_button(
+        "Liste des problèmes (.csv)", data=problems_csv(result.problems),
+        file_name=f"{stem}-problemes.csv", mime="text/csv", icon=":material/download:",
+        on_click="ignore", help="Séparateur « ; », lisible directement par Excel.")
+
+
+def show_unreadable(result: CheckedUpload) -> None:
+    st.error(result.unreadable, icon=":material/block:")
+
+
+# --- publish -----------------------------------------------------------------------------------
+
+def publish_button(store: Store, space: str, result: CheckedUpload) -> None:
+    if result.published is not None:  # stays said while this upload is on the page
+        st.success(f"Version {result.published} publiée dans l’espace « {space} » : toutes "
+                   "les pages montrent désormais ces données.", icon=":material/check_circle:")
+        return
+    help_text = (f"Publie une nouvelle version de l’espace « {space} » ; les versions "
+                 "précédentes sont conservées." if result.can_publish else
+                 "Corrigez d’abord les erreurs : les avertissements, eux, n’empêchent pas de "
+                 "publier.")
+    st.button("Publier", type="primary", icon=":material/publish:", key="import_publier",
+              disabled=not result.can_publish, help=help_text,
+              on_click=_publish, args=(store, space, result.digest))
+
+
+def _publish(store: Store, space: str, digest: str) -> None:
+    result = st.session_state.get(keys.CHECKED)
+    if not isinstance(result, CheckedUpload) or result.digest != digest or not result.can_publish:
+        return
+    version = publish_checked(store, space, result.workbook, result.validation)
+    st.session_state[keys.CHECKED] = replace(result, published=version.version)
+    st.session_state[keys.SPACE] = space
+
+
+def show_message() -> None:
+    """The outcome of the last restore, shown once."""
+    if message := st.session_state.pop(MESSAGE, None):
+        st.success(message, icon=":material/check_circle:")
+
+
+# --- history and restore -----------------------------------------------------------------------
+
+def history_table(store: Store, space: str) -> pd.DataFrame:
+    rows = []
+    for info in store.history(space):
+        counts = " · ".join(f"{sheet}\u00a0: {format_number(n)}" for sheet, n in info.rows.items())
+        rows.append({
+            "Version": info.version,
+            "Publiée le": format_datetime(info.published_at),
+            "Fichier": info.file or "—",
+            "Par": info.author or "—",
+            "Lignes par feuille": counts,
+            "Origine": f"restauration de v{info.restored_from}" if info.restored_from else "import",
+        })
+    return pd.DataFrame(rows, columns=["Version", "Publiée le", "Fichier", "Par",
+                                       "Lignes par feuille", "Origine"])
+
+
+def show_history(store: Store, space: str) -> None:
+    table = history_table(store, space)
+    if table.empty:
+        st.caption(f"Aucune version publiée dans l’espace « {space} » pour l’instant.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    former = table["Version"].iloc[1:].tolist()
+    if not former:
+        return
+    choice = st.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
+                          format_func=lambda v: f"Version {v}")
+    confirmed = st.checkbox(
+        f"Je confirme : la version {choice} sera republiée comme nouvelle version "
+        f"(v{table['Version'].iloc[0] + 1}) ; aucune version n’est effacée.",
+        key=RESTORE_CONFIRM)
+    st.button("Restaurer", icon=":material/history:", disabled=not confirmed,
+              key="import_restaurer", on_click=_restore, args=(store, space))
+
+
+def _restore(store: Store, space: str) -> None:
+    version = st.session_state.get(RESTORE_CHOICE)
+    if not st.session_state.get(RESTORE_CONFIRM) or version is None:
+        return
+    restored = store.restore(space, int(version))
+    st.session_state[RESTORE_CONFIRM] = False
+    st.session_state[MESSAGE] = (f"Version {version} restaurée : elle est publiée à nouveau "
+                                 f"comme version {restored.version}.")

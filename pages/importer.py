@@ -1,0 +1,31 @@
+"""Importer : déposer un classeur, voir tous ses problèmes d’un coup, publier, restaurer."""
+
+import streamlit as st
+
+from maillage.ui import importing
+from maillage.ui.frame import frame
+
+context = frame("Importer un classeur", filters=False)
+space = importing.target_space(context)
+importing.show_message()
+
+st.markdown(
+    f"Déposez le classeur de l’espace « {space} ». Il est d’abord **vérifié** : chaque "
+    "problème est listé avec sa feuille, sa ligne et sa colonne, et la façon de le corriger. "
+    "Rien n’est publié tant qu’il reste une erreur ; une publication crée une nouvelle "
+    "version, les précédentes restent consultables et restaurables.")
+importing.template_download()
+
+files = importing.upload()
+if files:
+    result = importing.checked_upload(files)
+    if result.unreadable:
+        importing.show_unreadable(result)
+    else:
+        importing.show_outcome(result)
+        importing.publish_button(context.store, space, result)
+
+st.subheader("Historique des versions")
+st.caption("Restaurer une version la publie à nouveau, comme la plus récente : rien n’est "
+           "jamais écrasé ni effacé.")
+importing.show_history(context.store, space)

@@ -1,0 +1,121 @@
+"""The versioned store: every publication kept whole, nothing half-imported, nothing lost."""
+
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from maillage.publishing import check, import_files
+from maillage.store import Store, UnknownVersion
+from tests.workbooks import minimal_sheets, xlsx_bytes
+
+
+def good_files():
+    return [("territoire.xlsx", xlsx_bytes(minimal_sheets()))]
+
+
+def bad_files():
+    sheets = minimal_sheets()
+    sheets["acteurs"][0]["champ"] = "inconnu"
+    return [("territoire.xlsx", xlsx_bytes(sheets))]
+
+
+def test_publish_then_load_returns_the_cleaned_tables(store):
+    outcome = import_files(store, "principal", good_files(), author="analyste")
+    assert outcome.version.version == 1
+    _, validation = check(good_files())
+    loaded = store.load("principal")
+    for name, table in validation.tables.items():
+        pd.testing.assert_frame_equal(loaded[name], table, check_dtype=False)
+
+
+def test_history_is_newest_first_with_hash_file_and_rows(store):
+    import_files(store, "principal", good_files())
+    import_files(store, "principal", good_files())
+    history = store.history("principal")
+    assert [v.version for v in history] == [2, 1]
+    assert history[0].file == "territoire.xlsx"
+    assert len(history[0].sha256) == 64
+    assert history[0].rows["acteurs"] == len(minimal_sheets()["acteurs"])
+
+
+def test_a_workbook_with_errors_changes_nothing(store, db_path):
+    import_files(store, "principal", good_files())
+    before = db_path.read_bytes()
+    outcome = import_files(store, "principal", bad_files())
+    assert outcome.version is None
+    assert [v.version for v in store.history("principal")] == [1]
+    with sqlite3.connect(db_path) as db:  # checkpoint so the main file holds everything
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert store.load("principal")["acteurs"]["champ"].tolist()[0] == "les_deux"
+    assert len(before) > 0
+
+
+def test_restore_publishes_the_old_version_again(store):
+    import_files(store, "principal", good_files())
+    sheets = minimal_sheets()
+    sheets["acteurs"][0]["nom"] = "Nouveau nom"
+    import_files(store, "principal", [("v2.xlsx", xlsx_bytes(sheets))])
+    restored = store.restore("principal", 1)
+    assert restored.version == 3 and restored.restored_from == 1
+    assert store.load("principal")["acteurs"]["nom"].iloc[0] == "Montluçon Communauté"
+    assert store.load("principal", 2)["acteurs"]["nom"].iloc[0] == "Nouveau nom"
+
+
+def test_published_versions_cannot_be_changed_or_deleted(store, db_path):
+    import_files(store, "principal", good_files())
+    with sqlite3.connect(db_path) as db:
+        for statement in (
+            "DELETE FROM versions",
+            "UPDATE versions SET file = 'x'",
+            "DELETE FROM version_sheets",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute(statement)
+
+
+def test_spaces_are_independent(store):
+    import_files(store, "a", good_files())
+    assert store.spaces() == ["a"]
+    assert store.history("b") == []
+    with pytest.raises(UnknownVersion):
+        store.load("b")
+
+
+CRASHING_PUBLISHER = """
+import sys, time
+from maillage.store import Store
+store = Store(sys.argv[1])
+with store.transaction() as db:
+    db.execute("INSERT INTO versions VALUES ('principal', 2, 'now', NULL, 'x', NULL, '{}', NULL)")
+    db.execute("INSERT INTO version_sheets VALUES ('principal', 2, 'acteurs', x'00')")
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_publisher_killed_mid_transaction_leaves_the_previous_version(store, db_path):
+    import_files(store, "principal", good_files())
+    publisher = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_PUBLISHER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert publisher.stdout.readline().strip() == "ready"
+        assert [v.version for v in store.history("principal")] == [1]  # readers unaffected
+    finally:
+        publisher.send_signal(signal.SIGKILL)
+        publisher.wait(10)
+        publisher.stdout.close()
+    reopened = Store(db_path)
+    assert [v.version for v in reopened.history("principal")] == [1]
+    assert reopened.load("principal")["acteurs"]["nom"].iloc[0] == "Montluçon Communauté"
+    assert import_files(reopened, "principal", good_files()).version.version == 2
+
+
+def test_wal_mode_is_on(store, db_path):
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert isinstance(Store(db_path).spaces(), list)
