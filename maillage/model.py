@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.columns import is_in
 from maillage.reference import Reference, load_reference
 from maillage.schema import LIST_SEPARATOR
 from maillage.vocabularies import BOTH, SCHEME_SECTOR
@@ -107,35 +108,35 @@ class Model:
             model = model._restrict_to(perimeter)
         if scheme_types is not None:
             types = set(scheme_types)
-            schemes = model.schemes[model.schemes["type"].isin(types)]
+            schemes = model.schemes[is_in(model.schemes["type"], types)]
             model = replace(
                 model,
                 schemes=schemes,
                 participations=model.participations[
-                    model.participations["dispositif"].isin(schemes.index)
+                    is_in(model.participations["dispositif"], schemes.index)
                 ],
             )
         return model
 
     def _restrict_to(self, perimeter: str) -> Model:
         inside = self.communes_of(perimeter)
-        membership = self.membership[self.membership["commune"].isin(inside)]
-        perimeters = self.perimeters[self.perimeters.index.isin(membership["perimeter"])]
-        schemes = self.schemes[self.schemes["perimetre"].isin(perimeters.index)]
-        participations = self.participations[self.participations["dispositif"].isin(schemes.index)]
+        membership = self.membership[is_in(self.membership["commune"], inside)]
+        perimeters = self.perimeters[_index_in(self.perimeters, membership["perimeter"].unique())]
+        schemes = self.schemes[is_in(self.schemes["perimetre"], perimeters.index)]
+        participations = self.participations
+        participations = participations[is_in(participations["dispositif"], schemes.index)]
         actors = self.actors
-        located = actors["commune"].isin(inside) | actors["ressort"].isin(perimeters.index)
-        actors = actors[located | actors.index.isin(participations["acteur"])]
-        participations = participations[participations["acteur"].isin(actors.index)]
+        located = is_in(actors["commune"], inside) | is_in(actors["ressort"], perimeters.index)
+        actors = actors[located | _index_in(actors, participations["acteur"].unique())]
+        participations = participations[is_in(participations["acteur"], actors.index)]
         blockages = self.blockages
         blockages = blockages[
-            blockages["territoire"].isin(perimeters.index)
-            | blockages["dispositif"].isin(schemes.index)
+            is_in(blockages["territoire"], perimeters.index)
+            | is_in(blockages["dispositif"], schemes.index)
         ]
-        communes = self.communes[self.communes.index.isin(inside)]
         return replace(
             self,
-            communes=communes,
+            communes=self.communes[_index_in(self.communes, inside)],
             actors=actors,
             perimeters=perimeters,
             membership=membership,
@@ -144,6 +145,10 @@ class Model:
             blockages=blockages,
             scope=perimeter,
         )
+
+
+def _index_in(frame: pd.DataFrame, values) -> pd.Series:
+    return is_in(frame.index.to_series(), values)
 
 
 def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None = None) -> Model:

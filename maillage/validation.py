@@ -9,16 +9,16 @@ codes, real dates and numbers — what gets published when there is no error.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
 
+from maillage.columns import is_in, join_items, list_items, normalize_commune_codes
 from maillage.problems import ERROR, WARNING, Problem, has_errors, problem, sort_key
 from maillage.reference import Reference, load_reference
 from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Column, Sheet, normalize_name
-from maillage.texts import LABELS, SHEET_LABELS
+from maillage.texts import LABELS
 from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import RawSheet, RawWorkbook
 
@@ -52,7 +52,9 @@ def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Valid
             problems.append(problem("missing_sheet", sheet=sheet.name))
     communes = _CommuneResolver(reference, tables.get("communes"))
     ids = {
-        name: set(t[SHEETS[name].key].dropna()) for name, t in tables.items() if SHEETS[name].key
+        name: pd.Index(t[SHEETS[name].key].dropna().unique())
+        for name, t in tables.items()
+        if SHEETS[name].key
     }
     for name, table in tables.items():
         checker = _SheetChecker(SHEETS[name], table, problems, communes, ids)
@@ -105,13 +107,6 @@ def _split(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
 
 
-def _map_unique(series: pd.Series, function: Callable[[str], object]) -> pd.Series:
-    """Apply `function` once per distinct value: columns repeat a lot (codes, communes)."""
-    values = series.dropna()
-    mapping = {value: function(value) for value in values.unique()}
-    return values.map(mapping)
-
-
 def _vocabulary_lookup(vocabulary: str) -> dict[str, str]:
     lookup = {}
     for code in VOCABULARIES[vocabulary]:
@@ -120,40 +115,35 @@ def _vocabulary_lookup(vocabulary: str) -> dict[str, str]:
     return lookup
 
 
-def normalize_commune_code(value: str) -> str:
-    """INSEE codes stay 5-character text even when Excel stored them as numbers."""
-    value = value.strip().upper()
-    if _INTEGER_TEXT.match(value):
-        value = str(int(float(value))).zfill(5)
-    return value
+def _to_codes(values: pd.Series, vocabulary: str) -> pd.Series:
+    """Codes for codes or French labels, NaN when unknown; `normalize_name` runs once per
+    distinct value, and columns of codes have few."""
+    lookup = _vocabulary_lookup(vocabulary)
+    mapping = {value: lookup.get(normalize_name(value)) for value in values.dropna().unique()}
+    return values.map(mapping)
 
 
 class _CommuneResolver:
     """Current INSEE codes, from the built-in reference plus the workbook's `communes` sheet."""
 
     def __init__(self, reference: Reference, overrides: pd.DataFrame | None):
-        self.reference = reference
-        self.extra: set[str] = set()
-        self.extra_epci: set[str] = set()
-        self.extra_departements: set[str] = set()
+        self.former_codes = reference.former_codes
+        self.codes = reference.communes.index
+        self.epci = reference.epci.index
+        self.departements = reference.departements.index
         if overrides is not None:
-            self.extra = {normalize_commune_code(c) for c in overrides["code"].dropna()}
-            self.extra_epci = set(overrides["epci"].dropna())
-            self.extra_departements = set(overrides["departement"].dropna())
+            extra = normalize_commune_codes(overrides["code"].dropna())
+            self.codes = self.codes.union(pd.Index(extra.unique()))
+            self.epci = self.epci.union(pd.Index(overrides["epci"].dropna().unique()))
+            departements = overrides["departement"].dropna().unique()
+            self.departements = self.departements.union(pd.Index(departements))
 
-    def resolve(self, code: str) -> tuple[str | None, str | None]:
-        """(current code, former code replaced) or (None, None) when unknown."""
-        code = normalize_commune_code(code)
-        if code in self.extra or code in self.reference.communes.index:
-            return code, None
-        current = self.reference.former_codes.get(code)
-        return (current, code) if current else (None, None)
-
-    def known_epci(self, siren: str) -> bool:
-        return siren in self.reference.epci.index or siren in self.extra_epci
-
-    def known_departement(self, code: str) -> bool:
-        return code in self.reference.departements.index or code in self.extra_departements
+    def resolve(self, codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """(current code or NaN when unknown, former code that was replaced or NaN)."""
+        codes = normalize_commune_codes(codes)
+        known = is_in(codes, self.codes)
+        mapped = codes.map(self.former_codes)
+        return codes.where(known, mapped), codes.where(~known & mapped.notna())
 
 
 class _SheetChecker:
@@ -163,10 +153,15 @@ class _SheetChecker:
         self.sheet, self.table, self.problems = sheet, table.copy(), problems
         self.communes, self.ids = communes, ids
 
-    def report(self, code: str, rows: Iterable, column: Column, values, **params) -> None:
+    def report(self, code: str, rows: pd.Index, column: Column, values, **params) -> None:
+        """One problem per faulty cell; `params` may be per-row Series (aligned on rows)."""
+        if len(rows) == 0:
+            return
         severity = params.pop("severity", ERROR)
-        for row, value in zip(rows, values, strict=True):
-            extra = {k: (v[row] if isinstance(v, pd.Series) else v) for k, v in params.items()}
+        for position, (row, value) in enumerate(zip(rows, values, strict=True)):
+            extra = {
+                k: (v.iloc[position] if isinstance(v, pd.Series) else v) for k, v in params.items()
+            }
             self.problems.append(
                 problem(
                     code,
@@ -195,115 +190,72 @@ class _SheetChecker:
         duplicated = series.duplicated(keep="first")
         if duplicated.any():
             first_rows = pd.Series(series.index, index=series.values).groupby(level=0).min()
-            rows = series.index[duplicated]
             values = series[duplicated]
-            first = values.map(first_rows)
-            self.report("duplicate_id", rows, column, values, first_row=first)
+            self.report("duplicate_id", values.index, column, values,
+                        first_row=values.map(first_rows))
 
     def _text(self, column: Column, series: pd.Series) -> pd.Series:
         return series
 
     def _code(self, column: Column, series: pd.Series) -> pd.Series:
-        lookup = _vocabulary_lookup(column.vocabulary)
-        mapped = _map_unique(series, lambda v: lookup.get(normalize_name(v)))
-        bad = mapped.isna()
-        self.report(
-            "unknown_code",
-            mapped.index[bad],
-            column,
-            series[mapped.index[bad]],
-            allowed=", ".join(VOCABULARIES[column.vocabulary]),
-        )
-        result = mapped.reindex(series.index).astype("str")
+        codes = _to_codes(series, column.vocabulary)
+        bad = series.notna() & codes.isna()
+        self.report("unknown_code", series.index[bad], column, series[bad],
+                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+        result = codes.astype("str")
         return result.fillna(column.default) if column.default else result
 
     def _codes(self, column: Column, series: pd.Series) -> pd.Series:
-        lookup = _vocabulary_lookup(column.vocabulary)
-
-        def parse(cell: str):
-            items = [(item, lookup.get(normalize_name(item))) for item in _split(cell)]
-            unknown = [item for item, code in items if code is None]
-            codes = list(dict.fromkeys(code for _, code in items if code))
-            return LIST_SEPARATOR.join(codes), unknown
-
-        parsed = _map_unique(series, parse)
-        allowed = ", ".join(VOCABULARIES[column.vocabulary])
-        for row, (_, unknown) in parsed.items():
-            self.report("unknown_code", [row] * len(unknown), column, unknown, allowed=allowed)
-        cleaned = parsed.map(lambda pair: pair[0] or None)
-        return cleaned.reindex(series.index).astype("str")
+        items = list_items(series)
+        codes = _to_codes(items, column.vocabulary)
+        bad = codes.isna()
+        self.report("unknown_code", items.index[bad], column, items[bad],
+                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+        return join_items(codes[~bad], series.index)
 
     def _ref(self, column: Column, series: pd.Series) -> pd.Series:
-        known = self.ids.get(column.target, set())
-        bad = series.notna() & ~series.isin(known)
-        self.report(
-            "dangling_reference", series.index[bad], column, series[bad], target=column.target
-        )
+        bad = series.notna() & ~is_in(series, self.ids.get(column.target, ()))
+        self.report("dangling_reference", series.index[bad], column, series[bad],
+                    target=column.target)
         return series
 
     def _refs(self, column: Column, series: pd.Series) -> pd.Series:
-        known = self.ids.get(column.target, set())
-        parsed = _map_unique(series, _split)
-        for row, items in parsed.items():
-            unknown = [i for i in items if i not in known]
-            self.report(
-                "dangling_reference", [row] * len(unknown), column, unknown, target=column.target
-            )
-        cleaned = parsed.map(lambda items: LIST_SEPARATOR.join(items) or None)
-        return cleaned.reindex(series.index).astype("str")
+        items = list_items(series)
+        bad = ~is_in(items, self.ids.get(column.target, ()))
+        self.report("dangling_reference", items.index[bad], column, items[bad],
+                    target=column.target)
+        return join_items(items, series.index)
 
     def _commune(self, column: Column, series: pd.Series) -> pd.Series:
-        resolved = _map_unique(series, self.communes.resolve)
-        current = resolved.map(lambda pair: pair[0])
-        former = resolved.map(lambda pair: pair[1])
-        unknown = current.isna()
-        self.report(
-            "unknown_commune", current.index[unknown], column, series[unknown.index[unknown]]
-        )
-        merged = former.notna()
-        self.report(
-            "former_commune",
-            former.index[merged],
-            column,
-            former[merged],
-            current=current[merged],
-            severity=WARNING,
-        )
+        current, _ = self._resolve(column, series.dropna())
         return current.reindex(series.index).astype("str")
 
-    def _communes(self, column: Column, series: pd.Series) -> pd.Series:
-        def parse(cell: str):
-            items, issues = [], []
-            for item in _split(cell):
-                prefix, _, code = item.partition(":")
-                prefix = normalize_name(prefix)
-                if code and prefix == "epci":
-                    code = code.strip()
-                    items.append(f"epci:{code}")
-                    if not self.communes.known_epci(code):
-                        issues.append(("unknown_epci", item, {}))
-                elif code and prefix in ("dep", "departement"):
-                    code = code.strip().upper().zfill(2)
-                    items.append(f"dep:{code}")
-                    if not self.communes.known_departement(code):
-                        issues.append(("unknown_departement", item, {}))
-                else:
-                    current, former = self.communes.resolve(item)
-                    if current is None:
-                        issues.append(("unknown_commune", item, {}))
-                        continue
-                    items.append(current)
-                    if former:
-                        issues.append(("former_commune", former, {"current": current}))
-            return LIST_SEPARATOR.join(dict.fromkeys(items)), issues
+    def _resolve(self, column: Column, codes: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """Current codes of `codes`, reporting unknown codes and merged communes."""
+        current, former = self.communes.resolve(codes)
+        unknown = current.isna()
+        self.report("unknown_commune", codes.index[unknown], column, codes[unknown])
+        merged = former.notna()
+        self.report("former_commune", former.index[merged], column, former[merged],
+                    current=current[merged], severity=WARNING)
+        return current, former
 
-        parsed = _map_unique(series, parse)
-        for row, (_, issues) in parsed.items():
-            for code, value, params in issues:
-                severity = WARNING if code == "former_commune" else ERROR
-                self.report(code, [row], column, [value], severity=severity, **params)
-        cleaned = parsed.map(lambda pair: pair[0] or None)
-        return cleaned.reindex(series.index).astype("str")
+    def _communes(self, column: Column, series: pd.Series) -> pd.Series:
+        """INSEE codes, `epci:SIREN` or `dep:CODE` items (SPEC §5.3)."""
+        items = list_items(series)
+        parts = items.str.extract(r"^(?P<kind>[A-Za-z]+)\s*:\s*(?P<code>.+)$")
+        kind = parts["kind"].str.lower()
+        epci = parts["code"][kind == "epci"]
+        departement = parts["code"][kind.isin(["dep", "departement"])].str.upper().str.zfill(2)
+        plain = items[parts["kind"].isna()]
+        bad_epci = ~is_in(epci, self.communes.epci)
+        self.report("unknown_epci", epci.index[bad_epci], column, items[kind == "epci"][bad_epci])
+        bad_dep = ~is_in(departement, self.communes.departements)
+        self.report("unknown_departement", departement.index[bad_dep], column,
+                    items[kind.isin(["dep", "departement"])][bad_dep])
+        current, _ = self._resolve(column, plain)
+        cleaned = pd.concat([current.dropna(), "epci:" + epci, "dep:" + departement])
+        return join_items(cleaned.sort_index(kind="stable"), series.index)
 
     def _date(self, column: Column, series: pd.Series) -> pd.Series:
         text = series.dropna()
@@ -429,7 +381,3 @@ def _check_other_sector(schemes: pd.DataFrame | None, problems: list[Problem]) -
                 severity=WARNING,
             )
         )
-
-
-def sheet_label(name: str) -> str:
-    return SHEET_LABELS.get(name, name)

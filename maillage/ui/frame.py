@@ -13,7 +13,7 @@ import streamlit as st
 from maillage.model import Model
 from maillage.store import Store, VersionInfo
 from maillage.texts import format_datetime, label
-from maillage.ui import data, keys
+from maillage.ui import auth, data, keys
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -31,6 +31,14 @@ class Context:
     perimeter: str | None
     scheme_types: tuple[str, ...] | None
     read_only: bool = False
+    access: auth.Access | None = None  # who looks: a share link, an account, the local analyst
+
+    @property
+    def role(self) -> str | None:
+        return self.access.role if self.access else None
+
+    def can(self, action: str) -> bool:
+        return self.access is not None and self.access.can(action)
 
     @property
     def has_data(self) -> bool:
@@ -42,21 +50,34 @@ def frame(title: str, *, filters: bool = True) -> Context:
     st.markdown(CSS, unsafe_allow_html=True)
     db = data.db_path()
     store = data.store(db)
-    spaces = store.spaces()
+    access = auth.gate()  # login form or refusal, and stop, when nobody may see
+    link = access.share
+    spaces = [s for s in store.spaces() if link is None or s == link.space]
     space = _choose_space(spaces)
     version = store.latest(space) if space else None
     full = data.model(db, space, version.version) if version else None
+    scope = link.perimeter if link else None
+    if full is not None and scope is not None:  # a scoped link: no page sees beyond it
+        if scope not in full.perimeters.index:
+            st.error("Le territoire de ce lien de partage n’existe plus dans les données "
+                     "publiées. Demandez un nouveau lien à la personne qui vous l’a envoyé.")
+            st.stop()
+        scope_name = str(full.perimeters.loc[scope, "nom"])
+        full = data.restricted(db, space, version.version, None, None, scope=scope)
     perimeter, types = (None, None)
     if full is not None and filters:
-        perimeter, types = _filters(full)
-    model = data.restricted(db, space, version.version, perimeter, types) if full else None
+        perimeter, types = _filters(full, everything=f"Tout « {scope_name} »" if scope else None)
+    model = (data.restricted(db, space, version.version, perimeter, types, scope=scope)
+             if full else None)
+    auth.sidebar(access, scope_name if scope else None)
     st.title(title)
     if version:
         st.caption(
             f"Espace « {space} » · version {version.version} publiée le "
             f"{format_datetime(version.published_at)}"
         )
-    return Context(store, db, space, version, full, model, perimeter, types)
+    return Context(store, db, space, version, full, model, perimeter, types,
+                   read_only=access.read_only, access=access)
 
 
 def require_data(context: Context) -> Model:
@@ -81,7 +102,8 @@ def _choose_space(spaces: list[str]) -> str | None:
     return st.sidebar.selectbox("Espace de travail", spaces, key=keys.SPACE)
 
 
-def _filters(model: Model) -> tuple[str | None, tuple[str, ...] | None]:
+def _filters(model: Model, everything: str | None = None
+             ) -> tuple[str | None, tuple[str, ...] | None]:
     perimeters = model.perimeters.sort_values(["type", "nom"])
     options = [ALL_TERRITORY, *perimeters.index]
     names = perimeters["nom"].to_dict()
@@ -89,7 +111,7 @@ def _filters(model: Model) -> tuple[str | None, tuple[str, ...] | None]:
 
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:
-            return "Tout le territoire"
+            return everything or "Tout le territoire"
         return f"{names[pid]} ({label('perimeter_type', types[pid])})"
 
     if st.session_state.get(keys.PERIMETER, ALL_TERRITORY) not in options:

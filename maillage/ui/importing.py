@@ -18,12 +18,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from maillage.accounts import PUBLISH, RESTORE
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.publishing import check, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
-from maillage.ui import keys
+from maillage.ui import auth, keys
 from maillage.ui.frame import Context
 from maillage.validation import Validation
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
@@ -233,6 +234,7 @@ def publish_button(store: Store, space: str, result: CheckedUpload) -> None:
 
 
 def _publish(store: Store, space: str, digest: str) -> None:
+    auth.require(PUBLISH)  # refused server-side for a reader or a share link, whatever is sent
     result = st.session_state.get(keys.CHECKED)
     if not isinstance(result, CheckedUpload) or result.digest != digest or not result.can_publish:
         return
@@ -285,6 +287,7 @@ def show_history(store: Store, space: str) -> None:
 
 
 def _restore(store: Store, space: str) -> None:
+    auth.require(RESTORE)
     version = st.session_state.get(RESTORE_CHOICE)
     if not st.session_state.get(RESTORE_CONFIRM) or version is None:
         return

@@ -1,0 +1,90 @@
+"""`make bench`: one JSON line per step and scale, each with a baseline from the same run.
+
+Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes) and France.
+Ratios against the baseline, not absolute times, are what we compare between runs.
+`python -m bench departement region` runs only the named scales.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.indicators_scale import synthetic_tables
+from bench.workbook_files import write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+SCALES = ("departement", "region", "france")
+
+
+def emit(**fields) -> None:
+    print(json.dumps(fields, ensure_ascii=False, default=str), flush=True)
+
+
+def timed(scale: str, step: str, function, *args, **extra) -> object:
+    began = time.perf_counter()
+    result = function(*args)
+    emit(scale=scale, step=step, seconds=round(time.perf_counter() - began, 3), **extra)
+    return result
+
+
+def bench_scale(scale: str, folder: Path) -> None:
+    from maillage.indicators import all_indicators
+    from maillage.model import build_model
+    from maillage.store import Store
+
+    began = time.perf_counter()
+    tables = synthetic_tables(scale, seed=0)
+    path = write_xlsx(tables, folder / f"{scale}.xlsx")
+    emit(scale=scale, step="generate workbook", seconds=round(time.perf_counter() - began, 3),
+         rows={name: len(table) for name, table in tables.items()})
+    subprocess.run([sys.executable, "-m", "bench.pipeline", scale, str(path), "baseline"],
+                   check=True, cwd=ROOT)
+
+    model = timed(scale, "build model", build_model, tables)
+    timed(scale, "indicators", lambda: all_indicators(model, space=scale, version=1))
+    for module, function in (("bench.overlaps", "bench_overlaps"),
+                             ("bench.mismatch", "bench_mismatch"),
+                             ("bench.indicators_scale", "bench_network"),
+                             ("bench.atlas", "bench_atlas")):
+        result = getattr(__import__(module, fromlist=[function]), function)(model)
+        for line in result if isinstance(result, list) else [result]:
+            emit(scale=scale, **line)
+
+    database = folder / f"{scale}.db"
+    Store(database).publish("principal", tables, file=path.name, sha256=None)
+    emit(scale=scale, **first_page_render(database))
+
+
+def first_page_render(database: Path) -> dict:
+    """The home page of the real app on the published version, cold then warm (cached)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["MAILLAGE_DB"] = str(database)
+    timings = []
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    for _ in range(2):
+        began = time.perf_counter()
+        app.run()
+        timings.append(time.perf_counter() - began)
+    return {"step": "first page render", "seconds": round(timings[0], 3),
+            "rerun_seconds": round(timings[1], 3), "exceptions": len(app.exception)}
+
+
+def main(argv: list[str]) -> None:
+    scales = argv or list(SCALES)
+    with tempfile.TemporaryDirectory() as folder:
+        for scale in scales:
+            bench_scale(scale, Path(folder))
+    from bench.load import bench_load
+
+    emit(scale="region", **bench_load())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
