@@ -211,6 +211,19 @@ COLUMN_HELP: dict[str, str] = {
     "departement": "Code du département (ex. 03).",
 }
 
+SHEET_COLUMN_HELP: dict[tuple[str, str], str] = {
+    ("acteurs", "type"): "Type précis, en texte libre (CCAS, centre social, EVS, MJC, "
+    "communauté de communes, CAF, France Services…).",
+    ("blocages", "categorie"): "Catégorie de blocage (liste déroulante).",
+    ("blocages", "dispositif"): "Identifiant du dispositif concerné, s’il y en a un.",
+}
+"""Help for a column whose meaning differs from the shared one of COLUMN_HELP."""
+
+
+def column_help(sheet: str, column: str) -> str:
+    return SHEET_COLUMN_HELP.get((sheet, column)) or COLUMN_HELP.get(column, "")
+
+
 # Validation messages: one template per problem code. Each says what is wrong and how to fix it.
 MESSAGES: dict[str, str] = {
     "missing_sheet": "La feuille « {sheet} » est obligatoire mais absente du classeur. "
