@@ -1,0 +1,244 @@
+"""What the mismatch page draws: cached result, plain-French sentences, Sankey, table, map.
+
+The page stays a storyboard; the words and figures live here, built from one
+`MismatchResult` computed once per (db, space, version, perimeter, x, y, weight).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+import shapely
+import streamlit as st
+
+from maillage.mismatch import MismatchResult, mismatch
+from maillage.reference import load_shapes
+from maillage.texts import format_number, format_share
+from maillage.ui import data
+from maillage.ui.style import ALERT, NEUTRAL, SEQUENTIAL, hex_to_rgb
+
+# Query-string keys of the page's choices: a copied address reproduces the view.
+X_KEY, Y_KEY, WEIGHT_KEY = "x", "y", "poids"
+MAX_DRAWN = 40  # perimeters drawn in the Sankey and the table; split ones first
+MAX_BORDERS = 5_000  # communes above which the borders of Y are not dissolved for the map
+
+# Plural, singular and feminine of each perimeter type, for sentences.
+WORDS: dict[str, tuple[str, str, bool]] = {
+    "commune": ("communes", "commune", True),
+    "epci": ("EPCI", "EPCI", False),
+    "departement": ("départements", "département", False),
+    "region": ("régions", "région", True),
+    "arrondissement": ("arrondissements", "arrondissement", False),
+    "canton": ("cantons", "canton", False),
+    "circonscription_action_sociale": ("circonscriptions d’action sociale",
+                                       "circonscription d’action sociale", True),
+    "territoire_caf": ("territoires CAF", "territoire CAF", False),
+    "territoire_msa": ("territoires MSA", "territoire MSA", False),
+    "centre_social": ("zones de centre social", "zone de centre social", True),
+    "bassin_de_vie": ("bassins de vie", "bassin de vie", False),
+    "gal_leader": ("GAL LEADER", "GAL LEADER", False),
+    "pays_petr": ("pays ou PETR", "pays ou PETR", False),
+    "pnr": ("parcs naturels régionaux", "parc naturel régional", False),
+    "autre": ("autres périmètres", "autre périmètre", False),
+}
+
+
+def words(kind: str) -> tuple[str, str, bool]:
+    return WORDS.get(kind, (kind, kind, False))
+
+
+def default_pair(present: list[str]) -> tuple[str, str]:
+    """EPCI against circonscriptions d’action sociale, the case of the AdCF mission, if there."""
+    x = "epci" if "epci" in present else present[0]
+    others = [t for t in present if t != x]
+    cas = "circonscription_action_sociale"
+    y = cas if cas in others else others[0]
+    return x, y
+
+
+@st.cache_resource(show_spinner="Calcul des discordances…", max_entries=64)
+def result(db: str, space: str, version: int, perimeter: str | None, scope: str | None,
+           x_type: str, y_type: str, weight: str) -> MismatchResult:
+    """Computed once per version, territory (a share link's `scope` first), types and weight."""
+    model = data.restricted(db, space, version, perimeter, None, scope=scope)
+    return mismatch(model, x_type, y_type, weight=weight)
+
+
+# ----- sentences --------------------------------------------------------------------------
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else format_number(value, 2)
+
+
+def headlines(r: MismatchResult) -> list[tuple[str, str, str]]:
+    """(label, value, sentence) for each headline number, in plain French."""
+    xs, x1, x_fem = words(r.x_type)
+    ys, y1, y_fem = words(r.y_type)
+    e = "e" if x_fem else ""
+    n, k = len(r.x_ids), r.split_count
+    verb = "est" if k == 1 else "sont"
+    split = (f"{format_number(k)} des {format_number(n)} {xs} {verb} coupé{e}{'s' * (k != 1)} "
+             f"entre deux {ys} ou plus.")
+    people = (f"{format_number(r.split_population)} habitants, soit "
+              f"{format_share(r.split_population_share)} de la population couverte par les "
+              f"{xs}, vivent dans un{e} {x1} coupé{e}.")
+    any_y = "aucune" if y_fem else "aucun"
+    gaps = len(r.uncovered_communes)
+    uncovered = (f"{format_number(gaps)} commune{'s' * (gaps > 1)} couverte{'s' * (gaps > 1)} "
+                 f"par un{e} {x1} ne relève{'nt' * (gaps > 1)} d’{any_y} {y1}.")
+    if r.adjusted_rand is None:
+        doubled = xs if r.x_duplicate_communes else ys
+        agreement = (f"Non calculé : des communes appartiennent à plusieurs {doubled}, les deux "
+                     "types ne forment donc pas deux découpages du territoire.")
+    else:
+        agreement = (
+            f"Indice de Rand ajusté {_ratio(r.adjusted_rand)} : 1 quand les deux cartes "
+            "coïncident, proche de 0 quand elles ne se ressemblent pas plus que par hasard. "
+            f"V-mesure {_ratio(r.v_measure)}, moyenne de l’homogénéité "
+            f"({_ratio(r.homogeneity)} : chaque {y1} reste dans un{e} seul{e} {x1}) et de la "
+            f"complétude ({_ratio(r.completeness)} : chaque {x1} tient dans "
+            f"un{'e' * y_fem} seul{'e' * y_fem} {y1}).")
+    return [
+        (_capital(f"{xs} coupé{e}s"), f"{format_number(k)} / {format_number(n)}", split),
+        ("Habitants dans un territoire coupé", format_number(r.split_population), people),
+        (f"Communes sans {y1}", format_number(gaps), uncovered),
+        ("Accord des deux cartes", _ratio(r.v_measure), agreement),
+    ]
+
+
+# ----- tables -----------------------------------------------------------------------------
+def drawn_rows(r: MismatchResult) -> pd.DataFrame:
+    """The X perimeters worth drawing: split ones first, then the largest."""
+    rows = r.rows.assign(split=r.rows["y_count"] >= 2)
+    rows = rows.sort_values(["split", "communes", "x"], ascending=[False, False, True])
+    return rows.head(MAX_DRAWN)
+
+
+def pieces_table(r: MismatchResult) -> pd.DataFrame:
+    """Split X perimeters with their pieces, as a committee reads them."""
+    xs, _, _ = words(r.x_type)
+    ys, y1, _ = words(r.y_type)
+    split = r.rows[r.rows["y_count"] >= 2].sort_values(["dominant_share", "x"])
+    return pd.DataFrame({
+        _capital(xs): split["nom"],
+        f"Nombre de {ys}": split["y_count"],
+        "Part du plus gros morceau": split["dominant_share"].map(format_share),
+        "Morceaux": split["pieces"].map(lambda parts: " · ".join(
+            f"{p['nom']} {format_share(p['share'])}" for p in parts)),
+        f"Communes sans {y1}": split["uncovered"],
+        "Communes": split["communes"],
+        "Habitants": split["population"].map(format_number),
+    })
+
+
+def heatmap(r: MismatchResult) -> go.Figure:
+    """Contingency table as shares of each X (rows) in each Y (columns)."""
+    rows = drawn_rows(r).sort_values("nom")
+    table = r.contingency.loc[rows["x"]]
+    totals = (rows["population"] if r.weight == "population" else rows["communes"]).to_numpy()
+    shares = table.to_numpy() / np.maximum(totals, 1)[:, None]
+    keep = shares.sum(axis=0) > 0
+    shares = shares[:, keep]
+    columns = [r.names[y] for y in table.columns[keep]]
+    text = [[format_share(v) if v else "" for v in line] for line in shares]
+    figure = go.Figure(go.Heatmap(
+        z=shares, x=columns, y=list(rows["nom"]), text=text, texttemplate="%{text}",
+        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        zmin=0, zmax=1, showscale=False,
+        hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
+    figure.update_layout(height=max(300, 28 * len(rows) + 120),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
+    return figure
+
+
+def sankey(r: MismatchResult) -> go.Figure:
+    """Communes (or inhabitants) flowing from each X to the Y it meets; split X in vermilion."""
+    rows = drawn_rows(r)
+    nowhere = f"Sans {words(r.y_type)[1]}"
+    x_nodes = list(rows["x"])
+    y_nodes = sorted({p["y"] for parts in rows["pieces"] for p in parts})
+    labels = [r.names[x] for x in x_nodes] + [r.names[y] for y in y_nodes] + [nowhere]
+    y_index = {y: len(x_nodes) + i for i, y in enumerate(y_nodes)}
+    source, target, value, colour = [], [], [], []
+    for i, (parts, is_split) in enumerate(zip(rows["pieces"], rows["split"], strict=True)):
+        tint = hex_to_rgb(ALERT if is_split else NEUTRAL, 110)
+        rgba = f"rgba({tint[0]},{tint[1]},{tint[2]},0.45)"
+        for p in parts:
+            source.append(i)
+            target.append(y_index[p["y"]])
+            value.append(p["communes"] if r.weight == "communes" else p["weight"])
+            colour.append(rgba)
+    gap = rows["uncovered"] if r.weight == "communes" else rows["uncovered_population"]
+    for i, amount in enumerate(gap):
+        if amount:
+            source.append(i)
+            target.append(len(labels) - 1)
+            value.append(int(amount))
+            colour.append("rgba(153,153,153,0.25)")
+    node_colours = ([ALERT if s else NEUTRAL for s in rows["split"]]
+                    + ["#0072B2"] * len(y_nodes) + ["#dddddd"])
+    unit = "communes" if r.weight == "communes" else "habitants"
+    figure = go.Figure(go.Sankey(
+        valueformat=",d", valuesuffix=f" {unit}",
+        node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
+        link={"source": source, "target": target, "value": value, "color": colour}))
+    figure.update_layout(height=max(320, 22 * max(len(x_nodes), len(y_nodes)) + 80),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         separators=", ")
+    return figure
+
+
+# ----- map --------------------------------------------------------------------------------
+def _rings(geometry) -> list[list[list[float]]]:
+    polygons = getattr(geometry, "geoms", [geometry])
+    return [[[round(x, 5), round(y, 5)] for x, y in p.exterior.coords]
+            for p in polygons if p.geom_type == "Polygon"]
+
+
+@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=16)
+def split_map(db: str, space: str, version: int, perimeter: str | None, scope: str | None,
+              x_type: str, y_type: str) -> pdk.Deck | None:
+    """Communes of X coloured by their X being split; borders of Y drawn over them."""
+    r = result(db, space, version, perimeter, scope, x_type, y_type, "communes")
+    model = data.restricted(db, space, version, perimeter, None, scope=scope)
+    members = model.membership
+    of_x = members[members["perimeter"].isin(r.x_ids)]
+    shapes = load_shapes("commune", of_x["commune"].unique()).set_index("code")["geometry"]
+    if shapes.empty:
+        return None
+    split = set(r.rows.loc[r.rows["y_count"] >= 2, "x"])
+    uncovered = set(r.uncovered_communes)
+    polygons = []
+    for pid, commune in of_x.itertuples(index=False):
+        if commune not in shapes.index:
+            continue
+        state = "coupé" if pid in split else "d’un seul tenant"
+        fill = hex_to_rgb(ALERT, 170) if pid in split else hex_to_rgb(NEUTRAL, 90)
+        if commune in uncovered:
+            fill, state = hex_to_rgb(NEUTRAL, 25), f"{state} · commune sans {words(y_type)[1]}"
+        name = model.communes["nom"].get(commune, commune)
+        polygons += [{"polygon": ring, "fill": fill, "label": f"{name} — {r.names[pid]} ({state})"}
+                     for ring in _rings(shapes[commune])]
+    layers = [pdk.Layer("PolygonLayer", polygons, get_polygon="polygon", get_fill_color="fill",
+                        get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,
+                        pickable=True, stroked=True)]
+    of_y = members[members["perimeter"].isin(r.y_ids) & members["commune"].isin(shapes.index)]
+    if 0 < len(of_y) <= MAX_BORDERS:
+        borders = [{"path": ring} for _, group in of_y.groupby("perimeter")
+                   for ring in _rings(shapely.union_all(shapes[group["commune"]].to_numpy()))]
+        layers.append(pdk.Layer("PathLayer", borders, get_path="path", get_color=[40, 40, 40],
+                                width_min_pixels=2))
+    west, south, east, north = shapely.total_bounds(shapes.to_numpy())
+    span = max(east - west, (north - south) * 1.5, 0.01)
+    view = pdk.ViewState(longitude=(west + east) / 2, latitude=(south + north) / 2,
+                         zoom=max(3.0, min(11.0, math.log2(360 / span) - 0.3)))
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+                    tooltip={"text": "{label}"})
