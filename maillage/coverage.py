@@ -1,0 +1,68 @@
+"""Coverage of the territory by schemes (SPEC §3): who is reached, who is left out.
+
+Everything is measured against T, the union of all perimeters of the model. A model
+restricted to a perimeter (`Model.restrict`) has that perimeter's communes as T, and a model
+restricted to scheme types keeps T whole: a type left out covers nothing, it does not shrink
+the territory.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from maillage.model import Model
+from maillage.vocabularies import SOCIAL
+
+COLUMNS = ["type", "communes_share", "population_share"]
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole else 0.0
+
+
+def covered_communes(model: Model, scheme_ids=None) -> pd.Index:
+    """Communes of T reached by at least one of `scheme_ids` (all schemes when None)."""
+    links = model.scheme_communes
+    if scheme_ids is not None:
+        links = links[links["scheme"].isin(pd.Index(scheme_ids))]
+    return pd.Index(links["commune"].unique()).intersection(pd.Index(model.territory))
+
+
+def coverage(model: Model) -> pd.DataFrame:
+    """One row per scheme type present: |union of C(d)| / |T|, also by population."""
+    territory = model.territory
+    population = model.population(territory)
+    links = model.scheme_communes.merge(
+        model.schemes[["type"]], left_on="scheme", right_index=True)
+    links = links[links["commune"].isin(territory)]
+    rows = []
+    for scheme_type in sorted(model.schemes["type"].dropna().unique()):
+        reached = links.loc[links["type"] == scheme_type, "commune"].unique()
+        rows.append({
+            "type": scheme_type,
+            "communes_share": _share(len(reached), len(territory)),
+            "population_share": _share(model.population(reached), population),
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def blank_communes(model: Model) -> list[str]:
+    """Communes of T that no scheme of a social-sector type reaches, sorted."""
+    social = model.schemes.index[model.schemes["sector"] == SOCIAL]
+    territory = pd.Index(model.territory)
+    return territory[~territory.isin(covered_communes(model, social))].tolist()
+
+
+def blank_share(model: Model) -> tuple[float, float]:
+    """Share of T's communes and of its population that are blank (0 when T is empty)."""
+    territory = model.territory
+    blank = blank_communes(model)
+    return (_share(len(blank), len(territory)),
+            _share(model.population(blank), model.population(territory)))
+
+
+def schemes_per_commune(model: Model) -> pd.Series:
+    """Number of schemes reaching each commune of T (0 included), indexed by commune."""
+    counts = model.scheme_communes["commune"].value_counts()
+    index = pd.Index(model.territory, name="commune")
+    return counts.reindex(index, fill_value=0).astype(int).rename("schemes")

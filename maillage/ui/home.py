@@ -1,0 +1,137 @@
+"""The synthèse: the handful of numbers a director reads first, each with one plain French
+sentence and the way to the page that explains it. Large type, few numbers: it is shown on
+projectors in steering committees."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from maillage.blockages import LIFTED, OPEN
+from maillage.coverage import blank_communes, blank_share
+from maillage.model import Model
+from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.ui.frame import Context
+from maillage.ui.navigation import ROOT
+from maillage.vocabularies import SOCIAL, VOCABULARIES
+
+
+def show(context: Context, model: Model) -> None:
+    st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
+                "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
+    first = st.columns(3)
+    second = st.columns(3)
+    with first[0].container(border=True):
+        _actors(model)
+    with first[1].container(border=True):
+        _schemes(model)
+    with first[2].container(border=True):
+        _coverage(model)
+    with second[0].container(border=True):
+        _blank(model)
+    with second[1].container(border=True):
+        _blockages(model)
+    with second[2].container(border=True):
+        _publication(context)
+
+
+def _link(file: str, text: str, icon: str) -> None:
+    """A link to a page of this app, only when that page exists and this user may open it."""
+    if not (ROOT / "pages" / file).exists():
+        return
+    try:
+        st.page_link(f"pages/{file}", label=text, icon=icon)
+    except StreamlitAPIException:  # not registered here (analyst-only page, reader's link)
+        return
+
+
+def _counts(series, vocabulary: str) -> str:
+    """`2 social, 1 développement local` for fields; `1 CTG (Convention territoriale
+    globale)` for scheme types: a committee reads the acronym with its expansion."""
+    counts = series.value_counts()
+    ordered = [code for code in VOCABULARIES[vocabulary] if counts.get(code, 0)]
+    ordered += [code for code in counts.index if code not in ordered]
+    if vocabulary == "scheme_type":
+        return ", ".join(f"{format_number(int(counts[c]))} {c} ({label(vocabulary, c)})"
+                         for c in ordered)
+    return ", ".join(f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
+                     for c in ordered)
+
+
+def _actors(model: Model) -> None:
+    actors = model.actors
+    st.metric("Acteurs", format_number(len(actors)))
+    if actors.empty:
+        st.caption("Aucun acteur sur ce territoire.")
+    else:
+        categories = actors["categorie"].value_counts().head(3)
+        top = ", ".join(f"{label('actor_category', c).split(' (')[0].lower()} "
+                        f"({format_number(int(n))})" for c, n in categories.items())
+        st.caption(f"Structures et personnes qui agissent ici — par champ : "
+                   f"{_counts(actors['champ'], 'field')}. Familles les plus nombreuses : {top}.")
+    _link("atlas.py", "Voir qui est où sur l’atlas", ":material/map:")
+    _link("qui_fait_quoi.py", "Qui fait quoi", ":material/groups:")
+
+
+def _schemes(model: Model) -> None:
+    schemes = model.schemes
+    st.metric("Dispositifs", format_number(len(schemes)))
+    if schemes.empty:
+        st.caption("Aucun dispositif pour ces filtres.")
+    else:
+        st.caption(f"Programmes publics en cours sur le territoire : "
+                   f"{_counts(schemes['type'], 'scheme_type')}.")
+    _link("chevauchements.py", "Où ils se chevauchent", ":material/stacks:")
+
+
+def _coverage(model: Model) -> None:
+    blank_communes_share, blank_population_share = blank_share(model)
+    if not model.territory:
+        st.metric("Couverture sociale", "—")
+        return
+    st.metric("Couverture sociale", format_share(1 - blank_communes_share))
+    social = sorted(model.schemes.loc[model.schemes["sector"] == SOCIAL, "type"].unique())
+    kinds = ", ".join(social) if social else "aucun"
+    st.caption(f"Part des communes du territoire touchées par au moins un dispositif social "
+               f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
+               "vivent.")
+    _link("atlas.py", "La carte des dispositifs par commune", ":material/map:")
+
+
+def _blank(model: Model) -> None:
+    blank = blank_communes(model)
+    total = len(model.territory)
+    _, population_share = blank_share(model)
+    st.metric("Communes blanches", format_number(len(blank)))
+    if blank:
+        st.caption(f"{format_number(len(blank))} des {format_number(total)} communes "
+                   f"({format_share(population_share)} des habitants) ne sont couvertes par "
+                   "aucun dispositif social : elles sont cerclées de rouge sur l’atlas.")
+    else:
+        st.caption(f"Les {format_number(total)} communes du territoire sont toutes couvertes "
+                   "par au moins un dispositif social.")
+    _link("atlas.py", "Les voir sur l’atlas", ":material/map:")
+
+
+def _blockages(model: Model) -> None:
+    status = model.blockages["statut"].fillna(OPEN)
+    still = int((status != LIFTED).sum())
+    st.metric("Blocages non levés", format_number(still))
+    if status.empty:
+        st.caption("Aucun blocage rapporté (ateliers, enquêtes, comités) pour ce territoire.")
+    else:
+        st.caption(f"Ce qui bloque encore, tel que rapporté en atelier, enquête ou comité : "
+                   f"{format_number(int((status == OPEN).sum()))} ouvert(s), "
+                   f"{format_number(int((status == 'en_cours').sum()))} en cours, et déjà "
+                   f"{format_number(int((status == LIFTED).sum()))} levé(s).")
+    _link("blocages.py", "Ce qui bloque et les leviers", ":material/block:")
+
+
+def _publication(context: Context) -> None:
+    version = context.version
+    st.metric("Version publiée", f"n° {version.version}")
+    source = f" depuis « {version.file} »" if version.file else ""
+    st.caption(f"Les chiffres de cette page viennent de la version publiée le "
+               f"{format_datetime(version.published_at)}{source}. Les versions précédentes "
+               "restent consultables.")
+    _link("importer.py", "Historique des versions", ":material/history:")

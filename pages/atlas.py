@@ -1,0 +1,56 @@
+"""Atlas : la carte d’acteurs des ateliers Cap Rural — qui est où, quelles communes aucun
+dispositif social n’atteint, où les dispositifs s’empilent."""
+
+import streamlit as st
+
+from maillage.texts import format_number, label
+from maillage.ui import keys, maps
+from maillage.ui.frame import frame, require_data
+from maillage.vocabularies import VOCABULARIES
+
+LAYERS = "atlas_perimetres"
+DEFAULT_OUTLINES = 60  # above this many perimeters, outlines are opt-in: they would clutter
+
+context = frame("Atlas des acteurs et des dispositifs")
+model = require_data(context)
+st.markdown(
+    "Chaque commune est teintée selon le **nombre de dispositifs** qui la couvrent ; les "
+    "**communes blanches**, qu’aucun dispositif social (CTG, GMR, CLS, TZCLD, ABS) "
+    "n’atteint, sont cerclées de rouge. Les points sont les **acteurs**, colorés selon leur "
+    "champ. Survolez une forme pour lire son détail.")
+
+
+@st.fragment
+def atlas_map() -> None:
+    """The map and its own filters: changing them redraws the map only."""
+    present_themes = sorted({t for cell in model.schemes["thematiques"].dropna()
+                             for t in cell.split(";")} & set(VOCABULARIES["theme"]))
+    kinds = [k for k in VOCABULARIES["perimeter_type"] if k in set(model.perimeters["type"])]
+    if LAYERS not in st.session_state:
+        st.session_state[LAYERS] = kinds if len(model.perimeters) <= DEFAULT_OUTLINES else []
+    st.session_state[keys.THEMES] = [t for t in st.session_state.get(keys.THEMES, [])
+                                     if t in present_themes]
+    left, right = st.columns(2)
+    themes = left.multiselect("Thématiques", present_themes, key=keys.THEMES,
+                              bind="query-params", format_func=lambda t: label("theme", t),
+                              placeholder="Toutes les thématiques")
+    outlines = right.multiselect("Contours de périmètres", kinds, key=LAYERS,
+                                 format_func=lambda k: label("perimeter_type", k),
+                                 placeholder="Aucun contour")
+    atlas = maps.atlas_for(context.db, context.space, context.version.version,
+                           context.perimeter, context.scheme_types, tuple(sorted(themes)),
+                           tuple(sorted(outlines)))
+    if not atlas.layers:
+        st.info("Aucune commune à dessiner pour ces filtres.")
+        return
+    st.pydeck_chart(maps.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    st.markdown(maps.legend_html(atlas), unsafe_allow_html=True)
+    level = {"commune": "commune par commune", "epci": "par EPCI",
+             "departement": "par département"}[atlas.level]
+    st.caption(
+        f"{format_number(atlas.communes)} communes, dessinées {level} ; "
+        f"{format_number(atlas.blank)} communes blanches ; {format_number(atlas.actors)} "
+        "acteurs localisés. Sans fond de carte : rien n’est chargé depuis Internet.")
+
+
+atlas_map()

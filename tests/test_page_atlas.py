@@ -1,0 +1,97 @@
+"""The atlas page on a published workbook: a map without base map, filters, legend."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from maillage.publishing import import_files
+from maillage.store import Store
+from maillage.ui import keys
+from tests.workbooks import minimal_sheets, xlsx_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def published(db_path):
+    outcome = import_files(Store(db_path), "principal",
+                           [("classeur.xlsx", xlsx_bytes(minimal_sheets()))])
+    assert outcome.version is not None
+    return db_path
+
+
+def _atlas() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.switch_page("pages/atlas.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _deck(at: AppTest) -> dict:
+    [chart] = at.get("deck_gl_json_chart")
+    return json.loads(chart.proto.json)
+
+
+def test_atlas_draws_without_base_map_and_explains_itself(published):
+    at = _atlas()
+    assert at.title[0].value == "Atlas des acteurs et des dispositifs"
+    spec = _deck(at)
+    assert spec.get("mapProvider") is None and spec.get("mapStyle") is None
+    ids = [layer["id"] for layer in spec["layers"]]
+    # Zones by class (03140 blank, the others not), perimeter outlines, actors by field.
+    assert "zones-1-1" in ids and "zones-2-0" in ids
+    assert {"perimetres-epci", "perimetres-circonscription_action_sociale"} <= set(ids)
+    assert {"acteurs-social-structure", "acteurs-les_deux-structure"} <= set(ids)
+    assert all(layer.get("positionFormat", "XY") == "XY" for layer in spec["layers"])
+    view = spec["initialViewState"]
+    assert 46.0 < view["latitude"] < 46.6 and 2.4 < view["longitude"] < 2.8  # Montluçon
+    legend = " ".join(m.value for m in at.markdown)
+    assert "commune blanche (aucun dispositif social)" in legend
+    assert "Collectif d’habitants" in legend and "Développement local" in legend
+    assert "Circonscription d’action sociale" in legend
+    assert any("1 communes blanches" in c.value or "1 commune" in c.value for c in at.caption)
+
+
+def test_theme_filter_redraws_the_map_and_goes_in_the_address(published):
+    at = _atlas()
+    at.multiselect(key=keys.THEMES).set_value(["alimentation"]).run()
+    assert not at.exception
+    # Only the PAT (local development) remains: every commune is blank.
+    caption = next(c.value for c in at.caption if "communes blanches" in c.value)
+    assert "5 communes blanches" in caption
+    ids = [layer["id"] for layer in _deck(at)["layers"]]
+    assert all(i.endswith("-1") for i in ids if i.startswith("zones-"))
+    # The address carries the filter: opening it again shows the same map.
+    shared = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    shared.query_params[keys.THEMES] = at.query_params[keys.THEMES]
+    shared.switch_page("pages/atlas.py")
+    shared.run()
+    assert shared.multiselect(key=keys.THEMES).value == ["alimentation"]
+    assert any("5 communes blanches" in c.value for c in shared.caption)
+
+
+def test_territory_filter_zooms_in(published):
+    at = _atlas()
+    before = _deck(at)["initialViewState"]["zoom"]
+    at.selectbox(key=keys.PERIMETER).set_value("P_CAS").run()
+    assert not at.exception
+    spec = _deck(at)
+    assert spec["initialViewState"]["zoom"] >= before
+    labels = {r["label"] for layer in spec["layers"] if layer["id"].startswith("zones-")
+              for r in layer["data"]}
+    assert len(labels) == 3  # the three communes of P_CAS
+
+
+def test_outlines_can_be_switched_off(published):
+    at = _atlas()
+    at.multiselect(key="atlas_perimetres").set_value([]).run()
+    ids = [layer["id"] for layer in _deck(at)["layers"]]
+    assert not [i for i in ids if i.startswith("perimetres-")]
+
+
+def test_atlas_without_data_says_what_to_do(db_path):
+    at = _atlas()
+    assert "Aucune donnée publiée" in at.info[0].value

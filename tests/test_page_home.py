@@ -1,0 +1,81 @@
+"""The synthèse: a few big numbers, each with its sentence and its way down."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from maillage.publishing import import_files
+from maillage.store import Store
+from maillage.ui import keys
+from maillage.ui.navigation import SCREENS
+from tests.workbooks import minimal_sheets, xlsx_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def published(db_path):
+    sheets = minimal_sheets()
+    sheets["blocages"].append({"id": "B3", "categorie": "methode", "description": "Pas d’outil",
+                               "statut": "en_cours", "territoire": "P_CAS"})
+    outcome = import_files(Store(db_path), "principal", [("territoire.xlsx", xlsx_bytes(sheets))])
+    assert outcome.version is not None
+    return db_path
+
+
+def _home() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_home_shows_the_numbers_to_read_first(published):
+    at = _home()
+    metrics = _metrics(at)
+    assert metrics["Acteurs"] == "4"
+    assert metrics["Dispositifs"] == "2"
+    # T = 5 communes; the CTG (social) reaches 4 of them; 03140 is blank.
+    assert metrics["Couverture sociale"] == "80\u00a0%"
+    assert metrics["Communes blanches"] == "1"
+    assert metrics["Blocages non levés"] == "2"  # B1 ouvert, B3 en cours; B2 levé
+    assert metrics["Version publiée"] == "n° 1"
+    assert len(at.metric) <= 8  # few numbers, for a projector
+    captions = " ".join(c.value for c in at.caption)
+    assert "2 social, 1 développement local, 1 les deux" in captions
+    assert ("1 CTG (Convention territoriale globale), 1 PAT (Projet alimentaire territorial)"
+            in captions)
+    assert "1 des 5 communes" in captions
+    assert "1 ouvert(s), 1 en cours, et déjà 1 levé(s)" in captions
+    assert "« territoire.xlsx »" in captions
+
+
+def test_every_number_links_to_an_existing_page(published):
+    at = _home()
+    links = at.get("page_link")
+    targets = {link.proto.page for link in links}
+    registered = {Path(file).stem for file, *_ in SCREENS}
+    assert "atlas" in targets
+    for target in targets:
+        assert target in registered and (ROOT / "pages" / f"{target}.py").exists(), target
+
+
+def test_home_follows_the_territory_filter(published):
+    at = _home()
+    at.selectbox(key=keys.PERIMETER).set_value("P_CAS").run()
+    assert not at.exception
+    metrics = _metrics(at)
+    # Inside P_CAS (03098, 03101, 03140) the CTG reaches 2 of 3 communes.
+    assert metrics["Couverture sociale"] == "67\u00a0%"
+    assert metrics["Communes blanches"] == "1"
+
+
+def test_home_without_data_says_what_to_do(db_path):
+    at = _home()
+    assert "Aucune donnée publiée" in at.info[0].value
+    assert not at.metric
