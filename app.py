@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from maillage.accounts import PUBLISH
+from maillage.ui import auth, downloads
+from maillage.ui import home as synthesis
 from maillage.ui.frame import frame, require_data
 from maillage.ui.navigation import pages
 
@@ -9,9 +12,14 @@ from maillage.ui.navigation import pages
 def home() -> None:
     context = frame("Qui fait quoi sur le territoire")
     model = require_data(context)
-    st.metric("Acteurs", len(model.actors))
-    st.metric("Dispositifs", len(model.schemes))
+    synthesis.show(context, model)
+    downloads.meeting_report_button(context)
 
 
 st.set_page_config(page_title="maillage", page_icon=":material/hub:", layout="wide")
-st.navigation(pages(home)).run()
+access = auth.current()
+if isinstance(access, auth.Access):  # analyst-only screens are absent for readers and links
+    st.navigation(pages(home, can_import=access.can(PUBLISH))).run()
+else:  # nothing but the login form, or the refusal of a share link
+    st.navigation([st.Page(auth.gate_page, title="Connexion", icon=":material/lock:")],
+                  position="hidden").run()

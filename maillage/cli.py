@@ -65,7 +65,43 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--weight", choices=["communes", "population"], default="communes")
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--perimeter", default=None)
+    _account_commands(commands)
     return parser
+
+
+def _account_commands(commands) -> None:
+    """`share create|list|revoke` and `user add|remove|list`: two levels of sub-commands."""
+
+    def group(name: str, help_text: str):
+        parser = commands.add_parser(name, help=help_text)
+        parser.set_defaults(handler=lambda _args, p=parser: p.print_help() or EXIT_OK)
+        return parser.add_subparsers(title="actions")
+
+    def action(actions, name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text)
+        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    shares = group("share", "liens de partage en lecture seule")
+    sub = action(shares, "create", _share_create, "crée un lien (affiché une seule fois)")
+    sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
+    sub.add_argument("--perimeter", default=None, help="id du périmètre auquel se limiter")
+    sub.add_argument("--expires", default="30d", help="durée : 30d, 12h, 2w (défaut 30d)")
+    sub.add_argument("--author", default=None)
+    sub = action(shares, "list", _share_list, "liste les liens et leur état")
+    sub.add_argument("--space", default=None, help="un seul espace (défaut : tous)")
+    sub = action(shares, "revoke", _share_revoke, "révoque un lien, définitivement")
+    sub.add_argument("id", type=int)
+    users = group("user", "comptes et rôles (admin, analyste, lecteur)")
+    sub = action(users, "add", _user_add, "crée un compte")
+    sub.add_argument("name")
+    sub.add_argument("--role", required=True, choices=["admin", "analyste", "lecteur"])
+    sub.add_argument("--password-stdin", action="store_true",
+                     help="lit le mot de passe sur l’entrée standard (sinon il est demandé)")
+    sub = action(users, "remove", _user_remove, "supprime un compte")
+    sub.add_argument("name")
+    action(users, "list", _user_list, "liste les comptes")
 
 
 def _store(args) -> Store:
@@ -249,6 +285,92 @@ def _mismatch(args) -> int:
 
     _, model = _model(args)
     _print_json(mismatch(model, args.x_type, args.y_type, weight=args.weight).as_json())
+    return EXIT_OK
+
+
+def _share_create(args) -> int:
+    from maillage import sharing
+
+    try:
+        token, link = sharing.create(_store(args), args.space, args.perimeter,
+                                     sharing.parse_duration(args.expires), author=args.author)
+    except sharing.CannotShare as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(sharing.share_path(token))
+    print(f"Lien n° {link.id} : espace « {link.space} », "
+          f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
+          f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC). Le jeton "
+          "n’est affiché qu’une fois : ajoutez ce chemin à l’adresse du serveur.")
+    return EXIT_OK
+
+
+def _share_list(args) -> int:
+    from maillage import sharing
+
+    found = sharing.links(_store(args), args.space)
+    if not found:
+        print("Aucun lien de partage.")
+    states = {"actif": "actif", "expire": "expiré", "revoque": "révoqué"}
+    for link in found:
+        print(f"{link.id}  {states[link.state()]:8}  espace « {link.space} »  "
+              f"{link.perimeter or 'tout le territoire'}  "
+              f"expire le {link.expires_at.strftime('%d/%m/%Y %H:%M')} UTC")
+    return EXIT_OK
+
+
+def _share_revoke(args) -> int:
+    from maillage import sharing
+
+    if not sharing.revoke(_store(args), args.id):
+        print(f"[Erreur] Aucun lien n° {args.id}.", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Lien n° {args.id} révoqué : il ne donne plus accès à rien.")
+    return EXIT_OK
+
+
+def _user_add(args) -> int:
+    from getpass import getpass
+
+    from maillage.accounts import Accounts, DuplicateUser, UnknownRole, WeakPassword
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass("Mot de passe : ")
+        if getpass("Mot de passe (confirmation) : ") != password:
+            print("[Erreur] Les deux mots de passe diffèrent.", file=sys.stderr)
+            return EXIT_ERRORS
+    try:
+        user = Accounts(_store(args)).add(args.name, args.role, password)
+    except DuplicateUser:
+        print(f"[Erreur] Le compte « {args.name} » existe déjà.", file=sys.stderr)
+        return EXIT_ERRORS
+    except (UnknownRole, WeakPassword, ValueError) as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Compte « {user.name} » créé (rôle {user.role}).")
+    return EXIT_OK
+
+
+def _user_remove(args) -> int:
+    from maillage.accounts import Accounts
+
+    if not Accounts(_store(args)).remove(args.name):
+        print(f"[Erreur] Aucun compte « {args.name} ».", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Compte « {args.name} » supprimé.")
+    return EXIT_OK
+
+
+def _user_list(args) -> int:
+    from maillage.accounts import Accounts
+
+    users = Accounts(_store(args)).list()
+    if not users:
+        print("Aucun compte.")
+    for user in users:
+        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}")
     return EXIT_OK
 
 

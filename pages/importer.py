@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from maillage.ui import importing
+from maillage.accounts import PUBLISH
+from maillage.ui import auth, importing
 from maillage.ui.frame import frame
 
 context = frame("Importer un classeur", filters=False)
+auth.require_page(context.access, PUBLISH)  # readers and share links never reach the upload
 space = importing.target_space(context)
 importing.show_message()
 

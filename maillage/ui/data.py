@@ -30,9 +30,17 @@ def model(path: str, space: str, version: int) -> Model:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def restricted(
-    path: str, space: str, version: int, perimeter: str | None, scheme_types: tuple[str, ...] | None
+    path: str,
+    space: str,
+    version: int,
+    perimeter: str | None,
+    scheme_types: tuple[str, ...] | None,
+    scope: str | None = None,
 ) -> Model:
+    """`scope` (a share link's perimeter) is applied first: the filters then only narrow it."""
     full = model(path, space, version)
+    if scope is not None:
+        full = full.restrict(perimeter=scope)
     return full.restrict(perimeter=perimeter, scheme_types=scheme_types)
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from maillage.model import Model
 from maillage.store import Store, VersionInfo
 from maillage.texts import format_datetime, label
-from maillage.ui import auth, data, keys
+from maillage.ui import auth, data, keys, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -114,20 +114,14 @@ def _filters(model: Model, everything: str | None = None
             return everything or "Tout le territoire"
         return f"{names[pid]} ({label('perimeter_type', types[pid])})"
 
-    if st.session_state.get(keys.PERIMETER, ALL_TERRITORY) not in options:
-        st.session_state[keys.PERIMETER] = ALL_TERRITORY
-    chosen = st.sidebar.selectbox(
-        "Territoire", options, format_func=describe, key=keys.PERIMETER, bind="query-params"
-    )
+    chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
+                           format_func=describe)
     present = [t for t in VOCABULARIES["scheme_type"] if t in set(model.schemes["type"])]
-    st.session_state[keys.SCHEME_TYPES] = [
-        t for t in st.session_state.get(keys.SCHEME_TYPES, []) if t in present
-    ]
-    selected = st.sidebar.multiselect(
+    selected = url.multiselect(
         "Types de dispositifs",
         present,
-        key=keys.SCHEME_TYPES,
-        bind="query-params",
+        keys.SCHEME_TYPES,
+        where=st.sidebar,
         format_func=lambda t: f"{t} — {label('scheme_type', t)}",
         placeholder="Tous les types",
     )

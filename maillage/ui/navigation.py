@@ -10,7 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file under pages/, title, icon, needs an analyst)
 SCREENS: list[tuple[str, str, str, bool]] = [
+    ("atlas.py", "Atlas", ":material/map:", False),
+    ("discordances.py", "Discordances de ressorts", ":material/join_inner:", False),
+    ("chevauchements.py", "Chevauchements", ":material/stacks:", False),
+    ("qui_fait_quoi.py", "Qui fait quoi", ":material/hub:", False),
+    ("blocages.py", "Blocages", ":material/block:", False),
     ("importer.py", "Importer", ":material/upload_file:", True),
+    ("partage.py", "Partager", ":material/share:", True),
 ]
 
 

@@ -1,0 +1,171 @@
+"""Built-in accounts: who may import, publish, restore and share, and who may only read.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults follow RFC 9106), never stored.
+Failed logins are counted in the database, not in memory, so that the limit holds across
+sessions, browser tabs and app restarts: after `MAX_FAILURES` failures in `LOCK_WINDOW` the
+account refuses every attempt until the oldest of them leaves the window. An unknown name
+costs the same hash as a known one and gets the same answer, so a login form does not tell
+which accounts exist.
+
+Permissions are checked here, by the code that acts, not only by hiding buttons: a page
+calls `authorize(role, action)` before publishing, restoring or sharing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from maillage.store import Store
+from maillage.store_accounts import AccountStore
+from maillage.store_accounts import DuplicateUser as DuplicateUser  # callers catch it from here
+
+ADMIN, ANALYST, READER = "admin", "analyste", "lecteur"
+ROLES = (ADMIN, ANALYST, READER)
+ROLE_LABELS = {ADMIN: "administrateur·rice", ANALYST: "analyste", READER: "lecteur·rice"}
+
+PUBLISH, RESTORE, SHARE, MANAGE_USERS = "publier", "restaurer", "partager", "gerer_comptes"
+PERMISSIONS: dict[str, frozenset[str]] = {
+    ADMIN: frozenset({PUBLISH, RESTORE, SHARE, MANAGE_USERS}),
+    ANALYST: frozenset({PUBLISH, RESTORE, SHARE}),
+    READER: frozenset(),
+}
+REFUSALS = {
+    PUBLISH: "Votre accès est en lecture seule : seul·e un·e analyste peut publier une version.",
+    RESTORE: "Votre accès est en lecture seule : seul·e un·e analyste peut restaurer une version.",
+    SHARE: "Votre accès est en lecture seule : seul·e un·e analyste peut créer ou révoquer un "
+    "lien de partage.",
+    MANAGE_USERS: "Seul·e un·e administrateur·rice peut gérer les comptes.",
+}
+
+MAX_FAILURES = 5
+LOCK_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+_FORGET_AFTER = timedelta(days=1)
+
+
+class NotAllowed(PermissionError):
+    """The role does not grant this action; the message is French, ready to show."""
+
+
+class UnknownRole(ValueError):
+    pass
+
+
+class WeakPassword(ValueError):
+    pass
+
+
+class UnknownUser(LookupError):
+    pass
+
+
+def can(role: str | None, action: str) -> bool:
+    return action in PERMISSIONS.get(role or "", frozenset())
+
+
+def authorize(role: str | None, action: str) -> None:
+    """Raise NotAllowed unless `role` grants `action`."""
+    if not can(role, action):
+        raise NotAllowed(REFUSALS.get(action, "Action non autorisée."))
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Login:
+    """The answer to a login attempt: a user, or why not (and until when, when locked)."""
+
+    user: User | None
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Accounts:
+    def __init__(self, store: Store, hasher: PasswordHasher | None = None):
+        self.rows = AccountStore(store)
+        self.hasher = hasher or PasswordHasher()
+
+    @cached_property
+    def _decoy_hash(self) -> str:
+        return self.hasher.hash("maillage: no such account")
+
+    def add(self, name: str, role: str, password: str, now: datetime | None = None) -> User:
+        name = name.strip()
+        if not name:
+            raise ValueError("Le nom du compte est vide.")
+        if role not in ROLES:
+            raise UnknownRole(f"Rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}.")
+        _check_password(password)
+        created_at = _iso(_now(now))
+        self.rows.add_user(name, role, self.hasher.hash(password), created_at)
+        return User(name, role, created_at)
+
+    def remove(self, name: str) -> bool:
+        return self.rows.remove_user(name)
+
+    def get(self, name: str) -> User | None:
+        row = self.rows.user(name)
+        return User(row.name, row.role, row.created_at) if row else None
+
+    def list(self) -> list[User]:
+        return [User(r.name, r.role, r.created_at) for r in self.rows.users()]
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        if not self.rows.set_password_hash(name, self.hasher.hash(password)):
+            raise UnknownUser(name)
+
+    def locked_until(self, name: str, now: datetime | None = None) -> datetime | None:
+        """When the account accepts attempts again, or None if it does now."""
+        moment = _now(now)
+        failures = self.rows.recent_failures(name, _iso(moment - LOCK_WINDOW))
+        if len(failures) < MAX_FAILURES:
+            return None
+        return datetime.fromisoformat(failures[-MAX_FAILURES]) + LOCK_WINDOW
+
+    def authenticate(self, name: str, password: str, now: datetime | None = None) -> Login:
+        moment = _now(now)
+        name = name.strip()
+        if until := self.locked_until(name, moment):
+            return Login(None, until)
+        row = self.rows.user(name)
+        ok = self._verify(row.password_hash if row else self._decoy_hash, password) and bool(row)
+        self.rows.record_attempt(name, _iso(moment), ok, _iso(moment - _FORGET_AFTER))
+        if not ok:
+            return Login(None, self.locked_until(name, moment))
+        if self.hasher.check_needs_rehash(row.password_hash):
+            self.rows.set_password_hash(name, self.hasher.hash(password))
+        return Login(User(row.name, row.role, row.created_at))
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} "
+                           "caractères.")

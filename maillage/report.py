@@ -1,0 +1,202 @@
+"""The meeting report: one self-contained HTML page to print or send before a committee.
+
+Few numbers, each with a sentence in plain French, a few bar charts drawn as inline SVG from
+the same domain functions as the pages, and the date and version of the data. No script, no
+font, no image fetched from anywhere: the file opens offline, in any browser or mail client,
+and prints on A4 (`@media print`). Every text taken from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+
+from maillage.blockages import blockage_summary
+from maillage.coverage import blank_communes, coverage
+from maillage.model import Model
+from maillage.overlaps import pooling_candidates, side_by_side_not_crossing
+from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.transversality import bridging_actors, transversality
+from maillage.vocabularies import VOCABULARIES
+
+NEUTRAL = "#666666"
+MAX_PAIRS = 15
+MAX_LABEL = 44
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """Where the numbers come from, printed on the report."""
+
+    space: str
+    version: int
+    published_at: str  # ISO 8601
+    territory: str  # French name of the perimeter, or « Tout le territoire »
+    scheme_types: tuple[str, ...] | None = None
+
+
+def meeting_report(model: Model, source: ReportSource, *,
+                   colours: Mapping[str, str] | None = None,
+                   now: datetime | None = None) -> str:
+    colours = colours or {}
+    today = (now or datetime.now(UTC)).isoformat()
+    parts = [
+        _header(source, today),
+        _headlines(model),
+        _coverage_chart(model, colours.get("social", NEUTRAL)),
+        _fields_chart(model, colours),
+        _pairs_section(model),
+        _blockages_chart(model, colours.get("alert", NEUTRAL)),
+        f"<footer>Produit par maillage le {escape(format_datetime(today))} · espace « "
+        f"{escape(source.space)} », version {source.version} · lecture seule.</footer>",
+    ]
+    title = f"Rapport de réunion — {source.territory}"
+    return (f"<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+            + "".join(parts) + "</body></html>\n")
+
+
+def _header(source: ReportSource, today: str) -> str:
+    types = ("Tous les types de dispositifs" if not source.scheme_types else
+             "Dispositifs : " + ", ".join(source.scheme_types))
+    return (f"<header><p class=\"kicker\">Rapport de réunion</p>"
+            f"<h1>{escape(source.territory)}</h1>"
+            f"<p class=\"source\">Données : espace « {escape(source.space)} », version "
+            f"{source.version} publiée le {escape(format_datetime(source.published_at))}. "
+            f"{escape(types)}. Rapport du {escape(format_datetime(today)[:10])}.</p></header>")
+
+
+def _headlines(model: Model) -> str:
+    territory = model.territory
+    blank = blank_communes(model)
+    share = transversality(model)["share"]
+    bridging = bridging_actors(model)
+    blockages = blockage_summary(model)
+    open_blockages = blockages["by_status"].get("ouvert", 0)
+    cards = [
+        (format_number(len(territory)), "communes",
+         f"{format_number(model.population(territory))} habitants."),
+        (format_number(len(model.actors)), "acteurs",
+         "structures et personnes à l’interface recensées."),
+        (format_number(len(model.schemes)), "dispositifs",
+         "programmes publics présents sur le territoire."),
+        (format_share(share), "de dispositifs transversaux",
+         "réunissent des acteurs du social et du développement local."),
+        (format_number(len(blank)), "communes blanches",
+         "aucun dispositif social ne les couvre."),
+        (format_number(len(bridging)), "acteurs passerelles",
+         "prennent part à des dispositifs sociaux et de développement local."),
+        (format_number(open_blockages), "blocages ouverts",
+         f"sur {format_number(blockages['total'])} signalés."),
+    ]
+    items = "".join(f"<div class=\"card\"><strong>{escape(value)}</strong> "
+                    f"<span>{escape(what)}</span><p>{escape(sentence)}</p></div>"
+                    for value, what, sentence in cards)
+    return f"<section><h2>L’essentiel</h2><div class=\"cards\">{items}</div></section>"
+
+
+def _bars(rows: Sequence[tuple[str, float, str, str]], *, maximum: float | None = None) -> str:
+    """Horizontal bars as inline SVG: (label, value, text shown, colour) per row."""
+    if not rows:
+        return "<p class=\"empty\">Rien à montrer pour ce territoire.</p>"
+    top = maximum or max((value for _, value, _, _ in rows), default=0) or 1
+    line, label_width, bar_width = 28, 340, 300
+    height = line * len(rows) + 4
+    shapes = []
+    for i, (name, value, text, colour) in enumerate(rows):
+        y = i * line + 4
+        width = max(0.0, min(value / top, 1.0)) * bar_width
+        shapes.append(
+            f"<text x=\"{label_width - 8}\" y=\"{y + 15}\" text-anchor=\"end\">"
+            f"{escape(_short(name))}"
+            f"</text><rect x=\"{label_width}\" y=\"{y}\" width=\"{width:.1f}\" height=\"20\" "
+            f"fill=\"{escape(colour)}\"><title>{escape(name)} : {escape(text)}</title></rect>"
+            f"<text x=\"{label_width + width + 6:.1f}\" y=\"{y + 15}\">{escape(text)}</text>")
+    total = label_width + bar_width + 70
+    return (f"<svg role=\"img\" viewBox=\"0 0 {total} {height}\" width=\"100%\" "
+            f"xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\">{''.join(shapes)}</svg>")
+
+
+def _short(name: str, limit: int = MAX_LABEL) -> str:
+    """Bar labels stay inside the drawing; the full name is in the bar's tooltip."""
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def _coverage_chart(model: Model, colour: str) -> str:
+    table = coverage(model)
+    rows = [(f"{t} — {label('scheme_type', t)}", float(s), format_share(s), colour)
+            for t, s in zip(table["type"], table["communes_share"], strict=True)]
+    return ("<section><h2>Couverture des communes par type de dispositif</h2>"
+            "<p>Part des communes du territoire couvertes par au moins un dispositif de chaque "
+            "type.</p>" + _bars(rows, maximum=1.0) + "</section>")
+
+
+def _fields_chart(model: Model, colours: Mapping[str, str]) -> str:
+    counts = model.actors["champ"].value_counts()
+    rows = [(label("field", f), float(counts.get(f, 0)), format_number(int(counts.get(f, 0))),
+             colours.get(f, NEUTRAL)) for f in VOCABULARIES["field"]]
+    return ("<section><h2>Acteurs par champ</h2><p>Social, développement local, et celles et "
+            "ceux qui travaillent « entre les deux ».</p>" + _bars(rows) + "</section>")
+
+
+def _pairs_section(model: Model) -> str:
+    names = model.schemes["nom"].to_dict()
+
+    def listing(pairs: list[tuple[str, str]], empty: str) -> str:
+        if not pairs:
+            return f"<p class=\"empty\">{escape(empty)}</p>"
+        items = "".join(f"<li>{escape(str(names.get(a, a)))} et {escape(str(names.get(b, b)))}"
+                        "</li>" for a, b in pairs[:MAX_PAIRS])
+        more = (f"<li>… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).</li>"
+                if len(pairs) > MAX_PAIRS else "")
+        return f"<ul>{items}{more}</ul>"
+
+    pooling = pooling_candidates(model)
+    apart = side_by_side_not_crossing(model)
+    return (
+        "<section><h2>Dispositifs qui se côtoient</h2>"
+        f"<h3>À mutualiser ({format_number(len(pooling))})</h3>"
+        "<p>Mêmes communes (au moins la moitié), calendriers qui se recouvrent et au moins une "
+        "thématique commune : une gouvernance, un diagnostic.</p>"
+        + listing(pooling, "Aucune paire de dispositifs à mutualiser.")
+        + f"<h3>Côte à côte sans se croiser ({format_number(len(apart))})</h3>"
+        "<p>Mêmes communes (au moins la moitié), mais aucun acteur en commun.</p>"
+        + listing(apart, "Aucune paire de dispositifs côte à côte sans acteur commun.")
+        + "</section>")
+
+
+def _blockages_chart(model: Model, colour: str) -> str:
+    summary = blockage_summary(model)
+    rows = [(label("blockage_category", c), float(n), format_number(n), colour)
+            for c, n in summary["by_category"].items()]
+    lifted = summary["lifted_share"]
+    sentence = ("Aucun blocage signalé sur ce territoire." if lifted is None else
+                f"{format_share(lifted)} des blocages signalés sont levés.")
+    return (f"<section><h2>Ce qui bloque</h2><p>{escape(sentence)}</p>"
+            + _bars(rows) + "</section>")
+
+
+_CSS = """
+body { font-family: "Source Sans Pro", "Segoe UI", Arial, sans-serif; color: #1a1a1a;
+  max-width: 60rem; margin: 2rem auto; padding: 0 1rem; font-size: 17px; line-height: 1.4; }
+h1 { font-size: 2rem; margin: .2rem 0; }
+h2 { font-size: 1.35rem; border-bottom: 2px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
+h3 { font-size: 1.1rem; margin-bottom: .2rem; }
+.kicker { text-transform: uppercase; letter-spacing: .08em; color: #555; margin: 0; }
+.source, footer, .empty { color: #555; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .8rem; }
+.card { border: 1px solid #ccc; border-radius: .4rem; padding: .6rem .8rem; break-inside: avoid; }
+.card strong { font-size: 2rem; display: block; }
+.card p { margin: .3rem 0 0; color: #444; font-size: .95rem; }
+svg text { fill: #1a1a1a; }
+footer { margin-top: 2rem; border-top: 1px solid #ddd; padding-top: .5rem; font-size: .9rem; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  section { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  @page { size: A4; margin: 15mm; }
+}
+"""

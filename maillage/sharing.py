@@ -1,0 +1,140 @@
+"""Read-only share links: one space, optionally one perimeter, until an expiry date.
+
+The token is 32 random bytes (`secrets.token_urlsafe`), shown once when the link is created;
+the database keeps only its SHA-256, so a copy of the database opens no link. A token that
+was altered, never issued, revoked or is past its expiry resolves to a refusal, never to a
+link: the caller shows the French reason and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from maillage.store import Store
+from maillage.store_accounts import AccountStore, LinkRow
+
+QUERY_PARAM = "partage"
+DEFAULT_EXPIRY = timedelta(days=30)
+MAX_EXPIRY = timedelta(days=366)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32): 43 characters, no padding
+_DURATION = re.compile(r"\s*(\d+)\s*([hdjws]?)\s*")
+_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "j": timedelta(days=1),
+          "w": timedelta(weeks=1), "s": timedelta(weeks=1), "": timedelta(days=1)}
+
+Refusal = Literal["inconnu", "expire", "revoque"]
+REFUSAL_MESSAGES: dict[str, str] = {
+    "inconnu": "Ce lien de partage n’est pas valide : il a peut-être été mal copié. Demandez "
+    "à la personne qui vous l’a envoyé de vous le transmettre à nouveau.",
+    "expire": "Ce lien de partage a expiré. Demandez un nouveau lien à la personne qui vous "
+    "l’a envoyé.",
+    "revoque": "Ce lien de partage a été révoqué et ne donne plus accès au tableau de bord. "
+    "Demandez un nouveau lien à la personne qui vous l’a envoyé.",
+}
+
+
+class CannotShare(ValueError):
+    """The link cannot be created as asked; the message is French, ready to show."""
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    id: int
+    space: str
+    perimeter: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    author: str | None
+
+    def state(self, now: datetime | None = None) -> Literal["actif", "expire", "revoque"]:
+        if self.revoked_at is not None:
+            return "revoque"
+        if _now(now) >= self.expires_at:
+            return "expire"
+        return "actif"
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _link(row: LinkRow) -> ShareLink:
+    def moment(text: str | None) -> datetime | None:
+        return datetime.fromisoformat(text) if text else None
+
+    return ShareLink(row.id, row.space, row.perimeter, moment(row.created_at),
+                     moment(row.expires_at), moment(row.revoked_at), row.author)
+
+
+def share_path(token: str) -> str:
+    """The address of the shared view, relative to the server root."""
+    return f"/?{QUERY_PARAM}={token}"
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30d`, `30j`, `12h`, `2w`/`2s` (weeks) or a bare number of days."""
+    found = _DURATION.fullmatch(text.lower())
+    if not found or int(found[1]) == 0:
+        raise CannotShare(f"Durée illisible « {text} » : écrivez par exemple 30d (jours), "
+                          "12h (heures) ou 2w (semaines).")
+    return int(found[1]) * _UNITS[found[2]]
+
+
+def create(store: Store, space: str, perimeter: str | None = None,
+           expires: timedelta = DEFAULT_EXPIRY, author: str | None = None,
+           now: datetime | None = None) -> tuple[str, ShareLink]:
+    """Issue a link to the latest version of `space`, restricted to `perimeter` when given."""
+    if not timedelta(hours=1) <= expires <= MAX_EXPIRY:
+        raise CannotShare("La durée d’un lien doit être comprise entre une heure et un an.")
+    if store.latest(space) is None:
+        raise CannotShare(f"L’espace « {space} » n’a aucune version publiée : il n’y a rien "
+                          "à partager.")
+    if perimeter is not None:
+        known = set(store.load(space)["perimetres"]["id"])
+        if perimeter not in known:
+            raise CannotShare(f"Le périmètre « {perimeter} » n’existe pas dans la dernière "
+                              f"version de l’espace « {space} ».")
+    token = secrets.token_urlsafe(32)
+    moment = _now(now)
+    row = AccountStore(store).add_link(_digest(token), space, perimeter, _iso(moment),
+                                       _iso(moment + expires), author)
+    return token, _link(row)
+
+
+def resolve(store: Store, token: str, now: datetime | None = None) -> ShareLink | Refusal:
+    """The link a token opens, or why it opens nothing."""
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return "inconnu"
+    row = AccountStore(store).link_by_hash(_digest(token))
+    if row is None:
+        return "inconnu"
+    link = _link(row)
+    state = link.state(now)
+    return link if state == "actif" else state
+
+
+def links(store: Store, space: str | None = None) -> list[ShareLink]:
+    return [_link(row) for row in AccountStore(store).links(space)]
+
+
+def get(store: Store, link_id: int) -> ShareLink | None:
+    row = AccountStore(store).link(link_id)
+    return _link(row) if row else None
+
+
+def revoke(store: Store, link_id: int, now: datetime | None = None) -> bool:
+    """Revoke at once and for good; False when no link has this id."""
+    return AccountStore(store).revoke_link(link_id, _iso(_now(now)))

@@ -1,0 +1,173 @@
+"""The SQL of accounts, login attempts and share links, in the same database file as the
+published versions.
+
+Kept apart from `store.py` (which holds the versions) so that each stays small; like it, every
+statement sits behind a method, so a server database could replace SQLite. Times are ISO 8601
+strings in UTC, which sort as they compare. A share link stores the SHA-256 of its token,
+never the token: reading the database does not let anyone open a link.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from maillage.store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'analyste', 'lecteur')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    success INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_attempts_by_name ON login_attempts (name, at);
+CREATE TABLE IF NOT EXISTS share_links (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    space TEXT NOT NULL,
+    perimeter TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT,
+    author TEXT
+);
+"""
+
+
+class DuplicateUser(ValueError):
+    """An account with this name already exists."""
+
+
+@dataclass(frozen=True)
+class UserRow:
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    id: int
+    space: str
+    perimeter: str | None
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+    author: str | None
+
+
+_LINK_COLUMNS = "id, space, perimeter, created_at, expires_at, revoked_at, author"
+
+
+class AccountStore:
+    def __init__(self, store: Store):
+        self.store = store
+        with store.connect() as db:
+            db.executescript(SCHEMA)
+
+    # --- users ------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str, created_at: str) -> None:
+        try:
+            with self.store.transaction() as db:
+                db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
+                           (name, role, password_hash, created_at))
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" in str(error):
+                raise DuplicateUser(name) from error
+            raise
+
+    def user(self, name: str) -> UserRow | None:
+        with self.store.connect() as db:
+            row = db.execute("SELECT name, role, password_hash, created_at FROM users "
+                             "WHERE name = ?", (name,)).fetchone()
+        return UserRow(*row) if row else None
+
+    def users(self) -> list[UserRow]:
+        with self.store.connect() as db:
+            rows = db.execute("SELECT name, role, password_hash, created_at FROM users "
+                              "ORDER BY name").fetchall()
+        return [UserRow(*row) for row in rows]
+
+    def set_password_hash(self, name: str, password_hash: str) -> bool:
+        with self.store.transaction() as db:
+            done = db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
+                              (password_hash, name)).rowcount
+        return done == 1
+
+    def remove_user(self, name: str) -> bool:
+        with self.store.transaction() as db:
+            done = db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount
+            db.execute("DELETE FROM login_attempts WHERE name = ?", (name,))
+        return done == 1
+
+    # --- login attempts ---------------------------------------------------------------------
+
+    def record_attempt(self, name: str, at: str, success: bool, forget_before: str) -> None:
+        """Record one attempt and drop those too old to matter, so the table stays small."""
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO login_attempts (name, at, success) VALUES (?, ?, ?)",
+                       (name, at, int(success)))
+            db.execute("DELETE FROM login_attempts WHERE at < ?", (forget_before,))
+
+    def recent_failures(self, name: str, since: str) -> list[str]:
+        """Times of the failed attempts after `since` and after the last success, oldest first."""
+        with self.store.connect() as db:
+            (last_success,) = db.execute(
+                "SELECT MAX(at) FROM login_attempts WHERE name = ? AND success = 1",
+                (name,)).fetchone()
+            start = max(since, last_success or "")
+            rows = db.execute("SELECT at FROM login_attempts WHERE name = ? AND success = 0 "
+                              "AND at > ? ORDER BY at", (name, start)).fetchall()
+        return [at for (at,) in rows]
+
+    # --- share links ------------------------------------------------------------------------
+
+    def add_link(self, token_sha256: str, space: str, perimeter: str | None, created_at: str,
+                 expires_at: str, author: str | None) -> LinkRow:
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO share_links (token_sha256, space, perimeter, created_at, "
+                "expires_at, author) VALUES (?, ?, ?, ?, ?, ?)",
+                (token_sha256, space, perimeter, created_at, expires_at, author))
+            link_id = cursor.lastrowid
+        return LinkRow(link_id, space, perimeter, created_at, expires_at, None, author)
+
+    def link_by_hash(self, token_sha256: str) -> LinkRow | None:
+        with self.store.connect() as db:
+            row = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE token_sha256 = ?",
+                             (token_sha256,)).fetchone()
+        return LinkRow(*row) if row else None
+
+    def link(self, link_id: int) -> LinkRow | None:
+        with self.store.connect() as db:
+            row = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE id = ?",
+                             (link_id,)).fetchone()
+        return LinkRow(*row) if row else None
+
+    def links(self, space: str | None = None) -> list[LinkRow]:
+        """Newest first; every space when `space` is None."""
+        with self.store.connect() as db:
+            if space is None:
+                rows = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links "
+                                  "ORDER BY id DESC").fetchall()
+            else:
+                rows = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE space = ? "
+                                  "ORDER BY id DESC", (space,)).fetchall()
+        return [LinkRow(*row) for row in rows]
+
+    def revoke_link(self, link_id: int, at: str) -> bool:
+        """Mark a link revoked (the first revocation time is kept); False if it is unknown."""
+        with self.store.transaction() as db:
+            found = db.execute("SELECT 1 FROM share_links WHERE id = ?", (link_id,)).fetchone()
+            db.execute("UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                       (at, link_id))
+        return found is not None

@@ -1,0 +1,197 @@
+"""Who is in front of the screen, and what they may do: a share link, an account, or the
+local analyst.
+
+Decided once per script run, before any page draws, by `app.py` (which then shows only the
+screens the access allows) and again by `frame()` (so a page run on its own — by AppTest, or
+by a hand-typed address — is guarded the same way). Order of precedence:
+
+1. a share token (`?partage=…`, then kept in the session so it survives page changes):
+   read-only, one space, one perimeter; an expired, revoked or altered token shows its French
+   refusal and nothing else;
+2. a built-in account logged in this session (its role is read again from the database at
+   every run, so removing an account takes effect at once), or an OIDC login through
+   `st.login` when `.streamlit/secrets.toml` has an `[auth]` section;
+3. no login at all when the server only listens on the local machine (`make run`) and
+   `MAILLAGE_AUTH` is not `on`: the person at the keyboard is the analyst;
+4. otherwise the login form.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from maillage import accounts, sharing
+from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
+from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
+from maillage.store import Store
+from maillage.ui import data
+
+SESSION_USER = "connexion_compte"
+SESSION_OIDC = "connexion_oidc"
+SESSION_TOKEN = "partage_jeton"
+LOGIN_NAME = "connexion_nom"
+LOGIN_PASSWORD = "connexion_mot_de_passe"
+LOGIN_MESSAGE = "connexion_message"
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True)
+class Access:
+    role: str
+    user: str | None = None
+    share: ShareLink | None = None
+    local: bool = False
+
+    def can(self, action: str) -> bool:
+        return self.share is None and accounts.can(self.role, action)
+
+    @property
+    def read_only(self) -> bool:
+        return not self.can(PUBLISH)
+
+
+@dataclass(frozen=True)
+class Refused:
+    message: str
+
+
+def login_required() -> bool:
+    """Always with MAILLAGE_AUTH=on; else as soon as the server listens beyond this machine
+    (an unset `server.address` means every interface)."""
+    if os.environ.get("MAILLAGE_AUTH", "").strip().lower() == "on":
+        return True
+    from streamlit import config  # not st.get_option: tests patch the module's function
+
+    return (config.get_option("server.address") or "").strip() not in LOCAL_ADDRESSES
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answer False
+        return False
+
+
+@st.cache_resource(show_spinner=False)
+def _accounts(path: str) -> Accounts:
+    return Accounts(data.store(path))
+
+
+def _store() -> Store:
+    return data.store(data.db_path())
+
+
+def current() -> Access | Refused | None:
+    """The access of this session, a refusal to show, or None when a login is needed."""
+    store = _store()
+    token = st.query_params.get(QUERY_PARAM) or st.session_state.get(SESSION_TOKEN)
+    if token:
+        found = sharing.resolve(store, token)
+        if isinstance(found, str):
+            st.session_state.pop(SESSION_TOKEN, None)
+            return Refused(REFUSAL_MESSAGES[found])
+        st.session_state[SESSION_TOKEN] = token
+        if st.query_params.get(QUERY_PARAM) != token:  # a page change dropped it: put it back
+            st.query_params[QUERY_PARAM] = token
+        return Access(READER, share=found)
+    book = _accounts(data.db_path())
+    if name := st.session_state.get(SESSION_USER):
+        if user := book.get(name):
+            return Access(user.role, user.name)
+        st.session_state.pop(SESSION_USER, None)
+    if oidc_configured() and st.user.is_logged_in:
+        identity = str(st.user.get("email") or st.user.get("name") or "")
+        known = book.get(identity)  # a built-in account of that e-mail gives its role
+        st.session_state[SESSION_OIDC] = True
+        return Access(known.role if known else READER, identity or None)
+    if not login_required():
+        return Access(accounts.ANALYST, local=True)
+    return None
+
+
+def gate() -> Access:
+    """The access of this session; otherwise draw the login form or the refusal and stop."""
+    found = current()
+    if isinstance(found, Access):
+        return found
+    gate_page(found)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the script run
+
+
+def gate_page(found: Access | Refused | None = None) -> None:
+    """The only screen of a session that may see nothing yet."""
+    found = found if found is not None else current()
+    if isinstance(found, Refused):
+        st.error(found.message, icon=":material/link_off:")
+        return
+    if isinstance(found, Access):
+        return
+    st.title("Connexion")
+    st.caption("maillage — qui fait quoi sur le territoire")
+    if message := st.session_state.pop(LOGIN_MESSAGE, None):
+        st.error(message, icon=":material/lock:")
+    with st.form("connexion", enter_to_submit=True):
+        st.text_input("Identifiant", key=LOGIN_NAME, autocomplete="username")
+        st.text_input("Mot de passe", type="password", key=LOGIN_PASSWORD,
+                      autocomplete="current-password")
+        st.form_submit_button("Se connecter", type="primary", on_click=_log_in)
+    if oidc_configured():
+        st.button("Se connecter avec le compte de mon organisation", on_click=st.login,
+                  icon=":material/badge:")
+    st.caption("Vous avez reçu un lien de partage ? Ouvrez-le tel quel : il ne demande pas "
+               "de compte.")
+
+
+def _log_in() -> None:
+    name = str(st.session_state.get(LOGIN_NAME) or "")
+    password = str(st.session_state.get(LOGIN_PASSWORD) or "")
+    st.session_state[LOGIN_PASSWORD] = ""
+    login = _accounts(data.db_path()).authenticate(name, password)
+    if login.ok:
+        st.session_state[SESSION_USER] = login.user.name
+    elif login.locked_until:
+        until = login.locked_until.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M")
+        st.session_state[LOGIN_MESSAGE] = ("Trop de tentatives manquées pour ce compte : "
+                                           f"réessayez après {until}.")
+    else:
+        st.session_state[LOGIN_MESSAGE] = "Identifiant ou mot de passe incorrect."
+
+
+def _log_out() -> None:
+    st.session_state.pop(SESSION_USER, None)
+    if st.session_state.pop(SESSION_OIDC, False):
+        st.logout()
+
+
+def sidebar(access: Access, territory: str | None = None) -> None:
+    """Say in the sidebar who is looking, with what rights, and offer to log out."""
+    if access.share is not None:
+        until = access.share.expires_at.astimezone(ZoneInfo("Europe/Paris"))
+        where = f" limitée à « {territory} »" if territory else ""
+        st.sidebar.info(f"Vue partagée en lecture seule{where}, valable jusqu’au "
+                        f"{until.strftime('%d/%m/%Y')}.", icon=":material/visibility:")
+    elif access.user is not None:
+        st.sidebar.caption(f"Connecté·e : {access.user} "
+                           f"({ROLE_LABELS.get(access.role, access.role)})")
+        st.sidebar.button("Se déconnecter", on_click=_log_out, icon=":material/logout:",
+                          key="connexion_deconnecter")
+
+
+def require(action: str) -> None:
+    """Raise NotAllowed unless this session may do `action`: called by the code that acts
+    (button callbacks), whatever the browser sent."""
+    found = current()
+    if not isinstance(found, Access) or not found.can(action):
+        raise accounts.NotAllowed(REFUSALS.get(action, "Action non autorisée."))
+
+
+def require_page(access: Access, action: str) -> None:
+    """Stop a page meant for analysts, with a French explanation, for anyone else."""
+    if not access.can(action):
+        st.error(REFUSALS.get(action, "Action non autorisée."), icon=":material/block:")
+        st.stop()

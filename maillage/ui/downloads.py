@@ -1,0 +1,79 @@
+"""Download buttons every page can call: the current view's table as .xlsx and .csv, and the
+one-click meeting report. Files are built when clicked (`data` is a callable), from what the
+page shows — already restricted to the sidebar filters and to a share link's perimeter."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from maillage.exports import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from maillage.report import ReportSource, meeting_report
+from maillage.texts import format_datetime
+from maillage.ui.frame import Context
+from maillage.ui.style import ALERT, FIELD_COLOURS
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]+", "-", name.strip().lower()).strip("-") or "tableau"
+
+
+def _about(context: Context | None) -> dict[str, str]:
+    if context is None or context.version is None:
+        return {}
+    return {
+        "Espace de travail": context.space or "",
+        "Version": str(context.version.version),
+        "Publiée le": format_datetime(context.version.published_at),
+        "Territoire": territory_name(context),
+        "Types de dispositifs": ", ".join(context.scheme_types or ()) or "Tous",
+        "Exporté le": datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M"),
+    }
+
+
+def territory_name(context: Context) -> str:
+    model = context.model
+    scope = model.scope if model is not None else None
+    if scope is not None and scope in model.perimeters.index:
+        return str(model.perimeters.loc[scope, "nom"])
+    return "Tout le territoire"
+
+
+def download_table(frame: pd.DataFrame, name: str, context: Context | None = None) -> None:
+    """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
+    version and filters it comes from) and as .csv (`;`, for French Excel)."""
+    stem = _slug(name)
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger (.xlsx)", data=lambda: xlsx_bytes({name: frame}, _about(context)),
+        file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
+        on_click="ignore", key=f"telecharger_xlsx_{stem}",
+        help="Le tableau affiché, au format Excel, avec la version des données.")
+    right.download_button(
+        "Télécharger (.csv)", data=lambda: csv_bytes(frame), file_name=f"{stem}.csv",
+        mime=CSV_MIME, icon=":material/download:", on_click="ignore",
+        key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")
+
+
+def report_html(context: Context) -> str:
+    source = ReportSource(context.space or "", context.version.version,
+                          context.version.published_at, territory_name(context),
+                          context.scheme_types)
+    return meeting_report(context.model, source, colours={**FIELD_COLOURS, "alert": ALERT})
+
+
+def meeting_report_button(context: Context) -> None:
+    """« Rapport de réunion »: a self-contained HTML page that prints well, for the meeting."""
+    if context.model is None or context.version is None:
+        return
+    st.download_button(
+        "Rapport de réunion", data=lambda: report_html(context),
+        file_name=f"rapport-{_slug(context.space or 'maillage')}-v{context.version.version}.html",
+        mime="text/html", icon=":material/summarize:", on_click="ignore",
+        key="rapport_reunion", type="primary",
+        help="Une page à imprimer ou à envoyer avant la réunion : les chiffres clés, les "
+        "graphiques et la version des données, pour le territoire et les filtres choisis.")

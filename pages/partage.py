@@ -1,0 +1,77 @@
+"""Partager : créer, lister et révoquer les liens en lecture seule envoyés aux comités."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from maillage import sharing
+from maillage.accounts import SHARE
+from maillage.ui import auth
+from maillage.ui.frame import frame, require_data
+
+NEW_LINK = "partage_nouveau_lien"
+DURATIONS = {7: "1 semaine", 30: "1 mois", 90: "3 mois", 365: "1 an"}
+STATES = {"actif": "Actif", "expire": "Expiré", "revoque": "Révoqué"}
+
+context = frame("Partager en lecture seule", filters=False)
+auth.require_page(context.access, SHARE)
+model = require_data(context)
+names = model.perimeters["nom"].to_dict()
+
+
+def create() -> None:
+    auth.require(SHARE)  # refused server-side for a reader or a share link
+    token, link = sharing.create(
+        context.store, context.space, st.session_state["partage_perimetre"] or None,
+        timedelta(days=st.session_state["partage_duree"]), author=context.access.user)
+    st.session_state[NEW_LINK] = (link.id, token)
+
+
+def revoke(link_id: int) -> None:
+    auth.require(SHARE)
+    sharing.revoke(context.store, link_id)
+
+
+st.markdown("Un lien de partage ouvre le tableau de bord **sans compte**, en **lecture "
+            "seule** : pas d’import, pas de partage, et seulement le territoire choisi — "
+            "chaque page, chaque chiffre et chaque téléchargement y sont limités. Il expire "
+            "à la date choisie et peut être révoqué à tout moment.")
+with st.form("partage_creation"):
+    st.selectbox("Territoire montré", ["", *sorted(names, key=lambda p: names[p])],
+                 key="partage_perimetre",
+                 format_func=lambda p: names.get(p, "Tout le territoire de l’espace"))
+    st.selectbox("Valable", list(DURATIONS), index=1, key="partage_duree",
+                 format_func=DURATIONS.get)
+    st.form_submit_button("Créer le lien", type="primary", icon=":material/add_link:",
+                          on_click=create)
+
+if new := st.session_state.get(NEW_LINK):
+    link_id, token = new
+    address = urlsplit(st.context.url or "")
+    base = f"{address.scheme}://{address.netloc}" if address.netloc else ""
+    st.success(f"Lien n° {link_id} créé. Copiez-le maintenant : il ne sera plus affiché.",
+               icon=":material/link:")
+    st.code(base + sharing.share_path(token), language=None)
+
+st.subheader("Liens de cet espace")
+links = sharing.links(context.store, context.space)
+if not links:
+    st.caption("Aucun lien créé pour l’instant.")
+else:
+    st.dataframe(pd.DataFrame([{
+        "N°": x.id,
+        "Territoire": names.get(x.perimeter, x.perimeter) if x.perimeter else "Tout",
+        "Créé le": x.created_at.strftime("%d/%m/%Y"),
+        "Expire le": x.expires_at.strftime("%d/%m/%Y"),
+        "Par": x.author or "—",
+        "État": STATES[x.state()],
+    } for x in links]), hide_index=True, width="stretch")
+    active = [x.id for x in links if x.state() == "actif"]
+    if active:
+        chosen = st.selectbox("Lien à révoquer", active, format_func=lambda i: f"Lien n° {i}",
+                              key="partage_a_revoquer")
+        st.button("Révoquer", icon=":material/link_off:", key="partage_revoquer",
+                  on_click=revoke, args=(chosen,),
+                  help="Le lien cesse aussitôt de fonctionner, même pour une page déjà ouverte.")

@@ -1,0 +1,152 @@
+"""Accounts: Argon2id hashes, roles and their permissions, login rate limiting in the db."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+
+from maillage import accounts
+from maillage.accounts import (
+    ADMIN,
+    ANALYST,
+    LOCK_WINDOW,
+    MAX_FAILURES,
+    PUBLISH,
+    READER,
+    RESTORE,
+    SHARE,
+    Accounts,
+    DuplicateUser,
+    NotAllowed,
+    UnknownRole,
+    WeakPassword,
+)
+from maillage.store import Store
+
+PASSWORD = "correct horse battery"
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fast(store):
+    """Accounts with a cheap Argon2id: rate-limit tests hash many times."""
+    return Accounts(store, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def test_password_is_stored_as_argon2id_hash_only(store, db_path):
+    Accounts(store).add("claire", ANALYST, PASSWORD)
+    raw = db_path.read_bytes() + (db_path.with_name(db_path.name + "-wal").read_bytes()
+                                  if db_path.with_name(db_path.name + "-wal").exists() else b"")
+    assert PASSWORD.encode() not in raw
+    row = accounts.AccountStore(store).user("claire")
+    assert row.password_hash.startswith("$argon2id$")
+    assert PasswordHasher().verify(row.password_hash, PASSWORD)
+
+
+def test_right_password_logs_in_wrong_one_does_not(fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    login = fast.authenticate("claire", PASSWORD)
+    assert login.ok and login.user.name == "claire" and login.user.role == ANALYST
+    assert not fast.authenticate("claire", PASSWORD + "!").ok
+    assert not fast.authenticate("claire", "").ok
+    assert not fast.authenticate("nobody", PASSWORD).ok
+
+
+def test_add_refuses_duplicates_unknown_roles_and_short_passwords(fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    with pytest.raises(DuplicateUser):
+        fast.add("claire", READER, PASSWORD)
+    with pytest.raises(UnknownRole):
+        fast.add("paul", "directeur", PASSWORD)
+    with pytest.raises(WeakPassword):
+        fast.add("paul", READER, "court")
+    assert [(u.name, u.role) for u in fast.list()] == [("claire", ANALYST)]
+
+
+def test_remove_and_list(fast):
+    fast.add("zoe", READER, PASSWORD)
+    fast.add("alice", ADMIN, PASSWORD)
+    assert [u.name for u in fast.list()] == ["alice", "zoe"]
+    assert fast.remove("zoe") is True
+    assert fast.remove("zoe") is False
+    assert fast.get("zoe") is None
+    assert not fast.authenticate("zoe", PASSWORD).ok
+
+
+def test_set_password_replaces_the_old_one(fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    fast.set_password("claire", "another long secret")
+    assert not fast.authenticate("claire", PASSWORD).ok
+    assert fast.authenticate("claire", "another long secret").ok
+
+
+def test_account_locks_after_max_failures_even_with_the_right_password(fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    for i in range(MAX_FAILURES - 1):
+        login = fast.authenticate("claire", "wrong password", now=T0 + timedelta(seconds=i))
+        assert not login.ok and login.locked_until is None
+    last = fast.authenticate("claire", "wrong password", now=T0 + timedelta(minutes=1))
+    assert last.locked_until == T0 + LOCK_WINDOW  # the oldest failure leaves the window then
+    during = fast.authenticate("claire", PASSWORD, now=T0 + LOCK_WINDOW - timedelta(seconds=1))
+    assert not during.ok and during.locked_until == T0 + LOCK_WINDOW
+    after = fast.authenticate("claire", PASSWORD, now=T0 + LOCK_WINDOW + timedelta(seconds=1))
+    assert after.ok
+
+
+def test_lock_is_kept_in_the_database_across_instances(store, fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    for i in range(MAX_FAILURES):
+        fast.authenticate("claire", "wrong password", now=T0 + timedelta(seconds=i))
+    other = Accounts(Store(store.path), fast.hasher)
+    assert other.locked_until("claire", now=T0 + timedelta(minutes=2)) == T0 + LOCK_WINDOW
+    assert not other.authenticate("claire", PASSWORD, now=T0 + timedelta(minutes=2)).ok
+
+
+def test_a_success_resets_the_count_and_old_failures_expire(fast):
+    fast.add("claire", ANALYST, PASSWORD)
+    for i in range(MAX_FAILURES - 1):
+        fast.authenticate("claire", "wrong password", now=T0 + timedelta(seconds=i))
+    assert fast.authenticate("claire", PASSWORD, now=T0 + timedelta(seconds=10)).ok
+    login = fast.authenticate("claire", "wrong password", now=T0 + timedelta(seconds=11))
+    assert login.locked_until is None
+    for i in range(MAX_FAILURES - 1):
+        fast.authenticate("claire", "wrong password", now=T0 + timedelta(minutes=1, seconds=i))
+    later = T0 + timedelta(minutes=1) + LOCK_WINDOW + timedelta(seconds=30)
+    assert fast.locked_until("claire", now=later) is None
+
+
+def test_unknown_names_are_rate_limited_like_real_ones(fast):
+    for i in range(MAX_FAILURES):
+        login = fast.authenticate("ghost", PASSWORD, now=T0 + timedelta(seconds=i))
+    assert login.locked_until is not None
+
+
+@pytest.mark.parametrize("action", [PUBLISH, RESTORE, SHARE])
+def test_only_analysts_and_admins_publish_restore_and_share(action):
+    assert accounts.can(ADMIN, action) and accounts.can(ANALYST, action)
+    assert not accounts.can(READER, action)
+    assert not accounts.can(None, action)
+    accounts.authorize(ANALYST, action)
+    with pytest.raises(NotAllowed) as refused:
+        accounts.authorize(READER, action)
+    assert "lecture seule" in str(refused.value)
+
+
+def test_command_line_adds_lists_and_removes_users(store, db_path, capsys, monkeypatch):
+    import io
+
+    from maillage.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "claire", "--role", "analyste", "--password-stdin",
+                 "--db", str(db_path)]) == 0
+    assert Accounts(store).authenticate("claire", PASSWORD).user.role == ANALYST
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "claire", "--role", "lecteur", "--password-stdin",
+                 "--db", str(db_path)]) == 1
+    capsys.readouterr()
+    assert main(["user", "list", "--db", str(db_path)]) == 0
+    assert "claire  analyste" in capsys.readouterr().out
+    assert main(["user", "remove", "claire", "--db", str(db_path)]) == 0
+    assert Accounts(store).get("claire") is None
+    assert main(["user", "remove", "claire", "--db", str(db_path)]) == 1
