@@ -135,7 +135,7 @@ def _inspect_zip(name: str, data: bytes, extension: str) -> dict[str, _XlsxSheet
         _refuse("not_zip", name, kind=kind)
     with archive:
         if len(members) > MAX_ZIP_MEMBERS:
-            _refuse("bomb", name, detail=f"{len(members)} éléments")
+            _refuse("bomb", name, detail=f"{format_number(len(members))} éléments")
         declared = sum(m.file_size for m in members)
         if declared > MAX_UNCOMPRESSED_BYTES:
             _refuse("bomb", name, detail=f"{format_bytes(declared)} une fois décompressé")
@@ -280,7 +280,10 @@ def _read_csv(name: str, data: bytes) -> RawSheet:
         _refuse("encoding", name)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": a lone \r (old Mac files) ends a line instead of breaking the parse
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # e.g. binary bytes renamed to .csv
+        _refuse("parse", name, detail="structure CSV illisible")
     if not rows:
         return RawSheet(Path(name).stem, name, pd.DataFrame())
     width = max(len(r) for r in rows)

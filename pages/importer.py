@@ -10,6 +10,8 @@ context = frame("Importer un classeur", filters=False)
 auth.require_page(context.access, PUBLISH)  # readers and share links never reach the upload
 space = importing.target_space(context)
 importing.show_message()
+if space is None:
+    st.stop()
 
 st.markdown(
     f"Déposez le classeur de l’espace « {space} ». Il est d’abord **vérifié** : chaque "

@@ -10,6 +10,7 @@ then shows the new version (models are cached by version number, so nothing to c
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -67,8 +68,29 @@ class CheckedUpload:
         return self.validation is not None and self.validation.valid and self.published is None
 
 
-def target_space(context: Context) -> str:
-    return context.space or DEFAULT_SPACE
+NEW_SPACE = "__nouvel_espace__"
+_SPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def target_space(context: Context) -> str | None:
+    """The space to publish into: an existing one, or a new one the analyst names, so that
+    a territory's own data never lands in the demo by accident."""
+    spaces = context.store.spaces()
+    options = [*spaces, NEW_SPACE]
+    default = context.space if context.space in spaces else NEW_SPACE
+    chosen = st.selectbox(
+        "Espace de destination", options, index=options.index(default),
+        format_func=lambda s: "Nouvel espace…" if s == NEW_SPACE else s,
+        help="Chaque espace de travail a ses propres versions ; « demo » est l’espace "
+        "de démonstration.")
+    if chosen != NEW_SPACE:
+        return chosen
+    name = st.text_input("Nom du nouvel espace", value="" if spaces else DEFAULT_SPACE,
+                         placeholder="ex. bocage-bourbonnais").strip()
+    if not _SPACE_NAME.match(name):
+        st.caption("Minuscules, chiffres, « - » ou « _ », 40 caractères au plus.")
+        return None
+    return name
 
 
 def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
