@@ -1,0 +1,205 @@
+"""What the « Qui fait quoi » page draws: the directory, the actor–scheme network and the
+transversality table, each computed once per (db, space, version, territory, types).
+
+The spring layout is the costly part of the figure: it is computed on at most MAX_NODES nodes
+and cached with the figure, so a rerun (a filter of the directory, a click) never redoes it.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from maillage.directory import directory, directory_for_display
+from maillage.network import NetworkMeasures, links, network_measures
+from maillage.texts import format_number, label
+from maillage.transversality import bridging_actors, late_funders, scheme_fields
+from maillage.ui import data
+from maillage.ui.frame import Context
+from maillage.ui.style import FIELD_COLOURS, NEUTRAL
+
+MAX_NODES = 500  # beyond this a node-link figure is a hairball on a projector
+LABELLED = 25  # names written on the figure; every other node has its tooltip
+RELAY_OUTLINE = "#000000"
+
+
+def _key(context: Context) -> tuple:
+    return (context.db, context.space, context.version.version, context.perimeter,
+            context.scheme_types)
+
+
+@st.cache_resource(show_spinner="Calcul du réseau des acteurs…", max_entries=16)
+def _measures(db: str, space: str, version: int, perimeter: str | None,
+              types: tuple[str, ...] | None) -> NetworkMeasures:
+    return network_measures(data.restricted(db, space, version, perimeter, types))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _indicators(db: str, space: str, version: int, perimeter: str | None,
+                types: tuple[str, ...] | None) -> tuple[pd.DataFrame, list[str], float | None]:
+    model = data.restricted(db, space, version, perimeter, types)
+    return scheme_fields(model), bridging_actors(model), late_funders(model)
+
+
+@st.cache_data(show_spinner="Recherche des acteurs…", max_entries=64)
+def _directory(db: str, space: str, version: int, perimeter: str | None,
+               types: tuple[str, ...] | None, filters: tuple) -> pd.DataFrame:
+    model = data.restricted(db, space, version, perimeter, types)
+    return directory_for_display(model, directory(model, **dict(filters)))
+
+
+def measures(context: Context) -> NetworkMeasures:
+    return _measures(*_key(context))
+
+
+def indicators(context: Context) -> tuple[pd.DataFrame, list[str], float | None]:
+    """(scheme fields, bridging actors, late funders) of the current view."""
+    return _indicators(*_key(context))
+
+
+def found(context: Context, **filters) -> pd.DataFrame:
+    """The directory for these filters, with French labels and headers."""
+    given = tuple(sorted((k, v) for k, v in filters.items() if v))
+    return _directory(*_key(context), given)
+
+
+def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:
+    """One row per scheme, in French: which fields its participants bring."""
+    yes_no = {True: "oui", False: "non"}
+    table = pd.DataFrame({
+        "Dispositif": fields["nom"],
+        "Type": fields["type"],
+        "Secteur": fields["sector"].map(lambda s: label("sector", s), na_action="ignore"),
+        "Participants": fields["participants"],
+        "Social": fields["social"].map(yes_no),
+        "Développement local": fields["developpement_local"].map(yes_no),
+        "Transversal": fields["transversal"].map(yes_no),
+    })
+    return table.sort_values(["Transversal", "Participants"], ascending=[True, False])
+
+
+def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
+    """The actors through whom the most shortest ways between others pass."""
+    table = measures(context).actors
+    table = table[table["betweenness"] > 0].sort_values("betweenness", ascending=False)
+    table = table.head(count)
+    actors = context.model.actors.reindex(table.index)
+    return pd.DataFrame({
+        "Acteur": actors["nom"].to_numpy(),
+        "Champ": actors["champ"].map(lambda c: label("field", c)).to_numpy(),
+        "Dispositifs": table["degree"].to_numpy(),
+        "Acteurs côtoyés": table["neighbours"].to_numpy(),
+        "Intermédiarité": table["betweenness"].round(4).to_numpy(),
+    })
+
+
+@st.cache_resource(show_spinner="Dessin du réseau…", max_entries=16)
+def _figure(db: str, space: str, version: int, perimeter: str | None,
+            types: tuple[str, ...] | None) -> tuple[go.Figure, int, int]:
+    model = data.restricted(db, space, version, perimeter, types)
+    relays = set(bridging_actors(model))
+    pairs = links(model)
+    graph, total = _chosen_graph(pairs, relays)
+    if graph.number_of_nodes() == 0:
+        return go.Figure(), 0, total
+    position = nx.spring_layout(graph, seed=7, iterations=60)
+    return _draw(model, graph, position, relays), graph.number_of_nodes(), total
+
+
+def network_figure(context: Context) -> tuple[go.Figure, int, int]:
+    """(figure, nodes drawn, nodes in the network) for the current view."""
+    return _figure(*_key(context))
+
+
+def _chosen_graph(pairs: pd.DataFrame, relays: set[str]) -> tuple[nx.Graph, int]:
+    """At most MAX_NODES nodes: the most connected schemes (a fifth of the room), then the
+    actors taking part in them, relays first, then the most connected."""
+    total = pairs["acteur"].nunique() + pairs["dispositif"].nunique()
+    if total > MAX_NODES:
+        schemes = pairs["dispositif"].value_counts().index[: MAX_NODES // 5]
+        pairs = pairs[pairs["dispositif"].isin(set(schemes))]
+        degree = pairs["acteur"].value_counts()
+        rank = pd.DataFrame({"relay": degree.index.isin(relays), "degree": degree.to_numpy()},
+                            index=degree.index)
+        rank = rank.sort_values(["relay", "degree"], ascending=False, kind="stable")
+        actors = set(rank.index[: MAX_NODES - len(schemes)])
+        pairs = pairs[pairs["acteur"].isin(actors)]
+    graph = nx.Graph()
+    graph.add_nodes_from(pairs["acteur"].unique(), kind="acteur")
+    graph.add_nodes_from(pairs["dispositif"].unique(), kind="dispositif")
+    graph.add_edges_from(zip(pairs["acteur"], pairs["dispositif"], strict=True))
+    return graph, total
+
+
+def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure:
+    figure = go.Figure()
+    xs, ys = [], []
+    for a, b in graph.edges():
+        xs += [position[a][0], position[b][0], None]
+        ys += [position[a][1], position[b][1], None]
+    figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                line={"width": 0.6, "color": "#c8c8c8"}))
+    degree = dict(graph.degree())
+    labelled = set(sorted(degree, key=lambda n: (-degree[n], str(n)))[:LABELLED])
+    actors = [n for n, kind in graph.nodes(data="kind") if kind == "acteur"]
+    schemes = [n for n, kind in graph.nodes(data="kind") if kind == "dispositif"]
+    groups = []
+    for code in ("social", "developpement_local", None):
+        ids = [s for s in schemes if _none(model.schemes.at[s, "sector"]) == code]
+        name = f"Dispositif {label('sector', code).lower()}" if code else "Dispositif sans secteur"
+        groups.append((ids, name, FIELD_COLOURS.get(code, NEUTRAL), "square", 13, 0))
+    for code in ("social", "developpement_local", "les_deux"):
+        ids = [a for a in actors if model.actors.at[a, "champ"] == code and a not in relays]
+        groups.append((ids, f"Acteur — {label('field', code).lower()}", FIELD_COLOURS[code],
+                       "circle", 9, 0))
+    relay_ids = [a for a in actors if a in relays]
+    relay_colours = [FIELD_COLOURS.get(model.actors.at[a, "champ"], NEUTRAL) for a in relay_ids]
+    groups.append((relay_ids, "Personne relais (dans les deux champs)", relay_colours,
+                   "diamond", 15, 2))
+    for ids, name, colour, symbol, size, outline in groups:
+        if not ids:
+            continue
+        figure.add_trace(go.Scatter(
+            x=[position[n][0] for n in ids], y=[position[n][1] for n in ids],
+            mode="markers+text", name=name,
+            text=[_short(_name(model, n)) if n in labelled else "" for n in ids],
+            textposition="top center", textfont={"size": 10},
+            hovertext=[_tooltip(model, n, degree[n], n in relays) for n in ids],
+            hoverinfo="text",
+            marker={"color": colour, "symbol": symbol, "size": size,
+                    "line": {"width": outline, "color": RELAY_OUTLINE}}))
+    figure.update_layout(
+        height=650, margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02},
+        xaxis={"visible": False}, yaxis={"visible": False}, hoverlabel={"align": "left"})
+    return figure
+
+
+def _none(value):
+    return None if pd.isna(value) else value
+
+
+def _name(model, node: str) -> str:
+    table = model.actors if node in model.actors.index else model.schemes
+    return str(table.at[node, "nom"])
+
+
+def _short(text: str, size: int = 28) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _tooltip(model, node: str, links_count: int, relay: bool) -> str:
+    if node in model.schemes.index:
+        scheme = model.schemes.loc[node]
+        sector = _none(scheme["sector"])
+        return (f"<b>{scheme['nom']}</b><br>Dispositif {scheme['type']} — "
+                f"{label('scheme_type', scheme['type'])}<br>Secteur : "
+                f"{label('sector', sector) if sector else 'non précisé'}<br>"
+                f"{format_number(links_count)} acteur(s) y prennent part")
+    actor = model.actors.loc[node]
+    text = (f"<b>{actor['nom']}</b><br>{label('actor_category', actor['categorie'])}<br>"
+            f"Champ : {label('field', actor['champ'])}<br>"
+            f"Prend part à {format_number(links_count)} dispositif(s)")
+    return text + ("<br><i>Personne relais : dans les deux champs</i>" if relay else "")

@@ -1,0 +1,76 @@
+"""Qui fait quoi : l’annuaire des acteurs, le réseau acteurs–dispositifs, les personnes relais
+et la transversalité de chaque dispositif."""
+
+import streamlit as st
+
+from maillage.texts import LABELS, format_number, format_share, label
+from maillage.ui import network_charts as charts
+from maillage.ui import url
+from maillage.ui.downloads import download_table
+from maillage.ui.frame import frame, require_data
+
+context = frame("Qui fait quoi")
+model = require_data(context)
+st.markdown("« On ne sait pas qui fait quoi, sur quoi, avec qui, comment… » : cherchez un "
+            "acteur par commune, thématique, famille, champ, rôle, stade d’entrée ou nature "
+            "d’intervention, puis voyez qui relie le social et le développement local.")
+
+st.subheader("Annuaire des acteurs")
+names = model.communes["nom"]
+filters = {}
+first, second = st.columns(4), st.columns(4)
+for (key, title, vocabulary), column in zip([
+        ("theme", "Thématique", "theme"), ("category", "Famille d’acteur", "actor_category"),
+        ("field", "Champ", "field"), ("role", "Rôle", "role"),
+        ("entry_stage", "Stade d’entrée", "entry_stage"), ("nature", "Nature d’intervention",
+                                                           "nature")], [*first, *second[:2]],
+                                            strict=True):
+    filters[key] = url.selectbox(title, ["", *LABELS[vocabulary]], f"qfq_{key}", where=column,
+                                 format_func=lambda c, v=vocabulary: label(v, c) or "Tous")
+filters["commune"] = url.selectbox(
+    "Commune", ["", *model.territory], "qfq_commune", where=second[2],
+    format_func=lambda c: f"{names.get(c, c)} ({c})" if c else "Toutes")
+filters["text"] = second[3].text_input("Nom ou type", key="qfq_texte", bind="query-params",
+                                        placeholder="ex. centre social")
+table = charts.found(context, **filters)
+st.caption(f"{format_number(len(table))} acteur(s) sur {format_number(len(model.actors))}. "
+           "Un acteur agit sur une commune par son siège, son ressort ou le périmètre d’un "
+           "dispositif auquel il prend part.")
+st.dataframe(table, hide_index=True, width="stretch", height=320)
+download_table(table, "qui-fait-quoi", context)
+
+fields, relays, late = charts.indicators(context)
+measures = charts.measures(context)
+st.subheader("Le réseau des acteurs et des dispositifs")
+left, middle, right = st.columns(3)
+left.metric("Dispositifs transversaux", format_share(fields["transversal"].mean()
+                                                      if len(fields) else 0.0),
+            help="Part des dispositifs dont les participants, pilote compris, viennent du "
+            "social et du développement local (« les deux » compte pour chacun).")
+middle.metric("Personnes relais", format_number(len(relays)),
+              help="Acteurs qui prennent part à un dispositif social et à un dispositif de "
+              "développement local : « à l’interface de plusieurs réseaux ».")
+right.metric("Acteurs isolés", format_number(int(measures.actors["isolated"].sum())),
+             help="Acteurs qui ne prennent part à aucun dispositif.")
+if late is not None:
+    st.info(f"{format_share(late)} des financeurs arrivent après l’émergence : associer les "
+            "financeurs dès la réflexion, « ne pas les associer qu’à la fin ».")
+figure, drawn, total = charts.network_figure(context)
+if drawn:
+    st.plotly_chart(figure, width="stretch", key="reseau")
+    if drawn < total:
+        st.caption(f"Les {format_number(drawn)} acteurs et dispositifs les plus reliés sur "
+                   f"{format_number(total)}, personnes relais d’abord : choisissez un "
+                   "territoire ou des types de dispositifs pour voir le reste.")
+else:
+    st.caption("Aucune participation enregistrée : le réseau est vide.")
+st.caption(f"{format_number(measures.components)} ensemble(s) d’acteurs et de dispositifs "
+           "sans lien entre eux. Les losanges cerclés sont les personnes relais.")
+brokers = charts.brokers_table(context)
+if len(brokers):
+    st.markdown("**Par où passent les liens** — les acteurs sur le plus de chemins courts "
+                "entre les autres (intermédiarité) :")
+    st.dataframe(brokers, hide_index=True, width="stretch")
+
+st.subheader("Transversalité de chaque dispositif")
+st.dataframe(charts.transversality_table(fields), hide_index=True, width="stretch")
