@@ -1,0 +1,237 @@
+"""What the overlaps page draws: cached domain calls, the heatmap, the timeline, the map of a
+pair and the table of flagged pairs with its download.
+
+The domain computes; this module only caches (per db, space, version, perimeter, types and
+threshold, so a rerun never recomputes) and turns results into figures and French tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+import shapely
+import streamlit as st
+
+from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
+from maillage.problem_report import is_formula_like
+from maillage.reference import load_shapes
+from maillage.texts import format_number, label
+from maillage.ui import data
+from maillage.ui.frame import Context
+from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+
+HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
+SHOWN_ROWS = 500
+# Okabe–Ito: sky blue, yellow, vermilion — distinct without colour vision
+PAIR_COLOURS = {"a": "#56B4E9", "b": "#F0E442", "shared": ALERT}
+TABLE_COLUMNS = {
+    "name_a": "Dispositif A", "name_b": "Dispositif B", "reason": "Pourquoi",
+    "overlap": "Chevauchement", "shared_communes": "Communes partagées",
+    "shared_population": "Population partagée", "shared_days": "Jours communs",
+    "common_actors": "Acteurs communs",
+}
+
+
+def _key(context: Context) -> tuple:
+    return (context.db, context.space, context.version.version, context.perimeter,
+            context.scheme_types)
+
+
+@st.cache_data(show_spinner="Calcul des chevauchements…", max_entries=32)
+def _flagged(db: str, space: str, version: int, perimeter: str | None,
+             types: tuple[str, ...] | None, min_overlap: float) -> pd.DataFrame:
+    return flagged_pairs(data.restricted(db, space, version, perimeter, types), min_overlap)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _clustered(db: str, space: str, version: int, perimeter: str | None,
+               types: tuple[str, ...] | None, min_overlap: float) -> pd.DataFrame:
+    """The overlap grid of the schemes with the most overlapping partners, clustered."""
+    model = data.restricted(db, space, version, perimeter, types)
+    pairs = overlaps(model, min_overlap)
+    degree = pd.concat([pairs["a"], pairs["b"]]).value_counts(sort=False)
+    chosen = degree.sort_values(ascending=False, kind="stable").index[:HEATMAP_SIZE].tolist()
+    return overlap_matrix(model, sorted(chosen)) if len(chosen) >= 2 else pd.DataFrame()
+
+
+def flagged(context: Context, min_overlap: float) -> pd.DataFrame:
+    return _flagged(*_key(context), min_overlap)
+
+
+def clustered(context: Context, min_overlap: float) -> pd.DataFrame:
+    return _clustered(*_key(context), min_overlap)
+
+
+# ----- table ------------------------------------------------------------------------------------
+
+def flagged_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """French table of flagged pairs: one column per flag (oui/—), the numbers, the reason."""
+    table = pairs[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
+    for flag, title in FLAGS.items():
+        table[title] = pairs[flag].map({True: "oui", False: ""}).astype("str")
+    return table
+
+
+def show_table(table: pd.DataFrame) -> None:
+    """The reason and the numbers on screen; the flag columns go to the download only."""
+    shown = table[list(TABLE_COLUMNS.values())].head(SHOWN_ROWS)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", row_height=110, column_config={
+            "Dispositif A": st.column_config.TextColumn(width="medium"),
+            "Dispositif B": st.column_config.TextColumn(width="medium"),
+            "Chevauchement": st.column_config.ProgressColumn(
+                format="percent", min_value=0.0, max_value=1.0,
+                help="Part des communes du plus petit des deux dispositifs que l’autre couvre "
+                "aussi."),
+            "Jours communs": st.column_config.NumberColumn(
+                help="Jours communs aux deux calendriers (début et fin inclus) ; vide quand "
+                "une date manque."),
+            "Pourquoi": st.column_config.TextColumn(width="large")})
+    if len(table) > SHOWN_ROWS:
+        st.caption(f"Les {format_number(SHOWN_ROWS)} premières paires sur "
+                   f"{format_number(len(table))} ; la liste complète est dans le téléchargement.")
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """`;`-separated UTF-8 with BOM, French decimals; formula-like cells made inert with `'`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.itertuples(index=False):
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".replace(".", ",")
+    return f"'{value}" if is_formula_like(value) else value
+
+
+# ----- heatmap ----------------------------------------------------------------------------------
+
+def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
+    full = _unique_names(matrix.index, names)
+    short = [_short(n, 32) for n in full]
+    hover = np.array([[f"{row}<br>{column}" for column in full] for row in full])
+    text = np.vectorize(lambda v: f"{v * 100:.0f}\u00a0%")(matrix.to_numpy())
+    figure = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=list(range(len(short))), y=list(range(len(short))),
+        zmin=0, zmax=1, text=text, customdata=hover,
+        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        hovertemplate="%{customdata}<br>chevauchement : %{text}<extra></extra>",
+        colorbar={"title": "Chevauchement", "tickformat": ".0%"}))
+    ticks = {"tickmode": "array", "tickvals": list(range(len(short))), "ticktext": short,
+             "tickfont": {"size": 11}}
+    side = max(420, 16 * len(short) + 240)
+    figure.update_layout(height=side, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis={**ticks, "tickangle": -60},
+                         yaxis={**ticks, "autorange": "reversed"},
+                         separators=", ")
+    return figure
+
+
+def _unique_names(ids: pd.Index, names: pd.Series) -> list[str]:
+    """Scheme names, with the id added when two schemes share a name."""
+    found = [str(names.get(s, s)) for s in ids]
+    repeated = {n for n in found if found.count(n) > 1}
+    return [f"{n} ({s})" if n in repeated else n for n, s in zip(found, ids, strict=True)]
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+# ----- timeline ---------------------------------------------------------------------------------
+
+def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figure | None:
+    """Gantt of the schemes with both dates, coloured by field, earliest first; the selected
+    pair in bold."""
+    dated = schemes.dropna(subset=["debut", "fin"]).sort_values(["debut", "fin"])
+    if dated.empty:
+        return None
+    labels = pd.Series(_unique_names(dated.index, dated["nom"]), index=dated.index)
+    labels = pd.Series([f"<b>{_short(n, 45)}</b>" if sid in highlight else _short(n, 45)
+                        for sid, n in labels.items()], index=dated.index)
+    figure = go.Figure()
+    for sector, rows in dated.groupby(dated["sector"].fillna(""), sort=True):
+        length = (rows["fin"] - rows["debut"]).dt.days + 1
+        figure.add_trace(go.Bar(
+            base=rows["debut"], x=length * 86_400_000, y=labels[rows.index], orientation="h",
+            name=label("sector", sector) or "Autre",
+            marker_color=FIELD_COLOURS.get(sector, NEUTRAL),
+            customdata=np.stack([rows["debut"].dt.strftime("%d/%m/%Y"),
+                                 rows["fin"].dt.strftime("%d/%m/%Y")], axis=-1),
+            hovertemplate="%{y}<br>du %{customdata[0]} au %{customdata[1]}<extra></extra>"))
+    figure.update_layout(
+        barmode="overlay", height=max(300, 24 * len(dated) + 120), separators=", ",
+        xaxis={"type": "date", "tickformat": "%Y"},
+        yaxis={"autorange": "reversed", "categoryorder": "array",
+               "categoryarray": labels.tolist()},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    return figure
+
+
+# ----- map of a pair ----------------------------------------------------------------------------
+
+def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[str],
+             names: tuple[str, str]) -> pdk.Deck:
+    """The communes of a pair, shared ones in vermilion; shapes when known, else points.
+    No base map (map_provider=None): nothing is fetched from outside."""
+    roles = {c: "shared" for c in first & second}
+    roles.update({c: "a" for c in first - second})
+    roles.update({c: "b" for c in second - first})
+    meaning = {"shared": "couverte par les deux", "a": f"seulement {names[0]}",
+               "b": f"seulement {names[1]}"}
+    shapes = load_shapes("commune", roles)
+    polygons = []
+    for code, geometry in zip(shapes["code"], shapes["geometry"], strict=True):
+        for part in shapely.get_parts(geometry):
+            polygons.append({"code": code, "polygon": np.asarray(part.exterior.coords).tolist()})
+    frame = pd.DataFrame(polygons, columns=["code", "polygon"])
+    located = communes.reindex(list(roles)).rename_axis(None)
+    located = located.assign(code=located.index, role=[roles[c] for c in located.index])
+    located["nom"] = located["nom"].fillna(located["code"])
+    located["what"] = located["role"].map(meaning)
+    located["colour"] = located["role"].map(lambda r: hex_to_rgb(PAIR_COLOURS[r], 200))
+    frame = frame.merge(located[["code", "nom", "what", "colour"]], on="code")
+    points = located[~located["code"].isin(frame["code"])].dropna(
+        subset=["latitude", "longitude"])
+    layers = [pdk.Layer("PolygonLayer", frame, get_polygon="polygon", get_fill_color="colour",
+                        get_line_color=[60, 60, 60, 160], line_width_min_pixels=1,
+                        pickable=True),
+              pdk.Layer("ScatterplotLayer", points, get_position=["longitude", "latitude"],
+                        get_fill_color="colour", get_radius=800, radius_min_pixels=5,
+                        pickable=True)]
+    view = _view(located.dropna(subset=["latitude", "longitude"]))
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
+                    tooltip={"text": "{nom}\n{what}"})
+
+
+def _view(located: pd.DataFrame) -> pdk.ViewState:
+    if located.empty:
+        return pdk.ViewState(latitude=46.6, longitude=2.4, zoom=4.5)
+    span = max(located["latitude"].max() - located["latitude"].min(),
+               located["longitude"].max() - located["longitude"].min(), 0.05)
+    return pdk.ViewState(latitude=float(located["latitude"].mean()),
+                         longitude=float(located["longitude"].mean()),
+                         zoom=float(np.clip(math.log2(360 / span) - 0.3, 4, 12)))
+
+
+@st.fragment
+def show_pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[str],
+                  names: tuple[str, str]) -> None:
+    """In a fragment: the map never reruns the page."""
+    st.pydeck_chart(pair_map(communes, first, second, names), height=480)
+    st.caption(f"En vermillon, les {format_number(len(first & second))} communes couvertes "
+               f"par les deux ; en bleu ciel, celles du seul « {names[0]} » ; en jaune, celles "
+               f"du seul « {names[1]} ».")

@@ -1,0 +1,86 @@
+"""The overlaps page, run by AppTest on a published workbook in a temporary database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from maillage.publishing import import_files
+from maillage.store import Store
+from maillage.ui import overlaps_charts
+from tests.workbooks import minimal_sheets, xlsx_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "pages/chevauchements.py"
+
+
+def demo_like_sheets():
+    """The minimal workbook plus a GMR that shares the CTG's communes but none of its actors,
+    with its own diagnostic and instances: every flag of the page has a case."""
+    sheets = minimal_sheets()
+    sheets["acteurs"].append({"id": "A_MSA", "nom": "MSA Auvergne", "categorie":
+                              "protection_sociale", "champ": "social", "commune": "03190"})
+    sheets["dispositifs"][0].update(annee_diagnostic=2022, instances="COPIL;COTECH")
+    sheets["dispositifs"].append({
+        "id": "D_GMR", "nom": "GMR du Bocage", "type": "GMR", "perimetre": "P_EPCI",
+        "pilote": "A_MSA", "debut": "01/01/2024", "fin": None, "thematiques": "sante",
+        "annee_diagnostic": 2023, "instances": "Comité de pilotage"})
+    return sheets
+
+
+@pytest.fixture
+def published(db_path):
+    outcome = import_files(Store(db_path), "principal", [("c.xlsx", xlsx_bytes(
+        demo_like_sheets()))])
+    assert outcome.version is not None, outcome.validation.problems
+    return db_path
+
+
+def run_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def test_page_shows_flagged_pairs_with_their_reason(published):
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "Chevauchements des dispositifs"
+    table = at.dataframe[0].value
+    pairs = set(zip(table["Dispositif A"], table["Dispositif B"], strict=True))
+    assert ("CTG de Montluçon", "GMR du Bocage") in pairs
+    reasons = " ".join(table["Pourquoi"])
+    assert "n’ont aucun acteur en commun" in reasons
+    assert "candidats à une gouvernance et un diagnostic communs" in reasons
+    assert "Chacun a fait son diagnostic (en 2022 et 2023)" in reasons
+    assert "Chacun garde ses propres instances (« COPIL, COTECH » et « Comité de pilotage »)" \
+        in reasons
+    assert any("Paire à regarder" in box.label for box in at.selectbox)
+
+
+def test_threshold_comes_from_the_address(published):
+    at = run_page({"chevauchement": "100"})
+    assert not at.exception
+    assert at.slider(key="chevauchement").value == 100
+
+
+def test_page_without_data_says_so(db_path):
+    at = run_page()
+    assert not at.exception
+    assert any("Aucune donnée publiée" in info.value for info in at.info)
+
+
+def test_download_makes_formulas_inert():
+    import pandas as pd
+
+    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage"], "Chevauchement": [0.5],
+                          "Jours communs": [pd.NA]})
+    text = overlaps_charts.table_csv(table).decode("utf-8-sig")
+    assert text.splitlines() == ["Dispositif A;Chevauchement;Jours communs",
+                                 "'=GMR du bocage;0,5000;"]
