@@ -76,23 +76,21 @@ class Model:
         return merged[["scheme", "commune"]]
 
     def incidence(self, kind: str = "schemes") -> tuple[sparse.csr_matrix, list[str], list[str]]:
-        """Boolean commune × (scheme|perimeter) matrix with its row and column labels."""
-        pairs = (
-            self.scheme_communes.rename(columns={"scheme": "item"})
-            if kind == "schemes"
-            else self.membership.rename(columns={"perimeter": "item"})
-        )
-        items = list(self.schemes.index if kind == "schemes" else self.perimeters.index)
-        communes = self.territory
-        row = pd.Index(communes).get_indexer(pairs["commune"])
-        col = pd.Index(items).get_indexer(pairs["item"])
-        keep = (row >= 0) & (col >= 0)
-        data = np.ones(int(keep.sum()), dtype=np.int32)
-        matrix = sparse.csr_matrix(
-            (data, (row[keep], col[keep])), shape=(len(communes), len(items))
-        )
-        matrix.data[:] = 1
-        return matrix, communes, items
+        """Boolean commune × (scheme|perimeter) matrix with its row and column labels.
+
+        Built once per model: overlaps, mismatch and coverage all start from it."""
+        return self._scheme_incidence if kind == "schemes" else self._perimeter_incidence
+
+    @cached_property
+    def _scheme_incidence(self) -> tuple[sparse.csr_matrix, list[str], list[str]]:
+        pairs = self.scheme_communes
+        return _incidence(pairs["commune"], pairs["scheme"], self.territory, self.schemes.index)
+
+    @cached_property
+    def _perimeter_incidence(self) -> tuple[sparse.csr_matrix, list[str], list[str]]:
+        pairs = self.membership
+        return _incidence(pairs["commune"], pairs["perimeter"], self.territory,
+                          self.perimeters.index)
 
     # ----- restriction ---------------------------------------------------------------------
     def restrict(
@@ -145,6 +143,17 @@ class Model:
             blockages=blockages,
             scope=perimeter,
         )
+
+
+def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: pd.Index):
+    """Sparse 0/1 matrix; positions looked up on object arrays (Arrow-backed lookups are slow)."""
+    row = pd.Index(rows, dtype=object).get_indexer(communes.to_numpy(dtype=object))
+    col = pd.Index(columns, dtype=object).get_indexer(items.to_numpy(dtype=object))
+    keep = (row >= 0) & (col >= 0)
+    data = np.ones(int(keep.sum()), dtype=np.int32)
+    matrix = sparse.csr_matrix((data, (row[keep], col[keep])), shape=(len(rows), len(columns)))
+    matrix.data[:] = 1
+    return matrix, list(rows), list(columns)
 
 
 def _index_in(frame: pd.DataFrame, values) -> pd.Series:
