@@ -37,9 +37,7 @@ def atlas_map() -> None:
     outlines = right.multiselect("Contours de périmètres", kinds, key=LAYERS,
                                  format_func=lambda k: label("perimeter_type", k),
                                  placeholder="Aucun contour")
-    atlas = maps.atlas_for(context.db, context.space, context.version.version,
-                           context.perimeter, context.scheme_types, tuple(sorted(themes)),
-                           tuple(sorted(outlines)))
+    atlas = maps.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
     if not atlas.layers:
         st.info("Aucune commune à dessiner pour ces filtres.")
         return

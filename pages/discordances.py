@@ -35,9 +35,7 @@ if x_type == y_type:
     st.warning("Choisissez deux types de périmètres différents.")
     st.stop()
 
-scope = context.access.share.perimeter if context.access and context.access.share else None
-args = (context.db, context.space, context.version.version, context.perimeter, scope, x_type,
-        y_type)
+args = (context.view._replace(scheme_types=None), x_type, y_type)
 result = charts.result(*args, weight)
 for column, (title, value, sentence) in zip(st.columns(4), charts.headlines(result), strict=True):
     column.metric(title, value)

@@ -21,9 +21,8 @@ HEATMAP_ROWS = 40
 
 
 @st.cache_data(show_spinner="Calcul des blocages…", max_entries=16)
-def _tables(db: str, space: str, version: int, perimeter: str | None,
-            types: tuple[str, ...] | None) -> dict:
-    model = data.restricted(db, space, version, perimeter, types)
+def _tables(view: data.View) -> dict:
+    model = view.model()
     return {
         "summary": blockages.blockage_summary(model),
         "by_status": pd.crosstab(model.blockages["categorie"],
@@ -37,8 +36,7 @@ def _tables(db: str, space: str, version: int, perimeter: str | None,
 
 
 def tables(context: Context) -> dict:
-    return _tables(context.db, context.space, context.version.version, context.perimeter,
-                   context.scheme_types)
+    return _tables(context.view)
 
 
 def _layout(figure: go.Figure, height: int = 360) -> go.Figure:

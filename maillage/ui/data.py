@@ -4,6 +4,7 @@ version): a page rerun never rebuilds a model nor recomputes an indicator."""
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -42,6 +43,24 @@ def restricted(
     if scope is not None:
         full = full.restrict(perimeter=scope)
     return full.restrict(perimeter=perimeter, scheme_types=scheme_types)
+
+
+class View(NamedTuple):
+    """What a page shows, hashable so that it keys every cache of every page.
+
+    A share link's `scope` is part of it: a cache keyed on the sidebar filters alone would hand
+    a scoped visitor the whole territory when they choose « tout »."""
+
+    db: str
+    space: str
+    version: int
+    scope: str | None
+    perimeter: str | None
+    scheme_types: tuple[str, ...] | None
+
+    def model(self) -> Model:
+        return restricted(self.db, self.space, self.version, self.perimeter,
+                          self.scheme_types, scope=self.scope)
 
 
 def default_space(spaces: list[str]) -> str | None:

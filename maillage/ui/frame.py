@@ -32,6 +32,13 @@ class Context:
     scheme_types: tuple[str, ...] | None
     read_only: bool = False
     access: auth.Access | None = None  # who looks: a share link, an account, the local analyst
+    scope: str | None = None  # a share link's perimeter: nothing outside it is ever shown
+
+    @property
+    def view(self) -> data.View:
+        """The key of every cached computation of the pages."""
+        return data.View(self.db, self.space, self.version.version, self.scope, self.perimeter,
+                         self.scheme_types)
 
     @property
     def role(self) -> str | None:
@@ -77,7 +84,7 @@ def frame(title: str, *, filters: bool = True) -> Context:
             f"{format_datetime(version.published_at)}"
         )
     return Context(store, db, space, version, full, model, perimeter, types,
-                   read_only=access.read_only, access=access)
+                   read_only=access.read_only, access=access, scope=scope)
 
 
 def require_data(context: Context) -> Model:

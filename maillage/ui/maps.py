@@ -39,11 +39,10 @@ FORM_SYMBOL = {"structure": "●", "personne": "•", "collectif_habitants": "�
 
 
 @st.cache_resource(show_spinner="Préparation de la carte…", max_entries=16)
-def atlas_for(db: str, space: str, version: int, perimeter: str | None,
-              scheme_types: tuple[str, ...] | None, themes: tuple[str, ...],
+def atlas_for(view: data.View, themes: tuple[str, ...],
               perimeter_types: tuple[str, ...]) -> Atlas:
     """The atlas of one view, built once per published version and filters."""
-    model = data.restricted(db, space, version, perimeter, scheme_types)
+    model = view.model()
     return build_atlas(model, themes=themes, perimeter_types=perimeter_types)
 
 

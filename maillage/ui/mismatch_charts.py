@@ -61,10 +61,9 @@ def default_pair(present: list[str]) -> tuple[str, str]:
 
 
 @st.cache_resource(show_spinner="Calcul des discordances…", max_entries=64)
-def result(db: str, space: str, version: int, perimeter: str | None, scope: str | None,
-           x_type: str, y_type: str, weight: str) -> MismatchResult:
-    """Computed once per version, territory (a share link's `scope` first), types and weight."""
-    model = data.restricted(db, space, version, perimeter, None, scope=scope)
+def result(view: data.View, x_type: str, y_type: str, weight: str) -> MismatchResult:
+    """Computed once per view (a share link's scope included), pair of types and weight."""
+    model = view.model()
     return mismatch(model, x_type, y_type, weight=weight)
 
 
@@ -204,11 +203,10 @@ def _rings(geometry) -> list[list[list[float]]]:
 
 
 @st.cache_resource(show_spinner="Préparation de la carte…", max_entries=16)
-def split_map(db: str, space: str, version: int, perimeter: str | None, scope: str | None,
-              x_type: str, y_type: str) -> pdk.Deck | None:
+def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
     """Communes of X coloured by their X being split; borders of Y drawn over them."""
-    r = result(db, space, version, perimeter, scope, x_type, y_type, "communes")
-    model = data.restricted(db, space, version, perimeter, None, scope=scope)
+    r = result(view, x_type, y_type, "communes")
+    model = view.model()
     members = model.membership
     of_x = members[members["perimeter"].isin(r.x_ids)]
     shapes = load_shapes("commune", of_x["commune"].unique()).set_index("code")["geometry"]

@@ -26,27 +26,23 @@ RELAY_OUTLINE = "#000000"
 
 
 def _key(context: Context) -> tuple:
-    return (context.db, context.space, context.version.version, context.perimeter,
-            context.scheme_types)
+    return (context.view,)
 
 
 @st.cache_resource(show_spinner="Calcul du réseau des acteurs…", max_entries=16)
-def _measures(db: str, space: str, version: int, perimeter: str | None,
-              types: tuple[str, ...] | None) -> NetworkMeasures:
-    return network_measures(data.restricted(db, space, version, perimeter, types))
+def _measures(view: data.View) -> NetworkMeasures:
+    return network_measures(view.model())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _indicators(db: str, space: str, version: int, perimeter: str | None,
-                types: tuple[str, ...] | None) -> tuple[pd.DataFrame, list[str], float | None]:
-    model = data.restricted(db, space, version, perimeter, types)
+def _indicators(view: data.View) -> tuple[pd.DataFrame, list[str], float | None]:
+    model = view.model()
     return scheme_fields(model), bridging_actors(model), late_funders(model)
 
 
 @st.cache_data(show_spinner="Recherche des acteurs…", max_entries=64)
-def _directory(db: str, space: str, version: int, perimeter: str | None,
-               types: tuple[str, ...] | None, filters: tuple) -> pd.DataFrame:
-    model = data.restricted(db, space, version, perimeter, types)
+def _directory(view: data.View, filters: tuple) -> pd.DataFrame:
+    model = view.model()
     return directory_for_display(model, directory(model, **dict(filters)))
 
 
@@ -96,9 +92,8 @@ def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Dessin du réseau…", max_entries=16)
-def _figure(db: str, space: str, version: int, perimeter: str | None,
-            types: tuple[str, ...] | None) -> tuple[go.Figure, int, int]:
-    model = data.restricted(db, space, version, perimeter, types)
+def _figure(view: data.View) -> tuple[go.Figure, int, int]:
+    model = view.model()
     relays = set(bridging_actors(model))
     pairs = links(model)
     graph, total = _chosen_graph(pairs, relays)

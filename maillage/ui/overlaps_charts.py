@@ -39,21 +39,18 @@ TABLE_COLUMNS = {
 
 
 def _key(context: Context) -> tuple:
-    return (context.db, context.space, context.version.version, context.perimeter,
-            context.scheme_types)
+    return (context.view,)
 
 
 @st.cache_data(show_spinner="Calcul des chevauchements…", max_entries=32)
-def _flagged(db: str, space: str, version: int, perimeter: str | None,
-             types: tuple[str, ...] | None, min_overlap: float) -> pd.DataFrame:
-    return flagged_pairs(data.restricted(db, space, version, perimeter, types), min_overlap)
+def _flagged(view: data.View, min_overlap: float) -> pd.DataFrame:
+    return flagged_pairs(view.model(), min_overlap)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _clustered(db: str, space: str, version: int, perimeter: str | None,
-               types: tuple[str, ...] | None, min_overlap: float) -> pd.DataFrame:
+def _clustered(view: data.View, min_overlap: float) -> pd.DataFrame:
     """The overlap grid of the schemes with the most overlapping partners, clustered."""
-    model = data.restricted(db, space, version, perimeter, types)
+    model = view.model()
     pairs = overlaps(model, min_overlap)
     degree = pd.concat([pairs["a"], pairs["b"]]).value_counts(sort=False)
     chosen = degree.sort_values(ascending=False, kind="stable").index[:HEATMAP_SIZE].tolist()
