@@ -267,7 +267,8 @@ MESSAGES: dict[str, str] = {
     "Feuilles reconnues : {allowed}.",
     "duplicate_sheet": "Deux feuilles portent le nom « {sheet} » une fois normalisé "
     "(majuscules, accents, espaces). Gardez-en une seule.",
-    "no_data": "La feuille « {sheet} » n’a aucune ligne de données.",
+    "no_data": "La feuille obligatoire « {sheet} » n’a aucune ligne de données : publier ce "
+    "classeur viderait l’espace. Remplissez-la à partir de la ligne 2.",
 }
 
 UNREADABLE: dict[str, str] = {

@@ -48,6 +48,8 @@ def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Valid
     for sheet in SHEETS.values():
         if sheet.name in raw:
             tables[sheet.name] = _canonical_columns(sheet, raw[sheet.name], problems)
+            if sheet.required and tables[sheet.name].empty:  # a blank template must not
+                problems.append(problem("no_data", sheet=sheet.name))  # wipe the dashboard
         elif sheet.required:
             problems.append(problem("missing_sheet", sheet=sheet.name))
     communes = _CommuneResolver(reference, tables.get("communes"))

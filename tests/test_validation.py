@@ -105,6 +105,10 @@ CASES = {
         lambda s: [row.pop("champ") for row in s["acteurs"]],
         ("missing_column", "acteurs", 1, "champ"),
     ),
+    "required sheet without data": (
+        lambda s: s.update(acteurs=[{"id": None, "nom": None, "categorie": None, "champ": None}]),
+        ("no_data", "acteurs", None, None),
+    ),
     "missing required sheet": (
         lambda s: s.pop("dispositifs"),
         ("missing_sheet", "dispositifs", None, None),
