@@ -15,7 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.indicators_scale import synthetic_tables
+from bench.atlas import bench_atlas
+from bench.indicators_scale import bench_network, bench_participation_indicators, synthetic_tables
+from bench.mismatch import bench_mismatch
+from bench.overlaps import bench_overlaps, synthetic_model
 from bench.workbook_files import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +51,12 @@ def bench_scale(scale: str, folder: Path) -> None:
 
     model = timed(scale, "build model", build_model, tables)
     timed(scale, "indicators", lambda: all_indicators(model, space=scale, version=1))
-    for module, function in (("bench.overlaps", "bench_overlaps"),
-                             ("bench.mismatch", "bench_mismatch"),
-                             ("bench.indicators_scale", "bench_network"),
-                             ("bench.atlas", "bench_atlas")):
-        result = getattr(__import__(module, fromlist=[function]), function)(model)
+    for measure in (bench_mismatch, bench_network, bench_participation_indicators, bench_atlas):
+        result = measure(model)
         for line in result if isinstance(result, list) else [result]:
             emit(scale=scale, **line)
+    # overlaps need realistic clusters (hubs, nested levels): their own generator, same scale
+    emit(scale=scale, **bench_overlaps(synthetic_model(scale)))
 
     database = folder / f"{scale}.db"
     Store(database).publish("principal", tables, file=path.name, sha256=None)

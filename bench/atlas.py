@@ -1,56 +1,22 @@
-"""Atlas build time and the size of the map data sent to the browser, at region and France scale.
+"""Atlas build time and the size of the map data sent to the browser.
 
 The bar: Auvergne-Rhône-Alpes (4,025 communes) drawn commune by commune under 5 MB of
-pretty-printed JSON; France aggregated. `bench_atlas()` returns one dict per scale; the bench
-runner prints them. Run alone: `python -m bench.atlas`.
+pretty-printed JSON; France aggregated. The bench runner passes the model of each scale
+(`bench.indicators_scale.synthetic_tables`). Run alone: `python -m bench.atlas`.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import time
 
-import pandas as pd
-
 from maillage.atlas import MAX_PAYLOAD_BYTES, build_atlas
-from maillage.model import build_model
-from maillage.reference import load_reference
-
-SCHEME_TYPES = ["CTG", "GMR", "CLS", "PAT", "LEADER", "CRTE", "PVD"]
-FIELDS = ["social", "developpement_local", "les_deux"]
-FORMS = ["structure", "structure", "structure", "personne", "collectif_habitants"]
+from maillage.model import Model, build_model
 
 
-def synthetic_tables(communes: pd.DataFrame, actors: int, schemes: int, seed: int = 1) -> dict:
-    """Départements and EPCI as perimeters, schemes spread over them, actors at their seat."""
-    rng = random.Random(seed)
-    codes = communes.index.tolist()
-    members = communes.reset_index().groupby("epci")["code"].agg(";".join)
-    perimeters = [{"id": f"DEP_{d}", "nom": f"Département {d}", "type": "departement",
-                   "communes": f"dep:{d}", "composition": None}
-                  for d in sorted(communes["departement"].unique())]
-    perimeters += [{"id": f"EPCI_{e}", "nom": f"EPCI {e}", "type": "epci",
-                    "communes": members[e], "composition": None} for e in members.index]
-    ids = [p["id"] for p in perimeters]
-    scheme_rows = [{"id": f"D{i}", "nom": f"Dispositif {i}", "type": rng.choice(SCHEME_TYPES),
-                    "perimetre": rng.choice(ids), "pilote": None, "secteur": None,
-                    "thematiques": "alimentation;sante"} for i in range(schemes)]
-    actor_rows = [{"id": f"A{i}", "nom": f"Acteur {i}", "categorie": "association",
-                   "champ": rng.choice(FIELDS), "forme": rng.choice(FORMS),
-                   "commune": rng.choice(codes), "latitude": None, "longitude": None,
-                   "ressort": None, "thematiques": None} for i in range(actors)]
-    return {
-        "acteurs": pd.DataFrame(actor_rows).astype({"latitude": float, "longitude": float}),
-        "perimetres": pd.DataFrame(perimeters),
-        "dispositifs": pd.DataFrame(scheme_rows),
-    }
-
-
-def measure(name: str, communes: pd.DataFrame, actors: int, schemes: int) -> dict:
+def bench_atlas(model: Model) -> dict:
     from maillage.ui.maps import atlas_deck  # pydeck lives in the UI layer only
 
-    model = build_model(synthetic_tables(communes, actors, schemes))
     started = time.perf_counter()
     atlas = build_atlas(model, perimeter_types=["epci", "departement"])
     seconds = time.perf_counter() - started
@@ -58,10 +24,10 @@ def measure(name: str, communes: pd.DataFrame, actors: int, schemes: int) -> dic
     deck = atlas_deck(atlas).to_json()
     deck_seconds = time.perf_counter() - started
     return {
-        "step": f"atlas_{name}",
+        "step": "atlas",
         "communes": len(model.territory),
-        "actors": actors,
-        "schemes": schemes,
+        "actors": len(model.actors),
+        "schemes": len(model.schemes),
         "level": atlas.level,
         "tolerance_degrees": round(atlas.tolerance, 5),
         "seconds": round(seconds, 3),
@@ -72,16 +38,8 @@ def measure(name: str, communes: pd.DataFrame, actors: int, schemes: int) -> dic
     }
 
 
-def bench_atlas(region_actors: int = 10_000, region_schemes: int = 2_000,
-                france_actors: int = 100_000, france_schemes: int = 15_000) -> dict:
-    communes = load_reference().communes
-    region = communes[communes["region"] == "84"]  # Auvergne-Rhône-Alpes, 4,025 communes
-    return {
-        "region": measure("region", region, region_actors, region_schemes),
-        "france": measure("france", communes, france_actors, france_schemes),
-    }
-
-
 if __name__ == "__main__":
-    for result in bench_atlas().values():
-        print(json.dumps(result))
+    from bench.indicators_scale import synthetic_tables
+
+    for scale in ("region", "france"):
+        print(json.dumps({"scale": scale, **bench_atlas(build_model(synthetic_tables(scale)))}))

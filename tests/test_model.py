@@ -89,5 +89,6 @@ def test_incidence_matrix_matches_scheme_communes():
     matrix, communes, schemes = model.incidence("schemes")
     for j, scheme in enumerate(schemes):
         column = {communes[i] for i in matrix[:, j].nonzero()[0]}
-        expected = set(model.scheme_communes.query("scheme == @scheme")["commune"])
+        pairs = model.scheme_communes
+        expected = set(pairs.loc[pairs["scheme"] == scheme, "commune"])
         assert column == expected
