@@ -65,9 +65,13 @@ def outline_layer(layer: Layer) -> pdk.Layer:
         get_color=hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
 
 
-def actor_layer(layer: Layer) -> pdk.Layer:
+CROWDED = 1_500  # above this many actors, points shrink so the communes stay readable
+
+
+def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
     field, form = layer.key
     radius, filled, ring = FORM_STYLE.get(form, FORM_STYLE["structure"])
+    radius = max(2, round(radius * shrink))
     colour = hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL))
     return pdk.Layer(
         "ScatterplotLayer", data=layer.records, id=f"acteurs-{field}-{form}",
@@ -81,7 +85,10 @@ def atlas_deck(atlas: Atlas, width: int = 900, height: int = MAP_HEIGHT) -> pdk.
     areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
     layers = [commune_layer(layer) for layer in areas]
     layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
-    layers += [actor_layer(layer) for layer in atlas.of_kind("actors")]
+    actors = atlas.of_kind("actors")
+    shown = sum(len(layer.records) for layer in actors)
+    shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
+    layers += [actor_layer(layer, shrink) for layer in actors]
     view = view_from_bounds(atlas.bounds, width=width, height=height)
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0),
                     map_provider=None, map_style=None, tooltip=TOOLTIP)
