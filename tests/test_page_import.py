@@ -161,3 +161,23 @@ def test_published_state_survives_a_rerun(db_path):
     at.run()
     assert any("Version 1 publiée" in s.value for s in at.success)
     assert [v.version for v in Store(db_path).history("principal")] == [1]
+
+
+def test_with_only_the_demo_published_a_new_space_is_named_before_publishing(db_path):
+    from maillage.demo import publish_demo
+
+    store = Store(db_path)
+    publish_demo(store)
+    at = _page()
+    target = next(s for s in at.selectbox if s.label == "Espace de destination")
+    assert target.value == "demo"
+    target.set_value(importing.NEW_SPACE).run()
+    name = next(t for t in at.text_input if t.label == "Nom du nouvel espace")
+    name.set_value("Pas valide !").run()
+    assert not at.file_uploader  # no upload until the space has a valid name
+    name = next(t for t in at.text_input if t.label == "Nom du nouvel espace")
+    name.set_value("bocage").run()
+    at = _upload(at, "bocage.xlsx", xlsx_bytes(minimal_sheets()))
+    _publish_button(at).click().run()
+    assert [v.version for v in store.history("bocage")] == [1]
+    assert [v.version for v in store.history("demo")] == [1]  # the demo is untouched
