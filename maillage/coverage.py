@@ -32,9 +32,8 @@ def coverage(model: Model) -> pd.DataFrame:
     """One row per scheme type present: |union of C(d)| / |T|, also by population."""
     territory = model.territory
     population = model.population(territory)
-    links = model.scheme_communes.merge(
+    links = model.scheme_communes.merge(  # C(d) ⊆ T by construction of T
         model.schemes[["type"]], left_on="scheme", right_index=True)
-    links = links[links["commune"].isin(territory)]
     rows = []
     for scheme_type in sorted(model.schemes["type"].dropna().unique()):
         reached = links.loc[links["type"] == scheme_type, "commune"].unique()

@@ -65,8 +65,14 @@ class Model:
         return sorted(self.membership["commune"].unique())
 
     def population(self, codes: Iterable[str]) -> int:
-        codes = list(codes)
-        return int(self.communes["population"].reindex(codes).fillna(0).sum())
+        """pop(S): summed population of the communes `codes` (unknown counts 0)."""
+        known = self._populations
+        return sum(known.get(code, 0) for code in codes)
+
+    @cached_property
+    def _populations(self) -> dict[str, int]:
+        population = self.communes["population"].dropna()
+        return dict(zip(population.index, population.astype(int).tolist(), strict=True))
 
     @cached_property
     def scheme_communes(self) -> pd.DataFrame:

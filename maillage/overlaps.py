@@ -9,6 +9,8 @@ themes, calendars, diagnostics) are read only on the pairs that share at least o
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -87,17 +89,27 @@ def overlaps_json(model: Model, min_overlap: float = 0.0) -> list[dict]:
     ]
 
 
+_AT_THRESHOLD: weakref.WeakKeyDictionary[Model, pd.DataFrame] = weakref.WeakKeyDictionary()
+
+
+def _at_threshold(model: Model) -> pd.DataFrame:
+    """Pairs at the SPEC threshold, computed once per model: two indicators read them."""
+    if model not in _AT_THRESHOLD:
+        _AT_THRESHOLD[model] = overlaps(model, THRESHOLD)
+    return _AT_THRESHOLD[model]
+
+
 def side_by_side_not_crossing(model: Model) -> list[tuple[str, str]]:
     """Pairs with overlap ≥ 0.5 and no actor in common (pilote included): « ils se côtoient
     sans se croiser »."""
-    frame = overlaps(model, THRESHOLD)
+    frame = _at_threshold(model)
     flagged = frame[frame["side_by_side_not_crossing"]]
     return list(zip(flagged["a"].tolist(), flagged["b"].tolist(), strict=True))
 
 
 def pooling_candidates(model: Model) -> list[tuple[str, str]]:
     """Pairs with overlap ≥ 0.5, a common day and a common theme: the Allier CTG + GMR case."""
-    frame = overlaps(model, THRESHOLD)
+    frame = _at_threshold(model)
     flagged = frame[frame["pooling_candidate"]]
     return list(zip(flagged["a"].tolist(), flagged["b"].tolist(), strict=True))
 
