@@ -2,7 +2,8 @@
 
 Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes) and France.
 Ratios against the baseline, not absolute times, are what we compare between runs.
-`python -m bench departement region` runs only the named scales.
+`python -m bench departement region` runs only the named scales, `python -m bench load` only
+the load test.
 """
 
 from __future__ import annotations
@@ -83,13 +84,15 @@ def first_page_render(database: Path) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    scales = argv or list(SCALES)
+    """`python -m bench [scale…] [load]`: everything by default."""
+    scales = [a for a in argv if a in SCALES] or ([] if argv else list(SCALES))
     with tempfile.TemporaryDirectory() as folder:
         for scale in scales:
             bench_scale(scale, Path(folder))
-    from bench.load import bench_load
+    if not argv or "load" in argv:
+        from bench.load import bench_load
 
-    emit(scale="region", **bench_load())
+        emit(scale="region", **bench_load())
 
 
 if __name__ == "__main__":

@@ -4,25 +4,19 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from maillage.publishing import import_files
-from maillage.store import Store
+from tests.apptests import open_page, publish
 from tests.test_blockages import sheets_with_blockages
-from tests.workbooks import minimal_sheets, xlsx_bytes
+from tests.workbooks import minimal_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _publish(db_path, sheets):
-    outcome = import_files(Store(db_path), "principal", [("t.xlsx", xlsx_bytes(sheets))])
-    assert outcome.version is not None
+    publish(db_path, sheets)
 
 
 def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page("pages/blocages.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("blocages.py")
 
 
 def test_counts_charts_words_and_levers(db_path):

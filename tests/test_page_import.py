@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from maillage.publishing import check, publish_checked
 from maillage.store import Store
 from maillage.ui import importing
+from tests.apptests import open_page
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,11 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page("pages/importer.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("importer.py")
 
 
 def _broken_sheets() -> dict[str, list[dict]]:

@@ -4,25 +4,18 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from maillage.publishing import import_files
-from maillage.store import Store
-from tests.workbooks import minimal_sheets, xlsx_bytes
+from tests.apptests import open_page, publish
+from tests.workbooks import minimal_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _published(db_path):
-    outcome = import_files(Store(db_path), "principal",
-                           [("t.xlsx", xlsx_bytes(minimal_sheets()))])
-    assert outcome.version is not None
+    publish(db_path)
 
 
 def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page("pages/qui_fait_quoi.py")
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("qui_fait_quoi.py")
 
 
 def _directory_names(at: AppTest) -> list[str]:
@@ -69,10 +62,6 @@ def test_filters_narrow_the_directory_and_go_to_the_address(db_path):
 
 def test_a_copied_address_reproduces_the_filters(db_path):
     _published(db_path)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page("pages/qui_fait_quoi.py")
-    at.query_params["qfq_field"] = "developpement_local"
-    at.run()
-    assert not at.exception
+    at = open_page("qui_fait_quoi.py", {"qfq_field": "developpement_local"})
     # les_deux counts for both fields: the communauté is listed with the chambre.
     assert sorted(_directory_names(at)) == ["Chambre d’agriculture", "Montluçon Communauté"]
