@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from maillage.columns import is_in
 from maillage.model import Model
 from maillage.vocabularies import SOCIAL
 
@@ -24,7 +25,7 @@ def covered_communes(model: Model, scheme_ids=None) -> pd.Index:
     """Communes of T reached by at least one of `scheme_ids` (all schemes when None)."""
     links = model.scheme_communes
     if scheme_ids is not None:
-        links = links[links["scheme"].isin(pd.Index(scheme_ids))]
+        links = links[is_in(links["scheme"], scheme_ids)]
     return pd.Index(links["commune"].unique()).intersection(pd.Index(model.territory))
 
 

@@ -11,12 +11,24 @@ from maillage.blockages import LIFTED, OPEN
 from maillage.coverage import blank_communes, blank_share
 from maillage.model import Model
 from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.ui import data
 from maillage.ui.frame import Context
 from maillage.ui.navigation import ROOT
 from maillage.vocabularies import SOCIAL, VOCABULARIES
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _blank_figures(view: data.View) -> tuple[list[str], float, float]:
+    """Blank communes and their shares, once per view: a rerun of the home page must not
+    recompute them (three cards read them)."""
+    model = view.model()
+    blank = blank_communes(model)
+    communes_share, population_share = blank_share(model)
+    return blank, communes_share, population_share
+
+
 def show(context: Context, model: Model) -> None:
+    blank = _blank_figures(context.view)
     st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
                 "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
     first = st.columns(3)
@@ -26,9 +38,9 @@ def show(context: Context, model: Model) -> None:
     with first[1].container(border=True):
         _schemes(model)
     with first[2].container(border=True):
-        _coverage(model)
+        _coverage(model, blank)
     with second[0].container(border=True):
-        _blank(model)
+        _blank(model, blank)
     with second[1].container(border=True):
         _blockages(model)
     with second[2].container(border=True):
@@ -84,8 +96,8 @@ def _schemes(model: Model) -> None:
     _link("chevauchements.py", "Où ils se chevauchent", ":material/stacks:")
 
 
-def _coverage(model: Model) -> None:
-    blank_communes_share, blank_population_share = blank_share(model)
+def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
+    _, blank_communes_share, blank_population_share = blank
     if not model.territory:
         st.metric("Couverture sociale", "—")
         return
@@ -98,10 +110,9 @@ def _coverage(model: Model) -> None:
     _link("atlas.py", "La carte des dispositifs par commune", ":material/map:")
 
 
-def _blank(model: Model) -> None:
-    blank = blank_communes(model)
+def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
+    blank, _, population_share = figures
     total = len(model.territory)
-    _, population_share = blank_share(model)
     st.metric("Communes blanches", format_number(len(blank)))
     if blank:
         st.caption(f"{format_number(len(blank))} des {format_number(total)} communes "
