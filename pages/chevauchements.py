@@ -3,6 +3,7 @@ se croiser » et ceux qui pourraient mettre en commun gouvernance et diagnostic.
 
 import streamlit as st
 
+from maillage.exports import CSV_MIME
 from maillage.overlaps import FLAGS
 from maillage.texts import format_number
 from maillage.ui import overlaps_charts as charts
@@ -32,8 +33,9 @@ if pairs.empty:
 else:
     table = charts.flagged_table(pairs)
     charts.show_table(table)
-    st.download_button("Télécharger les paires signalées (.csv)", data=charts.table_csv(table),
-                       file_name="paires-signalees.csv", mime="text/csv", on_click="ignore",
+    st.download_button("Télécharger les paires signalées (.csv)",
+                       data=lambda: charts.table_csv(table), file_name="paires-signalees.csv",
+                       mime=CSV_MIME, on_click="ignore",
                        icon=":material/download:", help="Séparateur « ; », lisible par Excel.")
 
 st.subheader("Qui couvre les mêmes communes")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from maillage.exports import CSV_MIME, csv_bytes
 from maillage.texts import label
 from maillage.ui import mismatch_charts as charts
 from maillage.ui.frame import frame, require_data
@@ -57,8 +58,10 @@ if pieces.empty:
     st.success(f"Aucun périmètre n’est coupé : chacun tient dans un seul des {ys}.")
 else:
     st.dataframe(pieces, hide_index=True)
-    st.download_button("Télécharger la liste (CSV)", pieces.to_csv(index=False, sep=";"),
-                       file_name=f"discordances_{x_type}_{y_type}.csv", mime="text/csv")
+    st.download_button("Télécharger la liste (CSV)", lambda: csv_bytes(pieces),
+                       file_name=f"discordances_{x_type}_{y_type}.csv", mime=CSV_MIME,
+                       on_click="ignore", icon=":material/download:",
+                       help="Séparateur « ; », lisible directement par Excel.")
 
 
 @st.fragment

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ from maillage.ui.frame import frame, require_data
 NEW_LINK = "partage_nouveau_lien"
 DURATIONS = {7: "1 semaine", 30: "1 mois", 90: "3 mois", 365: "1 an"}
 STATES = {"actif": "Actif", "expire": "Expiré", "revoque": "Révoqué"}
+PARIS = ZoneInfo("Europe/Paris")  # the day a committee reads, as the sidebar says it
 
 context = frame("Partager en lecture seule", filters=False)
 auth.require_page(context.access, SHARE)
@@ -63,8 +65,8 @@ else:
     st.dataframe(pd.DataFrame([{
         "N°": x.id,
         "Territoire": names.get(x.perimeter, x.perimeter) if x.perimeter else "Tout",
-        "Créé le": x.created_at.strftime("%d/%m/%Y"),
-        "Expire le": x.expires_at.strftime("%d/%m/%Y"),
+        "Créé le": x.created_at.astimezone(PARIS).strftime("%d/%m/%Y"),
+        "Expire le": x.expires_at.astimezone(PARIS).strftime("%d/%m/%Y"),
         "Par": x.author or "—",
         "État": STATES[x.state()],
     } for x in links]), hide_index=True, width="stretch")

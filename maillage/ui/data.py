@@ -1,5 +1,6 @@
 """Cached access to the store and to models, keyed on hashable inputs only (db path, space,
-version): a page rerun never rebuilds a model nor recomputes an indicator."""
+version, then a `View` for each page's computations): a page rerun never rebuilds a model nor
+recomputes an indicator."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from maillage.accounts import PUBLISH, RESTORE
+from maillage.exports import CSV_MIME, XLSX_MIME
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.publishing import check, publish_checked
@@ -36,7 +37,6 @@ SEVERITY_FILTER = "import_filtre_gravite"
 SHEET_FILTER = "import_filtre_feuille"
 RESTORE_CHOICE = "import_version_a_restaurer"
 RESTORE_CONFIRM = "import_confirmation_restauration"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
 
 
@@ -126,7 +126,7 @@ def template_bytes() -> bytes:
 def template_download() -> None:
     st.download_button(
         "Télécharger le modèle vide", data=template_bytes, file_name="modele-maillage.xlsx",
-        mime=XLSX, icon=":material/download:", on_click="ignore",
+        mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
         help="Un classeur avec une feuille par onglet attendu, les en-têtes et des listes "
         "déroulantes pour les valeurs contrôlées : il évite la plupart des erreurs.")
 
@@ -223,7 +223,7 @@ def _problem_downloads(result: CheckedUpload) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Classeur annoté (.xlsx)", data=lambda: annotated_workbook(result.files, result.problems),
-        file_name=f"{stem}-problemes.xlsx", mime=XLSX, icon=":material/table_view:",
+        file_name=f"{stem}-problemes.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
         on_click="ignore",
         help="Votre classeur avec une feuille « problemes » et les cellules en cause surlignées "
         "et commentées." if single_xlsx else
@@ -231,7 +231,7 @@ def _problem_downloads(result: CheckedUpload) -> None:
         "colonne.")
     right.download_button(
         "Liste des problèmes (.csv)", data=problems_csv(result.problems),
-        file_name=f"{stem}-problemes.csv", mime="text/csv", icon=":material/download:",
+        file_name=f"{stem}-problemes.csv", mime=CSV_MIME, icon=":material/download:",
         on_click="ignore", help="Séparateur « ; », lisible directement par Excel.")
 
 

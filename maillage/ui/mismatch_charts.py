@@ -1,12 +1,10 @@
 """What the mismatch page draws: cached result, plain-French sentences, Sankey, table, map.
 
 The page stays a storyboard; the words and figures live here, built from one
-`MismatchResult` computed once per (db, space, version, perimeter, x, y, weight).
+`MismatchResult` computed once per view (a share link's scope included), x, y and weight.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -15,6 +13,7 @@ import pydeck as pdk
 import shapely
 import streamlit as st
 
+from maillage.atlas import view_from_bounds
 from maillage.mismatch import MismatchResult, mismatch
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share
@@ -234,9 +233,6 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
                    for ring in _rings(shapely.union_all(shapes[group["commune"]].to_numpy()))]
         layers.append(pdk.Layer("PathLayer", borders, get_path="path", get_color=[40, 40, 40],
                                 width_min_pixels=2))
-    west, south, east, north = shapely.total_bounds(shapes.to_numpy())
-    span = max(east - west, (north - south) * 1.5, 0.01)
-    view = pdk.ViewState(longitude=(west + east) / 2, latitude=(south + north) / 2,
-                         zoom=max(3.0, min(11.0, math.log2(360 / span) - 0.3)))
+    view = pdk.ViewState(**view_from_bounds(shapely.total_bounds(shapes.to_numpy())), pitch=0)
     return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
                     tooltip={"text": "{label}"})

@@ -1,5 +1,5 @@
 """What the « Qui fait quoi » page draws: the directory, the actor–scheme network and the
-transversality table, each computed once per (db, space, version, territory, types).
+transversality table, each computed once per view (a share link's scope included).
 
 The spring layout is the costly part of the figure: it is computed on at most MAX_NODES nodes
 and cached with the figure, so a rerun (a filter of the directory, a click) never redoes it.
@@ -25,10 +25,6 @@ LABELLED = 25  # names written on the figure; every other node has its tooltip
 RELAY_OUTLINE = "#000000"
 
 
-def _key(context: Context) -> tuple:
-    return (context.view,)
-
-
 @st.cache_resource(show_spinner="Calcul du réseau des acteurs…", max_entries=16)
 def _measures(view: data.View) -> NetworkMeasures:
     return network_measures(view.model())
@@ -47,18 +43,18 @@ def _directory(view: data.View, filters: tuple) -> pd.DataFrame:
 
 
 def measures(context: Context) -> NetworkMeasures:
-    return _measures(*_key(context))
+    return _measures(context.view)
 
 
 def indicators(context: Context) -> tuple[pd.DataFrame, list[str], float | None]:
     """(scheme fields, bridging actors, late funders) of the current view."""
-    return _indicators(*_key(context))
+    return _indicators(context.view)
 
 
 def found(context: Context, **filters) -> pd.DataFrame:
     """The directory for these filters, with French labels and headers."""
     given = tuple(sorted((k, v) for k, v in filters.items() if v))
-    return _directory(*_key(context), given)
+    return _directory(context.view, given)
 
 
 def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +101,7 @@ def _figure(view: data.View) -> tuple[go.Figure, int, int]:
 
 def network_figure(context: Context) -> tuple[go.Figure, int, int]:
     """(figure, nodes drawn, nodes in the network) for the current view."""
-    return _figure(*_key(context))
+    return _figure(context.view)
 
 
 def _chosen_graph(pairs: pd.DataFrame, relays: set[str]) -> tuple[nx.Graph, int]:

@@ -1,14 +1,12 @@
 """What the overlaps page draws: cached domain calls, the heatmap, the timeline, the map of a
 pair and the table of flagged pairs with its download.
 
-The domain computes; this module only caches (per db, space, version, perimeter, types and
+The domain computes; this module only caches (per view — a share link's scope included — and
 threshold, so a rerun never recomputes) and turns results into figures and French tables.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import numpy as np
@@ -18,10 +16,10 @@ import pydeck as pdk
 import shapely
 import streamlit as st
 
+from maillage.exports import csv_bytes
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
-from maillage.problem_report import is_formula_like
 from maillage.reference import load_shapes
-from maillage.texts import format_number, label
+from maillage.texts import format_number, format_share, label
 from maillage.ui import data
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
@@ -36,10 +34,6 @@ TABLE_COLUMNS = {
     "shared_population": "Population partagée", "shared_days": "Jours communs",
     "common_actors": "Acteurs communs",
 }
-
-
-def _key(context: Context) -> tuple:
-    return (context.view,)
 
 
 @st.cache_data(show_spinner="Calcul des chevauchements…", max_entries=32)
@@ -58,11 +52,11 @@ def _clustered(view: data.View, min_overlap: float) -> pd.DataFrame:
 
 
 def flagged(context: Context, min_overlap: float) -> pd.DataFrame:
-    return _flagged(*_key(context), min_overlap)
+    return _flagged(context.view, min_overlap)
 
 
 def clustered(context: Context, min_overlap: float) -> pd.DataFrame:
-    return _clustered(*_key(context), min_overlap)
+    return _clustered(context.view, min_overlap)
 
 
 # ----- table ------------------------------------------------------------------------------------
@@ -96,21 +90,14 @@ def show_table(table: pd.DataFrame) -> None:
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """`;`-separated UTF-8 with BOM, French decimals; formula-like cells made inert with `'`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.columns)
-    for row in table.itertuples(index=False):
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The shared French CSV (formula-like cells made inert), shares with four decimals."""
+    return csv_bytes(table.map(_four_decimals))
 
 
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
+def _four_decimals(value: object) -> object:
+    if isinstance(value, float) and not math.isnan(value):
         return f"{value:.4f}".replace(".", ",")
-    return f"'{value}" if is_formula_like(value) else value
+    return value
 
 
 # ----- heatmap ----------------------------------------------------------------------------------
@@ -119,7 +106,7 @@ def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
     full = _unique_names(matrix.index, names)
     short = [_short(n, 32) for n in full]
     hover = np.array([[f"{row}<br>{column}" for column in full] for row in full])
-    text = np.vectorize(lambda v: f"{v * 100:.0f}\u00a0%")(matrix.to_numpy())
+    text = np.vectorize(format_share, otypes=[object])(matrix.to_numpy())
     figure = go.Figure(go.Heatmap(
         z=matrix.to_numpy(), x=list(range(len(short))), y=list(range(len(short))),
         zmin=0, zmax=1, text=text, customdata=hover,
@@ -210,7 +197,7 @@ def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[st
                         get_fill_color="colour", get_radius=800, radius_min_pixels=5,
                         pickable=True)]
     view = _view(located.dropna(subset=["latitude", "longitude"]))
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
                     tooltip={"text": "{nom}\n{what}"})
 
 
