@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from maillage.columns import has_any_item, is_in
 from maillage.coverage import blank_communes, schemes_per_commune
 from maillage.model import Model
 from maillage.reference import Reference, ShapeLevel, load_reference, load_shapes
-from maillage.schema import LIST_SEPARATOR
 from maillage.texts import format_number, label
 
 COMMUNE_LIMIT = 5_000  # a region: Auvergne-Rhône-Alpes has 4,025 communes
@@ -126,16 +126,12 @@ def with_themes(model: Model, themes: Iterable[str] | None) -> Model:
     wanted = set(themes or ())
     if not wanted:
         return model
-    schemes = model.schemes[_has_theme(model.schemes["thematiques"], wanted)]
-    participations = model.participations[model.participations["dispositif"].isin(schemes.index)]
-    actors = model.actors[_has_theme(model.actors["thematiques"], wanted)
+    schemes = model.schemes[has_any_item(model.schemes["thematiques"], wanted)]
+    participations = model.participations[is_in(model.participations["dispositif"],
+                                                schemes.index)]
+    actors = model.actors[has_any_item(model.actors["thematiques"], wanted)
                           | model.actors.index.isin(participations["acteur"])]
     return replace(model, schemes=schemes, participations=participations, actors=actors)
-
-
-def _has_theme(cells: pd.Series, wanted: set[str]) -> pd.Series:
-    lists = cells.fillna("").astype(str).str.split(LIST_SEPARATOR)
-    return lists.map(lambda items: bool(wanted.intersection(items))).astype(bool)
 
 
 def build_atlas(model: Model, *, themes: Iterable[str] | None = None,

@@ -1,4 +1,4 @@
-"""Vectorised helpers on text columns, shared by validation and the model.
+"""Vectorised helpers on text columns and `;`-list cells, shared across the domain.
 
 `Series.isin` on pandas 3's Arrow-backed strings converts its values one by one (2 s for
 200,000 ids against 100,000 here); Arrow's own `is_in` does the same in 0.08 s.
@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-LIST_SEPARATOR = ";"
+from maillage.schema import LIST_SEPARATOR
 
 
 def is_in(series: pd.Series, values: Collection[str] | pd.Index) -> pd.Series:
@@ -30,6 +30,18 @@ def list_items(series: pd.Series) -> pd.Series:
     rows = series.index[pc.list_parent_indices(lists).to_numpy()]
     items = pd.Series(values.to_numpy(zero_copy_only=False), index=rows, dtype="str")
     return items[items != ""]
+
+
+def has_any_item(series: pd.Series, values: Collection[str]) -> pd.Series:
+    """Boolean mask: which `a;b` cells hold one of `values` as an item (missing cells never
+    do), without a Python call per cell."""
+    lists = pc.split_pattern(_arrow(series), LIST_SEPARATOR)
+    items = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    found = pc.fill_null(pc.is_in(items, value_set=pa.array(list(values), type=pa.string())),
+                         False).to_numpy(zero_copy_only=False)
+    mask = np.zeros(len(series), dtype=bool)
+    mask[pc.list_parent_indices(lists).to_numpy()[found]] = True
+    return pd.Series(mask, index=series.index, dtype=bool)
 
 
 def join_items(items: pd.Series, index: pd.Index) -> pd.Series:

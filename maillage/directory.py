@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from maillage.columns import has_any_item, is_in
 from maillage.model import Model, fields_of
 from maillage.network import participation_positions
 from maillage.schema import LIST_SEPARATOR, normalize_name
@@ -30,12 +31,6 @@ _VOCABULARY = {"categorie": "actor_category", "forme": "actor_form", "champ": "f
                "echelle": "scale", "thematiques": "theme", "roles": "role"}
 
 
-def _has_code(cells: pd.Series, code: str) -> pd.Series:
-    """Whether a `;`-list cell holds `code` exactly (vectorised, NaN → False)."""
-    padded = LIST_SEPARATOR + cells.fillna("").astype(str) + LIST_SEPARATOR
-    return padded.str.contains(f"{LIST_SEPARATOR}{code}{LIST_SEPARATOR}", regex=False)
-
-
 def _actors_taking_part(model: Model, participations: np.ndarray) -> np.ndarray:
     """Boolean mask over model.actors: takes part through one of these participation rows
     (a boolean mask over model.participations)."""
@@ -48,11 +43,11 @@ def actors_on_commune(model: Model, commune: str) -> pd.Index:
     """Ids of the actors acting on `commune`: seat, ressort, or a scheme's perimeter."""
     perimeters = model.membership.loc[model.membership["commune"] == commune, "perimeter"]
     perimeters = list(perimeters.unique())
-    schemes = set(model.schemes.index[model.schemes["perimetre"].isin(perimeters)])
-    in_scheme = model.participations["dispositif"].isin(schemes).to_numpy(dtype=bool)
+    schemes = model.schemes.index[is_in(model.schemes["perimetre"], perimeters)]
+    in_scheme = is_in(model.participations["dispositif"], schemes).to_numpy(dtype=bool)
     actors = model.actors
     keep = (actors["commune"].eq(commune).fillna(False).to_numpy(dtype=bool)
-            | actors["ressort"].isin(perimeters).to_numpy(dtype=bool)
+            | is_in(actors["ressort"], perimeters).to_numpy(dtype=bool)
             | _actors_taking_part(model, in_scheme))
     return actors.index[keep]
 
@@ -74,14 +69,13 @@ def directory(model: Model, commune: str | None = None, theme: str | None = None
     if category:
         keep &= _mask(actors["categorie"] == category)
     if field:
-        keep &= _mask(actors["champ"].isin([code for code in VOCABULARIES["field"]
-                                            if field in fields_of(code) or code == field]))
+        keep &= _mask(is_in(actors["champ"], [code for code in VOCABULARIES["field"]
+                                              if field in fields_of(code) or code == field]))
     if theme:
-        scheme_theme = _has_code(model.schemes["thematiques"], theme)
-        themed = set(model.schemes.index[scheme_theme.to_numpy(dtype=bool)])
+        themed = model.schemes.index[has_any_item(model.schemes["thematiques"], [theme])]
         via_schemes = _actors_taking_part(
-            model, _mask(participations["dispositif"].isin(themed)))
-        keep &= _mask(_has_code(actors["thematiques"], theme)) | via_schemes
+            model, _mask(is_in(participations["dispositif"], themed)))
+        keep &= _mask(has_any_item(actors["thematiques"], [theme])) | via_schemes
     if role or entry_stage or nature:
         matching = np.ones(len(participations), dtype=bool)
         if role:
@@ -89,7 +83,7 @@ def directory(model: Model, commune: str | None = None, theme: str | None = None
         if entry_stage:
             matching &= _mask(participations["stade_entree"] == entry_stage)
         if nature:
-            matching &= _mask(_has_code(participations["nature"], nature))
+            matching &= _mask(has_any_item(participations["nature"], [nature]))
         keep &= _actors_taking_part(model, matching)
     if text:
         keep &= _mask(_search_text(model).str.contains(normalize_name(text), regex=False))

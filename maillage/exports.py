@@ -21,14 +21,19 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from maillage.problem_report import is_formula_like
-
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 ABOUT_SHEET = "À propos"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 500
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    """Text a spreadsheet would run as a formula (the OWASP list of leading characters)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
 
 def _is_blank(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.columns import is_in
 from maillage.model import Model
 from maillage.vocabularies import PARTITIONING_PERIMETER_TYPES
 
@@ -242,7 +243,7 @@ def duplicate_coverage(model: Model) -> dict[str, list[str]]:
     types = model.perimeters["type"]
     present = [t for t in PARTITIONING_PERIMETER_TYPES if t in set(types)]
     pairs = model.membership.assign(type=model.membership["perimeter"].map(types))
-    pairs = pairs[pairs["type"].isin(present)].drop_duplicates(["type", "perimeter", "commune"])
+    pairs = pairs[is_in(pairs["type"], present)].drop_duplicates(["type", "perimeter", "commune"])
     depth = pairs.groupby(["type", "commune"]).size()
     doubled = depth[depth >= 2].reset_index()
     found = doubled.groupby("type")["commune"].agg(sorted).to_dict()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from maillage.columns import is_in
+from maillage.columns import is_in, list_items
 from maillage.reference import Reference, load_reference
 from maillage.schema import LIST_SEPARATOR
 from maillage.vocabularies import BOTH, SCHEME_SECTOR
@@ -206,7 +206,7 @@ def _communes(reference: Reference, overrides: pd.DataFrame | None) -> pd.DataFr
 
 def _expand_items(cells: pd.Series, reference: Reference, communes: pd.DataFrame) -> pd.DataFrame:
     """perimeter id → ;-list of codes / epci:SIREN / dep:CODE, as (perimeter, commune) rows."""
-    items = cells.dropna().str.split(LIST_SEPARATOR).explode().rename("item")
+    items = list_items(cells).rename("item")
     items = items.rename_axis("perimeter").reset_index()
     prefix = items["item"].str.extract(r"^(epci|dep):(.+)$")
     plain = items[prefix[0].isna()].rename(columns={"item": "commune"})

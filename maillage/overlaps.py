@@ -17,6 +17,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import leaves_list, linkage
 from scipy.spatial.distance import squareform
 
+from maillage.columns import is_in, list_items
 from maillage.model import Model
 from maillage.schema import LIST_SEPARATOR
 from maillage.texts import format_number, format_share, label
@@ -279,10 +280,7 @@ def _scheme_items(table: pd.DataFrame, scheme_column: str, item_column: str,
 
 
 def _themes(schemes: pd.DataFrame) -> sparse.csr_matrix:
-    themes = schemes["thematiques"].astype("str").str.split(LIST_SEPARATOR).explode()
-    themes = themes.dropna().astype("str").str.strip()
-    themes = themes[themes != ""]
-    table = themes.rename("theme").rename_axis("scheme").reset_index()
+    table = list_items(schemes["thematiques"]).rename("theme").rename_axis("scheme").reset_index()
     return _scheme_items(table, "scheme", "theme", schemes.index.to_numpy())
 
 
@@ -315,9 +313,8 @@ def _shared_theme_labels(schemes: pd.DataFrame, a: np.ndarray, b: np.ndarray,
     theme: the distinct combinations are few, so each is spelled once."""
     codes = sorted(VOCABULARIES["theme"])
     bit = {code: 1 << i for i, code in enumerate(codes)}
-    themes = schemes["thematiques"].astype("str").set_axis(np.arange(len(schemes)))
-    themes = themes.str.split(LIST_SEPARATOR).explode().dropna().astype("str").str.strip()
-    themes = themes[themes.isin(bit)].reset_index().drop_duplicates()
+    themes = list_items(schemes["thematiques"].set_axis(np.arange(len(schemes))))
+    themes = themes[is_in(themes, bit)].reset_index().drop_duplicates()
     masks = np.zeros(len(schemes), dtype=np.int64)
     np.add.at(masks, themes["index"].to_numpy(), themes.iloc[:, 1].map(bit).to_numpy())
     return _spelled(pd.Series(masks[a] & masks[b], index=index),

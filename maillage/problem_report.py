@@ -8,7 +8,6 @@ a formula (CSV/formula injection, OWASP).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,13 +19,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from maillage.exports import csv_bytes, is_formula_like
 from maillage.problems import ERROR, Problem
 from maillage.schema import ALIASES, normalize_name
 from maillage.texts import SEVERITY_LABELS
 
 PROBLEMS_SHEET = "problemes"
 COLUMNS = ("Gravité", "Feuille", "Ligne", "Colonne", "Valeur", "Message")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Light tints, distinct in luminance as well as hue so they read without colour vision.
 FILLS = {
     "erreur": PatternFill("solid", start_color="F4B183", end_color="F4B183"),
@@ -34,10 +33,6 @@ FILLS = {
 }
 _AUTHOR = "maillage"
 _HEADER_SEARCH_ROWS = 50  # the reader takes the first non-empty row as headers
-
-
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -52,13 +47,7 @@ def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
 def problems_csv(problems: Iterable[Problem]) -> bytes:
     """`;`-separated UTF-8 with BOM (what French Excel opens right); formula-like cells are
     prefixed with `'` so that no spreadsheet evaluates them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in problems_table(problems).itertuples(index=False):
-        writer.writerow(["" if pd.isna(v) else f"'{v}" if is_formula_like(v) else v
-                         for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(problems_table(problems))
 
 
 def annotated_workbook(files: Sequence[tuple[str, bytes]], problems: Sequence[Problem]) -> bytes:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.columns import is_in
 from maillage.model import Model
 from maillage.network import participation_positions
 from maillage.vocabularies import BOTH, LOCAL_DEVELOPMENT, SOCIAL
@@ -28,7 +29,7 @@ def scheme_fields(model: Model) -> pd.DataFrame:
     count = len(model.schemes)
 
     def any_of(fields: list[str]) -> np.ndarray:
-        flags = champ.isin(fields).to_numpy(dtype=bool)[actors]
+        flags = is_in(champ, fields).to_numpy(dtype=bool)[actors]
         return np.bincount(schemes, weights=flags, minlength=count) > 0
 
     members = sparse.csc_matrix((np.ones(len(actors)), (actors, schemes)),

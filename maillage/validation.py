@@ -355,7 +355,7 @@ def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) 
     if "perimetre_communes" in tables:
         listed = set(tables["perimetre_communes"]["perimetre"].dropna())
     empty = perimeters["communes"].isna() & perimeters["composition"].isna()
-    empty &= perimeters["id"].notna() & ~perimeters["id"].isin(listed)
+    empty &= perimeters["id"].notna() & ~is_in(perimeters["id"], listed)
     for row in perimeters.index[empty]:
         problems.append(
             problem(
