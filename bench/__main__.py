@@ -38,7 +38,7 @@ def timed(scale: str, step: str, function, *args, **extra) -> object:
 
 
 def bench_scale(scale: str, folder: Path) -> None:
-    from maillage.indicators import all_indicators
+    from maillage.indicators import spec_indicators
     from maillage.model import build_model
     from maillage.store import Store
 
@@ -51,7 +51,7 @@ def bench_scale(scale: str, folder: Path) -> None:
                    check=True, cwd=ROOT)
 
     model = timed(scale, "build model", build_model, tables)
-    timed(scale, "indicators", lambda: all_indicators(model, space=scale, version=1))
+    timed(scale, "indicators (SPEC §3)", spec_indicators, model)
     for measure in (bench_mismatch, bench_network, bench_participation_indicators, bench_atlas):
         result = measure(model)
         for line in result if isinstance(result, list) else [result]:
