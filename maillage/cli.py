@@ -9,10 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from maillage.problems import ERROR
-from maillage.store import DEFAULT_SPACE, Store
+from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
 from maillage.texts import SEVERITY_LABELS
+from maillage.vocabularies import VOCABULARIES
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class UnknownPerimeter(LookupError):
+    """`--perimeter` names no perimeter of the published version."""
 DEMO_SPACE = "demo"
 
 
@@ -22,7 +27,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_OK
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except UnknownPerimeter as unknown:
+        print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
+              f"l’espace « {args.space} ».", file=sys.stderr)
+        return EXIT_ERRORS
+    except UnknownVersion:
+        print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez d’abord "
+              "un classeur (maillage import FICHIER) ou publiez la démonstration (maillage demo "
+              "puis --space demo).", file=sys.stderr)
+        return EXIT_ERRORS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,8 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--min-overlap", type=float, default=0.0)
     sub.add_argument("--perimeter", default=None)
     sub = command("mismatch", _mismatch, "discordance entre deux types de périmètres")
-    sub.add_argument("x_type")
-    sub.add_argument("y_type")
+    sub.add_argument("x_type", choices=VOCABULARIES["perimeter_type"], metavar="X")
+    sub.add_argument("y_type", choices=VOCABULARIES["perimeter_type"], metavar="Y")
     sub.add_argument("--weight", choices=["communes", "population"], default="communes")
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--perimeter", default=None)
@@ -239,10 +254,12 @@ def _history(args) -> int:
 
 
 def _restore(args) -> int:
-    from maillage.store import UnknownVersion
-
     try:
         info = _store(args).restore(args.space, args.version)
+    except UnknownPerimeter as unknown:
+        print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
+              f"l’espace « {args.space} ».", file=sys.stderr)
+        return EXIT_ERRORS
     except UnknownVersion:
         print(
             f"[Erreur] L’espace « {args.space} » n’a pas de version {args.version}.",
@@ -260,6 +277,8 @@ def _model(args):
     info = store.version(args.space)
     model = build_model(store.load(args.space, info.version))
     if getattr(args, "perimeter", None):
+        if args.perimeter not in model.perimeters.index:
+            raise UnknownPerimeter(args.perimeter)
         model = model.restrict(perimeter=args.perimeter)
     return info, model
 

@@ -91,3 +91,17 @@ def test_console_script_is_installed(good, db_path):
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_reading_commands_on_an_empty_space_say_so_in_french(capsys, db_path):
+    code, out = run(capsys, "indicators", "--json")
+    assert code == 1
+    assert "aucune version publiée" in out.err
+    assert "Traceback" not in out.err
+
+
+def test_an_unknown_perimeter_is_named(capsys, good, db_path):
+    run(capsys, "import", str(good))
+    code, out = run(capsys, "overlaps", "--json", "--perimeter", "P_INCONNU")
+    assert code == 1
+    assert "P_INCONNU" in out.err
