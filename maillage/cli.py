@@ -138,25 +138,6 @@ def _print_problems(validation) -> None:
     print(f"Classeur {verdict} : {errors} erreur(s), {warnings} avertissement(s).")
 
 
-def _read_files(paths: Sequence[Path]) -> list[tuple[str, bytes]] | str:
-    from maillage.workbook import MAX_FILE_BYTES
-
-    files = []
-    for path in paths:
-        if not path.is_file():
-            return f"Le fichier « {path} » est introuvable."
-        if path.stat().st_size > MAX_FILE_BYTES:
-            from maillage.texts import UNREADABLE, format_bytes
-
-            return UNREADABLE["too_large"].format(
-                name=path.name,
-                size=format_bytes(path.stat().st_size),
-                limit=format_bytes(MAX_FILE_BYTES),
-            )
-        files.append((path.name, path.read_bytes()))
-    return files
-
-
 def _unreadable(message: str, as_json: bool) -> None:
     if as_json:
         _print_json(
@@ -180,14 +161,10 @@ def _unreadable(message: str, as_json: bool) -> None:
 
 def _validate(args) -> int:
     from maillage.publishing import check
-    from maillage.workbook import UnreadableWorkbook
+    from maillage.workbook import UnreadableWorkbook, read_files
 
-    files = _read_files(args.files)
-    if isinstance(files, str):
-        _unreadable(files, args.json)
-        return EXIT_UNREADABLE
     try:
-        _, validation = check(files)
+        _, validation = check(read_files(args.files))
     except UnreadableWorkbook as error:
         _unreadable(str(error), args.json)
         return EXIT_UNREADABLE
@@ -197,13 +174,10 @@ def _validate(args) -> int:
 
 def _import(args) -> int:
     from maillage.publishing import import_files
-    from maillage.workbook import UnreadableWorkbook
+    from maillage.workbook import UnreadableWorkbook, read_files
 
-    files = _read_files(args.files)
-    if isinstance(files, str):
-        _unreadable(files, args.json)
-        return EXIT_ERRORS
     try:
+        files = read_files(args.files)
         outcome = import_files(_store(args), args.space, files, author=args.author)
     except UnreadableWorkbook as error:
         _unreadable(str(error), args.json)

@@ -247,13 +247,11 @@ def _membership(
             resolved[pid] = result
         return resolved[pid]
 
-    rows = (
-        [(pid, code) for pid in perimeters.index for code in expand(pid)] if composition else None
-    )
-    if rows is None:
-        membership = direct.drop_duplicates()
-    else:
+    if composition:
+        rows = [(pid, code) for pid in perimeters.index for code in expand(pid)]
         membership = pd.DataFrame(rows, columns=["perimeter", "commune"])
+    else:
+        membership = direct.drop_duplicates()
     return membership.sort_values(["perimeter", "commune"]).reset_index(drop=True)
 
 

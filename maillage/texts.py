@@ -296,6 +296,7 @@ UNREADABLE: dict[str, str] = {
     "{columns} colonnes : c’est au-delà de ce que maillage accepte ({limit}). Supprimez les "
     "lignes et colonnes vides ou inutiles.",
     "no_files": "Aucun fichier n’a été fourni.",
+    "missing": "Le fichier « {name} » est introuvable.",
 }
 
 

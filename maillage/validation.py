@@ -8,7 +8,6 @@ codes, real dates and numbers — what gets published when there is no error.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import networkx as nx
@@ -23,7 +22,6 @@ from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import RawSheet, RawWorkbook
 
 IGNORED_SHEETS = {"lisez_moi", "mode_d_emploi", "instructions", "listes", "problemes"}
-_INTEGER_TEXT = re.compile(r"^\d+(\.0+)?$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 

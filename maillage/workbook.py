@@ -69,14 +69,21 @@ class _XlsxSheetFacts:
     formula_cells: tuple[str, ...]
 
 
-def read_paths(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
+def read_files(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES
+               ) -> list[tuple[str, bytes]]:
+    """The files' names and bytes, refusing a missing or oversized file before reading it."""
     files = []
-    for path in paths:
-        path = Path(path)
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise UnreadableWorkbook(UNREADABLE["missing"].format(name=path))
         if path.stat().st_size > max_bytes:
             _refuse("too_large", path.name, size=path.stat().st_size, limit=max_bytes)
         files.append((path.name, path.read_bytes()))
-    return read_workbook(files, max_bytes)
+    return files
+
+
+def read_paths(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
+    return read_workbook(read_files(paths, max_bytes), max_bytes)
 
 
 def read_workbook(
@@ -187,11 +194,11 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, path: str) -> _XlsxSheetFacts:
     first_row, count, cells, tail = None, 0, [], b""
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
-            window = tail + chunk
+            window = tail + chunk  # the tail lets a tag cut between two chunks be seen whole
             if first_row is None and (match := _FIRST_VALUE.search(window)):
                 first_row = int(match.group(1))
-            found = window.count(b"<f>") + window.count(b"<f ") - tail.count(b"<f>")
-            found -= tail.count(b"<f ")
+            new = max(len(tail) - 2, 0)  # tags starting earlier were counted with the tail
+            found = window.count(b"<f>", new) + window.count(b"<f ", new)
             if found:
                 count += found
                 if len(cells) < 5:
