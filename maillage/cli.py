@@ -117,6 +117,9 @@ def _account_commands(commands) -> None:
     sub = action(users, "remove", _user_remove, "supprime un compte")
     sub.add_argument("name")
     action(users, "list", _user_list, "liste les comptes")
+    from maillage import cli_contributions
+
+    cli_contributions.register(group, action)
 
 
 def _store(args) -> Store:

@@ -16,7 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +67,32 @@ class _XlsxSheetFacts:
     first_row: int
     formula_count: int
     formula_cells: tuple[str, ...]
+
+
+def raw_from_tables(tables: Mapping[str, pd.DataFrame], source: str) -> RawWorkbook:
+    """Published sheets (codes, dates, numbers) back as the text cells a reader would give,
+    so that rows added on top of a version are validated by the same rules as an upload."""
+    sheets = {}
+    for name, table in tables.items():
+        text = table.reset_index(drop=True).apply(_as_cells)
+        text.index = pd.RangeIndex(2, 2 + len(text))
+        sheets[normalize_name(name)] = RawSheet(name, source, _clean(text) if len(text) else text)
+    return RawWorkbook(sheets, (source,), sha256="")
+
+
+def _as_cells(column: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.strftime("%d/%m/%Y").astype(object).where(column.notna(), "")
+    values = column.astype(object)
+    return values.map(_as_cell)
+
+
+def _as_cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def read_files(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES
