@@ -3,7 +3,7 @@
 import streamlit as st
 
 from maillage.accounts import PUBLISH
-from maillage.ui import auth, downloads
+from maillage.ui import auth, contribution_form, downloads
 from maillage.ui import home as synthesis
 from maillage.ui.frame import frame, require_data
 from maillage.ui.navigation import pages
@@ -17,9 +17,10 @@ def home() -> None:
 
 
 st.set_page_config(page_title="maillage", page_icon=":material/hub:", layout="wide")
-access = auth.current()
-if isinstance(access, auth.Access):  # analyst-only screens are absent for readers and links
-    st.navigation(pages(home, can_import=access.can(PUBLISH))).run()
+if contribution_form.token():  # a partner's form, opened by its link: nothing else
+    st.navigation([st.Page(contribution_form.page, title="Contribuer")], position="hidden").run()
+elif isinstance(access := auth.current(), auth.Access):  # analyst-only screens are absent
+    st.navigation(pages(home, can_import=access.can(PUBLISH))).run()  # for readers and links
 else:  # nothing but the login form, or the refusal of a share link
     st.navigation([st.Page(auth.gate_page, title="Connexion", icon=":material/lock:")],
                   position="hidden").run()

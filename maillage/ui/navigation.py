@@ -17,6 +17,7 @@ SCREENS: list[tuple[str, str, str, bool]] = [
     ("blocages.py", "Blocages", ":material/block:", False),
     ("importer.py", "Importer", ":material/upload_file:", True),
     ("partage.py", "Partager", ":material/share:", True),
+    ("contributions.py", "Contributions", ":material/volunteer_activism:", True),
 ]
 
 
