@@ -8,6 +8,7 @@ analyst, and nowhere else.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -231,46 +232,82 @@ def review_section(context: Context, model: Model, item: QueueItem, contact: str
         for problem in errors:
             st.error(problem.message)
         key = f"contribution_{item.id}"
-        merge = st.selectbox(
-            "Fusionner avec un acteur existant",
-            ["", *twins, *sorted(a for a in actors if a not in twins)],
+        others = sorted((a for a in actors if a not in twins), key=lambda a: actors[a])
+        st.selectbox(
+            "Acteur existant avec lequel fusionner",
+            [*twins, *others],
+            index=0 if twins else None,
             key=f"{key}_fusion",
-            format_func=lambda a: f"{actors[a]} ({a})" if a else "Non : nouvel acteur",
+            format_func=lambda a: f"{actors[a]} ({a})",
+            placeholder="Choisissez un acteur existant",
         )
-        reason = st.text_input(
+        with st.popover("Corriger avant d’accepter", icon=":material/edit:"):
+            st.text_input(
+                "Nom",
+                value=taken.name,
+                key=f"{key}_nom",
+                max_chars=contributions.MAX_LENGTH["name"],
+            )
+            st.text_input(
+                "Type précis",
+                value=taken.kind,
+                key=f"{key}_type",
+                max_chars=contributions.MAX_LENGTH["kind"],
+            )
+            st.button(
+                "Accepter avec ces corrections",
+                key=f"{key}_corriger",
+                on_click=decide,
+                args=(context, item, "corrigee"),
+            )
+        st.text_input(
             "Raison du rejet", key=f"{key}_raison", max_chars=contributions.MAX_LENGTH["reason"]
         )
-
-        def decide(status: str) -> None:
-            auth.require(PUBLISH)
-            try:
-                contributions.review(
-                    context.store,
-                    space,
-                    item.id,
-                    status,
-                    author=_author(context),
-                    reason=st.session_state.get(f"{key}_raison") or None,
-                    merge_into=st.session_state.get(f"{key}_fusion") or None,
-                )
-            except CannotContribute as refusal:
-                st.session_state[MESSAGE] = str(refusal)
-
-        left, right = st.columns(2)
-        left.button(
-            "Accepter",
+        new, merge, reject = st.columns(3)
+        new.button(
+            "Accepter comme nouvel acteur",
             key=f"{key}_accepter",
             type="primary",
             on_click=decide,
-            args=("acceptee",),
+            args=(context, item, "acceptee"),
             disabled=bool(errors),
-            help="Fusionnée avec l’acteur choisi ci-dessus, s’il y en a un.",
         )
-        right.button(
-            "Rejeter", key=f"{key}_rejeter", on_click=decide, args=("rejetee",), disabled=not reason
+        merge.button(
+            "Fusionner avec l’acteur choisi",
+            key=f"{key}_fusionner",
+            on_click=decide,
+            args=(context, item, "acceptee", True),
+            disabled=bool(errors),
         )
-        if merge:
-            st.caption(f"Sera ajoutée à « {actors[merge]} » : ses dispositifs et ce qui bloque.")
+        reject.button(
+            "Rejeter", key=f"{key}_rejeter", on_click=decide, args=(context, item, "rejetee")
+        )
+
+
+def decide(context: Context, item: QueueItem, status: str, merged: bool = False) -> None:
+    """Record the analyst's decision from the widgets of this contribution."""
+    auth.require(PUBLISH)
+    key, state = f"contribution_{item.id}", st.session_state
+    corrected = None
+    if status == "corrigee":
+        corrected = replace(
+            item.submission,
+            name=str(state.get(f"{key}_nom") or ""),
+            kind=str(state.get(f"{key}_type") or ""),
+        )
+    try:
+        contributions.review(
+            context.store,
+            str(context.space),
+            item.id,
+            status,
+            author=_author(context),
+            reason=state.get(f"{key}_raison") or None,
+            corrected=corrected,
+            merge_into=(state.get(f"{key}_fusion") or None) if merged else None,
+        )
+    except CannotContribute as refusal:
+        state[MESSAGE] = str(refusal)
 
 
 def publish_button(context: Context, items: list[QueueItem]) -> None:
