@@ -1,0 +1,456 @@
+"""What changed between two versions of a space (SPEC §3.3): before a committee, what moved.
+
+Rows are compared by their id, sheet by sheet (`participations` by (`dispositif`, `acteur`,
+`role`), `perimetre_communes` by its pair, `communes` by code), column by column for the rows
+kept, unknown columns included; perimeters by their expanded communes (a composition that
+gains an EPCI gains its communes); blockages by their status; indicators by the very
+functions of `maillage indicators` run on both versions, so that « before » and « after » are
+the numbers each version printed. Cells are compared vectorised, column by column: only the
+cells that differ are turned into Python values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from maillage.blockages import LIFTED, OPEN
+from maillage.columns import is_in
+from maillage.indicators import indicator_values
+from maillage.model import Model
+from maillage.schema import LIST_SEPARATOR, SHEETS
+from maillage.texts import format_number, format_share
+
+# how the rows of each sheet are matched between two versions
+KEYS: dict[str, tuple[str, ...]] = {
+    "acteurs": ("id",),
+    "perimetres": ("id",),
+    "dispositifs": ("id",),
+    "participations": ("dispositif", "acteur", "role"),
+    "blocages": ("id",),
+    "perimetre_communes": ("perimetre", "commune"),
+    "communes": ("code",),
+}
+# the indicators of SPEC §3.3, by their key in `maillage indicators --json`
+INDICATORS = (
+    "coverage",
+    "blank_communes",
+    "transversality",
+    "bridging_actors",
+    "late_funders",
+    "blockages",
+)
+# `;`-lists whose order carries no meaning: `sante;culture` is `culture;sante`
+_SET_KINDS = {"codes", "refs", "communes"}
+
+# cells of `perimetres` that name communes and perimeters beyond a perimeter seen alone
+_OUTSIDE_LISTS = ("communes", "composition")
+
+Key = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowChange:
+    id: Key
+    changes: Mapping[str, tuple[object, object]]  # column → (old value, new value)
+
+
+@dataclass(frozen=True)
+class SheetChanges:
+    added: tuple[Key, ...] = ()
+    removed: tuple[Key, ...] = ()
+    modified: tuple[RowChange, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.modified)
+
+    def as_json(self) -> dict:
+        return {
+            "added": [_json_key(k) for k in self.added],
+            "removed": [_json_key(k) for k in self.removed],
+            "modified": [
+                {
+                    "id": _json_key(row.id),
+                    "changes": {column: list(pair) for column, pair in row.changes.items()},
+                }
+                for row in self.modified
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class CommuneChanges:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    id: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ProposalChanges:
+    new: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Published:
+    """One side of a comparison: a version's number, its stored sheets and its model."""
+
+    version: int
+    tables: Mapping[str, pd.DataFrame]
+    model: Model
+    published_at: str | None = None  # ISO 8601
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    space: str
+    before: int  # the version compared from (`from` in SPEC §4)
+    after: int  # the version compared to (`to`)
+    perimeter: str | None
+    rows: Mapping[str, SheetChanges]
+    perimeter_communes: Mapping[str, CommuneChanges]
+    blockage_status: tuple[StatusChange, ...]
+    indicators: Mapping[str, tuple[object, object]]
+    proposals: ProposalChanges = field(default_factory=ProposalChanges)
+    communes: tuple[int, int] = (0, 0)  # size of the territory, before and after
+
+    def as_json(self) -> dict:
+        """The object of `maillage changes --json` (SPEC §4)."""
+        return {
+            "space": self.space,
+            "from": self.before,
+            "to": self.after,
+            "rows": {sheet: changes.as_json() for sheet, changes in self.rows.items()},
+            "perimeter_communes": {
+                pid: {"added": list(c.added), "removed": list(c.removed)}
+                for pid, c in self.perimeter_communes.items()
+            },
+            "blockage_status": [
+                {"id": s.id, "from": s.before, "to": s.after} for s in self.blockage_status
+            ],
+            "indicators": {name: list(pair) for name, pair in self.indicators.items()},
+            "proposals": {
+                "new": list(self.proposals.new),
+                "resolved": list(self.proposals.resolved),
+            },
+        }
+
+    def sheet(self, name: str) -> SheetChanges:
+        return self.rows.get(name, SheetChanges())
+
+    def gained_and_lost(self, indicator: str) -> tuple[list[str], list[str]]:
+        """For a list indicator (blank communes, bridging actors): what entered, what left."""
+        before, after = self.indicators[indicator]
+        return sorted(set(after) - set(before)), sorted(set(before) - set(after))
+
+    def social_coverage(self) -> tuple[float | None, float | None]:
+        """Share of the territory's communes reached by a social scheme, before and after."""
+        before, after = self.indicators["blank_communes"]
+        return tuple(
+            None if not total else 1 - len(blank) / total  # type: ignore[return-value]
+            for blank, total in ((before, self.communes[0]), (after, self.communes[1]))
+        )
+
+    @property
+    def lifted(self) -> list[str]:
+        return [s.id for s in self.blockage_status if s.after == LIFTED]
+
+    @property
+    def empty(self) -> bool:
+        return (
+            not any(s.count for s in self.rows.values())
+            and not self.perimeter_communes
+            and not self.blockage_status
+        )
+
+
+ProposalIds = Callable[[Model], Iterable[str]]
+
+
+def compare(
+    old: Published,
+    new: Published,
+    *,
+    space: str,
+    perimeter: str | None = None,
+    proposal_ids: ProposalIds | None = None,
+) -> Changes:
+    """Everything that changed from `old` to `new`, seen from `perimeter` when given (both
+    versions restricted to it, like `maillage indicators --perimeter`).
+
+    `proposal_ids` gives the ids of a model's proposals (SPEC §3.2): the one place where the
+    proposals join the comparison. Without it, `proposals` holds two empty lists."""
+    before, after = old.model, new.model
+    if perimeter is not None:
+        before, after = before.restrict(perimeter=perimeter), after.restrict(perimeter=perimeter)
+    sheets = [s for s in KEYS if s in old.tables or s in new.tables]
+    rows = {
+        sheet: sheet_changes(
+            sheet,
+            _scoped(sheet, old.tables.get(sheet), before),
+            _scoped(sheet, new.tables.get(sheet), after),
+        )
+        for sheet in sheets
+    }
+    values_before = indicator_values(before, INDICATORS)
+    values_after = indicator_values(after, INDICATORS)
+    return Changes(
+        space=space,
+        before=old.version,
+        after=new.version,
+        perimeter=perimeter,
+        rows=rows,
+        perimeter_communes=perimeter_communes_changes(before, after),
+        blockage_status=blockage_status_changes(before, after),
+        indicators={name: (values_before[name], values_after[name]) for name in INDICATORS},
+        proposals=proposal_changes(before, after, proposal_ids),
+        communes=(len(before.territory), len(after.territory)),
+    )
+
+
+# ----- rows ------------------------------------------------------------------------------------
+
+
+def sheet_changes(sheet: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> SheetChanges:
+    """Rows added, removed, and modified column by column (unknown columns included)."""
+    key = list(KEYS[sheet])
+    old_rows, new_rows = _keyed(old, key), _keyed(new, key)
+    added = new_rows.index.difference(old_rows.index)
+    removed = old_rows.index.difference(new_rows.index)
+    common = new_rows.index.intersection(old_rows.index)
+    columns = list(dict.fromkeys([*new_rows.columns, *old_rows.columns]))
+    kinds = {c.name: c.kind for c in SHEETS[sheet].columns} if sheet in SHEETS else {}
+    found: dict[Key, dict[str, tuple[object, object]]] = {}
+    if len(common):
+        for column in columns:
+            a = _column(old_rows, column, common)
+            b = _column(new_rows, column, common)
+            differ = _differ(a, b)
+            positions = np.flatnonzero(differ)
+            for position in positions:
+                was, now = _plain(a.iloc[position]), _plain(b.iloc[position])
+                if was == now or (kinds.get(column) in _SET_KINDS and _same_items(was, now)):
+                    continue
+                found.setdefault(_key(common[position]), {})[column] = (was, now)
+    modified = tuple(RowChange(k, found[k]) for k in sorted(found, key=_sort_key))
+    return SheetChanges(
+        added=tuple(sorted((_key(k) for k in added), key=_sort_key)),
+        removed=tuple(sorted((_key(k) for k in removed), key=_sort_key)),
+        modified=modified,
+    )
+
+
+def _keyed(table: pd.DataFrame | None, key: list[str]) -> pd.DataFrame:
+    if table is None:
+        return pd.DataFrame(columns=key).set_index(key)
+    table = table.copy()
+    for column in key:
+        if column not in table:
+            table[column] = pd.NA
+        table[column] = table[column].astype(object)
+    table = table.dropna(subset=key).drop_duplicates(subset=key)
+    return table.set_index(key)
+
+
+def _column(rows: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:
+    if column not in rows:
+        return pd.Series([None] * len(index), index=index, dtype=object)
+    return rows[column].reindex(index)
+
+
+def _differ(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Cells that may differ, missing equal to missing: a fast vectorised sieve, confirmed
+    cell by cell on the few it keeps (numbers as numbers, dates as days)."""
+    missing_a, missing_b = a.isna().to_numpy(), b.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+        left = a.astype("float64").to_numpy()
+        right = b.astype("float64").to_numpy()
+        unequal = ~np.isclose(left, right, rtol=0, atol=1e-12, equal_nan=True)
+    else:
+        unequal = _values(a, missing_a) != _values(b, missing_b)
+    return np.where(missing_a | missing_b, missing_a != missing_b, unequal).astype(bool)
+
+
+def _values(values: pd.Series, missing: np.ndarray) -> np.ndarray:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d")
+    return np.where(missing, "", values.to_numpy(dtype=object))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, list | tuple | str) and bool(pd.isna(value)))
+
+
+def _plain(value: object) -> object:
+    """A cell as JSON: days as `AAAA-MM-JJ`, whole numbers as int, missing as None."""
+    if _missing(value):
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return value if isinstance(value, str) else str(value)
+
+
+def _same_items(was: object, now: object) -> bool:
+    def items(value: object) -> set[str]:
+        return {i.strip() for i in str(value).split(LIST_SEPARATOR) if i.strip()}
+
+    return was is not None and now is not None and items(was) == items(now)
+
+
+def _key(value: object) -> Key:
+    return tuple(str(v) for v in value) if isinstance(value, tuple) else str(value)
+
+
+def _json_key(key: Key) -> str | list[str]:
+    return list(key) if isinstance(key, tuple) else key
+
+
+def _sort_key(key: Key) -> tuple[str, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _scoped(sheet: str, table: pd.DataFrame | None, model: Model) -> pd.DataFrame | None:
+    """The rows of `table` that the (restricted) model still holds: nothing outside a
+    perimeter is compared, so nothing outside it can appear in the result."""
+    if table is None or model.scope is None:
+        return table
+    if sheet == "acteurs":
+        keep = is_in(table["id"], model.actors.index)
+    elif sheet == "perimetres":  # their communes, seen from inside: `perimeter_communes`
+        keep = is_in(table["id"], model.perimeters.index)
+        table = table.drop(columns=[c for c in _OUTSIDE_LISTS if c in table])
+    elif sheet == "dispositifs":
+        keep = is_in(table["id"], model.schemes.index)
+    elif sheet == "blocages":
+        keep = is_in(table["id"], model.blockages.index)
+    elif sheet == "participations":
+        held = pd.MultiIndex.from_frame(
+            model.participations[["dispositif", "acteur", "role"]].astype(object)
+        )
+        keys = pd.MultiIndex.from_frame(table[["dispositif", "acteur", "role"]].astype(object))
+        keep = pd.Series(keys.isin(held), index=table.index)
+    elif sheet == "perimetre_communes":
+        keep = is_in(table["perimetre"], model.perimeters.index) & is_in(
+            table["commune"], model.communes.index
+        )
+    else:  # communes
+        keep = is_in(table["code"], model.communes.index)
+    return table[keep.to_numpy()]
+
+
+# ----- perimeters, blockages, proposals --------------------------------------------------------
+
+
+def perimeter_communes_changes(before: Model, after: Model) -> dict[str, CommuneChanges]:
+    """Communes gained and lost by each perimeter present in both versions, composition
+    expanded; a perimeter added or removed is listed with the rows of `perimetres`."""
+    old, new = before.perimeter_communes, after.perimeter_communes
+    found = {}
+    for pid in sorted(set(old) & set(new)):
+        if old[pid] != new[pid]:
+            found[pid] = CommuneChanges(
+                tuple(sorted(new[pid] - old[pid])), tuple(sorted(old[pid] - new[pid]))
+            )
+    return found
+
+
+def blockage_status_changes(before: Model, after: Model) -> tuple[StatusChange, ...]:
+    """Blockages of both versions whose status moved (an empty status is `ouvert`)."""
+    old = before.blockages["statut"].astype(object).where(before.blockages["statut"].notna(), OPEN)
+    new = after.blockages["statut"].astype(object).where(after.blockages["statut"].notna(), OPEN)
+    common = old.index.intersection(new.index)
+    moved = [(str(b), str(old[b]), str(new[b])) for b in sorted(common) if old[b] != new[b]]
+    return tuple(StatusChange(*row) for row in moved)
+
+
+def proposal_changes(
+    before: Model, after: Model, proposal_ids: ProposalIds | None = None
+) -> ProposalChanges:
+    """Proposals new and resolved, by their stable id (SPEC §3.2)."""
+    if proposal_ids is None:
+        return ProposalChanges()
+    old, new = set(proposal_ids(before)), set(proposal_ids(after))
+    return ProposalChanges(tuple(sorted(new - old)), tuple(sorted(old - new)))
+
+
+# ----- in words --------------------------------------------------------------------------------
+
+# sheet → (singular, plural, feminine?, the counts named: added, removed, modified)
+_PHRASES = {
+    "acteurs": ("acteur", "acteurs", False, ("ajouté", "retiré", "modifié")),
+    "dispositifs": ("dispositif", "dispositifs", False, ("ajouté", "retiré", "modifié")),
+    "participations": ("participation", "participations", True, ("gagné", "perdu", None)),
+    "perimetres": ("périmètre", "périmètres", False, ("ajouté", "retiré", None)),
+    "blocages": ("blocage", "blocages", False, ("signalé", "retiré", None)),
+}
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{format_number(count)} {one if count <= 1 else many}"
+
+
+def _agreed(count: int, word: str, feminine: bool) -> str:
+    return word + ("e" if feminine else "") + ("s" if count > 1 else "")
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def _sheet_phrase(sheet: str, changes: SheetChanges) -> str | None:
+    """`1 acteur ajouté, 2 retirés et 1 modifié`: the noun once, each count agreed."""
+    one, many, feminine, verbs = _PHRASES[sheet]
+    counts = (len(changes.added), len(changes.removed), len(changes.modified))
+    parts = []
+    for count, verb in zip(counts, verbs, strict=True):
+        if count and verb:
+            number = _count(count, one, many) if not parts else format_number(count)
+            parts.append(f"{number} {_agreed(count, verb, feminine)}")
+    return _and(parts) if parts else None
+
+
+def headline(changes: Changes) -> str:
+    """One French sentence that says what moved, for the page, the CLI and the dossier."""
+    parts = [p for sheet in _PHRASES if (p := _sheet_phrase(sheet, changes.sheet(sheet)))]
+    if changes.perimeter_communes:
+        redrawn = len(changes.perimeter_communes)
+        parts.append(f"{_count(redrawn, 'périmètre redessiné', 'périmètres redessinés')}")
+    if lifted := len(changes.lifted):
+        parts.append(_count(lifted, "blocage levé", "blocages levés"))
+    gained, lost = changes.gained_and_lost("blank_communes")
+    if net := len(gained) - len(lost):
+        word = "commune blanche" if abs(net) == 1 else "communes blanches"
+        parts.append(f"{format_number(abs(net))} {word} de {'plus' if net > 0 else 'moins'}")
+    if not parts:
+        return f"Rien n’a changé entre la version {changes.before} et la version {changes.after}."
+    return f"Depuis la version {changes.before} : {_and(parts)}."
+
+
+def coverage_sentence(changes: Changes) -> str | None:
+    """« Couverture sociale : 78 % → 83 % » in words, or None for an empty territory."""
+    before, after = changes.social_coverage()
+    if before is None or after is None:
+        return None
+    trend = "en hausse" if after > before else "en baisse" if after < before else "stable"
+    return (
+        f"Couverture sociale : {format_share(before)} → {format_share(after)} ({trend}) "
+        "— part des communes touchées par au moins un dispositif social."
+    )
