@@ -454,3 +454,47 @@ def coverage_sentence(changes: Changes) -> str | None:
         f"Couverture sociale : {format_share(before)} → {format_share(after)} ({trend}) "
         "— part des communes touchées par au moins un dispositif social."
     )
+
+
+# ----- which versions ----------------------------------------------------------------------------
+
+
+class CannotCompare(LookupError):
+    """The versions asked cannot be compared; the message says why and what to do, in French."""
+
+
+def versions_to_compare(
+    space: str, published: list[int], before: int | None = None, after: int | None = None
+) -> tuple[int, int]:
+    """The two versions to compare: by default the two latest; `after` alone is compared with
+    the version just before it, `before` alone with the latest. `before` may be the later one:
+    the comparison then reads backwards, as asked."""
+    known = sorted(published)
+    if len(known) < 2:
+        raise CannotCompare(
+            f"L’espace « {space} » n’a "
+            + ("aucune version publiée" if not known else "qu’une version publiée")
+            + " : aucune version antérieure à comparer. Publiez une nouvelle version "
+            "(maillage import FICHIER) puis recommencez."
+        )
+    for asked in (before, after):
+        if asked is not None and asked not in known:
+            raise CannotCompare(
+                f"L’espace « {space} » n’a pas de version {asked} : ses versions vont de "
+                f"{known[0]} à {known[-1]} (voir maillage history)."
+            )
+    after = known[-1] if after is None else after
+    if before is None:
+        earlier = [v for v in known if v < after]
+        if not earlier:
+            raise CannotCompare(
+                f"La version {after} est la première de l’espace « {space} » : aucune version "
+                "antérieure à comparer. Choisissez une version plus récente avec --to."
+            )
+        before = earlier[-1]
+    if before == after:
+        raise CannotCompare(
+            f"--from et --to désignent la même version ({before}) : choisissez deux versions "
+            "différentes (voir maillage history)."
+        )
+    return before, after

@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--weight", choices=["communes", "population"], default="communes")
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--perimeter", default=None)
+    sub = command("changes", _changes, "ce qui a changé entre deux versions")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--from", dest="from_version", type=int, default=None, metavar="N",
+                     help="version de départ (défaut : l’avant-dernière)")
+    sub.add_argument("--to", dest="to_version", type=int, default=None, metavar="M",
+                     help="version d’arrivée (défaut : la dernière)")
+    sub.add_argument("--perimeter", default=None)
     _account_commands(commands)
     return parser
 
@@ -281,6 +288,43 @@ def _mismatch(args) -> int:
 
     _, model = _model(args)
     _print_json(mismatch(model, args.x_type, args.y_type, weight=args.weight).as_json())
+    return EXIT_OK
+
+
+def _published(store: Store, space: str, version: int):
+    from maillage.changes import Published
+    from maillage.model import build_model
+
+    info = store.version(space, version)
+    tables = store.load(space, version)
+    return Published(version, tables, build_model(tables), info.published_at, info.author)
+
+
+def _changes(args) -> int:
+    from maillage.changes import CannotCompare, compare, headline, versions_to_compare
+
+    store = _store(args)
+    try:
+        before, after = versions_to_compare(
+            args.space, [v.version for v in store.history(args.space)],
+            args.from_version, args.to_version)
+    except CannotCompare as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    old, new = _published(store, args.space, before), _published(store, args.space, after)
+    if args.perimeter and not any(args.perimeter in side.model.perimeters.index
+                                  for side in (old, new)):
+        raise UnknownPerimeter(args.perimeter)
+    changes = compare(old, new, space=args.space, perimeter=args.perimeter)
+    if args.json:
+        _print_json(changes.as_json())
+        return EXIT_OK
+    print(headline(changes))
+    labels = {"added": "ajoutés", "removed": "retirés", "modified": "modifiés"}
+    for sheet, rows in changes.as_json()["rows"].items():
+        counts = ", ".join(f"{len(rows[k])} {word}" for k, word in labels.items() if rows[k])
+        if counts:
+            print(f"  {sheet} : {counts}")
     return EXIT_OK
 
 
