@@ -494,7 +494,7 @@ def versions_to_compare(
         before = earlier[-1]
     if before == after:
         raise CannotCompare(
-            f"--from et --to désignent la même version ({before}) : choisissez deux versions "
-            "différentes (voir maillage history)."
+            f"Les deux versions à comparer sont la même ({before}) : choisissez deux versions "
+            "différentes (--from et --to, ou --since ; voir maillage history)."
         )
     return before, after

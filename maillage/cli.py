@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--to", dest="to_version", type=int, default=None, metavar="M",
                      help="version d’arrivée (défaut : la dernière)")
     sub.add_argument("--perimeter", default=None)
+    sub = command("dossier", _dossier, "le dossier du comité en PDF (chiffres, carte, évolutions)")
+    sub.add_argument("file", type=Path)
+    sub.add_argument("--perimeter", default=None)
+    sub.add_argument("--since", type=int, default=None, metavar="N",
+                     help="montre ce qui a changé depuis la version N")
     _account_commands(commands)
     return parser
 
@@ -325,6 +330,31 @@ def _changes(args) -> int:
         counts = ", ".join(f"{len(rows[k])} {word}" for k, word in labels.items() if rows[k])
         if counts:
             print(f"  {sheet} : {counts}")
+    return EXIT_OK
+
+
+def _dossier(args) -> int:
+    from maillage.changes import CannotCompare, versions_to_compare
+    from maillage.dossier import EmptyDossier, dossier_for
+
+    store = _store(args)
+    versions = [v.version for v in store.history(args.space)]
+    if not versions:
+        print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : il n’y a rien "
+              "à mettre dans un dossier. Importez d’abord un classeur (maillage import "
+              "FICHIER).", file=sys.stderr)
+        return EXIT_ERRORS
+    try:
+        if args.since is not None:
+            versions_to_compare(args.space, versions, args.since, None)
+        content = dossier_for(store, args.space, perimeter=args.perimeter, since=args.since)
+    except (CannotCompare, EmptyDossier) as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyError:
+        raise UnknownPerimeter(args.perimeter) from None
+    args.file.write_bytes(content)
+    print(f"Dossier écrit : {args.file}")
     return EXIT_OK
 
 

@@ -69,7 +69,8 @@ def _header(source: ReportSource, today: str) -> str:
             f"{escape(types)}. Rapport du {escape(format_datetime(today)[:10])}.</p></header>")
 
 
-def _headlines(model: Model) -> str:
+def headline_cards(model: Model) -> list[tuple[str, str, str]]:
+    """(value, what, sentence) per card of « L’essentiel », for the report and the dossier."""
     territory = model.territory
     blank = blank_communes(model)
     share = transversality(model)["share"]
@@ -92,6 +93,11 @@ def _headlines(model: Model) -> str:
         (format_number(open_blockages), "blocages ouverts",
          f"sur {format_number(blockages['total'])} signalés."),
     ]
+    return cards
+
+
+def _headlines(model: Model) -> str:
+    cards = headline_cards(model)
     items = "".join(f"<div class=\"card\"><strong>{escape(value)}</strong> "
                     f"<span>{escape(what)}</span><p>{escape(sentence)}</p></div>"
                     for value, what, sentence in cards)
@@ -125,57 +131,101 @@ def _short(name: str, limit: int = MAX_LABEL) -> str:
     return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
 
 
-def _coverage_chart(model: Model, colour: str) -> str:
+def coverage_bars(model: Model, colour: str = NEUTRAL) -> list[tuple[str, float, str, str]]:
     table = coverage(model)
-    rows = [(f"{t} — {label('scheme_type', t)}", float(s), format_share(s), colour)
+    return [(f"{t} — {label('scheme_type', t)}", float(s), format_share(s), colour)
             for t, s in zip(table["type"], table["communes_share"], strict=True)]
-    return ("<section><h2>Couverture des communes par type de dispositif</h2>"
-            "<p>Part des communes du territoire couvertes par au moins un dispositif de chaque "
-            "type.</p>" + _bars(rows, maximum=1.0) + "</section>")
+
+
+def field_bars(model: Model, colours: Mapping[str, str] | None = None
+               ) -> list[tuple[str, float, str, str]]:
+    colours = colours or {}
+    counts = model.actors["champ"].value_counts()
+    return [(label("field", f), float(counts.get(f, 0)), format_number(int(counts.get(f, 0))),
+             colours.get(f, NEUTRAL)) for f in VOCABULARIES["field"]]
+
+
+def blockage_bars(model: Model, colour: str = NEUTRAL) -> list[tuple[str, float, str, str]]:
+    summary = blockage_summary(model)
+    return [(label("blockage_category", c), float(n), format_number(n), colour)
+            for c, n in summary["by_category"].items()]
+
+
+def lifted_sentence(model: Model) -> str:
+    lifted = blockage_summary(model)["lifted_share"]
+    return ("Aucun blocage signalé sur ce territoire." if lifted is None else
+            f"{format_share(lifted)} des blocages signalés sont levés.")
+
+
+def scheme_pairs(model: Model) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Pooling candidates and side-by-side pairs, by scheme name."""
+    names = model.schemes["nom"].to_dict()
+
+    def named(pairs):
+        return [(str(names.get(a, a)), str(names.get(b, b))) for a, b in pairs]
+
+    return named(pooling_candidates(model)), named(side_by_side_not_crossing(model))
+
+
+# section titles and captions shared by the HTML report and the PDF dossier
+SECTIONS = {
+    "coverage": ("Couverture des communes par type de dispositif",
+                 "Part des communes du territoire couvertes par au moins un dispositif de chaque "
+                 "type."),
+    "fields": ("Acteurs par champ", "Social, développement local, et celles et ceux qui "
+               "travaillent « entre les deux »."),
+    "pairs": ("Dispositifs qui se côtoient", ""),
+    "pooling": ("À mutualiser", "Mêmes communes (au moins la moitié), calendriers qui se "
+                "recouvrent et au moins une thématique commune : une gouvernance, un "
+                "diagnostic."),
+    "apart": ("Côte à côte sans se croiser", "Mêmes communes (au moins la moitié), mais aucun "
+              "acteur en commun."),
+    "blockages": ("Ce qui bloque", ""),
+}
+
+
+EMPTY_PAIRS = {"pooling": "Aucune paire de dispositifs à mutualiser.",
+               "apart": "Aucune paire de dispositifs côte à côte sans acteur commun."}
+
+
+def _coverage_chart(model: Model, colour: str) -> str:
+    rows = coverage_bars(model, colour)
+    title, caption = SECTIONS["coverage"]
+    return (f"<section><h2>{title}</h2><p>{caption}</p>" + _bars(rows, maximum=1.0)
+            + "</section>")
 
 
 def _fields_chart(model: Model, colours: Mapping[str, str]) -> str:
-    counts = model.actors["champ"].value_counts()
-    rows = [(label("field", f), float(counts.get(f, 0)), format_number(int(counts.get(f, 0))),
-             colours.get(f, NEUTRAL)) for f in VOCABULARIES["field"]]
-    return ("<section><h2>Acteurs par champ</h2><p>Social, développement local, et celles et "
-            "ceux qui travaillent « entre les deux ».</p>" + _bars(rows) + "</section>")
+    rows = field_bars(model, colours)
+    title, caption = SECTIONS["fields"]
+    return f"<section><h2>{title}</h2><p>{caption}</p>" + _bars(rows) + "</section>"
 
 
 def _pairs_section(model: Model) -> str:
-    names = model.schemes["nom"].to_dict()
-
     def listing(pairs: list[tuple[str, str]], empty: str) -> str:
         if not pairs:
             return f"<p class=\"empty\">{escape(empty)}</p>"
-        items = "".join(f"<li>{escape(str(names.get(a, a)))} et {escape(str(names.get(b, b)))}"
-                        "</li>" for a, b in pairs[:MAX_PAIRS])
+        items = "".join(f"<li>{escape(a)} et {escape(b)}</li>" for a, b in pairs[:MAX_PAIRS])
         more = (f"<li>… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).</li>"
                 if len(pairs) > MAX_PAIRS else "")
         return f"<ul>{items}{more}</ul>"
 
-    pooling = pooling_candidates(model)
-    apart = side_by_side_not_crossing(model)
+    pooling, apart = scheme_pairs(model)
     return (
-        "<section><h2>Dispositifs qui se côtoient</h2>"
-        f"<h3>À mutualiser ({format_number(len(pooling))})</h3>"
-        "<p>Mêmes communes (au moins la moitié), calendriers qui se recouvrent et au moins une "
-        "thématique commune : une gouvernance, un diagnostic.</p>"
-        + listing(pooling, "Aucune paire de dispositifs à mutualiser.")
-        + f"<h3>Côte à côte sans se croiser ({format_number(len(apart))})</h3>"
-        "<p>Mêmes communes (au moins la moitié), mais aucun acteur en commun.</p>"
-        + listing(apart, "Aucune paire de dispositifs côte à côte sans acteur commun.")
+        f"<section><h2>{SECTIONS['pairs'][0]}</h2>"
+        f"<h3>{SECTIONS['pooling'][0]} ({format_number(len(pooling))})</h3>"
+        f"<p>{SECTIONS['pooling'][1]}</p>"
+        + listing(pooling, EMPTY_PAIRS["pooling"])
+        + f"<h3>{SECTIONS['apart'][0]} ({format_number(len(apart))})</h3>"
+        f"<p>{SECTIONS['apart'][1]}</p>"
+        + listing(apart, EMPTY_PAIRS["apart"])
         + "</section>")
 
 
 def _blockages_chart(model: Model, colour: str) -> str:
-    summary = blockage_summary(model)
-    rows = [(label("blockage_category", c), float(n), format_number(n), colour)
-            for c, n in summary["by_category"].items()]
-    lifted = summary["lifted_share"]
-    sentence = ("Aucun blocage signalé sur ce territoire." if lifted is None else
-                f"{format_share(lifted)} des blocages signalés sont levés.")
-    return (f"<section><h2>Ce qui bloque</h2><p>{escape(sentence)}</p>"
+    rows = blockage_bars(model, colour)
+    sentence = lifted_sentence(model)
+    return (f"<section><h2>{SECTIONS['blockages'][0]}</h2><p>{escape(sentence)}</p>"
             + _bars(rows) + "</section>")
 
 

@@ -77,7 +77,7 @@ def test_explicit_versions_and_a_perimeter(capsys, printed, db_path):
     [
         (["--from", "7"], "n’a pas de version 7 : ses versions vont de 1 à 2"),
         (["--to", "9"], "n’a pas de version 9"),
-        (["--from", "2", "--to", "2"], "désignent la même version (2)"),
+        (["--from", "2", "--to", "2"], "Les deux versions à comparer sont la même (2)"),
         (["--to", "1"], "La version 1 est la première"),
         (["--perimeter", "P_ABSENT"], "Le périmètre « P_ABSENT » n’existe pas"),
     ],

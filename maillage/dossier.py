@@ -1,0 +1,566 @@
+"""The committee's dossier: one PDF, built on the server, to print or read on a phone.
+
+The same content as the meeting report (`maillage.report`: headline numbers, coverage,
+fields, schemes side by side, blockages), plus a map of the territory drawn as vectors
+(`maillage.static_map`), the changes since a chosen version (`maillage.changes`), and on every
+page its number, the date (Europe/Paris), the space and the version — and the share link's
+scope when the dossier comes through one.
+
+Rendered with fpdf2: pure Python (its only needs are fontTools and Pillow, both wheels), so
+`pip install` is enough on a fresh machine, no pango, cairo or browser. The font (DejaVu Sans)
+ships in `maillage/fonts/`; nothing is fetched. Headings and the map are tagged (document
+outline, a Figure with its alternative text); text from the data is drawn as text, never
+interpreted.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from maillage.changes import Changes, headline
+from maillage.model import Model
+from maillage.report import (
+    EMPTY_PAIRS,
+    MAX_PAIRS,
+    SECTIONS,
+    blockage_bars,
+    coverage_bars,
+    field_bars,
+    headline_cards,
+    lifted_sentence,
+    scheme_pairs,
+)
+from maillage.static_map import territory_map
+from maillage.texts import format_datetime, format_number, format_share
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FAMILY = "DejaVu Sans"  # the SVG map names the same family
+PARIS = ZoneInfo("Europe/Paris")
+INK, MUTED, RULE, BAR = (26, 26, 26), (85, 85, 85), (200, 200, 200), (110, 110, 110)
+MAX_LISTED = 12
+
+
+class EmptyDossier(ValueError):
+    """Nothing to put in a dossier; the message says why and what to do, in French."""
+
+
+@dataclass(frozen=True)
+class DossierSource:
+    space: str
+    version: int
+    published_at: str  # ISO 8601
+    territory: str  # French name of the perimeter, or « Tout le territoire »
+    scope: str | None = None  # a share link's perimeter name: said on every page
+    scheme_types: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal as the dossier lists it (SPEC §3.2): its sentence and its status."""
+
+    title: str
+    status: str | None
+
+
+class _Pdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FAMILY, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.footer_text, align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"Page {self.page_no()} / {{nb}}", align="R")
+
+
+def committee_dossier(
+    model: Model,
+    source: DossierSource,
+    *,
+    changes: Changes | None = None,
+    previous: Model | None = None,
+    proposals: Sequence[Proposal] = (),
+    now: datetime | None = None,
+) -> bytes:
+    """The PDF of `model` (already restricted to what the reader may see); `changes` since an
+    earlier version, whose names of removed rows come from `previous`."""
+    if not model.territory:
+        raise EmptyDossier(
+            "Ce territoire ne compte aucune commune : il n’y a rien à mettre dans un dossier. "
+            "Publiez un classeur dont les périmètres listent des communes, ou choisissez un "
+            "autre territoire."
+        )
+    today = (now or datetime.now(UTC)).astimezone(PARIS)
+    pdf = _document(source, today)
+    _cover(pdf, source, today, changes)
+    _cards(pdf, model)
+    _map(pdf, model)
+    if changes is not None:
+        _changes(pdf, changes, model, previous or model)
+    if proposals:
+        _proposals(pdf, proposals)
+    _report(pdf, model)
+    buffer = io.BytesIO()
+    pdf.output(buffer)
+    return buffer.getvalue()
+
+
+def _document(source: DossierSource, today: datetime) -> _Pdf:
+    pdf = _Pdf(format="A4")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_font(FAMILY, fname=str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, style="B", fname=str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_lang("fr-FR")
+    pdf.set_title(f"Dossier du comité — {source.territory}")
+    pdf.set_creator("maillage")
+    pdf.set_creation_date(today)
+    scope = f" · lien de partage limité à « {source.scope} »" if source.scope else ""
+    pdf.footer_text = (
+        f"maillage · {today.strftime('%d/%m/%Y %H:%M')} (heure de Paris) · espace "
+        f"« {source.space} », version {source.version}{scope}"
+    )
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    return pdf
+
+
+def _text(
+    pdf: _Pdf,
+    text: str,
+    size: float = 10,
+    *,
+    bold: bool = False,
+    colour: tuple[int, int, int] = INK,
+    height: float | None = None,
+) -> None:
+    pdf.set_font(FAMILY, style="B" if bold else "", size=size)
+    pdf.set_text_color(*colour)
+    pdf.multi_cell(0, height or size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _heading(pdf: _Pdf, title: str, level: int = 0) -> None:
+    size = 15 if level == 0 else 12
+    if pdf.will_page_break(size * 2.2):
+        pdf.add_page()
+    pdf.ln(3 if level else 5)
+    pdf.set_font(FAMILY, style="B", size=size)
+    pdf.set_text_color(*INK)
+    pdf.start_section(title, level=level)
+    pdf.multi_cell(0, size * 0.5, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if level == 0:
+        pdf.set_draw_color(*RULE)
+        pdf.set_line_width(0.4)
+        pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+        pdf.ln(3)
+    else:
+        pdf.ln(1)
+
+
+def _cover(pdf: _Pdf, source: DossierSource, today: datetime, changes: Changes | None) -> None:
+    _text(pdf, "DOSSIER DU COMITÉ", 9, colour=MUTED)
+    pdf.set_font(FAMILY, style="B", size=22)
+    pdf.set_text_color(*INK)
+    pdf.start_section(source.territory, level=0, strict=False)
+    pdf.multi_cell(0, 10, source.territory, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    types = (
+        "Tous les types de dispositifs"
+        if not source.scheme_types
+        else "Dispositifs : " + ", ".join(source.scheme_types)
+    )
+    scope = (
+        f" Lien de partage : seul le territoire « {source.scope} » est montré."
+        if source.scope
+        else ""
+    )
+    _text(
+        pdf,
+        f"Données : espace « {source.space} », version {source.version} publiée le "
+        f"{format_datetime(source.published_at)}. {types}. Dossier du "
+        f"{today.strftime('%d/%m/%Y')}.{scope}",
+        9.5,
+        colour=MUTED,
+    )
+    if changes is not None:
+        pdf.ln(3)
+        pdf.set_fill_color(240, 240, 240)
+        pdf.set_font(FAMILY, style="B", size=11)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(
+            0,
+            6,
+            headline(changes),
+            fill=True,
+            padding=2,
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+
+
+def _cards(pdf: _Pdf, model: Model) -> None:
+    _heading(pdf, "L’essentiel")
+    width = (pdf.epw - 8) / 3
+    cards = headline_cards(model)
+    for row in range(0, len(cards), 3):
+        if pdf.will_page_break(28):
+            pdf.add_page()
+        top = pdf.get_y()
+        for column, (value, what, sentence) in enumerate(cards[row : row + 3]):
+            x = pdf.l_margin + column * (width + 4)
+            pdf.set_draw_color(*RULE)
+            pdf.rect(x, top, width, 26)
+            pdf.set_xy(x + 2, top + 2)
+            pdf.set_font(FAMILY, style="B", size=15)
+            pdf.set_text_color(*INK)
+            pdf.cell(width - 4, 7, value, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_font(FAMILY, style="B", size=8.5)
+            pdf.cell(width - 4, 4.5, what, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_font(FAMILY, size=7.5)
+            pdf.set_text_color(*MUTED)
+            pdf.multi_cell(width - 4, 3.6, sentence, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_xy(pdf.l_margin, top + 29)
+
+
+def _map(pdf: _Pdf, model: Model) -> None:
+    """On the first page when at least two thirds of it fit there, else at the top of the
+    next one; never taller than a page."""
+    drawing = territory_map(model)
+    ratio = drawing.height / drawing.width
+    page = pdf.page_break_trigger - pdf.t_margin - 30
+    height = min(pdf.epw * ratio, page)
+    room = pdf.page_break_trigger - pdf.get_y() - 30
+    if room >= height * 2 / 3:
+        height = min(height, room)
+    else:
+        pdf.add_page()
+    _heading(pdf, "Carte du territoire")
+    _text(
+        pdf,
+        "Chaque commune est teintée selon le nombre de dispositifs qui la couvrent (plus "
+        "c’est foncé, plus il y en a). Les communes blanches — qu’aucun dispositif social ne "
+        "couvre — sont entourées de pointillés.",
+        9,
+        colour=MUTED,
+    )
+    pdf.ln(2)
+    width = height / ratio
+    pdf.image(
+        io.BytesIO(drawing.svg.encode()),
+        x=pdf.l_margin + (pdf.epw - width) / 2,
+        w=width,
+        h=height,
+        alt_text=drawing.description,
+        title="Carte du territoire",
+    )
+    pdf.ln(2)
+
+
+def _listing(pdf: _Pdf, title: str, items: list[str]) -> None:
+    if not items:
+        return
+    shown = items[:MAX_LISTED]
+    more = (
+        f" … et {format_number(len(items) - MAX_LISTED)} autre(s)."
+        if len(items) > MAX_LISTED
+        else ""
+    )
+    pdf.set_font(FAMILY, style="B", size=9.5)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(
+        0, 5, f"{title} ({format_number(len(items))})", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    _text(pdf, " · ".join(shown) + more, 9, height=4.6)
+    pdf.ln(1.5)
+
+
+def _names(model: Model, table: str, ids) -> list[str]:
+    frame = model.actors if table == "acteurs" else model.schemes
+    names = frame["nom"].to_dict()
+    return [str(names.get(i, i)) for i in ids]
+
+
+def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None:
+    _heading(pdf, f"Ce qui a changé depuis la version {changes.before}")
+    _text(pdf, headline(changes), 10, height=5)
+    pdf.ln(2)
+    _heading(pdf, "Les indicateurs, avant → après", level=1)
+    rows = _indicator_rows(changes)
+    pdf.set_font(FAMILY, size=9.5)
+    for name, before, after, meaning in rows:
+        if pdf.will_page_break(6):
+            pdf.add_page()
+        pdf.set_text_color(*INK)
+        pdf.set_font(FAMILY, style="B", size=9.5)
+        pdf.cell(70, 5.5, name)
+        pdf.set_font(FAMILY, size=9.5)
+        pdf.cell(45, 5.5, f"{before} → {after}")
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(0, 5.5, meaning, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    if not changes.empty:
+        _heading(pdf, "Les changements, ligne à ligne", level=1)
+    actors, schemes = changes.sheet("acteurs"), changes.sheet("dispositifs")
+    _listing(pdf, "Acteurs ajoutés", _names(model, "acteurs", actors.added))
+    _listing(pdf, "Acteurs retirés", _names(previous, "acteurs", actors.removed))
+    _listing(pdf, "Dispositifs ajoutés", _names(model, "dispositifs", schemes.added))
+    _listing(pdf, "Dispositifs retirés", _names(previous, "dispositifs", schemes.removed))
+    _listing(
+        pdf, "Dispositifs modifiés", _names(model, "dispositifs", [m.id for m in schemes.modified])
+    )
+    participations = changes.sheet("participations")
+    _listing(pdf, "Participations gagnées", _participations(model, participations.added))
+    _listing(pdf, "Participations perdues", _participations(previous, participations.removed))
+    perimeter_names = model.perimeters["nom"].to_dict()
+    _listing(
+        pdf,
+        "Périmètres redessinés",
+        [
+            f"{perimeter_names.get(pid, pid)} ({len(c.added)} commune(s) en plus, "
+            f"{len(c.removed)} en moins)"
+            for pid, c in changes.perimeter_communes.items()
+        ],
+    )
+    described = model.blockages["description"].to_dict()
+    _listing(pdf, "Blocages levés", [str(described.get(b, b)) for b in changes.lifted])
+    gained, lost = changes.gained_and_lost("blank_communes")
+    communes = {**previous.communes["nom"].to_dict(), **model.communes["nom"].to_dict()}
+    _listing(pdf, "Nouvelles communes blanches", [str(communes.get(c, c)) for c in gained])
+    _listing(pdf, "Communes qui ne sont plus blanches", [str(communes.get(c, c)) for c in lost])
+
+
+def _participations(model: Model, keys) -> list[str]:
+    actors, schemes = model.actors["nom"].to_dict(), model.schemes["nom"].to_dict()
+    return [f"{actors.get(a, a)} dans {schemes.get(d, d)} ({role})" for d, a, role in keys]
+
+
+def _indicator_rows(changes: Changes) -> list[tuple[str, str, str, str]]:
+    """(name, before, after, what the arrow means) for the indicators of SPEC §3.3."""
+    rows = []
+    social_before, social_after = changes.social_coverage()
+    if social_before is not None and social_after is not None:
+        rows.append(
+            (
+                "Couverture sociale",
+                format_share(social_before),
+                format_share(social_after),
+                _trend(
+                    social_before,
+                    social_after,
+                    True,
+                    (
+                        "une plus grande part des communes touchée",
+                        "une plus petite part des communes touchée",
+                    ),
+                ),
+            )
+        )
+    blank_before, blank_after = changes.indicators["blank_communes"]
+    rows.append(
+        (
+            "Communes blanches",
+            format_number(len(blank_before)),
+            format_number(len(blank_after)),
+            _trend(
+                len(blank_before),
+                len(blank_after),
+                False,
+                ("plus de communes blanches", "moins de communes blanches"),
+            ),
+        )
+    )
+    t_before, t_after = (v["share"] for v in changes.indicators["transversality"])
+    rows.append(
+        (
+            "Dispositifs transversaux",
+            format_share(t_before),
+            format_share(t_after),
+            _trend(
+                t_before,
+                t_after,
+                True,
+                (
+                    "plus de dispositifs réunissant les deux champs",
+                    "moins de dispositifs réunissant les deux champs",
+                ),
+            ),
+        )
+    )
+    b_before, b_after = changes.indicators["bridging_actors"]
+    rows.append(
+        (
+            "Acteurs passerelles",
+            format_number(len(b_before)),
+            format_number(len(b_after)),
+            _trend(
+                len(b_before),
+                len(b_after),
+                True,
+                ("plus d’acteurs passerelles", "moins d’acteurs passerelles"),
+            ),
+        )
+    )
+    late_before, late_after = changes.indicators["late_funders"]
+    rows.append(
+        (
+            "Financeurs arrivés tard",
+            _share_or_dash(late_before),
+            _share_or_dash(late_after),
+            _trend(
+                late_before,
+                late_after,
+                False,
+                ("plus de financeurs arrivés tard", "moins de financeurs arrivés tard"),
+            ),
+        )
+    )
+    lifted_before, lifted_after = (v["lifted_share"] for v in changes.indicators["blockages"])
+    rows.append(
+        (
+            "Blocages levés",
+            _share_or_dash(lifted_before),
+            _share_or_dash(lifted_after),
+            _trend(
+                lifted_before,
+                lifted_after,
+                True,
+                ("plus de blocages levés", "moins de blocages levés"),
+            ),
+        )
+    )
+    return rows
+
+
+def _share_or_dash(value: float | None) -> str:
+    return "—" if value is None else format_share(value)
+
+
+def _trend(before, after, higher_is_better: bool, what: tuple[str, str]) -> str:
+    """The arrow's meaning in words: « mieux : plus de blocages levés »."""
+    if before is None or after is None:
+        return "pas de comparaison possible"
+    if after == before:
+        return "inchangé"
+    better = (after > before) == higher_is_better
+    return f"{'mieux' if better else 'moins bien'} : {what[0] if after > before else what[1]}"
+
+
+def _proposals(pdf: _Pdf, proposals: Sequence[Proposal]) -> None:
+    _heading(pdf, "Pistes d’action")
+    for proposal in proposals:
+        status = f" — {proposal.status}" if proposal.status else " — sans décision"
+        _text(pdf, f"• {proposal.title}{status}", 9.5, height=5)
+
+
+def _bars(pdf: _Pdf, rows: list[tuple[str, float, str, str]], maximum: float | None = None) -> None:
+    if not rows:
+        _text(pdf, "Rien à montrer pour ce territoire.", 9, colour=MUTED)
+        return
+    top = maximum or max((value for _, value, _, _ in rows), default=0) or 1
+    label_width, bar_width = 75.0, pdf.epw - 75.0 - 22
+    for name, value, shown, _colour in rows:
+        if pdf.will_page_break(6):
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_font(FAMILY, size=8.5)
+        pdf.set_text_color(*INK)
+        pdf.cell(label_width - 2, 5, name if len(name) <= 48 else name[:47] + "…", align="R")
+        width = max(0.0, min(value / top, 1.0)) * bar_width
+        pdf.set_fill_color(*BAR)
+        if width > 0:
+            pdf.rect(pdf.l_margin + label_width, y + 0.7, width, 3.6, style="F")
+        pdf.set_xy(pdf.l_margin + label_width + width + 2, y)
+        pdf.cell(20, 5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _report(pdf: _Pdf, model: Model) -> None:
+    title, caption = SECTIONS["coverage"]
+    _heading(pdf, title)
+    _text(pdf, caption, 9, colour=MUTED)
+    pdf.ln(1)
+    _bars(pdf, coverage_bars(model), maximum=1.0)
+    title, caption = SECTIONS["fields"]
+    _heading(pdf, title)
+    _text(pdf, caption, 9, colour=MUTED)
+    pdf.ln(1)
+    _bars(pdf, field_bars(model))
+    _heading(pdf, SECTIONS["pairs"][0])
+    pooling, apart = scheme_pairs(model)
+    for key, pairs in (("pooling", pooling), ("apart", apart)):
+        title, caption = SECTIONS[key]
+        _heading(pdf, f"{title} ({format_number(len(pairs))})", level=1)
+        _text(pdf, caption, 9, colour=MUTED)
+        if not pairs:
+            _text(pdf, EMPTY_PAIRS[key], 9.5)
+        for a, b in pairs[:MAX_PAIRS]:
+            _text(pdf, f"• {a} et {b}", 9.5, height=4.8)
+        if len(pairs) > MAX_PAIRS:
+            _text(pdf, f"… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).", 9.5)
+    _heading(pdf, SECTIONS["blockages"][0])
+    _text(pdf, lifted_sentence(model), 9.5)
+    pdf.ln(1)
+    _bars(pdf, blockage_bars(model))
+
+
+def whole_territory_name(model: Model) -> str:
+    """The name of the perimeter that covers the whole territory (the largest, when several
+    do, as a département beside its EPCI), else « Tout le territoire »."""
+    territory = frozenset(model.territory)
+    whole = [pid for pid, codes in model.perimeter_communes.items() if codes == territory]
+    if not whole:
+        return "Tout le territoire"
+    return str(model.perimeters.loc[sorted(whole)[0], "nom"])
+
+
+def dossier_for(
+    store,
+    space: str,
+    *,
+    perimeter: str | None = None,
+    since: int | None = None,
+    scope: str | None = None,
+    scheme_types: tuple[str, ...] | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The dossier of the latest version of `space`, from the command line or a page.
+
+    `scope` is a share link's perimeter: applied first, and said on every page; `perimeter`
+    then narrows what is shown. Raises KeyError for a perimeter the version does not hold."""
+    from maillage.changes import Published, compare
+    from maillage.model import build_model
+
+    info = store.version(space)
+    tables = store.load(space, info.version)
+    full = build_model(tables)
+    for asked in (scope, perimeter):
+        if asked is not None and asked not in full.perimeters.index:
+            raise KeyError(asked)
+    names = full.perimeters["nom"].to_dict()
+    model = full.restrict(perimeter=scope) if scope else full
+    model = model.restrict(perimeter=perimeter, scheme_types=scheme_types)
+    shown = perimeter or scope
+    source = DossierSource(
+        space,
+        info.version,
+        info.published_at,
+        str(names[shown]) if shown else whole_territory_name(full),
+        scope=str(names[scope]) if scope else None,
+        scheme_types=scheme_types,
+    )
+    changes = previous = None
+    if since is not None:
+        earlier = store.load(space, since)
+        old = Published(since, earlier, build_model(earlier))
+        new = Published(info.version, tables, full)
+        changes = compare(old, new, space=space, perimeter=shown)
+        previous = old.model.restrict(perimeter=shown) if shown else old.model
+    return committee_dossier(model, source, changes=changes, previous=previous, now=now)
