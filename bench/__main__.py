@@ -84,7 +84,7 @@ def first_page_render(database: Path) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m bench [scale…] [load]`: everything by default."""
+    """`python -m bench [scale…] [load] [changes]`: everything by default."""
     scales = [a for a in argv if a in SCALES] or ([] if argv else list(SCALES))
     with tempfile.TemporaryDirectory() as folder:
         for scale in scales:
@@ -93,6 +93,11 @@ def main(argv: list[str]) -> None:
         from bench.load import bench_load
 
         emit(scale="region", **bench_load())
+    if not argv or "changes" in argv:
+        from bench.changes import bench_changes_and_dossier
+
+        for line in bench_changes_and_dossier():
+            emit(**line)
 
 
 if __name__ == "__main__":

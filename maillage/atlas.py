@@ -137,11 +137,12 @@ def with_themes(model: Model, themes: Iterable[str] | None) -> Model:
 def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
                 perimeter_types: Iterable[str] = (), level: ShapeLevel | None = None,
                 reference: Reference | None = None,
-                max_bytes: int = BUDGET_BYTES) -> Atlas:
+                max_bytes: int | None = BUDGET_BYTES) -> Atlas:
     """Everything the atlas draws for `model` (already restricted to the sidebar filters).
 
     Shapes are simplified to half a pixel; should the result still weigh more than
-    `max_bytes`, the tolerance is raised until it fits (a few passes at most).
+    `max_bytes`, the tolerance is raised until it fits (a few passes at most). Without a
+    budget (`None`: a drawing for paper, not a payload for a browser) one pass is made.
     """
     reference = reference or load_reference()
     model = with_themes(model, themes)
@@ -168,7 +169,7 @@ def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
                       tolerance=tolerance, communes=len(territory), blank=len(blank),
                       actors=int(model.actors[["latitude", "longitude"]].notna().all(axis=1)
                                  .sum()))
-        if tolerance == 0 or atlas.payload_bytes() <= max_bytes:
+        if tolerance == 0 or max_bytes is None or atlas.payload_bytes() <= max_bytes:
             break
         tolerance *= 2
     return atlas

@@ -12,7 +12,7 @@ cells that differ are turned into Python values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -456,6 +456,117 @@ def coverage_sentence(changes: Changes) -> str | None:
     )
 
 
+def indicator_rows(changes: Changes) -> list[tuple[str, str, str, str]]:
+    """(name, before, after, what the arrow means) for the indicators of SPEC §3.3."""
+    rows = []
+    social_before, social_after = changes.social_coverage()
+    if social_before is not None and social_after is not None:
+        rows.append(
+            (
+                "Couverture sociale",
+                format_share(social_before),
+                format_share(social_after),
+                _trend(
+                    social_before,
+                    social_after,
+                    True,
+                    (
+                        "une plus grande part des communes touchée",
+                        "une plus petite part des communes touchée",
+                    ),
+                ),
+            )
+        )
+    blank_before, blank_after = changes.indicators["blank_communes"]
+    rows.append(
+        (
+            "Communes blanches",
+            format_number(len(blank_before)),
+            format_number(len(blank_after)),
+            _trend(
+                len(blank_before),
+                len(blank_after),
+                False,
+                ("plus de communes blanches", "moins de communes blanches"),
+            ),
+        )
+    )
+    t_before, t_after = (v["share"] for v in changes.indicators["transversality"])
+    rows.append(
+        (
+            "Dispositifs transversaux",
+            format_share(t_before),
+            format_share(t_after),
+            _trend(
+                t_before,
+                t_after,
+                True,
+                (
+                    "plus de dispositifs réunissant les deux champs",
+                    "moins de dispositifs réunissant les deux champs",
+                ),
+            ),
+        )
+    )
+    b_before, b_after = changes.indicators["bridging_actors"]
+    rows.append(
+        (
+            "Acteurs passerelles",
+            format_number(len(b_before)),
+            format_number(len(b_after)),
+            _trend(
+                len(b_before),
+                len(b_after),
+                True,
+                ("plus d’acteurs passerelles", "moins d’acteurs passerelles"),
+            ),
+        )
+    )
+    late_before, late_after = changes.indicators["late_funders"]
+    rows.append(
+        (
+            "Financeurs arrivés tard",
+            share_or_dash(late_before),
+            share_or_dash(late_after),
+            _trend(
+                late_before,
+                late_after,
+                False,
+                ("plus de financeurs arrivés tard", "moins de financeurs arrivés tard"),
+            ),
+        )
+    )
+    lifted_before, lifted_after = (v["lifted_share"] for v in changes.indicators["blockages"])
+    rows.append(
+        (
+            "Blocages levés",
+            share_or_dash(lifted_before),
+            share_or_dash(lifted_after),
+            _trend(
+                lifted_before,
+                lifted_after,
+                True,
+                ("plus de blocages levés", "moins de blocages levés"),
+            ),
+        )
+    )
+    return rows
+
+
+def share_or_dash(value: float | None) -> str:
+    return "—" if value is None else format_share(value)
+
+
+def _trend(before, after, higher_is_better: bool, what: tuple[str, str]) -> str:
+    """The arrow's meaning in words: « mieux : plus de blocages levés »."""
+    if before is None or after is None:
+        return "pas de comparaison possible"
+    if after == before:
+        return "inchangé"
+    better = (after > before) == higher_is_better
+    return f"{'mieux' if better else 'moins bien'} : {what[0] if after > before else what[1]}"
+
+
 # ----- which versions ----------------------------------------------------------------------------
 
 
@@ -498,3 +609,45 @@ def versions_to_compare(
             "différentes (--from et --to, ou --since ; voir maillage history)."
         )
     return before, after
+
+
+def published(store, space: str, version: int, model: Model | None = None) -> Published:
+    """One version of a space as the comparison reads it (its model built unless given)."""
+    from maillage.model import build_model
+
+    info = store.version(space, version)
+    tables = store.load(space, version)
+    return Published(
+        version,
+        tables,
+        model if model is not None else build_model(tables),
+        info.published_at,
+        info.author,
+    )
+
+
+def compare_in_store(
+    store,
+    space: str,
+    before: int,
+    after: int,
+    *,
+    scope: str | None = None,
+    perimeter: str | None = None,
+    models: Callable[[int], Model] | None = None,
+) -> tuple[Changes, Model, Model]:
+    """The changes from version `before` to `after`, seen from a share link's `scope` first,
+    then from `perimeter`; with both versions' models so restricted (for names of rows).
+    `models` gives a version's full model when a cache holds it."""
+    old, new = (published(store, space, v, models(v) if models else None) for v in (before, after))
+    if scope is not None:
+        old = replace(old, model=old.model.restrict(perimeter=scope))
+        new = replace(new, model=new.model.restrict(perimeter=scope))
+    changes = compare(old, new, space=space, perimeter=perimeter)
+    if perimeter is not None:
+        return (
+            changes,
+            old.model.restrict(perimeter=perimeter),
+            new.model.restrict(perimeter=perimeter),
+        )
+    return changes, old.model, new.model

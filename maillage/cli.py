@@ -296,17 +296,14 @@ def _mismatch(args) -> int:
     return EXIT_OK
 
 
-def _published(store: Store, space: str, version: int):
-    from maillage.changes import Published
-    from maillage.model import build_model
-
-    info = store.version(space, version)
-    tables = store.load(space, version)
-    return Published(version, tables, build_model(tables), info.published_at, info.author)
-
-
 def _changes(args) -> int:
-    from maillage.changes import CannotCompare, compare, headline, versions_to_compare
+    from maillage.changes import (
+        CannotCompare,
+        compare,
+        headline,
+        published,
+        versions_to_compare,
+    )
 
     store = _store(args)
     try:
@@ -316,7 +313,7 @@ def _changes(args) -> int:
     except CannotCompare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    old, new = _published(store, args.space, before), _published(store, args.space, after)
+    old, new = published(store, args.space, before), published(store, args.space, after)
     if args.perimeter and not any(args.perimeter in side.model.perimeters.index
                                   for side in (old, new)):
         raise UnknownPerimeter(args.perimeter)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from maillage.changes import Changes, headline
+from maillage.changes import Changes, headline, indicator_rows
 from maillage.model import Model
 from maillage.report import (
     EMPTY_PAIRS,
@@ -38,8 +39,8 @@ from maillage.report import (
     lifted_sentence,
     scheme_pairs,
 )
-from maillage.static_map import territory_map
-from maillage.texts import format_datetime, format_number, format_share
+from maillage.static_map import StaticMap, Style, territory_map
+from maillage.texts import format_datetime, format_number
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu Sans"  # the SVG map names the same family
@@ -236,9 +237,9 @@ def _map(pdf: _Pdf, model: Model) -> None:
     next one; never taller than a page."""
     drawing = territory_map(model)
     ratio = drawing.height / drawing.width
-    page = pdf.page_break_trigger - pdf.t_margin - 30
+    page = pdf.page_break_trigger - pdf.t_margin - 55  # heading, caption, legend
     height = min(pdf.epw * ratio, page)
-    room = pdf.page_break_trigger - pdf.get_y() - 30
+    room = pdf.page_break_trigger - pdf.get_y() - 55
     if room >= height * 2 / 3:
         height = min(height, room)
     else:
@@ -254,15 +255,76 @@ def _map(pdf: _Pdf, model: Model) -> None:
     )
     pdf.ln(2)
     width = height / ratio
-    pdf.image(
-        io.BytesIO(drawing.svg.encode()),
-        x=pdf.l_margin + (pdf.epw - width) / 2,
-        w=width,
-        h=height,
-        alt_text=drawing.description,
-        title="Carte du territoire",
-    )
+    left = pdf.l_margin + (pdf.epw - width) / 2
+    top = pdf.get_y()
+    marked = getattr(pdf, "_marked_sequence", None)  # fpdf2 tags images only: reuse it
+    with (
+        marked(title="Carte du territoire", alt_text=drawing.description)
+        if marked
+        else (nullcontext())
+    ):
+        _draw_map(pdf, drawing, left, top, width / drawing.width)
+    pdf.set_y(top + height + 3)
+    _legend(pdf, drawing)
     pdf.ln(2)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def _apply(pdf: _Pdf, style: Style, unit: float = 1.0) -> str:
+    """Set colours, width and dashes for `style`; the fpdf2 render style to draw with."""
+    if style.fill:
+        pdf.set_fill_color(*_rgb(style.fill))
+    if style.stroke:
+        pdf.set_draw_color(*_rgb(style.stroke))
+        pdf.set_line_width(max(style.width * unit, 0.05))
+    if style.dash:
+        pdf.set_dash_pattern(dash=style.dash[0] * unit, gap=style.dash[1] * unit)
+    else:
+        pdf.set_dash_pattern()
+    return ("DF" if style.stroke else "F") if style.fill else "D"
+
+
+def _draw_map(pdf: _Pdf, drawing: StaticMap, left: float, top: float, unit: float) -> None:
+    """The map's groups as PDF paths (as vectors: zoomable, printable, searchable legend)."""
+    for group in drawing.groups:
+        render = _apply(pdf, group.style, unit)
+        for ring in group.rings:
+            pdf.polygon([(left + x * unit, top + y * unit) for x, y in ring], style=render)
+    pdf.set_dash_pattern()
+
+
+def _legend(pdf: _Pdf, drawing: StaticMap) -> None:
+    column = pdf.epw / 2
+    pdf.set_font(FAMILY, size=8)
+    pdf.set_text_color(*INK)
+    for k, (style, text) in enumerate(drawing.legend):
+        if k % 2 == 0:
+            if k:
+                pdf.ln(5.5)
+            if pdf.will_page_break(6):
+                pdf.add_page()
+            y = pdf.get_y()
+        x = pdf.l_margin + (k % 2) * column
+        render = _apply(pdf, style, 0.35)
+        pdf.rect(x, y + 0.6, 5, 3.6, style=render)
+        pdf.set_dash_pattern()
+        pdf.set_xy(x + 7, y)
+        pdf.cell(column - 8, 5, text)
+    pdf.ln(7)
+    length, km = drawing.scale
+    unit = pdf.epw / drawing.width
+    y = pdf.get_y() + 1
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.4)
+    pdf.line(pdf.l_margin, y, pdf.l_margin + length * unit, y)
+    for x in (pdf.l_margin, pdf.l_margin + length * unit):
+        pdf.line(x, y - 1.2, x, y + 1.2)
+    pdf.set_xy(pdf.l_margin + length * unit + 2, y - 2.5)
+    pdf.cell(30, 5, f"{format_number(km)} km", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _listing(pdf: _Pdf, title: str, items: list[str]) -> None:
@@ -294,7 +356,7 @@ def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None
     _text(pdf, headline(changes), 10, height=5)
     pdf.ln(2)
     _heading(pdf, "Les indicateurs, avant → après", level=1)
-    rows = _indicator_rows(changes)
+    rows = indicator_rows(changes)
     pdf.set_font(FAMILY, size=9.5)
     for name, before, after, meaning in rows:
         if pdf.will_page_break(6):
@@ -341,117 +403,6 @@ def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None
 def _participations(model: Model, keys) -> list[str]:
     actors, schemes = model.actors["nom"].to_dict(), model.schemes["nom"].to_dict()
     return [f"{actors.get(a, a)} dans {schemes.get(d, d)} ({role})" for d, a, role in keys]
-
-
-def _indicator_rows(changes: Changes) -> list[tuple[str, str, str, str]]:
-    """(name, before, after, what the arrow means) for the indicators of SPEC §3.3."""
-    rows = []
-    social_before, social_after = changes.social_coverage()
-    if social_before is not None and social_after is not None:
-        rows.append(
-            (
-                "Couverture sociale",
-                format_share(social_before),
-                format_share(social_after),
-                _trend(
-                    social_before,
-                    social_after,
-                    True,
-                    (
-                        "une plus grande part des communes touchée",
-                        "une plus petite part des communes touchée",
-                    ),
-                ),
-            )
-        )
-    blank_before, blank_after = changes.indicators["blank_communes"]
-    rows.append(
-        (
-            "Communes blanches",
-            format_number(len(blank_before)),
-            format_number(len(blank_after)),
-            _trend(
-                len(blank_before),
-                len(blank_after),
-                False,
-                ("plus de communes blanches", "moins de communes blanches"),
-            ),
-        )
-    )
-    t_before, t_after = (v["share"] for v in changes.indicators["transversality"])
-    rows.append(
-        (
-            "Dispositifs transversaux",
-            format_share(t_before),
-            format_share(t_after),
-            _trend(
-                t_before,
-                t_after,
-                True,
-                (
-                    "plus de dispositifs réunissant les deux champs",
-                    "moins de dispositifs réunissant les deux champs",
-                ),
-            ),
-        )
-    )
-    b_before, b_after = changes.indicators["bridging_actors"]
-    rows.append(
-        (
-            "Acteurs passerelles",
-            format_number(len(b_before)),
-            format_number(len(b_after)),
-            _trend(
-                len(b_before),
-                len(b_after),
-                True,
-                ("plus d’acteurs passerelles", "moins d’acteurs passerelles"),
-            ),
-        )
-    )
-    late_before, late_after = changes.indicators["late_funders"]
-    rows.append(
-        (
-            "Financeurs arrivés tard",
-            _share_or_dash(late_before),
-            _share_or_dash(late_after),
-            _trend(
-                late_before,
-                late_after,
-                False,
-                ("plus de financeurs arrivés tard", "moins de financeurs arrivés tard"),
-            ),
-        )
-    )
-    lifted_before, lifted_after = (v["lifted_share"] for v in changes.indicators["blockages"])
-    rows.append(
-        (
-            "Blocages levés",
-            _share_or_dash(lifted_before),
-            _share_or_dash(lifted_after),
-            _trend(
-                lifted_before,
-                lifted_after,
-                True,
-                ("plus de blocages levés", "moins de blocages levés"),
-            ),
-        )
-    )
-    return rows
-
-
-def _share_or_dash(value: float | None) -> str:
-    return "—" if value is None else format_share(value)
-
-
-def _trend(before, after, higher_is_better: bool, what: tuple[str, str]) -> str:
-    """The arrow's meaning in words: « mieux : plus de blocages levés »."""
-    if before is None or after is None:
-        return "pas de comparaison possible"
-    if after == before:
-        return "inchangé"
-    better = (after > before) == higher_is_better
-    return f"{'mieux' if better else 'moins bien'} : {what[0] if after > before else what[1]}"
 
 
 def _proposals(pdf: _Pdf, proposals: Sequence[Proposal]) -> None:
@@ -535,7 +486,7 @@ def dossier_for(
 
     `scope` is a share link's perimeter: applied first, and said on every page; `perimeter`
     then narrows what is shown. Raises KeyError for a perimeter the version does not hold."""
-    from maillage.changes import Published, compare
+    from maillage.changes import compare_in_store
     from maillage.model import build_model
 
     info = store.version(space)
@@ -558,9 +509,7 @@ def dossier_for(
     )
     changes = previous = None
     if since is not None:
-        earlier = store.load(space, since)
-        old = Published(since, earlier, build_model(earlier))
-        new = Published(info.version, tables, full)
-        changes = compare(old, new, space=space, perimeter=shown)
-        previous = old.model.restrict(perimeter=shown) if shown else old.model
+        changes, previous, _ = compare_in_store(
+            store, space, since, info.version, scope=scope, perimeter=perimeter
+        )
     return committee_dossier(model, source, changes=changes, previous=previous, now=now)

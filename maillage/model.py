@@ -67,6 +67,8 @@ class Model:
     def population(self, codes: Iterable[str]) -> int:
         """pop(S): summed population of the communes `codes` (unknown counts 0)."""
         known = self._populations
+        if isinstance(codes, pd.api.extensions.ExtensionArray | pd.Series | pd.Index):
+            codes = codes.to_numpy(dtype=object)  # iterating Arrow strings is 10× slower
         return sum(known.get(code, 0) for code in codes)
 
     @cached_property

@@ -23,19 +23,45 @@ BLANK = "#D55E00"  # vermilion, dashed: blank communes
 OUTLINE = "#1a1a1a"
 WIDTH = 700.0  # drawing units (1 unit = 1 pt when drawn 700 pt wide)
 MAX_HEIGHT = 640.0
-LEGEND_HEIGHT = 96.0
 KM_PER_DEGREE = 111.32
 NICE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 PARTITION_TYPES = ("epci", "circonscription_action_sociale", "territoire_caf", "territoire_msa")
 
 
 @dataclass(frozen=True)
+class Style:
+    fill: str | None
+    stroke: str | None
+    width: float = 0.0
+    dash: tuple[float, float] | None = None
+
+    def svg(self) -> str:
+        dash = f' stroke-dasharray="{self.dash[0]:g} {self.dash[1]:g}"' if self.dash else ""
+        return (
+            f'fill="{self.fill or "none"}" stroke="{self.stroke or "none"}" '
+            f'stroke-width="{self.width:g}"{dash}'
+        )
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rings drawn alike, as (x, y) points in drawing units (y down)."""
+
+    style: Style
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+
+
+@dataclass(frozen=True)
 class StaticMap:
-    svg: str
+    """The drawing, once projected: the SVG and the PDF are both drawn from these groups."""
+
+    groups: tuple[Group, ...]
+    legend: tuple[tuple[Style, str], ...]
+    scale: tuple[float, int]  # bar length in drawing units, kilometres it stands for
     outline_type: str | None  # type of the perimeters outlined
     areas: int  # shapes drawn
     blank: int  # blank communes of the territory
-    width: float
+    width: float  # of the map, in drawing units (the legend goes below)
     height: float
 
     @property
@@ -51,6 +77,43 @@ class StaticMap:
             f"couvrent, {format_number(self.blank)} commune(s) blanche(s) cerclée(s) en "
             f"pointillés{outlined}."
         )
+
+    @property
+    def svg(self) -> str:
+        """Map, legend and scale bar as one self-contained SVG (no font, no link)."""
+        paths = "".join(
+            f'<path {g.style.svg()} d="{"".join(_svg_ring(r) for r in g.rings)}"/>'
+            for g in self.groups
+        )
+        top = self.height + 14
+        legend = []
+        for k, (style, text) in enumerate(self.legend):
+            x, y = (k % 3) * 235.0, top + (k // 3) * 20.0
+            legend.append(
+                f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" {style.svg()}/>'
+                f'<text x="{x + 22:.0f}" y="{y + 10:.0f}">{escape(text)}</text>'
+            )
+        rows = -(-len(self.legend) // 3)
+        length, km = self.scale
+        y = top + rows * 20 + 10
+        legend.append(
+            f'<path fill="none" stroke="{OUTLINE}" stroke-width="1.5" '
+            f'd="M0 {y:.0f}L{length:.1f} {y:.0f}M0 {y - 4:.0f}L0 {y + 4:.0f}'
+            f'M{length:.1f} {y - 4:.0f}L{length:.1f} {y + 4:.0f}"/>'
+            f'<text x="{length + 8:.1f}" y="{y + 4:.0f}">{format_number(km)} km</text>'
+        )
+        total = y + 12
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {total:.0f}" '
+            f'width="{WIDTH:.0f}" height="{total:.0f}" role="img" font-family="sans-serif" '
+            f'font-size="11" fill="{OUTLINE}"><title>{escape(self.description)}</title>'
+            f"<g>{paths}</g>{''.join(legend)}</svg>"
+        )
+
+
+def _svg_ring(ring) -> str:
+    head, *rest = ring
+    return f"M{head[0]:.1f} {head[1]:.1f}L" + " ".join(f"{x:.1f} {y:.1f}" for x, y in rest) + "Z"
 
 
 def outline_type_for(model: Model) -> str | None:
@@ -68,7 +131,9 @@ def territory_map(model: Model, *, outline_type: str | None = None) -> StaticMap
     """The SVG of `model`'s territory (already restricted to what the reader may see)."""
     outline_type = outline_type or outline_type_for(model)
     bare = replace(model, actors=model.actors.iloc[:0])  # points do not print well
-    atlas = build_atlas(bare, perimeter_types=[outline_type] if outline_type else [])
+    atlas = build_atlas(
+        bare, perimeter_types=[outline_type] if outline_type else [], max_bytes=None
+    )
     return _draw(atlas, outline_type)
 
 
@@ -98,11 +163,8 @@ def _projection(bounds) -> tuple[_Projection, float, float]:
     return projection, span_x * scale_units, span_y * scale_units
 
 
-def _path(flat: list[float], projection: _Projection, close: bool) -> str:
-    points = [projection.point(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
-    head, *rest = points
-    body = " ".join(f"{x:.1f} {y:.1f}" for x, y in rest)
-    return f"M{head[0]:.1f} {head[1]:.1f}L{body}{'Z' if close else ''}"
+def _ring(flat: list[float], projection: _Projection) -> tuple[tuple[float, float], ...]:
+    return tuple(projection.point(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2))
 
 
 def _inside(flat: list[float], bounds) -> bool:
@@ -133,88 +195,52 @@ def _scale_bar(projection: _Projection) -> tuple[float, int]:
     return km * per_km, km
 
 
+AREA_EDGE = Style(None, "#ffffff", 0.3)
+OUTLINE_STYLE = Style(None, OUTLINE, 1.2)
+BLANK_STYLE = Style(None, BLANK, 1.6, (3.0, 2.0))
+
+
 def _draw(atlas: Atlas, outline_type: str | None) -> StaticMap:
     if atlas.bounds is None:
-        svg = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} 40" '
-            f'width="{WIDTH:.0f}" height="40" role="img"><text x="0" y="24" font-size="14">'
-            "Aucune commune à dessiner.</text></svg>"
-        )
-        return StaticMap(svg, outline_type, 0, 0, WIDTH, 40)
+        return StaticMap((), (), (0.0, 0), outline_type, 0, 0, WIDTH, 0.0)
     projection, width, height = _projection(atlas.bounds)
-    shapes: list[str] = []
-    blank_paths: list[str] = []
+    groups: list[Group] = []
+    blank: list = []
     areas = 0
     for layer in atlas.of_kind("area"):
         shade, is_blank = layer.key
-        paths = [
-            _path(r["polygon"], projection, True)
+        rings = tuple(
+            _ring(r["polygon"], projection)
             for r in layer.records
             if _inside(r["polygon"], atlas.bounds)
-        ]
-        areas += len(paths)
-        if paths:
-            shapes.append(
-                f'<path fill="{SHADES[shade]}" stroke="#ffffff" stroke-width="0.3" '
-                f'd="{"".join(paths)}"/>'
-            )
+        )
+        areas += len(rings)
+        if rings:
+            groups.append(Group(Style(SHADES[shade], AREA_EDGE.stroke, AREA_EDGE.width), rings))
         if is_blank:
-            blank_paths += paths
-    outlines = [
-        _path(r["path"], projection, True)
+            blank += rings
+    outlines = tuple(
+        _ring(r["path"], projection)
         for layer in atlas.of_kind("outline")
         for r in layer.records
         if _inside(r["path"], atlas.bounds)
-    ]
+    )
     if outlines:
-        shapes.append(
-            f'<path fill="none" stroke="{OUTLINE}" stroke-width="1.2" d="{"".join(outlines)}"/>'
-        )
-    if blank_paths:
-        shapes.append(
-            f'<path fill="none" stroke="{BLANK}" stroke-width="1.6" stroke-dasharray="3 2" '
-            f'd="{"".join(blank_paths)}"/>'
-        )
-    legend = _legend(atlas, outline_type, projection, top=height + 14)
-    total = height + 14 + LEGEND_HEIGHT
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {total:.1f}" '
-        f'width="{WIDTH:.0f}" height="{total:.1f}" role="img" font-family="DejaVu Sans" '
-        f'font-size="11" fill="{OUTLINE}"><g>{"".join(shapes)}</g>{legend}</svg>'
-    )
-    return StaticMap(svg, outline_type, areas, atlas.blank, width, total)
-
-
-def _legend(atlas: Atlas, outline_type: str | None, projection: _Projection, top: float) -> str:
-    parts = []
+        groups.append(Group(OUTLINE_STYLE, outlines))
+    if blank:
+        groups.append(Group(BLANK_STYLE, tuple(blank)))
     labels = _class_labels(atlas.class_edges, per_commune=atlas.level != "commune")
-    for k, text in enumerate(labels):
-        x, y = (k % 3) * 175.0, top + (k // 3) * 20.0
-        parts.append(
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="{SHADES[k]}" '
-            f'stroke="#555555" stroke-width="0.6"/>'
-            f'<text x="{x + 22:.0f}" y="{y + 10:.0f}" fill="{OUTLINE}">{escape(text)}</text>'
-        )
-    y = top + 46
-    parts.append(
-        f'<rect x="0" y="{y:.0f}" width="16" height="12" fill="none" stroke="{BLANK}" '
-        f'stroke-width="1.6" stroke-dasharray="3 2"/>'
-        f'<text x="22" y="{y + 10:.0f}" fill="{OUTLINE}">'
-        "Commune blanche : aucun dispositif social</text>"
-    )
+    legend = [(Style(SHADES[k], "#555555", 0.6), text) for k, text in enumerate(labels)]
+    legend.append((BLANK_STYLE, "Commune blanche : aucun dispositif social"))
     if outline_type:
-        kind = escape(label("perimeter_type", outline_type))
-        parts.append(
-            f'<rect x="300" y="{y:.0f}" width="16" height="12" fill="none" stroke="{OUTLINE}" '
-            f'stroke-width="1.2"/>'
-            f'<text x="322" y="{y + 10:.0f}" fill="{OUTLINE}">Contour : {kind}</text>'
-        )
-    length, km = _scale_bar(projection)
-    y = top + 74
-    parts.append(
-        f'<path fill="none" stroke="#1a1a1a" stroke-width="1.5" '
-        f'd="M0 {y:.0f}L{length:.1f} {y:.0f}M0 {y - 4:.0f}L0 {y + 4:.0f}'
-        f'M{length:.1f} {y - 4:.0f}L{length:.1f} {y + 4:.0f}"/>'
-        f'<text x="{length + 8:.1f}" y="{y + 4:.0f}" fill="{OUTLINE}">{format_number(km)} km</text>'
+        legend.append((OUTLINE_STYLE, f"Contour : {label('perimeter_type', outline_type)}"))
+    return StaticMap(
+        tuple(groups),
+        tuple(legend),
+        _scale_bar(projection),
+        outline_type,
+        areas,
+        atlas.blank,
+        width,
+        height,
     )
-    return "".join(parts)
