@@ -13,7 +13,11 @@ def home() -> None:
     context = frame("Qui fait quoi sur le territoire")
     model = require_data(context)
     synthesis.show(context, model)
-    downloads.meeting_report_button(context)
+    left, right = st.columns(2)
+    with left:
+        downloads.meeting_report_button(context)
+    with right:
+        downloads.dossier_button(context)
 
 
 st.set_page_config(page_title="maillage", page_icon=":material/hub:", layout="wide")

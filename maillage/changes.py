@@ -651,3 +651,70 @@ def compare_in_store(
             new.model.restrict(perimeter=perimeter),
         )
     return changes, old.model, new.model
+
+
+# ----- the lists behind each number --------------------------------------------------------------
+
+CHANGE_COLUMNS = ["Feuille", "Changement", "Identifiant", "Nom", "Colonne", "Avant", "Après"]
+_SHEET_LABELS = {
+    "acteurs": "Acteurs",
+    "perimetres": "Périmètres",
+    "dispositifs": "Dispositifs",
+    "participations": "Participations",
+    "blocages": "Blocages",
+    "perimetre_communes": "Communes des périmètres",
+    "communes": "Communes (référentiel local)",
+}
+
+
+def _name_of(sheet: str, key: Key, model: Model) -> str:
+    frames = {"acteurs": model.actors, "perimetres": model.perimeters,
+              "dispositifs": model.schemes}
+    if sheet in frames:
+        names = frames[sheet]["nom"]
+        return str(names.get(key, "")) if key in names.index else ""
+    if sheet == "blocages" and key in model.blockages.index:
+        return str(model.blockages.at[key, "description"])
+    if sheet == "participations" and isinstance(key, tuple):
+        scheme, actor, role = key
+        actors, schemes = model.actors["nom"], model.schemes["nom"]
+        return (f"{actors.get(actor, actor) if actor in actors.index else actor} dans "
+                f"{schemes.get(scheme, scheme) if scheme in schemes.index else scheme} ({role})")
+    return ""
+
+
+def change_table(changes: Changes, before: Model, after: Model) -> pd.DataFrame:
+    """Every change as one row (French headers), to read on a page or download: names of
+    removed rows from the version before, of the others from the version after."""
+    rows = []
+    for sheet, found in changes.rows.items():
+        label = _SHEET_LABELS.get(sheet, sheet)
+        for key in found.added:
+            rows.append((label, "ajout", _shown(key), _name_of(sheet, key, after), "", "", ""))
+        for key in found.removed:
+            rows.append((label, "retrait", _shown(key), _name_of(sheet, key, before), "", "",
+                         ""))
+        for row in found.modified:
+            for column, (was, now) in row.changes.items():
+                rows.append((label, "modification", _shown(row.id),
+                             _name_of(sheet, row.id, after), column, _cell(was), _cell(now)))
+    for pid, communes in changes.perimeter_communes.items():
+        name = _name_of("perimetres", pid, after)
+        names = {**before.communes["nom"].to_dict(), **after.communes["nom"].to_dict()}
+        for kind, codes in (("commune gagnée", communes.added),
+                            ("commune perdue", communes.removed)):
+            for code in codes:
+                rows.append(("Communes des périmètres (développées)", kind, pid, name, "commune",
+                             "", f"{names.get(code, code)} ({code})"))
+    for status in changes.blockage_status:
+        rows.append(("Blocages", "statut", status.id, _name_of("blocages", status.id, after),
+                     "statut", status.before, status.after))
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _shown(key: Key) -> str:
+    return " · ".join(key) if isinstance(key, tuple) else key
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

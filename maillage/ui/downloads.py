@@ -77,3 +77,26 @@ def meeting_report_button(context: Context) -> None:
         key="rapport_reunion", type="primary",
         help="Une page à imprimer ou à envoyer avant la réunion : les chiffres clés, les "
         "graphiques et la version des données, pour le territoire et les filtres choisis.")
+
+
+def dossier_bytes(context: Context, since: int | None = None) -> bytes:
+    from maillage.dossier import dossier_for
+
+    return dossier_for(context.store, context.space, perimeter=context.perimeter, since=since,
+                       scope=context.scope, scheme_types=context.scheme_types)
+
+
+def dossier_button(context: Context, since: int | None = None) -> None:
+    """« Télécharger le dossier (PDF) »: the committee's dossier, built when clicked, for the
+    territory and filters shown (a share link's scope included)."""
+    if context.model is None or context.version is None or not context.model.territory:
+        return
+    name = f"dossier-{_slug(context.space or 'maillage')}-v{context.version.version}"
+    st.download_button(
+        "Télécharger le dossier (PDF)", data=lambda: dossier_bytes(context, since),
+        file_name=f"{name}{f'-depuis-v{since}' if since else ''}.pdf",
+        mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+        key=f"dossier_pdf_{since or 0}",
+        help="Le dossier du comité : chiffres clés, carte du territoire"
+        + (f", ce qui a changé depuis la version {since}" if since else "")
+        + ", numéros de page, date et version des données.")

@@ -15,6 +15,7 @@ SCREENS: list[tuple[str, str, str, bool]] = [
     ("chevauchements.py", "Chevauchements", ":material/stacks:", False),
     ("qui_fait_quoi.py", "Qui fait quoi", ":material/hub:", False),
     ("blocages.py", "Blocages", ":material/block:", False),
+    ("evolutions.py", "Évolutions", ":material/timeline:", False),
     ("importer.py", "Importer", ":material/upload_file:", True),
     ("partage.py", "Partager", ":material/share:", True),
     ("contributions.py", "Contributions", ":material/volunteer_activism:", True),
