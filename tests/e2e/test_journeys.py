@@ -34,6 +34,7 @@ MAIN_DRAWING = {
     "importer.py": DATAFRAME,  # the history of versions
     "atlas.py": DECK,
     "partage.py": '[data-testid="stForm"]',  # the form that creates a link
+    "evolutions.py": '[data-testid="stDownloadButton"]',  # the dossier, even with one version
 }
 
 
