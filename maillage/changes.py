@@ -223,50 +223,73 @@ def compare(
 
 
 def sheet_changes(sheet: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> SheetChanges:
-    """Rows added, removed, and modified column by column (unknown columns included)."""
+    """Rows added, removed, and modified column by column (unknown columns included).
+
+    Rows are matched once, on their key as one text (`;`-free separator between the parts of
+    a composite key); each column is then compared by position."""
     key = list(KEYS[sheet])
-    old_rows, new_rows = _keyed(old, key), _keyed(new, key)
-    added = new_rows.index.difference(old_rows.index)
-    removed = old_rows.index.difference(new_rows.index)
-    common = new_rows.index.intersection(old_rows.index)
-    columns = list(dict.fromkeys([*new_rows.columns, *old_rows.columns]))
+    old_rows, old_index = _keyed(old, key)
+    new_rows, new_index = _keyed(new, key)
+    added = new_index.difference(old_index)
+    removed = old_index.difference(new_index)
+    common = new_index.intersection(old_index)
+    old_at, new_at = old_index.get_indexer(common), new_index.get_indexer(common)
+    columns = [c for c in dict.fromkeys([*new_rows.columns, *old_rows.columns]) if c not in key]
     kinds = {c.name: c.kind for c in SHEETS[sheet].columns} if sheet in SHEETS else {}
-    found: dict[Key, dict[str, tuple[object, object]]] = {}
+    found: dict[str, dict[str, tuple[object, object]]] = {}
     if len(common):
         for column in columns:
-            a = _column(old_rows, column, common)
-            b = _column(new_rows, column, common)
-            differ = _differ(a, b)
-            positions = np.flatnonzero(differ)
-            for position in positions:
+            a = _column(old_rows, column, old_at)
+            b = _column(new_rows, column, new_at)
+            for position in np.flatnonzero(_differ(a, b)):
                 was, now = _plain(a.iloc[position]), _plain(b.iloc[position])
                 if was == now or (kinds.get(column) in _SET_KINDS and _same_items(was, now)):
                     continue
-                found.setdefault(_key(common[position]), {})[column] = (was, now)
-    modified = tuple(RowChange(k, found[k]) for k in sorted(found, key=_sort_key))
+                found.setdefault(common[position], {})[column] = (was, now)
+
+    def keys(values) -> tuple[Key, ...]:
+        return tuple(sorted((_split(k, len(key)) for k in values), key=_sort_key))
+
     return SheetChanges(
-        added=tuple(sorted((_key(k) for k in added), key=_sort_key)),
-        removed=tuple(sorted((_key(k) for k in removed), key=_sort_key)),
-        modified=modified,
+        added=keys(added),
+        removed=keys(removed),
+        modified=tuple(
+            sorted(
+                (RowChange(_split(k, len(key)), found[k]) for k in found),
+                key=lambda row: _sort_key(row.id),
+            )
+        ),
     )
 
 
-def _keyed(table: pd.DataFrame | None, key: list[str]) -> pd.DataFrame:
-    if table is None:
-        return pd.DataFrame(columns=key).set_index(key)
-    table = table.copy()
-    for column in key:
-        if column not in table:
-            table[column] = pd.NA
-        table[column] = table[column].astype(object)
-    table = table.dropna(subset=key).drop_duplicates(subset=key)
-    return table.set_index(key)
+_SEPARATOR = "\x1f"  # the unit separator: never in a cell of a workbook
 
 
-def _column(rows: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:
+def _keyed(table: pd.DataFrame | None, key: list[str]) -> tuple[pd.DataFrame, pd.Index]:
+    """The rows with a complete key (first of duplicates), and their keys as one text each."""
+    if table is None or table.empty:
+        return pd.DataFrame(columns=key), pd.Index([], dtype=object)
+    parts = [
+        table[c].astype("str") if c in table else pd.Series(pd.NA, index=table.index, dtype="str")
+        for c in key
+    ]
+    missing = np.logical_or.reduce([p.isna().to_numpy() for p in parts])
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + _SEPARATOR + part
+    keys = pd.Index(joined.to_numpy(dtype=object), dtype=object)
+    keep = ~missing & ~keys.duplicated()
+    return table.iloc[np.flatnonzero(keep)].reset_index(drop=True), keys[keep]
+
+
+def _split(key: str, parts: int) -> Key:
+    return tuple(key.split(_SEPARATOR)) if parts > 1 else key
+
+
+def _column(rows: pd.DataFrame, column: str, positions: np.ndarray) -> pd.Series:
     if column not in rows:
-        return pd.Series([None] * len(index), index=index, dtype=object)
-    return rows[column].reindex(index)
+        return pd.Series([None] * len(positions), dtype=object)
+    return rows[column].iloc[positions].reset_index(drop=True)
 
 
 def _differ(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -313,10 +336,6 @@ def _same_items(was: object, now: object) -> bool:
         return {i.strip() for i in str(value).split(LIST_SEPARATOR) if i.strip()}
 
     return was is not None and now is not None and items(was) == items(now)
-
-
-def _key(value: object) -> Key:
-    return tuple(str(v) for v in value) if isinstance(value, tuple) else str(value)
 
 
 def _json_key(key: Key) -> str | list[str]:
@@ -668,8 +687,7 @@ _SHEET_LABELS = {
 
 
 def _name_of(sheet: str, key: Key, model: Model) -> str:
-    frames = {"acteurs": model.actors, "perimetres": model.perimeters,
-              "dispositifs": model.schemes}
+    frames = {"acteurs": model.actors, "perimetres": model.perimeters, "dispositifs": model.schemes}
     if sheet in frames:
         names = frames[sheet]["nom"]
         return str(names.get(key, "")) if key in names.index else ""
@@ -678,8 +696,10 @@ def _name_of(sheet: str, key: Key, model: Model) -> str:
     if sheet == "participations" and isinstance(key, tuple):
         scheme, actor, role = key
         actors, schemes = model.actors["nom"], model.schemes["nom"]
-        return (f"{actors.get(actor, actor) if actor in actors.index else actor} dans "
-                f"{schemes.get(scheme, scheme) if scheme in schemes.index else scheme} ({role})")
+        return (
+            f"{actors.get(actor, actor) if actor in actors.index else actor} dans "
+            f"{schemes.get(scheme, scheme) if scheme in schemes.index else scheme} ({role})"
+        )
     return ""
 
 
@@ -692,23 +712,51 @@ def change_table(changes: Changes, before: Model, after: Model) -> pd.DataFrame:
         for key in found.added:
             rows.append((label, "ajout", _shown(key), _name_of(sheet, key, after), "", "", ""))
         for key in found.removed:
-            rows.append((label, "retrait", _shown(key), _name_of(sheet, key, before), "", "",
-                         ""))
+            rows.append((label, "retrait", _shown(key), _name_of(sheet, key, before), "", "", ""))
         for row in found.modified:
             for column, (was, now) in row.changes.items():
-                rows.append((label, "modification", _shown(row.id),
-                             _name_of(sheet, row.id, after), column, _cell(was), _cell(now)))
+                rows.append(
+                    (
+                        label,
+                        "modification",
+                        _shown(row.id),
+                        _name_of(sheet, row.id, after),
+                        column,
+                        _cell(was),
+                        _cell(now),
+                    )
+                )
     for pid, communes in changes.perimeter_communes.items():
         name = _name_of("perimetres", pid, after)
         names = {**before.communes["nom"].to_dict(), **after.communes["nom"].to_dict()}
-        for kind, codes in (("commune gagnée", communes.added),
-                            ("commune perdue", communes.removed)):
+        for kind, codes in (
+            ("commune gagnée", communes.added),
+            ("commune perdue", communes.removed),
+        ):
             for code in codes:
-                rows.append(("Communes des périmètres (développées)", kind, pid, name, "commune",
-                             "", f"{names.get(code, code)} ({code})"))
+                rows.append(
+                    (
+                        "Communes des périmètres (développées)",
+                        kind,
+                        pid,
+                        name,
+                        "commune",
+                        "",
+                        f"{names.get(code, code)} ({code})",
+                    )
+                )
     for status in changes.blockage_status:
-        rows.append(("Blocages", "statut", status.id, _name_of("blocages", status.id, after),
-                     "statut", status.before, status.after))
+        rows.append(
+            (
+                "Blocages",
+                "statut",
+                status.id,
+                _name_of("blocages", status.id, after),
+                "statut",
+                status.before,
+                status.after,
+            )
+        )
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
