@@ -20,7 +20,8 @@ if len(history) < 2:
 st.markdown("Ce qui a bougé entre deux versions publiées des données : acteurs et dispositifs "
             "ajoutés ou retirés, participations gagnées ou perdues, périmètres redessinés, "
             "blocages levés, et les indicateurs avant → après.")
-before, after = evolutions.pickers(history)
+shared = context.access is not None and context.access.share is not None
+before, after = evolutions.pickers(history, authors=not shared)
 if before == after:
     st.warning("Choisissez deux versions différentes : « Depuis la version » et « Jusqu’à la "
                "version » désignent la même.")

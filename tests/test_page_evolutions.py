@@ -61,3 +61,18 @@ def test_one_version_only(db_path):
     assert [b.proto.label for b in at.get("download_button")] == ["Télécharger le dossier (PDF)"]
     home = open_page()
     assert "Télécharger le dossier (PDF)" in [b.proto.label for b in home.get("download_button")]
+
+
+def test_through_a_share_link_nothing_outside_its_scope_and_no_author(db_path):
+    from maillage import sharing
+
+    publish_as(db_path, first_version(), "claire")
+    publish_as(db_path, second_version(), "paul")
+    token, _ = sharing.create(Store(db_path), "principal", "P_EPCI")
+    at = open_page("evolutions.py", query={"partage": token})
+    since = at.selectbox(key="depuis")
+    assert "claire" not in since.format_func("1") and since.format_func("1").startswith("v1 — ")
+    shown = " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "Épicerie solidaire" in shown  # seated in 03101, inside P_EPCI
+    assert "Association de Vichy" not in shown and "03185" not in shown
+    assert at.subheader[0].value.startswith("Depuis la version 1 : 1 acteur ajouté")

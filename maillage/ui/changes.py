@@ -17,15 +17,17 @@ from maillage.ui.frame import Context
 BEFORE, AFTER = "depuis", "jusqua"
 
 
-def version_label(info: VersionInfo) -> str:
-    author = info.author or "auteur non renseigné"
+def version_label(info: VersionInfo, author: bool = True) -> str:
+    """`v3 — 12/09/2026 à 10:20 · claire`; without the author for a share link (a person's
+    name is personal data, and a committee needs the date)."""
+    who = f" · {info.author or 'auteur non renseigné'}" if author else ""
     restored = f" · restauration de la v{info.restored_from}" if info.restored_from else ""
-    return f"v{info.version} — {format_datetime(info.published_at)} · {author}{restored}"
+    return f"v{info.version} — {format_datetime(info.published_at)}{who}{restored}"
 
 
-def pickers(history: list[VersionInfo]) -> tuple[int, int]:
+def pickers(history: list[VersionInfo], authors: bool = True) -> tuple[int, int]:
     """Two selectboxes kept in the URL (`?depuis=2&jusqua=5`); the two latest by default."""
-    labels = {str(v.version): version_label(v) for v in history}
+    labels = {str(v.version): version_label(v, authors) for v in history}
     numbers = list(labels)  # newest first; codes as text, as the URL carries them
     left, right = st.columns(2)
     with left:
