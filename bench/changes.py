@@ -94,8 +94,15 @@ def bench_changes(folder: Path) -> dict:
     began = time.perf_counter()
     naive_row_diff(old, new)
     baseline = time.perf_counter() - began
+    from maillage.indicators import spec_indicators
+    from maillage.model import build_model
+
+    began = time.perf_counter()
+    spec_indicators(build_model(new))
+    yardstick = time.perf_counter() - began  # README: 2.4–3.4 s on an idle machine
     return {"step": "changes, two versions (whole process)", "seconds": round(seconds, 3),
             "baseline_naive_rows_seconds": round(baseline, 3), "goal_seconds": 5,
+            "yardstick_model_and_indicators_seconds": round(yardstick, 3),
             "rows": {sheet: {k: len(v) for k, v in rows.items()}
                      for sheet, rows in result["rows"].items()},
             "perimeters_redrawn": len(result["perimeter_communes"]),

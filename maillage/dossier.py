@@ -510,6 +510,7 @@ def dossier_for(
     changes = previous = None
     if since is not None:
         changes, previous, _ = compare_in_store(
-            store, space, since, info.version, scope=scope, perimeter=perimeter
+            store, space, since, info.version, scope=scope, perimeter=perimeter,
+            models=lambda version: full if version == info.version else None,
         )
     return committee_dossier(model, source, changes=changes, previous=previous, now=now)
