@@ -104,8 +104,9 @@ class Model:
     ) -> Model:
         """The same model seen from one sub-territory and/or some scheme types only.
 
-        Every perimeter is cut to the communes of `perimeter`; what no longer touches it
-        (schemes, actors, blockages) is dropped, so nothing outside the scope can leak.
+        Every perimeter is cut to the communes of `perimeter`; schemes, actors,
+        participations and blockages are kept by the rules of `maillage.scope`, so nothing
+        outside the scope can leak.
         """
         model = self
         if perimeter is not None:
@@ -123,32 +124,9 @@ class Model:
         return model
 
     def _restrict_to(self, perimeter: str) -> Model:
-        inside = self.communes_of(perimeter)
-        membership = self.membership[is_in(self.membership["commune"], inside)]
-        perimeters = self.perimeters[_index_in(self.perimeters, membership["perimeter"].unique())]
-        schemes = self.schemes[is_in(self.schemes["perimetre"], perimeters.index)]
-        participations = self.participations
-        participations = participations[is_in(participations["dispositif"], schemes.index)]
-        actors = self.actors
-        located = is_in(actors["commune"], inside) | is_in(actors["ressort"], perimeters.index)
-        actors = actors[located | _index_in(actors, participations["acteur"].unique())]
-        participations = participations[is_in(participations["acteur"], actors.index)]
-        blockages = self.blockages
-        blockages = blockages[
-            is_in(blockages["territoire"], perimeters.index)
-            | is_in(blockages["dispositif"], schemes.index)
-        ]
-        return replace(
-            self,
-            communes=self.communes[_index_in(self.communes, inside)],
-            actors=actors,
-            perimeters=perimeters,
-            membership=membership,
-            schemes=schemes,
-            participations=participations,
-            blockages=blockages,
-            scope=perimeter,
-        )
+        from maillage.scope import restrict_to  # the rules of scope live in one module
+
+        return restrict_to(self, perimeter)
 
 
 def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: pd.Index):
@@ -160,10 +138,6 @@ def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: 
     matrix = sparse.csr_matrix((data, (row[keep], col[keep])), shape=(len(rows), len(columns)))
     matrix.data[:] = 1
     return matrix, list(rows), list(columns)
-
-
-def _index_in(frame: pd.DataFrame, values) -> pd.Series:
-    return is_in(frame.index.to_series(), values)
 
 
 def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None = None) -> Model:
