@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.bidi import neutralise_bidi_columns
 from maillage.columns import is_in, list_items
 from maillage.reference import Reference, load_reference
 from maillage.schema import LIST_SEPARATOR
@@ -151,14 +152,25 @@ def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None 
     schemes = schemes.assign(sector=sector.fillna(schemes["secteur"]))
     actors = _actors(tables["acteurs"].set_index("id"), communes)
     return Model(
-        communes=communes,
-        actors=actors,
-        perimeters=perimeters[["nom", "type"]],
+        communes=neutralise_bidi_columns(communes, ["nom"]),
+        actors=neutralise_bidi_columns(actors, _free_text(actors, ACTOR_CODES)),
+        perimeters=neutralise_bidi_columns(perimeters[["nom", "type"]], ["nom"]),
         membership=membership,
-        schemes=schemes,
+        schemes=neutralise_bidi_columns(schemes, _free_text(schemes, SCHEME_CODES)),
         participations=_participations(schemes, tables.get("participations")),
-        blockages=_table(tables, "blocages").set_index("id"),
+        blockages=neutralise_bidi_columns(_table(tables, "blocages").set_index("id"),
+                                          ["sous_categorie", "description", "source"]),
     )
+
+
+# Columns holding codes or ids (kept byte for byte: other rows refer to them); every other
+# text column of actors and schemes is free text, shown without its bidi controls.
+ACTOR_CODES = {"categorie", "forme", "champ", "commune", "ressort", "echelle", "thematiques"}
+SCHEME_CODES = {"type", "perimetre", "pilote", "stade", "thematiques", "secteur", "sector"}
+
+
+def _free_text(frame: pd.DataFrame, codes: set[str]) -> list[str]:
+    return [c for c in frame.columns if c not in codes]
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import SHARE
-from maillage.ui import auth
+from maillage.ui import auth, display
 from maillage.ui.frame import frame, require_data
 
 NEW_LINK = "partage_nouveau_lien"
@@ -56,7 +56,8 @@ st.markdown("Un lien de partage ouvre le tableau de bord **sans compte**, en **l
 with st.form("partage_creation"):
     st.selectbox("Territoire montré", ["", *sorted(names, key=lambda p: names[p])],
                  key="partage_perimetre",
-                 format_func=lambda p: names.get(p, "Tout le territoire de l’espace"))
+                 format_func=lambda p: display.short(names[p]) if p in names
+                 else "Tout le territoire de l’espace")
     st.selectbox("Valable", list(DURATIONS), index=1, key="partage_duree",
                  format_func=DURATIONS.get)
     st.checkbox("Masquer les personnes", value=True, key=HIDE_PERSONS, help=PERSONS_HELP

@@ -16,7 +16,7 @@ from maillage.model import Model
 from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
 from maillage.texts import format_datetime, label
-from maillage.ui import auth, data, keys, url
+from maillage.ui import auth, data, display, keys, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -82,7 +82,8 @@ def frame(title: str, *, filters: bool = True) -> Context:
                                hide_persons=hidden)
     perimeter, types = (None, None)
     if full is not None and filters:
-        perimeter, types = _filters(full, everything=f"Tout « {scope_name} »" if scope else None)
+        everything = f"Tout « {display.short(scope_name)} »" if scope else None
+        perimeter, types = _filters(full, everything=everything)
     model = (data.restricted(db, space, version.version, perimeter, types, scope=scope,
                              hide_persons=hidden) if full else None)
     auth.sidebar(access, scope_name if scope else None)
@@ -128,7 +129,7 @@ def _filters(model: Model, everything: str | None = None
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:
             return everything or "Tout le territoire"
-        return f"{names[pid]} ({label('perimeter_type', types[pid])})"
+        return f"{display.short(names[pid])} ({label('perimeter_type', types[pid])})"
 
     chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
                            format_func=describe)
