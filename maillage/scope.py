@@ -27,7 +27,7 @@ an actor outside the scope reaches a page.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,45 +43,45 @@ def _index_in(frame: pd.DataFrame, values) -> pd.Series:
     return is_in(frame.index.to_series(), values)
 
 
-def _communes_inside(model: Model, inside: frozenset[str]) -> pd.DataFrame:
-    """Per perimeter of the unrestricted model: its number of communes, and how many lie in
-    `inside` (index perimeter id; perimeters without commune are absent)."""
+@dataclass(frozen=True)
+class Nesting:
+    """The perimeters of the unrestricted model that lie within C(S), and those that concern
+    S (lie within it or cover it), computed in one pass over the membership."""
+
+    within: pd.Index
+    concerning: pd.Index
+
+
+def nesting(model: Model, inside: frozenset[str], in_scope: pd.Series | None = None) -> Nesting:
+    """`in_scope`: the mask of membership rows whose commune is in `inside`, when known."""
     membership = model.membership
+    if in_scope is None:
+        in_scope = is_in(membership["commune"], inside)
     counts = pd.DataFrame({"perimeter": membership["perimeter"].to_numpy(dtype=object),
-                           "inside": is_in(membership["commune"], inside).to_numpy()})
-    return counts.groupby("perimeter")["inside"].agg(["size", "sum"])
+                           "inside": in_scope.to_numpy()})
+    counts = counts.groupby("perimeter")["inside"].agg(["size", "sum"])
+    lies_within = (counts["sum"] == counts["size"]) & (counts["sum"] > 0)
+    covers = counts["sum"] == len(inside)
+    return Nesting(counts.index[lies_within],
+                   counts.index[lies_within | (covers & (counts["sum"] > 0))])
 
 
-def within(model: Model, inside: frozenset[str]) -> pd.Index:
-    """Perimeters whose every commune is in `inside`."""
-    counts = _communes_inside(model, inside)
-    return counts.index[counts["sum"] == counts["size"]]
-
-
-def concerning(model: Model, inside: frozenset[str]) -> pd.Index:
-    """Perimeters that lie within `inside` or cover all of it."""
-    counts = _communes_inside(model, inside)
-    keep = (counts["sum"] == counts["size"]) | (counts["sum"] == len(inside))
-    return counts.index[keep & (counts["sum"] > 0)]
-
-
-def actors_in_scope(model: Model, inside: frozenset[str], schemes: pd.DataFrame) -> pd.Series:
+def actors_in_scope(model: Model, inside: frozenset[str], schemes: pd.DataFrame,
+                    nested: Nesting) -> pd.Series:
     """Boolean mask over `model.actors` (rule in the module docstring)."""
     actors = model.actors
-    placed = is_in(actors["commune"], inside) | is_in(actors["ressort"],
-                                                      concerning(model, inside))
-    local = schemes.index[is_in(schemes["perimetre"], within(model, inside)).to_numpy()]
+    placed = is_in(actors["commune"], inside) | is_in(actors["ressort"], nested.concerning)
+    local = schemes.index[is_in(schemes["perimetre"], nested.within).to_numpy()]
     taking_part = model.participations.loc[
         is_in(model.participations["dispositif"], local), "acteur"].unique()
     return placed | _index_in(actors, taking_part)
 
 
-def blockages_in_scope(model: Model, inside: frozenset[str], schemes: pd.Index) -> pd.Series:
+def blockages_in_scope(model: Model, schemes: pd.Index, nested: Nesting) -> pd.Series:
     """Boolean mask over `model.blockages` (rule in the module docstring)."""
     blockages = model.blockages
     filed = blockages["territoire"].notna().to_numpy(dtype=bool)
-    by_territory = is_in(blockages["territoire"],
-                         concerning(model, inside)).to_numpy(dtype=bool)
+    by_territory = is_in(blockages["territoire"], nested.concerning).to_numpy(dtype=bool)
     by_scheme = is_in(blockages["dispositif"], schemes).to_numpy(dtype=bool)
     return pd.Series(np.where(filed, by_territory, by_scheme), index=blockages.index)
 
@@ -89,17 +89,19 @@ def blockages_in_scope(model: Model, inside: frozenset[str], schemes: pd.Index) 
 def restrict_to(model: Model, perimeter: str) -> Model:
     """`model` seen from `perimeter` only: every table cut by the rules above."""
     inside = model.communes_of(perimeter)
-    membership = model.membership[is_in(model.membership["commune"], inside)]
+    in_scope = is_in(model.membership["commune"], inside)
+    nested = nesting(model, inside, in_scope)
+    membership = model.membership[in_scope]
     perimeters = model.perimeters[_index_in(model.perimeters,
                                             membership["perimeter"].unique())]
     schemes = model.schemes[is_in(model.schemes["perimetre"], perimeters.index)]
-    actors = model.actors[actors_in_scope(model, inside, schemes)]
+    actors = model.actors[actors_in_scope(model, inside, schemes, nested)]
     participations = model.participations
     participations = participations[is_in(participations["dispositif"], schemes.index)
                                     & is_in(participations["acteur"], actors.index)]
     pilots = schemes["pilote"].where(is_in(schemes["pilote"], actors.index))
     schemes = schemes.assign(pilote=pilots)
-    blockages = model.blockages[blockages_in_scope(model, inside, schemes.index)]
+    blockages = model.blockages[blockages_in_scope(model, schemes.index, nested)]
     return replace(
         model,
         communes=model.communes[_index_in(model.communes, inside)],
