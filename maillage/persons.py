@@ -52,26 +52,45 @@ def role_of(actor: pd.Series) -> str:
     return f"{role} · {family}" if family else role
 
 
+def _roles(persons: pd.DataFrame) -> pd.Series:
+    """`role_of` for every row at once (a Python call per person is 10× slower at scale)."""
+    kind = persons["type"].astype("str").str.strip().where(persons["type"].notna(), "")
+    kind = kind.fillna("")
+    role = (kind.str[:1].str.upper() + kind.str[1:]).where(kind != "",
+                                                            label("actor_form", PERSON))
+    families = {c: label("actor_category", c).split(" (")[0]
+                for c in persons["categorie"].dropna().unique()}
+    family = persons["categorie"].map(families).fillna("")
+    return (role + " · " + family).where(family != "", role)
+
+
+def _renamed(ids: pd.Series, pseudonyms: pd.Series) -> pd.Series:
+    """`ids` with every person's id replaced by its pseudonym (others unchanged)."""
+    return ids.map(pseudonyms).fillna(ids).astype(ids.dtype)
+
+
 def hide_persons(model: Model) -> Model:
     """The same model with every person shown as a role (rules in the module docstring)."""
     actors = model.actors
-    persons = actors.index[(actors["forme"] == PERSON).fillna(False).to_numpy(dtype=bool)]
-    if len(persons) == 0:
+    is_person = (actors["forme"] == PERSON).fillna(False).to_numpy(dtype=bool)
+    if not is_person.any():
         return model
-    pseudonyms = {pid: PSEUDONYM.format(n) for n, pid in enumerate(persons, start=1)}
+    persons = actors.index[is_person]
+    pseudonyms = pd.Series([PSEUDONYM.format(n) for n in range(1, len(persons) + 1)],
+                           index=persons, dtype="str")
     masked = actors.loc[persons]
-    roles = [role_of(row) for _, row in masked.iterrows()]
     seats = model.communes.reindex(masked["commune"])
     blank = {c: pd.NA for c in actors.columns if c not in KEPT}
     masked = masked.assign(**blank).assign(
-        nom=roles,
+        nom=_roles(masked),
         latitude=seats["latitude"].to_numpy(),
         longitude=seats["longitude"].to_numpy(),
     )
-    masked.index = pd.Index([pseudonyms[p] for p in persons], name=actors.index.name)
-    actors = pd.concat([actors.drop(index=persons), masked])
-    actors = actors.reindex([pseudonyms.get(a, a) for a in model.actors.index])
+    masked.index = pd.Index(pseudonyms.to_numpy(), name=actors.index.name)
+    order = _renamed(actors.index.to_series(), pseudonyms)
+    actors = pd.concat([actors[~is_person], masked]).reindex(order.to_numpy())
+    actors.index.name = model.actors.index.name
     participations = model.participations.assign(
-        acteur=model.participations["acteur"].replace(pseudonyms))
-    schemes = model.schemes.assign(pilote=model.schemes["pilote"].replace(pseudonyms))
+        acteur=_renamed(model.participations["acteur"], pseudonyms))
+    schemes = model.schemes.assign(pilote=_renamed(model.schemes["pilote"], pseudonyms))
     return replace(model, actors=actors, participations=participations, schemes=schemes)
