@@ -20,6 +20,7 @@ from bench.atlas import bench_atlas
 from bench.indicators_scale import bench_network, bench_participation_indicators, synthetic_tables
 from bench.mismatch import bench_mismatch
 from bench.overlaps import bench_overlaps, synthetic_model
+from bench.share_view import bench_share_view
 from bench.workbook_files import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,8 @@ def bench_scale(scale: str, folder: Path) -> None:
 
     model = timed(scale, "build model", build_model, tables)
     timed(scale, "indicators (SPEC §3)", spec_indicators, model)
-    for measure in (bench_mismatch, bench_network, bench_participation_indicators, bench_atlas):
+    for measure in (bench_mismatch, bench_network, bench_participation_indicators, bench_atlas,
+                    bench_share_view):
         result = measure(model)
         for line in result if isinstance(result, list) else [result]:
             emit(scale=scale, **line)

@@ -116,10 +116,24 @@ def _account_commands(commands) -> None:
     sub.add_argument("--perimeter", default=None, help="id du périmètre auquel se limiter")
     sub.add_argument("--expires", default="30d", help="durée : 30d, 12h, 2w (défaut 30d)")
     sub.add_argument("--author", default=None)
+    sub.add_argument("--afficher-personnes", dest="show_persons", action="store_true",
+                     help="montre le nom des personnes à l’interface (par défaut, elles "
+                     "n’apparaissent que par leur fonction)")
     sub = action(shares, "list", _share_list, "liste les liens et leur état")
     sub.add_argument("--space", default=None, help="un seul espace (défaut : tous)")
     sub = action(shares, "revoke", _share_revoke, "révoque un lien, définitivement")
     sub.add_argument("id", type=int)
+    spaces = group("space", "réglages d’un espace de travail")
+    sub = action(spaces, "settings", _space_settings,
+                 "affiche ou change les réglages d’un espace")
+    sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
+    persons = sub.add_mutually_exclusive_group()
+    persons.add_argument("--masquer-personnes", dest="hide_persons", action="store_const",
+                         const=True, help="les lecteurs et tous les liens de partage ne voient "
+                         "les personnes que par leur fonction")
+    persons.add_argument("--afficher-personnes", dest="hide_persons", action="store_const",
+                         const=False, help="les lecteurs voient le nom des personnes (les liens "
+                         "de partage suivent leur propre réglage)")
     users = group("user", "comptes et rôles (admin, analyste, lecteur)")
     sub = action(users, "add", _user_add, "crée un compte")
     sub.add_argument("name")
@@ -360,15 +374,33 @@ def _share_create(args) -> int:
 
     try:
         token, link = sharing.create(_store(args), args.space, args.perimeter,
-                                     sharing.parse_duration(args.expires), author=args.author)
+                                     sharing.parse_duration(args.expires), author=args.author,
+                                     hide_persons=not args.show_persons)
     except sharing.CannotShare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
     print(sharing.share_path(token))
     print(f"Lien n° {link.id} : espace « {link.space} », "
           f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
-          f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC). Le jeton "
-          "n’est affiché qu’une fois : ajoutez ce chemin à l’adresse du serveur.")
+          f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC), personnes "
+          f"{'masquées' if link.hide_persons else 'affichées'}. Le jeton n’est affiché qu’une "
+          "fois : ajoutez ce chemin à l’adresse du serveur.")
+    return EXIT_OK
+
+
+def _space_settings(args) -> int:
+    from maillage import sharing
+
+    store = _store(args)
+    if args.hide_persons is not None:
+        if store.latest(args.space) is None:
+            print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez "
+                  "d’abord un classeur (maillage import FICHIER).", file=sys.stderr)
+            return EXIT_ERRORS
+        sharing.set_space_hides_persons(store, args.space, args.hide_persons)
+    hidden = sharing.space_hides_persons(store, args.space)
+    print(f"Espace « {args.space} » : personnes {'masquées' if hidden else 'affichées'} pour "
+          "les lecteurs.")
     return EXIT_OK
 
 
@@ -382,7 +414,8 @@ def _share_list(args) -> int:
     for link in found:
         print(f"{link.id}  {states[link.state()]:8}  espace « {link.space} »  "
               f"{link.perimeter or 'tout le territoire'}  "
-              f"expire le {link.expires_at.strftime('%d/%m/%Y %H:%M')} UTC")
+              f"expire le {link.expires_at.strftime('%d/%m/%Y %H:%M')} UTC  personnes "
+              f"{'masquées' if link.hide_persons else 'affichées'}")
     return EXIT_OK
 
 

@@ -5,7 +5,8 @@ What is exported came from analysts' workbooks, so any text may be hostile: a na
 formula injection, OWASP). In .xlsx, xlsxwriter is told never to turn a string into a formula
 (`strings_to_formulas=False`) and every string starting with a formula character is also
 written explicitly as a text cell with Excel's quote prefix, so that editing the cell keeps
-it text. In .csv, where there are no types, such a cell gets a leading `'`.
+it text. In .csv, where there are no types, such a cell gets a leading `'`. Bidirectional
+control characters are removed from every cell (`maillage.bidi`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import xlsxwriter
+
+from maillage.bidi import neutralise_bidi
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
@@ -130,7 +133,7 @@ def _write_cell(sheet, row: int, column: int, value: object, formats: dict,
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day),
                              formats["date"])
     else:
-        text = value if isinstance(value, str) else str(value)
+        text = neutralise_bidi(value if isinstance(value, str) else str(value))
         if is_formula_like(text):  # inert text, and stays text when edited in Excel
             sheet.write_string(row, column, text, formats["text"])
         else:
@@ -153,7 +156,7 @@ def neutralised_csv_cell(value: object) -> str:
         return moment.strftime("%d/%m/%Y" if moment == moment.normalize() else "%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    text = neutralise_bidi(str(value))
     return f"'{text}" if is_formula_like(text) else text
 
 

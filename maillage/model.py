@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.bidi import neutralise_bidi_columns
 from maillage.columns import is_in, list_items
 from maillage.reference import Reference, load_reference
 from maillage.schema import LIST_SEPARATOR
@@ -106,8 +107,9 @@ class Model:
     ) -> Model:
         """The same model seen from one sub-territory and/or some scheme types only.
 
-        Every perimeter is cut to the communes of `perimeter`; what no longer touches it
-        (schemes, actors, blockages) is dropped, so nothing outside the scope can leak.
+        Every perimeter is cut to the communes of `perimeter`; schemes, actors,
+        participations and blockages are kept by the rules of `maillage.scope`, so nothing
+        outside the scope can leak.
         """
         model = self
         if perimeter is not None:
@@ -125,32 +127,9 @@ class Model:
         return model
 
     def _restrict_to(self, perimeter: str) -> Model:
-        inside = self.communes_of(perimeter)
-        membership = self.membership[is_in(self.membership["commune"], inside)]
-        perimeters = self.perimeters[_index_in(self.perimeters, membership["perimeter"].unique())]
-        schemes = self.schemes[is_in(self.schemes["perimetre"], perimeters.index)]
-        participations = self.participations
-        participations = participations[is_in(participations["dispositif"], schemes.index)]
-        actors = self.actors
-        located = is_in(actors["commune"], inside) | is_in(actors["ressort"], perimeters.index)
-        actors = actors[located | _index_in(actors, participations["acteur"].unique())]
-        participations = participations[is_in(participations["acteur"], actors.index)]
-        blockages = self.blockages
-        blockages = blockages[
-            is_in(blockages["territoire"], perimeters.index)
-            | is_in(blockages["dispositif"], schemes.index)
-        ]
-        return replace(
-            self,
-            communes=self.communes[_index_in(self.communes, inside)],
-            actors=actors,
-            perimeters=perimeters,
-            membership=membership,
-            schemes=schemes,
-            participations=participations,
-            blockages=blockages,
-            scope=perimeter,
-        )
+        from maillage.scope import restrict_to  # the rules of scope live in one module
+
+        return restrict_to(self, perimeter)
 
 
 def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: pd.Index):
@@ -164,10 +143,6 @@ def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: 
     return matrix, list(rows), list(columns)
 
 
-def _index_in(frame: pd.DataFrame, values) -> pd.Series:
-    return is_in(frame.index.to_series(), values)
-
-
 def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None = None) -> Model:
     """Expand perimeters into communes and gather what the indicators need."""
     reference = reference or load_reference()
@@ -179,14 +154,25 @@ def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None 
     schemes = schemes.assign(sector=sector.fillna(schemes["secteur"]))
     actors = _actors(tables["acteurs"].set_index("id"), communes)
     return Model(
-        communes=communes,
-        actors=actors,
-        perimeters=perimeters[["nom", "type"]],
+        communes=neutralise_bidi_columns(communes, ["nom"]),
+        actors=neutralise_bidi_columns(actors, _free_text(actors, ACTOR_CODES)),
+        perimeters=neutralise_bidi_columns(perimeters[["nom", "type"]], ["nom"]),
         membership=membership,
-        schemes=schemes,
+        schemes=neutralise_bidi_columns(schemes, _free_text(schemes, SCHEME_CODES)),
         participations=_participations(schemes, tables.get("participations")),
-        blockages=_table(tables, "blocages").set_index("id"),
+        blockages=neutralise_bidi_columns(_table(tables, "blocages").set_index("id"),
+                                          ["sous_categorie", "description", "source"]),
     )
+
+
+# Columns holding codes or ids (kept byte for byte: other rows refer to them); every other
+# text column of actors and schemes is free text, shown without its bidi controls.
+ACTOR_CODES = {"categorie", "forme", "champ", "commune", "ressort", "echelle", "thematiques"}
+SCHEME_CODES = {"type", "perimetre", "pilote", "stade", "thematiques", "secteur", "sector"}
+
+
+def _free_text(frame: pd.DataFrame, codes: set[str]) -> list[str]:
+    return [c for c in frame.columns if c not in codes]
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def meeting_report(model: Model, source: ReportSource, *,
         f"<footer>Produit par maillage le {escape(format_datetime(today))} · espace « "
         f"{escape(source.space)} », version {source.version} · lecture seule.</footer>",
     ]
-    title = f"Rapport de réunion — {source.territory}"
+    title = f"Rapport de réunion — {_short(source.territory, 120)}"
     return (f"<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
@@ -63,7 +63,7 @@ def _header(source: ReportSource, today: str) -> str:
     types = ("Tous les types de dispositifs" if not source.scheme_types else
              "Dispositifs : " + ", ".join(source.scheme_types))
     return (f"<header><p class=\"kicker\">Rapport de réunion</p>"
-            f"<h1>{escape(source.territory)}</h1>"
+            f"<h1>{escape(_short(source.territory, 120))}</h1>"
             f"<p class=\"source\">Données : espace « {escape(source.space)} », version "
             f"{source.version} publiée le {escape(format_datetime(source.published_at))}. "
             f"{escape(types)}. Rapport du {escape(format_datetime(today)[:10])}.</p></header>")
@@ -205,7 +205,8 @@ def _pairs_section(model: Model) -> str:
     def listing(pairs: list[tuple[str, str]], empty: str) -> str:
         if not pairs:
             return f"<p class=\"empty\">{escape(empty)}</p>"
-        items = "".join(f"<li>{escape(a)} et {escape(b)}</li>" for a, b in pairs[:MAX_PAIRS])
+        items = "".join(f"<li>{escape(_short(a, 120))} et {escape(_short(b, 120))}</li>"
+                        for a, b in pairs[:MAX_PAIRS])
         more = (f"<li>… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).</li>"
                 if len(pairs) > MAX_PAIRS else "")
         return f"<ul>{items}{more}</ul>"

@@ -50,6 +50,7 @@ class ShareLink:
     expires_at: datetime
     revoked_at: datetime | None
     author: str | None
+    hide_persons: bool = True  # persons shown as their role (maillage.persons)
 
     def state(self, now: datetime | None = None) -> Literal["actif", "expire", "revoque"]:
         if self.revoked_at is not None:
@@ -76,7 +77,8 @@ def _link(row: LinkRow) -> ShareLink:
         return datetime.fromisoformat(text) if text else None
 
     return ShareLink(row.id, row.space, row.perimeter, moment(row.created_at),
-                     moment(row.expires_at), moment(row.revoked_at), row.author)
+                     moment(row.expires_at), moment(row.revoked_at), row.author,
+                     row.hide_persons)
 
 
 def share_path(token: str) -> str:
@@ -95,8 +97,9 @@ def parse_duration(text: str) -> timedelta:
 
 def create(store: Store, space: str, perimeter: str | None = None,
            expires: timedelta = DEFAULT_EXPIRY, author: str | None = None,
-           now: datetime | None = None) -> tuple[str, ShareLink]:
-    """Issue a link to the latest version of `space`, restricted to `perimeter` when given."""
+           now: datetime | None = None, hide_persons: bool = True) -> tuple[str, ShareLink]:
+    """Issue a link to the latest version of `space`, restricted to `perimeter` when given.
+    Persons are shown as their role unless `hide_persons` is False (the analyst's choice)."""
     if not timedelta(hours=1) <= expires <= MAX_EXPIRY:
         raise CannotShare("La durée d’un lien doit être comprise entre une heure et un an.")
     if store.latest(space) is None:
@@ -110,7 +113,7 @@ def create(store: Store, space: str, perimeter: str | None = None,
     token = secrets.token_urlsafe(32)
     moment = _now(now)
     row = AccountStore(store).add_link(_digest(token), space, perimeter, _iso(moment),
-                                       _iso(moment + expires), author)
+                                       _iso(moment + expires), author, hide_persons)
     return token, _link(row)
 
 
@@ -138,3 +141,12 @@ def get(store: Store, link_id: int) -> ShareLink | None:
 def revoke(store: Store, link_id: int, now: datetime | None = None) -> bool:
     """Revoke at once and for good; False when no link has this id."""
     return AccountStore(store).revoke_link(link_id, _iso(_now(now)))
+
+
+def space_hides_persons(store: Store, space: str) -> bool:
+    """The space setting « masquer les personnes » (off unless an analyst set it)."""
+    return AccountStore(store).space_hides_persons(space)
+
+
+def set_space_hides_persons(store: Store, space: str, hide: bool) -> None:
+    AccountStore(store).set_space_hides_persons(space, hide)

@@ -1,5 +1,5 @@
-"""The SQL of accounts, login attempts and share links, in the same database file as the
-published versions.
+"""The SQL of accounts, login attempts, share links and space settings, in the same database
+file as the published versions.
 
 Kept apart from `store.py` (which holds the versions) so that each stays small; like it, every
 statement sits behind a method, so a server database could replace SQLite. Times are ISO 8601
@@ -36,9 +36,18 @@ CREATE TABLE IF NOT EXISTS share_links (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     revoked_at TEXT,
-    author TEXT
+    author TEXT,
+    hide_persons INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS space_settings (
+    space TEXT PRIMARY KEY,
+    hide_persons INTEGER NOT NULL DEFAULT 0
 );
 """
+# Columns added after a table was first created: (table, column, definition). A database
+# made by an older maillage gets them on first open; a link made before persons could be
+# hidden hides them (the safe side).
+ADDED_COLUMNS = [("share_links", "hide_persons", "INTEGER NOT NULL DEFAULT 1")]
 
 
 class DuplicateUser(ValueError):
@@ -62,9 +71,14 @@ class LinkRow:
     expires_at: str
     revoked_at: str | None
     author: str | None
+    hide_persons: bool = True
 
 
-_LINK_COLUMNS = "id, space, perimeter, created_at, expires_at, revoked_at, author"
+_LINK_COLUMNS = "id, space, perimeter, created_at, expires_at, revoked_at, author, hide_persons"
+
+
+def _link_row(row) -> LinkRow:
+    return LinkRow(*row[:-1], hide_persons=bool(row[-1]))
 
 
 class AccountStore:
@@ -72,6 +86,10 @@ class AccountStore:
         self.store = store
         with store.connect() as db:
             db.executescript(SCHEMA)
+            for table, column, definition in ADDED_COLUMNS:
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     # --- users ------------------------------------------------------------------------------
 
@@ -132,26 +150,28 @@ class AccountStore:
     # --- share links ------------------------------------------------------------------------
 
     def add_link(self, token_sha256: str, space: str, perimeter: str | None, created_at: str,
-                 expires_at: str, author: str | None) -> LinkRow:
+                 expires_at: str, author: str | None, hide_persons: bool = True) -> LinkRow:
         with self.store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO share_links (token_sha256, space, perimeter, created_at, "
-                "expires_at, author) VALUES (?, ?, ?, ?, ?, ?)",
-                (token_sha256, space, perimeter, created_at, expires_at, author))
+                "expires_at, author, hide_persons) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token_sha256, space, perimeter, created_at, expires_at, author,
+                 int(hide_persons)))
             link_id = cursor.lastrowid
-        return LinkRow(link_id, space, perimeter, created_at, expires_at, None, author)
+        return LinkRow(link_id, space, perimeter, created_at, expires_at, None, author,
+                       hide_persons)
 
     def link_by_hash(self, token_sha256: str) -> LinkRow | None:
         with self.store.connect() as db:
             row = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE token_sha256 = ?",
                              (token_sha256,)).fetchone()
-        return LinkRow(*row) if row else None
+        return _link_row(row) if row else None
 
     def link(self, link_id: int) -> LinkRow | None:
         with self.store.connect() as db:
             row = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE id = ?",
                              (link_id,)).fetchone()
-        return LinkRow(*row) if row else None
+        return _link_row(row) if row else None
 
     def links(self, space: str | None = None) -> list[LinkRow]:
         """Newest first; every space when `space` is None."""
@@ -162,7 +182,7 @@ class AccountStore:
             else:
                 rows = db.execute(f"SELECT {_LINK_COLUMNS} FROM share_links WHERE space = ? "
                                   "ORDER BY id DESC", (space,)).fetchall()
-        return [LinkRow(*row) for row in rows]
+        return [_link_row(row) for row in rows]
 
     def revoke_link(self, link_id: int, at: str) -> bool:
         """Mark a link revoked (the first revocation time is kept); False if it is unknown."""
@@ -171,3 +191,17 @@ class AccountStore:
             db.execute("UPDATE share_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                        (at, link_id))
         return found is not None
+
+    # --- settings of a space ----------------------------------------------------------------
+
+    def space_hides_persons(self, space: str) -> bool:
+        with self.store.connect() as db:
+            row = db.execute("SELECT hide_persons FROM space_settings WHERE space = ?",
+                             (space,)).fetchone()
+        return bool(row[0]) if row else False
+
+    def set_space_hides_persons(self, space: str, hide: bool) -> None:
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO space_settings (space, hide_persons) VALUES (?, ?) "
+                       "ON CONFLICT (space) DO UPDATE SET hide_persons = excluded.hide_persons",
+                       (space, int(hide)))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from maillage.texts import format_number, format_share, label
 from maillage.ui import blockage_charts as charts
+from maillage.ui import display
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
@@ -40,8 +41,9 @@ words = found["words"]
 for category, rows in words.groupby("categorie", sort=False):
     with st.expander(f"{label('blockage_category', category)} ({len(rows)})"):
         for theme, group in rows.groupby(rows["sous_categorie"].fillna(""), sort=False):
-            st.markdown(f"**{theme or 'Sans sous-thème'}**")
-            st.markdown("\n".join(f"- « {text} » — {label('status', status).lower()}"
+            st.markdown(f"**{display.md(theme) if theme else 'Sans sous-thème'}**")
+            st.markdown("\n".join(f"- « {display.md(text, display.TOOLTIP)} » — "
+                                  f"{label('status', status).lower()}"
                                   for text, status in zip(group["description"],
                                                           group["statut"], strict=True)))
 

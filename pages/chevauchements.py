@@ -6,6 +6,7 @@ import streamlit as st
 from maillage.exports import CSV_MIME
 from maillage.overlaps import FLAGS
 from maillage.texts import format_number
+from maillage.ui import display
 from maillage.ui import overlaps_charts as charts
 from maillage.ui.frame import frame, require_data
 
@@ -50,7 +51,8 @@ else:
 choices = [f"{a}|{b}" for a, b in zip(pairs["a"], pairs["b"], strict=True)][:charts.SHOWN_ROWS]
 names = model.schemes["nom"]
 chosen = st.selectbox("Paire à regarder de près", choices, key="paire", bind="query-params",
-                      format_func=lambda p: " × ".join(names.get(s, s) for s in p.split("|")))
+                      format_func=lambda p: " × ".join(display.short(names.get(s, s))
+                                                       for s in p.split("|")))
 pair = tuple(chosen.split("|")) if chosen else ()
 
 st.subheader("Calendriers")
@@ -62,8 +64,8 @@ undated = schemes.index[schemes["debut"].isna() | schemes["fin"].isna()]
 if figure is not None:
     st.plotly_chart(figure, width="stretch")
 if len(undated):
-    st.caption("Sans date de début ou de fin : "
-               + ", ".join(sorted(names.reindex(undated).fillna("").astype(str))) + ".")
+    st.caption("Sans date de début ou de fin : " + ", ".join(
+        display.md(n) for n in sorted(names.reindex(undated).fillna("").astype(str))) + ".")
 
 if pair:
     st.subheader("Communes de la paire")

@@ -9,10 +9,16 @@ import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import SHARE
-from maillage.ui import auth
+from maillage.ui import auth, display
 from maillage.ui.frame import frame, require_data
 
 NEW_LINK = "partage_nouveau_lien"
+HIDE_PERSONS = "partage_masquer_personnes"
+SPACE_HIDES = "partage_espace_masquer_personnes"
+PERSONS_HELP = ("Les personnes à l’interface (élu·es, chef·fes de projet, travailleurs "
+                "sociaux…) apparaissent par leur fonction (« Chef de projet PVD · Collectivité "
+                "territoriale »), jamais par leur nom, sur chaque page, carte, téléchargement "
+                "et dans le rapport de réunion.")
 DURATIONS = {7: "1 semaine", 30: "1 mois", 90: "3 mois", 365: "1 an"}
 STATES = {"actif": "Actif", "expire": "Expiré", "revoque": "Révoqué"}
 PARIS = ZoneInfo("Europe/Paris")  # the day a committee reads, as the sidebar says it
@@ -27,8 +33,15 @@ def create() -> None:
     auth.require(SHARE)  # refused server-side for a reader or a share link
     token, link = sharing.create(
         context.store, context.space, st.session_state["partage_perimetre"] or None,
-        timedelta(days=st.session_state["partage_duree"]), author=context.access.user)
+        timedelta(days=st.session_state["partage_duree"]), author=context.access.user,
+        hide_persons=bool(st.session_state.get(HIDE_PERSONS, True)))
     st.session_state[NEW_LINK] = (link.id, token)
+
+
+def set_space_setting() -> None:
+    auth.require(SHARE)
+    sharing.set_space_hides_persons(context.store, context.space,
+                                    bool(st.session_state[SPACE_HIDES]))
 
 
 def revoke(link_id: int) -> None:
@@ -43,9 +56,12 @@ st.markdown("Un lien de partage ouvre le tableau de bord **sans compte**, en **l
 with st.form("partage_creation"):
     st.selectbox("Territoire montré", ["", *sorted(names, key=lambda p: names[p])],
                  key="partage_perimetre",
-                 format_func=lambda p: names.get(p, "Tout le territoire de l’espace"))
+                 format_func=lambda p: display.short(names[p]) if p in names
+                 else "Tout le territoire de l’espace")
     st.selectbox("Valable", list(DURATIONS), index=1, key="partage_duree",
                  format_func=DURATIONS.get)
+    st.checkbox("Masquer les personnes", value=True, key=HIDE_PERSONS, help=PERSONS_HELP
+                + " Décochez seulement si les personnes nommées ont donné leur accord.")
     st.form_submit_button("Créer le lien", type="primary", icon=":material/add_link:",
                           on_click=create)
 
@@ -56,6 +72,12 @@ if new := st.session_state.get(NEW_LINK):
     st.success(f"Lien n° {link_id} créé. Copiez-le maintenant : il ne sera plus affiché.",
                icon=":material/link:")
     st.code(base + sharing.share_path(token), language=None)
+
+st.toggle("Masquer les personnes pour tous les lecteurs de cet espace",
+          value=sharing.space_hides_persons(context.store, context.space), key=SPACE_HIDES,
+          on_change=set_space_setting, help=PERSONS_HELP + " S’applique aux comptes lecteurs "
+          "et à tous les liens de partage, même créés avec les personnes affichées ; les "
+          "analystes voient toujours les noms.")
 
 st.subheader("Liens de cet espace")
 links = sharing.links(context.store, context.space)
@@ -68,6 +90,7 @@ else:
         "Créé le": x.created_at.astimezone(PARIS).strftime("%d/%m/%Y"),
         "Expire le": x.expires_at.astimezone(PARIS).strftime("%d/%m/%Y"),
         "Par": x.author or "—",
+        "Personnes": "masquées" if x.hide_persons else "affichées",
         "État": STATES[x.state()],
     } for x in links]), hide_index=True, width="stretch")
     active = [x.id for x in links if x.state() == "actif"]

@@ -4,8 +4,8 @@ et la transversalité de chaque dispositif."""
 import streamlit as st
 
 from maillage.texts import LABELS, format_number, format_share, label
+from maillage.ui import display, url
 from maillage.ui import network_charts as charts
-from maillage.ui import url
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
@@ -29,7 +29,7 @@ for (key, title, vocabulary), column in zip([
                                  format_func=lambda c, v=vocabulary: label(v, c) or "Tous")
 filters["commune"] = url.selectbox(
     "Commune", ["", *model.territory], "qfq_commune", where=second[2],
-    format_func=lambda c: f"{names.get(c, c)} ({c})" if c else "Toutes")
+    format_func=lambda c: f"{display.short(names.get(c, c))} ({c})" if c else "Toutes")
 filters["text"] = second[3].text_input("Nom ou type", key="qfq_texte", bind="query-params",
                                         placeholder="ex. centre social")
 table = charts.found(context, **filters)

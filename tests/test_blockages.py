@@ -91,8 +91,11 @@ def test_words_and_status_over_time():
 def test_restricted_to_a_territory():
     model = model_of(sheets_with_blockages()).restrict(perimeter="P_CAS")
     summary = blockage_summary(model)
-    # P_CAS meets P_EPCI and P_PAT too (shared communes): B4, tied to nothing, is out.
-    assert summary["total"] == 4
+    # B3 is filed on P_CAS; B2 names no territory but its scheme D_PAT covers P_CAS. B1 and
+    # B5 are filed on P_EPCI, which only shares two communes with P_CAS: about somewhere
+    # else (maillage.scope). B4, tied to nothing, is out.
+    assert set(model.blockages.index) == {"B2", "B3"}
+    assert summary["total"] == 2
 
 
 @pytest.mark.parametrize("seed", range(6))

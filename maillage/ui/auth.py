@@ -28,7 +28,7 @@ from maillage import accounts, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
-from maillage.ui import data
+from maillage.ui import data, display
 
 SESSION_USER = "connexion_compte"
 SESSION_OIDC = "connexion_oidc"
@@ -172,7 +172,7 @@ def sidebar(access: Access, territory: str | None = None) -> None:
     """Say in the sidebar who is looking, with what rights, and offer to log out."""
     if access.share is not None:
         until = access.share.expires_at.astimezone(ZoneInfo("Europe/Paris"))
-        where = f" limitée à « {territory} »" if territory else ""
+        where = f" limitée à « {display.md(territory)} »" if territory else ""
         st.sidebar.info(f"Vue partagée en lecture seule{where}, valable jusqu’au "
                         f"{until.strftime('%d/%m/%Y')}.", icon=":material/visibility:")
     elif access.user is not None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from maillage import blockages
 from maillage.texts import label
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, SEQUENTIAL
 
@@ -68,7 +68,8 @@ def territory_heatmap(grid: pd.DataFrame) -> go.Figure:
     counts, names = counts.loc[order], grid.loc[order, "nom"].fillna(pd.Series(order, order))
     figure = go.Figure(go.Heatmap(
         z=counts.to_numpy(), x=[SHORT_CATEGORY[c] for c in counts.columns],
-        y=list(names), colorscale=SEQUENTIAL, text=counts.to_numpy(), texttemplate="%{text}",
+        y=[display.chart(n) for n in names], colorscale=SEQUENTIAL, text=counts.to_numpy(),
+        texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x} : %{z} blocage(s)<extra></extra>",
         colorbar={"title": "Blocages"}))
     figure.update_yaxes(autorange="reversed")

@@ -13,7 +13,7 @@ import streamlit as st
 from maillage import contributions
 from maillage.contributions import CannotContribute, Participation, Submission
 from maillage.texts import label
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.vocabularies import VOCABULARIES
 
 PREFIX = "contribuer_"
@@ -245,5 +245,5 @@ def _problems(problems: dict[str, list[str]], field: str) -> None:
 
 
 def _plain(text: str) -> str:
-    """User text inside our markdown: every markdown and HTML character escaped."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!|<>~$&" else c for c in text)
+    """User text inside our markdown, as typed (maillage.ui.display)."""
+    return display.md(text, None)

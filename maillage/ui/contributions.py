@@ -21,7 +21,7 @@ from maillage.accounts import PUBLISH
 from maillage.contributions import CannotContribute, QueueItem
 from maillage.model import Model
 from maillage.texts import format_datetime, label
-from maillage.ui import auth
+from maillage.ui import auth, display
 from maillage.ui.frame import Context
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -215,14 +215,14 @@ def review_section(context: Context, model: Model, item: QueueItem, contact: str
         if item.status not in ("en_attente", "acceptee", "corrigee"):
             st.caption(
                 f"{contributions.STATUS_LABELS[item.status]}"
-                + (f" : {item.reason}" if item.reason else "")
+                + (f" : {display.md(item.reason, None)}" if item.reason else "")
             )
             return
         twins = contributions.duplicates(taken, model.actors)
         if twins:
             st.warning(
                 "Doublon possible : "
-                + ", ".join(f"{actors[a]} ({a})" for a in twins)
+                + ", ".join(f"{display.md(actors[a])} ({display.md(a)})" for a in twins)
                 + ". Fusionnez la contribution avec l’acteur existant plutôt que de le créer "
                 "une seconde fois.",
                 icon=":material/content_copy:",

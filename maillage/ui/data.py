@@ -10,6 +10,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from maillage.model import Model, build_model
+from maillage.persons import hide_persons
 from maillage.store import Store
 
 
@@ -30,6 +31,12 @@ def model(path: str, space: str, version: int) -> Model:
     return build_model(store(path).load(space, version))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def persons_hidden_model(path: str, space: str, version: int) -> Model:
+    """The full model with persons shown as their role (maillage.persons), cached likewise."""
+    return hide_persons(model(path, space, version))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def restricted(
     path: str,
@@ -38,9 +45,11 @@ def restricted(
     perimeter: str | None,
     scheme_types: tuple[str, ...] | None,
     scope: str | None = None,
+    hide_persons: bool = False,
 ) -> Model:
-    """`scope` (a share link's perimeter) is applied first: the filters then only narrow it."""
-    full = model(path, space, version)
+    """Persons are hidden first, then `scope` (a share link's perimeter) is applied: the
+    filters then only narrow it."""
+    full = (persons_hidden_model if hide_persons else model)(path, space, version)
     if scope is not None:
         full = full.restrict(perimeter=scope)
     return full.restrict(perimeter=perimeter, scheme_types=scheme_types)
@@ -50,7 +59,8 @@ class View(NamedTuple):
     """What a page shows, hashable so that it keys every cache of every page.
 
     A share link's `scope` is part of it: a cache keyed on the sidebar filters alone would hand
-    a scoped visitor the whole territory when they choose « tout »."""
+    a scoped visitor the whole territory when they choose « tout ». So is `hide_persons`:
+    a committee's view must never be served from an analyst's cache, which has the names."""
 
     db: str
     space: str
@@ -58,10 +68,11 @@ class View(NamedTuple):
     scope: str | None
     perimeter: str | None
     scheme_types: tuple[str, ...] | None
+    hide_persons: bool = False
 
     def model(self) -> Model:
         return restricted(self.db, self.space, self.version, self.perimeter,
-                          self.scheme_types, scope=self.scope)
+                          self.scheme_types, scope=self.scope, hide_persons=self.hide_persons)
 
 
 def default_space(spaces: list[str]) -> str | None:

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from maillage import sharing
+from maillage.accounts import PUBLISH
 from maillage.model import Model
+from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
 from maillage.texts import format_datetime, label
-from maillage.ui import auth, data, keys, url
+from maillage.ui import auth, data, display, keys, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -33,12 +36,13 @@ class Context:
     read_only: bool = False
     access: auth.Access | None = None  # who looks: a share link, an account, the local analyst
     scope: str | None = None  # a share link's perimeter: nothing outside it is ever shown
+    hide_persons: bool = False  # persons shown as their role, never their name
 
     @property
     def view(self) -> data.View:
         """The key of every cached computation of the pages."""
         return data.View(self.db, self.space, self.version.version, self.scope, self.perimeter,
-                         self.scheme_types)
+                         self.scheme_types, self.hide_persons)
 
     @property
     def role(self) -> str | None:
@@ -62,7 +66,11 @@ def frame(title: str, *, filters: bool = True) -> Context:
     spaces = [s for s in store.spaces() if link is None or s == link.space]
     space = _choose_space(spaces)
     version = store.latest(space) if space else None
-    full = data.model(db, space, version.version) if version else None
+    hidden = space is not None and persons_hidden(
+        can_publish=access.can(PUBLISH), link_hides=link.hide_persons if link else None,
+        space_hides=sharing.space_hides_persons(store, space))
+    full = data.restricted(db, space, version.version, None, None,
+                           hide_persons=hidden) if version else None
     scope = link.perimeter if link else None
     if full is not None and scope is not None:  # a scoped link: no page sees beyond it
         if scope not in full.perimeters.index:
@@ -70,12 +78,14 @@ def frame(title: str, *, filters: bool = True) -> Context:
                      "publiées. Demandez un nouveau lien à la personne qui vous l’a envoyé.")
             st.stop()
         scope_name = str(full.perimeters.loc[scope, "nom"])
-        full = data.restricted(db, space, version.version, None, None, scope=scope)
+        full = data.restricted(db, space, version.version, None, None, scope=scope,
+                               hide_persons=hidden)
     perimeter, types = (None, None)
     if full is not None and filters:
-        perimeter, types = _filters(full, everything=f"Tout « {scope_name} »" if scope else None)
-    model = (data.restricted(db, space, version.version, perimeter, types, scope=scope)
-             if full else None)
+        everything = f"Tout « {display.short(scope_name)} »" if scope else None
+        perimeter, types = _filters(full, everything=everything)
+    model = (data.restricted(db, space, version.version, perimeter, types, scope=scope,
+                             hide_persons=hidden) if full else None)
     auth.sidebar(access, scope_name if scope else None)
     st.title(title)
     if version:
@@ -84,7 +94,7 @@ def frame(title: str, *, filters: bool = True) -> Context:
             f"{format_datetime(version.published_at)}"
         )
     return Context(store, db, space, version, full, model, perimeter, types,
-                   read_only=access.read_only, access=access, scope=scope)
+                   read_only=access.read_only, access=access, scope=scope, hide_persons=hidden)
 
 
 def require_data(context: Context) -> Model:
@@ -119,7 +129,7 @@ def _filters(model: Model, everything: str | None = None
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:
             return everything or "Tout le territoire"
-        return f"{names[pid]} ({label('perimeter_type', types[pid])})"
+        return f"{display.short(names[pid])} ({label('perimeter_type', types[pid])})"
 
     chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
                            format_func=describe)

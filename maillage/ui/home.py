@@ -11,7 +11,7 @@ from maillage.blockages import LIFTED, OPEN
 from maillage.coverage import blank_communes, blank_share
 from maillage.model import Model
 from maillage.texts import format_datetime, format_number, format_share, label
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.navigation import ROOT
 from maillage.vocabularies import SOCIAL, VOCABULARIES
@@ -141,7 +141,7 @@ def _blockages(model: Model) -> None:
 def _publication(context: Context) -> None:
     version = context.version
     st.metric("Version publiée", f"n° {version.version}")
-    source = f" depuis « {version.file} »" if version.file else ""
+    source = f" depuis « {display.md(version.file)} »" if version.file else ""
     st.caption(f"Les chiffres de cette page viennent de la version publiée le "
                f"{format_datetime(version.published_at)}{source}. Les versions précédentes "
                "restent consultables.")

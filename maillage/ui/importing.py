@@ -26,7 +26,7 @@ from maillage.problems import ERROR, WARNING
 from maillage.publishing import check, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
-from maillage.ui import auth, keys
+from maillage.ui import auth, display, keys
 from maillage.ui.frame import Context
 from maillage.validation import Validation
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
@@ -236,7 +236,7 @@ def _problem_downloads(result: CheckedUpload) -> None:
 
 
 def show_unreadable(result: CheckedUpload) -> None:
-    st.error(result.unreadable, icon=":material/block:")
+    st.error(display.md(result.unreadable, None), icon=":material/block:")
 
 
 # --- publish -----------------------------------------------------------------------------------
@@ -280,8 +280,8 @@ def history_table(store: Store, space: str) -> pd.DataFrame:
         rows.append({
             "Version": info.version,
             "Publiée le": format_datetime(info.published_at),
-            "Fichier": info.file or "—",
-            "Par": info.author or "—",
+            "Fichier": display.short(info.file, display.TOOLTIP) if info.file else "—",
+            "Par": display.short(info.author, display.TOOLTIP) if info.author else "—",
             "Lignes par feuille": counts,
             "Origine": f"restauration de v{info.restored_from}" if info.restored_from else "import",
         })

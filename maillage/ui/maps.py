@@ -12,7 +12,7 @@ import streamlit as st
 
 from maillage.atlas import Atlas, Layer, build_atlas, view_from_bounds
 from maillage.texts import format_number, label
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 from maillage.vocabularies import VOCABULARIES
 
@@ -46,11 +46,20 @@ def atlas_for(view: data.View, themes: tuple[str, ...],
     return build_atlas(model, themes=themes, perimeter_types=perimeter_types)
 
 
+def _tooltips(records: list[dict]) -> list[dict]:
+    """Records whose tooltip lines fit on a screen (display.tooltip); the same list when
+    every line already does, so the common case copies nothing."""
+    fields = ("label", "detail")
+    if all(len(str(r.get(f, ""))) <= display.TOOLTIP for r in records for f in fields):
+        return records
+    return [{**r, **{f: display.tooltip(r[f]) for f in fields if f in r}} for r in records]
+
+
 def commune_layer(layer: Layer) -> pdk.Layer:
     """One class of the choropleth; blank communes (or units holding some) outlined."""
     klass, blank = layer.key
     return pdk.Layer(
-        "PolygonLayer", data=layer.records, id=f"zones-{klass}-{int(blank)}",
+        "PolygonLayer", data=_tooltips(layer.records), id=f"zones-{klass}-{int(blank)}",
         get_polygon="polygon", position_format=XY, pickable=True, filled=True,
         stroked=True, get_fill_color=hex_to_rgb(SEQUENTIAL[klass], 210),
         get_line_color=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
@@ -60,7 +69,7 @@ def commune_layer(layer: Layer) -> pdk.Layer:
 def outline_layer(layer: Layer) -> pdk.Layer:
     (kind,) = layer.key
     return pdk.Layer(
-        "PathLayer", data=layer.records, id=f"perimetres-{kind}", get_path="path",
+        "PathLayer", data=_tooltips(layer.records), id=f"perimetres-{kind}", get_path="path",
         position_format=XY, pickable=True, width_units=PIXELS, get_width=2,
         get_color=hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
 
@@ -74,7 +83,7 @@ def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
     radius = max(2, round(radius * shrink))
     colour = hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL))
     return pdk.Layer(
-        "ScatterplotLayer", data=layer.records, id=f"acteurs-{field}-{form}",
+        "ScatterplotLayer", data=_tooltips(layer.records), id=f"acteurs-{field}-{form}",
         get_position="position", pickable=True, radius_units=PIXELS, get_radius=radius,
         filled=filled, stroked=True, get_fill_color=colour,
         get_line_color=colour if not filled else [255, 255, 255, 255],

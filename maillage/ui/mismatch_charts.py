@@ -17,7 +17,7 @@ from maillage.atlas import view_from_bounds
 from maillage.mismatch import MismatchResult, mismatch
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.style import ALERT, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 # Query-string keys of the page's choices: a copied address reproduces the view.
@@ -144,10 +144,11 @@ def heatmap(r: MismatchResult) -> go.Figure:
     shares = table.to_numpy() / np.maximum(totals, 1)[:, None]
     keep = shares.sum(axis=0) > 0
     shares = shares[:, keep]
-    columns = [r.names[y] for y in table.columns[keep]]
+    columns = [display.chart(r.names[y]) for y in table.columns[keep]]
     text = [[format_share(v) if v else "" for v in line] for line in shares]
     figure = go.Figure(go.Heatmap(
-        z=shares, x=columns, y=list(rows["nom"]), text=text, texttemplate="%{text}",
+        z=shares, x=columns, y=[display.chart(n) for n in rows["nom"]], text=text,
+        texttemplate="%{text}",
         colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
         zmin=0, zmax=1, showscale=False,
         hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
@@ -163,7 +164,7 @@ def sankey(r: MismatchResult) -> go.Figure:
     nowhere = f"Sans {words(r.y_type)[1]}"
     x_nodes = list(rows["x"])
     y_nodes = sorted({p["y"] for parts in rows["pieces"] for p in parts})
-    labels = [r.names[x] for x in x_nodes] + [r.names[y] for y in y_nodes] + [nowhere]
+    labels = [display.chart(r.names[n]) for n in [*x_nodes, *y_nodes]] + [nowhere]
     y_index = {y: len(x_nodes) + i for i, y in enumerate(y_nodes)}
     source, target, value, colour = [], [], [], []
     for i, (parts, is_split) in enumerate(zip(rows["pieces"], rows["split"], strict=True)):
@@ -222,7 +223,8 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
         if commune in uncovered:
             fill, state = hex_to_rgb(NEUTRAL, 25), f"{state} · commune sans {words(y_type)[1]}"
         name = model.communes["nom"].get(commune, commune)
-        polygons += [{"polygon": ring, "fill": fill, "label": f"{name} — {r.names[pid]} ({state})"}
+        text = display.tooltip(f"{name} — {display.short(r.names[pid])} ({state})")
+        polygons += [{"polygon": ring, "fill": fill, "label": text}
                      for ring in _rings(shapes[commune])]
     layers = [pdk.Layer("PolygonLayer", polygons, get_polygon="polygon", get_fill_color="fill",
                         get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,

@@ -16,7 +16,7 @@ from maillage.directory import directory, directory_for_display
 from maillage.network import NetworkMeasures, links, network_measures
 from maillage.texts import format_number, label
 from maillage.transversality import bridging_actors, late_funders, scheme_fields
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.style import FIELD_COLOURS, NEUTRAL
 
@@ -155,7 +155,7 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
         figure.add_trace(go.Scatter(
             x=[position[n][0] for n in ids], y=[position[n][1] for n in ids],
             mode="markers+text", name=name,
-            text=[_short(_name(model, n)) if n in labelled else "" for n in ids],
+            text=[display.chart(_name(model, n), 28) if n in labelled else "" for n in ids],
             textposition="top center", textfont={"size": 10},
             hovertext=[_tooltip(model, n, degree[n], n in relays) for n in ids],
             hoverinfo="text",
@@ -177,20 +177,18 @@ def _name(model, node: str) -> str:
     return str(table.at[node, "nom"])
 
 
-def _short(text: str, size: int = 28) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 def _tooltip(model, node: str, links_count: int, relay: bool) -> str:
     if node in model.schemes.index:
         scheme = model.schemes.loc[node]
         sector = _none(scheme["sector"])
-        return (f"<b>{scheme['nom']}</b><br>Dispositif {scheme['type']} — "
+        return (f"<b>{display.chart(scheme['nom'], display.TOOLTIP)}</b><br>Dispositif "
+                f"{scheme['type']} — "
                 f"{label('scheme_type', scheme['type'])}<br>Secteur : "
                 f"{label('sector', sector) if sector else 'non précisé'}<br>"
                 f"{format_number(links_count)} acteur(s) y prennent part")
     actor = model.actors.loc[node]
-    text = (f"<b>{actor['nom']}</b><br>{label('actor_category', actor['categorie'])}<br>"
+    text = (f"<b>{display.chart(actor['nom'], display.TOOLTIP)}</b><br>"
+            f"{label('actor_category', actor['categorie'])}<br>"
             f"Champ : {label('field', actor['champ'])}<br>"
             f"Prend part à {format_number(links_count)} dispositif(s)")
     return text + ("<br><i>Personne relais : dans les deux champs</i>" if relay else "")

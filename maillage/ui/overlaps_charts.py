@@ -20,7 +20,7 @@ from maillage.exports import csv_bytes
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share, label
-from maillage.ui import data
+from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
@@ -104,7 +104,8 @@ def _four_decimals(value: object) -> object:
 
 def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
     full = _unique_names(matrix.index, names)
-    short = [_short(n, 32) for n in full]
+    short = [display.chart(n, 32) for n in full]
+    full = [display.chart(n, display.TOOLTIP) for n in full]
     hover = np.array([[f"{row}<br>{column}" for column in full] for row in full])
     text = np.vectorize(format_share, otypes=[object])(matrix.to_numpy())
     figure = go.Figure(go.Heatmap(
@@ -130,10 +131,6 @@ def _unique_names(ids: pd.Index, names: pd.Series) -> list[str]:
     return [f"{n} ({s})" if n in repeated else n for n, s in zip(found, ids, strict=True)]
 
 
-def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 # ----- timeline ---------------------------------------------------------------------------------
 
 def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figure | None:
@@ -143,8 +140,9 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
     if dated.empty:
         return None
     labels = pd.Series(_unique_names(dated.index, dated["nom"]), index=dated.index)
-    labels = pd.Series([f"<b>{_short(n, 45)}</b>" if sid in highlight else _short(n, 45)
-                        for sid, n in labels.items()], index=dated.index)
+    labels = pd.Series([f"<b>{display.chart(n, 45)}</b>" if sid in highlight
+                        else display.chart(n, 45) for sid, n in labels.items()],
+                       index=dated.index)
     figure = go.Figure()
     for sector, rows in dated.groupby(dated["sector"].fillna(""), sort=True):
         length = (rows["fin"] - rows["debut"]).dt.days + 1
@@ -174,8 +172,8 @@ def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[st
     roles = {c: "shared" for c in first & second}
     roles.update({c: "a" for c in first - second})
     roles.update({c: "b" for c in second - first})
-    meaning = {"shared": "couverte par les deux", "a": f"seulement {names[0]}",
-               "b": f"seulement {names[1]}"}
+    meaning = {"shared": "couverte par les deux", "a": f"seulement {display.short(names[0])}",
+               "b": f"seulement {display.short(names[1])}"}
     shapes = load_shapes("commune", roles)
     polygons = []
     for code, geometry in zip(shapes["code"], shapes["geometry"], strict=True):
@@ -184,7 +182,7 @@ def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[st
     frame = pd.DataFrame(polygons, columns=["code", "polygon"])
     located = communes.reindex(list(roles)).rename_axis(None)
     located = located.assign(code=located.index, role=[roles[c] for c in located.index])
-    located["nom"] = located["nom"].fillna(located["code"])
+    located["nom"] = located["nom"].fillna(located["code"]).map(display.tooltip)
     located["what"] = located["role"].map(meaning)
     located["colour"] = located["role"].map(lambda r: hex_to_rgb(PAIR_COLOURS[r], 200))
     frame = frame.merge(located[["code", "nom", "what", "colour"]], on="code")
@@ -217,5 +215,5 @@ def show_pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozens
     """In a fragment: the map never reruns the page."""
     st.pydeck_chart(pair_map(communes, first, second, names), height=480)
     st.caption(f"En vermillon, les {format_number(len(first & second))} communes couvertes "
-               f"par les deux ; en bleu ciel, celles du seul « {names[0]} » ; en jaune, celles "
-               f"du seul « {names[1]} ».")
+               f"par les deux ; en bleu ciel, celles du seul « {display.md(names[0])} » ; en "
+               f"jaune, celles du seul « {display.md(names[1])} ».")
