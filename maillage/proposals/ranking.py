@@ -1,0 +1,136 @@
+"""From drafts to the ranked list of proposals: the score, its factors, the folding rule.
+
+The score (0–100) is the sum of five named factors, each a value in [0, 1] times a weight:
+
+- `strength` (30): how strong the finding is, defined by each rule in `rules.py` (the overlap
+  of a pair, the share of blank communes of an EPCI, the split rate…);
+- `reach` (20): log(1 + population it touches) / log(1 + population of the territory) — on a
+  log scale, so that an EPCI still counts against a whole département (by communes when no
+  population is known);
+- `calendar` (20): common calendar still to run from the reference day, over 3 years (capped
+  at 1); 0.5 when it does not apply or a date is missing;
+- `stage` (15): mean stage of its schemes — émergence 1, mise en œuvre 0.7, évaluation 0.4,
+  terminé 0, unknown 0.5; 0.5 without scheme;
+- `blockages` (15): open or in-progress blockages on the same communes that it answers (their
+  lever, or else their category's levers, is one of its levers), over 5 (capped at 1).
+
+Ties are broken by id. The reference day is an input (the command line and the pages use the
+day the version was published), so the same version always gives the same list.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+
+from maillage.model import Model
+from maillage.proposals import rules
+from maillage.proposals.findings import Findings
+from maillage.proposals.record import Draft, Factor, Proposal
+from maillage.proposals.wording import plural
+from maillage.texts import format_share, label
+
+WEIGHTS: dict[str, float] = {"strength": 30, "reach": 20, "calendar": 20, "stage": 15,
+                             "blockages": 15}
+CALENDAR_HORIZON_DAYS = 3 * 365
+BLOCKAGES_FOR_FULL = 5
+NEUTRAL = 0.5
+STAGE_VALUES = {"emergence": 1.0, "mise_en_oeuvre": 0.7, "evaluation": 0.4, "termine": 0.0}
+
+RULES = (  # SPEC §3.2, in its order; `articuler` folds the first two
+    "mutualiser", "se_rencontrer", "articuler", "partager_diagnostic",
+    "financeurs_des_emergence", "ouvrir_a_l_autre_champ", "personnes_relais",
+    "couvrir_communes_blanches", "coordonner_ressorts", "lever_blocage", "associer_habitants",
+    "integrer_isoles",
+)
+
+
+def drafts(f: Findings) -> list[Draft]:
+    """Every rule's drafts, the pairs of a wide scheme folded into its `articuler`."""
+    pairs = rules.mutualiser(f) + rules.se_rencontrer(f)
+    wide, folded = rules.articuler(f, pairs)
+    found = [d for d in pairs if d.id not in folded] + wide
+    for rule in RULES[3:]:
+        found += getattr(rules, rule)(f)
+    return found
+
+
+def build_proposals(model: Model, today: date) -> list[Proposal]:
+    """The proposals of SPEC §3.2 for `model` (already cut to a perimeter and scheme types),
+    best first, ties broken by id."""
+    f = Findings(model, today)
+    scorer = _Scorer(f)
+    proposals = [_freeze(d, scorer.factors(d)) for d in drafts(f)]
+    return sorted(proposals, key=lambda p: (-p.score, p.id))
+
+
+def _freeze(draft: Draft, factors: tuple[Factor, ...]) -> Proposal:
+    return Proposal(
+        id=draft.id, rule=draft.rule, levers=draft.levers, title=draft.title,
+        explanation=draft.explanation, score=round(sum(x.points for x in factors), 2),
+        factors=factors, schemes=draft.schemes, actors=draft.actors,
+        perimeters=draft.perimeters, communes=len(draft.commune_set),
+        population=int(draft.population), evidence=draft.evidence, page=draft.page,
+        query=draft.query,
+        folded=tuple(draft.evidence["folded"]) if draft.rule == "articuler" else ())
+
+
+class _Scorer:
+    def __init__(self, f: Findings):
+        self.f = f
+        self.population = f.territory_population
+        self.communes = len(f.model.territory)
+        blockages = f.open_blockages
+        self.blockage_ids = blockages.index.astype(str).tolist()
+        self.blockage_communes = blockages["communes"].tolist()
+        self.blockage_levers = [
+            {str(lever)} if isinstance(lever, str) else set(rules.CATEGORY_LEVERS.get(str(c), ()))
+            for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
+        self.stages = f.model.schemes["stade"]
+
+    def factors(self, draft: Draft) -> tuple[Factor, ...]:
+        return (self._strength(draft), self._reach(draft), self._calendar(draft),
+                self._stage(draft), self._blockages(draft))
+
+    def _strength(self, draft: Draft) -> Factor:
+        value = min(max(draft.strength, 0.0), 1.0)
+        return Factor("strength", value, WEIGHTS["strength"], draft.strength_detail)
+
+    def _reach(self, draft: Draft) -> Factor:
+        if self.population:
+            part, whole = draft.population, self.population
+            detail = (f"{plural(part, 'habitant')} ({format_share(part / whole)} du "
+                      "territoire)")
+        else:
+            part, whole = len(draft.commune_set), self.communes
+            detail = f"{plural(part, 'commune')}"
+        value = math.log1p(part) / math.log1p(whole) if whole else 0.0
+        return Factor("reach", min(max(value, 0.0), 1.0), WEIGHTS["reach"], detail)
+
+    def _calendar(self, draft: Draft) -> Factor:
+        days = draft.calendar_days
+        if days is None:
+            return Factor("calendar", NEUTRAL, WEIGHTS["calendar"], "ne s’applique pas")
+        return Factor("calendar", min(days / CALENDAR_HORIZON_DAYS, 1.0), WEIGHTS["calendar"],
+                      f"{plural(days, 'jour')} restant à courir")
+
+    def _blockages(self, draft: Draft) -> Factor:
+        levers = set(draft.levers)
+        answered = [b for b, communes, named in zip(self.blockage_ids, self.blockage_communes,
+                                                    self.blockage_levers, strict=True)
+                    if named & levers and not communes.isdisjoint(draft.commune_set)]
+        value = min(len(answered) / BLOCKAGES_FOR_FULL, 1.0)
+        detail = plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
+                                                     if answered else "")
+        return Factor("blockages", value, WEIGHTS["blockages"], detail)
+
+    def _stage(self, draft: Draft) -> Factor:
+        if not draft.schemes:
+            return Factor("stage", NEUTRAL, WEIGHTS["stage"], "aucun dispositif")
+        stages = [self.stages.get(s) for s in draft.schemes]
+        values = [STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
+                  for s in stages]
+        words = ", ".join(sorted({label("stage", s) for s in stages if isinstance(s, str)}))
+        return Factor("stage", float(np.mean(values)), WEIGHTS["stage"], words or "inconnu")
