@@ -178,7 +178,9 @@ def articuler(f: Findings, pairs: Sequence[Draft]) -> tuple[list[Draft], set[str
         title = (f"Articuler {quoted(f.scheme_name(wide))} avec les "
                  f"{plural(len(partners), 'dispositif')} qu’il recouvre, plutôt que "
                  f"{plural(len(found), 'rapprochement')} séparés")
-        explanation = (f"{_pilots_words(f, wide)} ({plural(count, 'commune')}) couvre au moins "
+        explanation = (f"{quoted(f.scheme_name(wide))} ({plural(count, 'commune')}"
+                       + (f", pilote\u00a0: {names([f.actor_name(a) for a in f.pilots_of(wide)])}"
+                          if f.pilots_of(wide) else "") + ") couvre au moins "
                        f"la moitié des communes de {names(partner_names)}\u00a0: "
                        f"{' et '.join(parts)}. Une articulation d’ensemble autour de ce "
                        "dispositif remplace ces pistes une à une.")
