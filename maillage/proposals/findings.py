@@ -92,7 +92,40 @@ class Findings:
 
     @cached_property
     def territory_population(self) -> int:
-        return self.model.population(self.model.territory)
+        return int(self.commune_population.sum())
+
+    @cached_property
+    def commune_population(self) -> np.ndarray:
+        """Population of each commune of the territory, in territory order (unknown: 0)."""
+        population = self.model.communes["population"].reindex(self.model.territory)
+        return population.fillna(0).to_numpy(dtype=np.int64).clip(min=0)
+
+    def population_at(self, positions: np.ndarray) -> int:
+        return int(self.commune_population[positions].sum())
+
+    def positions_of(self, codes) -> np.ndarray:
+        """Sorted territory positions of commune codes (codes outside it are dropped)."""
+        found = self.commune_positions.get_indexer(pd.Index(list(codes), dtype=object))
+        return np.unique(found[found >= 0])
+
+    def scheme_positions(self, sid: str) -> np.ndarray:
+        matrix = self.scheme_incidence
+        j = self.scheme_position[sid]
+        return matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]]
+
+    def union_rows(self, rows: sparse.csr_matrix) -> tuple[list[np.ndarray], np.ndarray]:
+        """For each row of a (k × schemes) 0/1 matrix: the territory positions of the union of
+        its schemes' communes, and their population — one sparse product for all rows."""
+        reached = (rows @ self.scheme_incidence.T).tocsr()
+        reached.data[:] = 1.0
+        reached.sort_indices()
+        population = reached @ self.commune_population.astype(np.float64)
+        return ([reached.indices[reached.indptr[i]:reached.indptr[i + 1]]
+                 for i in range(reached.shape[0])], population.astype(np.int64))
+
+    def union_positions(self, schemes) -> np.ndarray:
+        parts = [self.scheme_positions(s) for s in schemes]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     @cached_property
     def commune_positions(self) -> pd.Index:
@@ -117,7 +150,11 @@ class Findings:
         return {str(s): tuple(sorted(set(a))) for s, a in grouped}
 
     def pilots_of(self, *schemes: str) -> tuple[str, ...]:
-        return tuple(sorted({a for s in schemes for a in self.pilots.get(s, ())}))
+        pilots = self.pilots
+        found: set[str] = set()
+        for sid in schemes:
+            found.update(pilots.get(sid, ()))
+        return tuple(sorted(found))
 
     # ----- calendars -------------------------------------------------------------------------
     def remaining_days(self, *schemes: str) -> int | None:
@@ -136,6 +173,30 @@ class Findings:
         return (schemes["debut"].to_numpy(dtype="datetime64[D]"),
                 schemes["fin"].to_numpy(dtype="datetime64[D]"))
 
+    def pairs_remaining(self, a: pd.Series, b: pd.Series) -> list[int | None]:
+        """`remaining_days(a, b)` for many pairs at once."""
+        rows_a = np.array([self.scheme_position[x] for x in a], dtype=np.int64)
+        rows_b = np.array([self.scheme_position[x] for x in b], dtype=np.int64)
+        start, end = self._dates
+        first = np.maximum(np.maximum(start[rows_a], start[rows_b]), self.today)
+        last = np.minimum(end[rows_a], end[rows_b])
+        unknown = (np.isnat(start[rows_a]) | np.isnat(start[rows_b]) | np.isnat(end[rows_a])
+                   | np.isnat(end[rows_b]))
+        days = ((last - first).astype("timedelta64[D]").astype(np.int64) + 1).clip(min=0)
+        return [None if u else int(d) for u, d in zip(unknown.tolist(), days.tolist(),
+                                                      strict=True)]
+
+    @cached_property
+    def blockage_incidence(self) -> sparse.csr_matrix:
+        """Open blockage × commune 0/1: the communes of each open blockage's territory."""
+        perimeters, _, items = self.model.incidence("perimeters")
+        where = positions(pd.Index(items, dtype=object),
+                          self.open_blockages["territoire"].astype(object))
+        rows = np.flatnonzero(where >= 0)
+        chosen = sparse.csr_matrix((np.ones(len(rows)), (rows, where[rows])),
+                                   shape=(len(self.open_blockages), len(items)))
+        return sparse.csr_matrix(chosen @ perimeters.T.astype(np.float64))
+
     # ----- who acts where --------------------------------------------------------------------
     @cached_property
     def participation(self) -> sparse.csr_matrix:
@@ -152,7 +213,9 @@ class Findings:
         matrix, _, items = self.model.incidence("schemes")
         order = pd.Index(items, dtype=object).get_indexer(
             self.model.schemes.index.to_numpy(dtype=object))
-        return matrix[:, order].astype(np.float64).tocsc()
+        matrix = matrix[:, order].astype(np.float64).tocsc()
+        matrix.sort_indices()
+        return matrix
 
     @cached_property
     def actor_communes(self) -> sparse.csr_matrix:
@@ -191,16 +254,13 @@ class Findings:
     # ----- blockages -------------------------------------------------------------------------
     @cached_property
     def open_blockages(self) -> pd.DataFrame:
-        """Blockages still open or in progress: id index; categorie, levier, territoire and
-        the communes of that territory (empty when it names none)."""
+        """Blockages still open or in progress: id index; categorie, levier, territoire."""
         blockages = self.model.blockages
         status = blockages["statut"].fillna(OPEN)
         territory = blockage_territories(self.model)
         table = pd.DataFrame({"categorie": blockages["categorie"], "levier": blockages["levier"],
                               "territoire": territory}, index=blockages.index)
         table = table[(status != LIFTED).to_numpy()]
-        table["communes"] = [self.model.communes_of(t) if t else frozenset()
-                             for t in table["territoire"]]
         return table
 
 

@@ -21,6 +21,7 @@ day the version was published), so the same version always gives the same list.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -49,12 +50,30 @@ RULES = (  # SPEC §3.2, in its order; `articuler` folds the first two
 
 def drafts(f: Findings) -> list[Draft]:
     """Every rule's drafts, the pairs of a wide scheme folded into its `articuler`."""
-    pairs = rules.mutualiser(f) + rules.se_rencontrer(f)
+    pooling = rules.mutualiser(f)
+    diagnostics = rules.partager_diagnostic(f)
+    pooled = {d.schemes: d for d in pooling}
+    pooling = [_with_diagnostic(d, [x for x in diagnostics if x.schemes == d.schemes])
+               for d in pooling]
+    pairs = pooling + rules.se_rencontrer(f)
     wide, folded = rules.articuler(f, pairs)
     found = [d for d in pairs if d.id not in folded] + wide
-    for rule in RULES[3:]:
+    found += [d for d in diagnostics if d.schemes not in pooled]
+    for rule in RULES[4:]:
         found += getattr(rules, rule)(f)
     return found
+
+
+def _with_diagnostic(pooling: Draft, diagnostic: list[Draft]) -> Draft:
+    """A pooling pair that also diagnosed twice: its `partager_diagnostic` is folded into its
+    `mutualiser`, which already proposes « la gouvernance et le diagnostic » (one finding,
+    one proposal); the years join its evidence."""
+    if not diagnostic:
+        return pooling
+    (found,) = diagnostic
+    years = [found.evidence["year_a"], found.evidence["year_b"]]
+    return replace(pooling, evidence={**pooling.evidence, "diagnostic_years": years,
+                                      "folded": [found.id]})
 
 
 def build_proposals(model: Model, today: date) -> list[Proposal]:
@@ -71,24 +90,30 @@ def _freeze(draft: Draft, factors: tuple[Factor, ...]) -> Proposal:
         id=draft.id, rule=draft.rule, levers=draft.levers, title=draft.title,
         explanation=draft.explanation, score=round(sum(x.points for x in factors), 2),
         factors=factors, schemes=draft.schemes, actors=draft.actors,
-        perimeters=draft.perimeters, communes=len(draft.commune_set),
+        perimeters=draft.perimeters, communes=draft.commune_count,
         population=int(draft.population), evidence=draft.evidence, page=draft.page,
-        query=draft.query,
-        folded=tuple(draft.evidence["folded"]) if draft.rule == "articuler" else ())
+        query=draft.query, folded=tuple(draft.evidence.get("folded", ())))
 
 
 class _Scorer:
+    """The five factors, with what they read prepared once (blockages by scheme, stages)."""
+
     def __init__(self, f: Findings):
         self.f = f
         self.population = f.territory_population
         self.communes = len(f.model.territory)
         blockages = f.open_blockages
-        self.blockage_ids = blockages.index.astype(str).tolist()
-        self.blockage_communes = blockages["communes"].tolist()
-        self.blockage_levers = [
-            {str(lever)} if isinstance(lever, str) else set(rules.CATEGORY_LEVERS.get(str(c), ()))
-            for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
-        self.stages = f.model.schemes["stade"]
+        self.blockage_ids = np.asarray(blockages.index.astype(str), dtype=object)
+        named = [{str(lever)} if isinstance(lever, str)
+                 else set(rules.CATEGORY_LEVERS.get(str(c), ()))
+                 for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
+        self.answering = {lever: np.array([lever in n for n in named], dtype=bool)
+                          for lever in {x for n in named for x in n}}
+        by_scheme = (f.blockage_incidence @ f.scheme_incidence).tocsc()
+        self.by_scheme = [by_scheme.indices[by_scheme.indptr[j]:by_scheme.indptr[j + 1]]
+                          for j in range(by_scheme.shape[1])]
+        schemes = f.model.schemes
+        self.stages = dict(zip(schemes.index.tolist(), schemes["stade"].tolist(), strict=True))
 
     def factors(self, draft: Draft) -> tuple[Factor, ...]:
         return (self._strength(draft), self._reach(draft), self._calendar(draft),
@@ -104,7 +129,7 @@ class _Scorer:
             detail = (f"{plural(part, 'habitant')} ({format_share(part / whole)} du "
                       "territoire)")
         else:
-            part, whole = len(draft.commune_set), self.communes
+            part, whole = draft.commune_count, self.communes
             detail = f"{plural(part, 'commune')}"
         value = math.log1p(part) / math.log1p(whole) if whole else 0.0
         return Factor("reach", min(max(value, 0.0), 1.0), WEIGHTS["reach"], detail)
@@ -117,10 +142,21 @@ class _Scorer:
                       f"{plural(days, 'jour')} restant à courir")
 
     def _blockages(self, draft: Draft) -> Factor:
-        levers = set(draft.levers)
-        answered = [b for b, communes, named in zip(self.blockage_ids, self.blockage_communes,
-                                                    self.blockage_levers, strict=True)
-                    if named & levers and not communes.isdisjoint(draft.commune_set)]
+        """Open blockages on the communes of its schemes (on its own communes without
+        scheme) whose lever, or category's levers, is one of its levers."""
+        if not len(self.blockage_ids):
+            rows = np.zeros(0, dtype=np.int64)
+        elif draft.schemes:
+            rows = np.unique(np.concatenate([self.by_scheme[self.f.scheme_position[s]]
+                                             for s in draft.schemes]))
+        else:
+            touched = self.f.blockage_incidence[:, draft.positions].sum(axis=1)
+            rows = np.flatnonzero(np.asarray(touched).ravel() > 0)
+        keep = np.zeros(len(rows), dtype=bool)
+        for lever in draft.levers:
+            if lever in self.answering:
+                keep |= self.answering[lever][rows]
+        answered = sorted(self.blockage_ids[rows[keep]].tolist())
         value = min(len(answered) / BLOCKAGES_FOR_FULL, 1.0)
         detail = plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
                                                      if answered else "")
@@ -133,4 +169,4 @@ class _Scorer:
         values = [STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
                   for s in stages]
         words = ", ".join(sorted({label("stage", s) for s in stages if isinstance(s, str)}))
-        return Factor("stage", float(np.mean(values)), WEIGHTS["stage"], words or "inconnu")
+        return Factor("stage", sum(values) / len(values), WEIGHTS["stage"], words or "inconnu")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -41,7 +43,8 @@ class Draft:
     schemes: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     perimeters: tuple[str, ...] = ()
-    commune_set: frozenset[str] = frozenset()
+    positions: np.ndarray | None = None  # its communes, as positions in the territory
+    commune_count: int = 0  # len(positions), or the shared communes of a pair
     population: int = 0
     evidence: Mapping[str, object] = field(default_factory=dict)
     strength: float = 0.0  # how strong the finding is, in [0, 1] (see ranking.STRENGTH)

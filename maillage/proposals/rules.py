@@ -34,6 +34,7 @@ FOLD_ABOVE = 3  # SPEC: a scheme larger in more than 3 pairs gets one `articuler
 CANDIDATES = 3  # actors named by `ouvrir_a_l_autre_champ` and `couvrir_communes_blanches`
 RELAYS = 5  # bridging actors named by `personnes_relais`
 DIAGNOSTIC_YEARS = 2
+DIAGNOSTIC_STRENGTH = 0.8  # one shared diagnostic is a part of what pooling a pair proposes
 CATEGORY_LEVERS: dict[str, tuple[str, str]] = {
     "segmentation": ("faire_reseau", "dispositifs_transversaux"),
     "methode": ("methodes_communes", "legitimer"),
@@ -54,13 +55,12 @@ STAGE_WORDS = {"emergence": "à l’émergence", "mise_en_oeuvre": "à la mise e
 
 # ----- pairs of schemes ---------------------------------------------------------------------
 
-def _pair_communes(f: Findings, row) -> tuple[frozenset[str], str]:
-    """The shared communes of a pair and how a title says them."""
-    shared = f.scheme_communes(row.a) & f.scheme_communes(row.b)
+def _pair_communes(row) -> str:
+    """How a title says the shared communes of a pair."""
     if row.size_a == row.size_b == row.shared_communes:
-        return shared, f"mêmes {plural(int(row.shared_communes), 'commune')}"
-    return shared, (f"{plural(int(row.shared_communes), 'commune')} en commun "
-                    f"({format_share(row.overlap)} du plus petit)")
+        return f"mêmes {plural(int(row.shared_communes), 'commune')}"
+    return (f"{plural(int(row.shared_communes), 'commune')} en commun "
+            f"({format_share(row.overlap)} du plus petit)")
 
 
 def _pilots_words(f: Findings, sid: str) -> str:
@@ -86,11 +86,12 @@ def _perimeters_of(f: Findings, schemes: Sequence[str]) -> tuple[str, ...]:
 def mutualiser(f: Findings) -> list[Draft]:
     """One per pooling candidate (SPEC §3): one governance and one diagnostic for both."""
     drafts = []
-    for row in f.pairs[f.pairs["pooling_candidate"]].itertuples(index=False):
+    frame = f.pairs[f.pairs["pooling_candidate"]]
+    for row, remaining in zip(frame.itertuples(index=False),
+                              f.pairs_remaining(frame["a"], frame["b"]), strict=True):
         a, b = row.a, row.b
-        shared, where = _pair_communes(f, row)
+        where = _pair_communes(row)
         common = f.common_themes(a, b)
-        remaining = f.remaining_days(a, b)
         title = (f"Mutualiser la gouvernance et le diagnostic de {quoted(f.scheme_name(a))} et "
                  f"de {quoted(f.scheme_name(b))}\u00a0: {where}, {duration(int(row.shared_days))} "
                  f"de calendrier commun, {themes(common)} en commun")
@@ -99,7 +100,7 @@ def mutualiser(f: Findings) -> list[Draft]:
                  else ", aujourd’hui écoulés")
         explanation = (
             f"{_pilots_words(f, a)} et {_pilots_words(f, b)} couvrent "
-            f"{plural(len(shared), 'commune')} en commun "
+            f"{plural(int(row.shared_communes), 'commune')} en commun "
             f"({plural(int(row.shared_population), 'habitant')})\u00a0; leurs calendriers se "
             f"recouvrent sur {plural(int(row.shared_days), 'jour')}{still}. Une seule "
             "gouvernance et un diagnostic partagé éviteraient de faire deux fois le même "
@@ -107,7 +108,7 @@ def mutualiser(f: Findings) -> list[Draft]:
         drafts.append(Draft(
             rule="mutualiser", keys=(a, b), levers=("dispositifs_transversaux",), title=title,
             explanation=explanation, schemes=(a, b), actors=f.pilots_of(a, b),
-            perimeters=_perimeters_of(f, (a, b)), commune_set=shared,
+            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
             population=int(row.shared_population),
             evidence=_pair_evidence(row, themes=common, remaining_days=remaining),
             strength=float(row.overlap) * (0.5 + 0.5 * min(1.0, len(common) / 2)),
@@ -120,9 +121,11 @@ def mutualiser(f: Findings) -> list[Draft]:
 def se_rencontrer(f: Findings) -> list[Draft]:
     """One per pair side by side, not crossing: the pilots of both schemes meet."""
     drafts = []
-    for row in f.pairs[f.pairs["side_by_side_not_crossing"]].itertuples(index=False):
+    frame = f.pairs[f.pairs["side_by_side_not_crossing"]]
+    for row, remaining in zip(frame.itertuples(index=False),
+                              f.pairs_remaining(frame["a"], frame["b"]), strict=True):
         a, b = row.a, row.b
-        shared, where = _pair_communes(f, row)
+        where = _pair_communes(row)
         pilots = f.pilots_of(a, b)
         title = (f"Faire se rencontrer les pilotes de {quoted(f.scheme_name(a))} et de "
                  f"{quoted(f.scheme_name(b))}\u00a0: {where}, aucun acteur en commun")
@@ -134,12 +137,11 @@ def se_rencontrer(f: Findings) -> list[Draft]:
         drafts.append(Draft(
             rule="se_rencontrer", keys=(a, b), levers=("faire_reseau",), title=title,
             explanation=explanation, schemes=(a, b), actors=pilots,
-            perimeters=_perimeters_of(f, (a, b)), commune_set=shared,
+            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
             population=int(row.shared_population), evidence=_pair_evidence(row),
             strength=float(row.overlap),
             strength_detail=f"{format_share(row.overlap)} de chevauchement",
-            calendar_days=f.remaining_days(a, b), page="chevauchements",
-            query={"paire": f"{a}|{b}"}))
+            calendar_days=remaining, page="chevauchements", query={"paire": f"{a}|{b}"}))
     return drafts
 
 
@@ -150,7 +152,7 @@ def articuler(f: Findings, pairs: Sequence[Draft]) -> tuple[list[Draft], set[str
     Every other pair of a wide scheme (with one of the same size or larger) is folded too —
     into its largest wide scheme, then the one with most pairs, then the first id: otherwise
     the wide scheme would still flood the list through its equals."""
-    size = {s: len(f.scheme_communes(s)) for d in pairs for s in d.schemes}
+    size = {s: len(f.scheme_positions(s)) for d in pairs for s in d.schemes}
     larger: dict[str, int] = {}  # distinct pairs (a pair may be under both rules)
     for a, b in sorted({d.schemes for d in pairs}):
         if size[a] != size[b]:
@@ -168,7 +170,9 @@ def articuler(f: Findings, pairs: Sequence[Draft]) -> tuple[list[Draft], set[str
         partners = sorted({s for d in found for s in d.schemes} - {wide})
         pooling = sum(d.rule == "mutualiser" for d in found)
         apart = len(found) - pooling
-        communes = frozenset().union(*(d.commune_set for d in found))
+        communes = np.unique(np.concatenate([
+            np.intersect1d(f.scheme_positions(d.schemes[0]), f.scheme_positions(d.schemes[1]),
+                           assume_unique=True) for d in found]))
         schemes = tuple(sorted([wide, *partners]))
         count = size[wide]
         partner_names = [f.scheme_name(s) for s in partners]
@@ -184,13 +188,14 @@ def articuler(f: Findings, pairs: Sequence[Draft]) -> tuple[list[Draft], set[str
                        f"la moitié des communes de {names(partner_names)}\u00a0: "
                        f"{' et '.join(parts)}. Une articulation d’ensemble autour de ce "
                        "dispositif remplace ces pistes une à une.")
-        ids = sorted(d.id for d in found)
+        ids = sorted({d.id for d in found}
+                     | {x for d in found for x in d.evidence.get("folded", ())})
         folded.update(ids)
         drafts.append(Draft(
             rule="articuler", keys=(wide,), levers=("dispositifs_transversaux",), title=title,
             explanation=explanation, schemes=schemes, actors=f.pilots_of(*schemes),
-            perimeters=_perimeters_of(f, schemes), commune_set=communes,
-            population=f.model.population(communes),
+            perimeters=_perimeters_of(f, schemes), positions=communes,
+            commune_count=len(communes), population=f.population_at(communes),
             evidence={"scheme": wide, "communes_of_scheme": count, "partners": partners,
                       "pairs": len({d.schemes for d in found}), "pooling_candidates": pooling,
                       "side_by_side_not_crossing": apart, "folded": ids},
@@ -206,11 +211,11 @@ def partager_diagnostic(f: Findings) -> list[Draft]:
     population_of = dict(zip(zip(f.pairs["a"], f.pairs["b"], strict=True),
                           f.pairs["shared_population"].tolist(), strict=True))
     drafts = []
-    for row in pairs.itertuples(index=False):
+    for row, remaining in zip(pairs.itertuples(index=False),
+                              f.pairs_remaining(pairs["a"], pairs["b"]), strict=True):
         a, b = row.a, row.b
         low, high = sorted((int(row.year_a), int(row.year_b)))
         years = f"en {low} tous les deux" if low == high else f"en {low} et {high}"
-        shared = f.scheme_communes(a) & f.scheme_communes(b)
         population = int(population_of[(a, b)])
         title = (f"Partager le diagnostic de {quoted(f.scheme_name(a))} et de "
                  f"{quoted(f.scheme_name(b))}\u00a0: diagnostics {years} sur "
@@ -224,16 +229,17 @@ def partager_diagnostic(f: Findings) -> list[Draft]:
         drafts.append(Draft(
             rule="partager_diagnostic", keys=(a, b), levers=("methodes_communes",), title=title,
             explanation=explanation, schemes=(a, b), actors=f.pilots_of(a, b),
-            perimeters=_perimeters_of(f, (a, b)), commune_set=shared, population=population,
+            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
+            population=population,
             evidence={"overlap": float(row.overlap),
                       "shared_communes": int(row.shared_communes),
                       "shared_population": population, "year_a": int(row.year_a),
                       "year_b": int(row.year_b), "years_apart": apart},
-            strength=float(row.overlap) * (1 - apart / (DIAGNOSTIC_YEARS + 1)),
+            strength=DIAGNOSTIC_STRENGTH * float(row.overlap)
+            * (1 - apart / (DIAGNOSTIC_YEARS + 1)),
             strength_detail=f"{format_share(row.overlap)} de chevauchement, "
             f"{plural(apart, 'an')} d’écart",
-            calendar_days=f.remaining_days(a, b), page="chevauchements",
-            query={"paire": f"{a}|{b}"}))
+            calendar_days=remaining, page="chevauchements", query={"paire": f"{a}|{b}"}))
     return drafts
 
 
@@ -265,16 +271,29 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
     absent.eliminate_zeros()
     absent = absent.tocsr()
     drafts = []
+    groups = dict(tuple(table.groupby("actor", sort=True)))
+    listed = []
+    for i, funder in enumerate(funders):
+        mine = groups[funder]
+        cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
+        listed.append((mine, sorted(set(mine["scheme"].tolist()) | set(emerging[cols].tolist()))))
+    rows = sparse.csr_matrix(
+        (np.ones(sum(len(c) for _, c in listed)),
+         (np.repeat(np.arange(len(listed)), [len(c) for _, c in listed]),
+          np.concatenate([np.asarray(c, dtype=np.int64) for _, c in listed]))),
+        shape=(len(listed), len(f.scheme_ids)))
+    communes_of, population_of = f.union_rows(rows)
+    drafts = []
     for i, funder in enumerate(funders):
         aid = str(f.actor_ids[funder])
-        mine = table[table["actor"] == funder].sort_values(["scheme"])
+        mine = groups[funder]
         late_ids = sorted({str(f.scheme_ids[s]) for s in mine["scheme"]})
         stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(mine["scheme"], mine["stage"],
                                                                   strict=True)}
         cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
         new_ids = sorted(str(f.scheme_ids[emerging[c]]) for c in cols)
         schemes_all = tuple(sorted(set(late_ids) | set(new_ids)))
-        communes = frozenset().union(*(f.scheme_communes(s) for s in schemes_all))
+        communes = communes_of[i]
         name = quoted(f.actor_name(aid))
         title = (f"Associer {name} dès l’émergence des projets\u00a0: arrivé après "
                  f"l’émergence dans {plural(len(late_ids), 'dispositif')}")
@@ -294,8 +313,8 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
             rule="financeurs_des_emergence", keys=(aid,), levers=("faire_reseau",), title=title,
             explanation=explanation, schemes=schemes_all,
             actors=tuple(sorted({aid, *f.pilots_of(*new_ids)})),
-            perimeters=_perimeters_of(f, schemes_all), commune_set=communes,
-            population=model.population(communes),
+            perimeters=_perimeters_of(f, schemes_all), positions=communes,
+            commune_count=len(communes), population=int(population_of[i]),
             evidence={"late_schemes": late_ids, "entry_stages": stages,
                       "emerging_schemes_without_it": new_ids},
             strength=min(1.0, (len(late_ids) + len(new_ids)) / 4),
@@ -353,7 +372,7 @@ def ouvrir_a_l_autre_champ(f: Findings) -> list[Draft]:
 def _opening(f: Findings, sid: str, missing: str, top: list[tuple[str, int, int]]) -> Draft:
     field_words = FIELD_NAMES[missing]
     scheme = quoted(f.scheme_name(sid))
-    communes = f.scheme_communes(sid)
+    communes = f.scheme_positions(sid)
     actors = [a for a, _, _ in top]
     if actors:
         title = (f"Ouvrir {scheme} au {field_words}\u00a0: y associer "
@@ -372,8 +391,8 @@ def _opening(f: Findings, sid: str, missing: str, top: list[tuple[str, int, int]
     return Draft(
         rule="ouvrir_a_l_autre_champ", keys=(sid,), levers=("dispositifs_transversaux",),
         title=title, explanation=explanation, schemes=(sid,), actors=tuple(actors),
-        perimeters=_perimeters_of(f, (sid,)), commune_set=communes,
-        population=f.model.population(communes),
+        perimeters=_perimeters_of(f, (sid,)), positions=communes,
+        commune_count=len(communes), population=f.population_at(communes),
         evidence={"missing_field": missing, "participants": int(f.fields.at[sid, "participants"]),
                   "candidates": [{"actor": a, "shared_communes": n, "common_themes": t}
                                  for a, n, t in top]},
@@ -405,8 +424,8 @@ def personnes_relais(f: Findings) -> list[Draft]:
             cols = reach.indices[reach.indptr[i]:reach.indptr[i + 1]]
             could[aid] = sorted(str(lonely.index[c]) for c in cols)
     schemes = tuple(sorted({s for v in could.values() for s in v}))
-    communes = frozenset().union(*(f.scheme_communes(s) for s in schemes)) if schemes \
-        else frozenset(f.model.territory)
+    communes = (f.union_positions(schemes) if schemes
+                else np.arange(len(f.commune_positions)))
     who = names([f.actor_name(a) for a in top], RELAYS)
     title = f"S’appuyer sur les personnes relais {who}"
     title += (f" pour ouvrir {plural(len(schemes), 'dispositif')} à l’autre champ" if schemes
@@ -420,8 +439,8 @@ def personnes_relais(f: Findings) -> list[Draft]:
     return [Draft(
         rule="personnes_relais", keys=(f.territory_id,), levers=("personnes_relais",),
         title=title, explanation=explanation, schemes=schemes, actors=tuple(top),
-        perimeters=(f.model.scope,) if f.model.scope else (), commune_set=communes,
-        population=f.model.population(communes),
+        perimeters=(f.model.scope,) if f.model.scope else (), positions=communes,
+        commune_count=len(communes), population=f.population_at(communes),
         evidence={"bridging_actors": len(bridging),
                   "relays": [{"actor": a, "betweenness": round(float(ranked.at[a, "betweenness"]),
                                                                 6),
@@ -462,7 +481,8 @@ def couvrir_communes_blanches(f: Findings) -> list[Draft]:
         block = slice(reach.indptr[j], reach.indptr[j + 1])
         top = _ranked(f, social[reach.indices[block]], reach.data[block].astype(np.int64),
                       None, CANDIDATES)
-        population = f.model.population(codes)
+        where = f.positions_of(codes)
+        population = f.population_at(where)
         name = str(epci_names.get(siren, siren)).replace("'", "’")
         share = len(codes) / int(totals[siren])
         title = (f"Couvrir les {plural(len(codes), 'commune')} blanches de {quoted(name)}\u00a0: "
@@ -477,7 +497,7 @@ def couvrir_communes_blanches(f: Findings) -> list[Draft]:
         drafts.append(Draft(
             rule="couvrir_communes_blanches", keys=(siren,), levers=("ingenierie_qualifiee",),
             title=title, explanation=explanation, actors=tuple(a for a, _, _ in top),
-            commune_set=frozenset(codes), population=population,
+            positions=where, commune_count=len(where), population=population,
             evidence={"epci": siren, "epci_name": name, "blank_communes": codes,
                       "epci_communes": int(totals[siren]), "blank_population": population},
             strength=share, strength_detail=f"{format_share(share)} des communes de l’EPCI",
@@ -501,7 +521,7 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
             continue
         split = result.rows[result.rows["y_count"] >= 2]
         ids = tuple(sorted(str(x) for x in split["x"]))
-        communes = frozenset().union(*(f.model.communes_of(x) for x in ids))
+        communes = f.positions_of(set().union(*(f.model.communes_of(x) for x in ids)))
         many = RESSORT_WORDS[kind][1]
         total = len(result.x_ids)
         title = (f"Coordonner les ressorts\u00a0: {format_number(len(ids))} des "
@@ -512,13 +532,15 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
                        f"({plural(result.split_population, 'habitant')})\u00a0: les "
                        "professionnels ne savent pas qui couvre qui. Une carte commune des "
                        "ressorts et des interlocuteurs par EPCI évite les angles morts.")
-        cutting = [str(y) for y in result.y_ids if not f.model.communes_of(y).isdisjoint(communes)]
+        inside = set(f.commune_positions[communes])
+        cutting = [str(y) for y in result.y_ids if not f.model.communes_of(y).isdisjoint(inside)]
         ressort = f.model.actors["ressort"]  # who acts for those EPCI or those ressorts
         actors = tuple(sorted(str(a) for a in ressort.index[is_in(ressort, [*ids, *cutting])]))
         drafts.append(Draft(
             rule="coordonner_ressorts", keys=(kind,), levers=("methodes_communes",),
             title=title, explanation=explanation, actors=actors, perimeters=ids,
-            commune_set=communes, population=int(result.split_population),
+            positions=communes, commune_count=len(communes),
+            population=int(result.split_population),
             evidence={"perimeter_type": kind, "split_rate": float(result.split_rate),
                       "split_epci": list(ids), "epci": total,
                       "split_population": int(result.split_population)},
@@ -541,7 +563,8 @@ def lever_blocage(f: Findings) -> list[Draft]:
         place = None if where == WHOLE_TERRITORY else str(where)
         levers = CATEGORY_LEVERS[str(category)]
         schemes = tuple(sorted({str(s) for s in group["dispositif"].dropna()}))
-        communes = f.model.communes_of(place) if place else frozenset(f.model.territory)
+        communes = (f.positions_of(f.model.communes_of(place)) if place
+                    else np.arange(len(f.commune_positions)))
         on = f"sur {quoted(f.perimeter_name(place))}" if place else "sans territoire précis"
         title = (f"Choisir un levier contre {plural(len(ids), 'blocage')} "
                  f"«\u00a0{label('blockage_category', str(category))}\u00a0» {on}\u00a0: "
@@ -555,8 +578,8 @@ def lever_blocage(f: Findings) -> list[Draft]:
         drafts.append(Draft(
             rule="lever_blocage", keys=(str(category), str(where)), levers=levers, title=title,
             explanation=explanation, schemes=schemes, actors=f.pilots_of(*schemes),
-            perimeters=(place,) if place else (), commune_set=communes,
-            population=f.model.population(communes),
+            perimeters=(place,) if place else (), positions=communes,
+            commune_count=len(communes), population=f.population_at(communes),
             evidence={"category": str(category), "territory": place, "blockages": ids,
                       "statuses": {s: int(n) for s, n in
                                    group["statut"].fillna("ouvert").value_counts().items()}},
@@ -574,10 +597,9 @@ def _territory_actors(f: Findings, rule: str, chosen: np.ndarray, lever: str,
                       title: str, explanation: str, strength: float) -> Draft:
     actors = tuple(sorted(str(a) for a in f.actor_ids[chosen]))
     seats = f.model.actors["commune"].iloc[chosen].dropna()
-    communes = frozenset(str(c) for c in seats) & frozenset(f.model.territory)
-    seat_rows = f.commune_positions.get_indexer(sorted(communes))
-    reached = (np.asarray(f.scheme_incidence[seat_rows].sum(axis=0)).ravel() > 0
-               if len(seat_rows) else np.zeros(len(f.scheme_ids), dtype=bool))
+    communes = f.positions_of(str(c) for c in seats)
+    reached = (np.asarray(f.scheme_incidence[communes].sum(axis=0)).ravel() > 0
+               if len(communes) else np.zeros(len(f.scheme_ids), dtype=bool))
     schemes = tuple(sorted(str(s) for s in f.scheme_ids[reached]))
     return Draft(
         rule=rule, keys=(f.territory_id,), levers=(lever,), title=title,
@@ -585,7 +607,7 @@ def _territory_actors(f: Findings, rule: str, chosen: np.ndarray, lever: str,
                                    f"communes\u00a0: {names([f.scheme_name(s) for s in schemes])}."
                                    if schemes else ""),
         schemes=schemes, actors=actors, perimeters=(f.model.scope,) if f.model.scope else (),
-        commune_set=communes, population=f.model.population(communes),
+        positions=communes, commune_count=len(communes), population=f.population_at(communes),
         evidence={"actors": len(actors), "actors_in_territory": len(f.actor_ids),
                   "schemes_on_their_communes": len(schemes)},
         strength=strength, strength_detail=plural(len(actors), "acteur"),
