@@ -48,14 +48,24 @@ def listing(model: Model, *, space: str, version: int, today: date,
     """`model` is the view (perimeter, types); `whole` the version's whole space, which says
     what is resolved (a proposal outside a perimeter is not resolved, only out of view)."""
     proposals = build_proposals(model, today)
-    ids = [p.id for p in proposals]
-    if whole is None or whole is model:
+    every = (None if whole is None or whole is model
+             else [p.id for p in build_proposals(whole, today)])
+    return assemble(model, proposals, every, space=space, version=version, decisions=decisions)
+
+
+def assemble(model: Model, proposals: list[Proposal], every: list[str] | None, *, space: str,
+             version: int, decisions: dict[str, Decision]) -> Listing:
+    """The listing from proposals already built (a page caches them per version and view,
+    and reads the decisions afresh on every run); `every`: the whole space's ids, None when
+    `model` is the whole space."""
+    ids = {p.id for p in proposals}
+    if every is None:
         gone = resolved(decisions, ids)
     else:
-        every = [p.id for p in build_proposals(whole, today)]
         gone = resolved(decisions, every, {pid for pid in decisions if within(pid, model)})
+    gone_ids = {d.proposal for d in gone}
     return Listing(space, version, model.scope, proposals,
-                   {pid: d for pid, d in decisions.items() if pid in set(ids) or d in gone},
+                   {pid: d for pid, d in decisions.items() if pid in ids or pid in gone_ids},
                    gone)
 
 
