@@ -96,3 +96,25 @@ def test_a_share_link_sees_its_perimeter_only_and_cannot_decide(db_path, store):
     at = open_page(PAGE, {"partage": whole})
     assert "Dispositif D_CTG" in texts(at)
     assert not [b for b in at.button if b.label == "Enregistrer la décision"]
+
+
+def test_home_card_and_meeting_report_show_the_first_proposals(db_path, store):
+    from maillage.decisions import decide
+    from maillage.model import build_model
+    from maillage.report import ReportSource, meeting_report
+
+    publish(db_path, two_territories())
+    decide(store, "principal", PAIR, "engagee", author="claire", role="analyste", known=[PAIR])
+    at = open_page()
+    words = texts(at)
+    assert "Pistes prioritaires" in words
+    assert "1. Mutualiser la gouvernance et le diagnostic" in words and "(engagée)" in words
+    report = next(b for b in at.get("download_button") if b.label == "Rapport de réunion")
+    assert report is not None
+    model = build_model(store.load("principal"))
+    source = ReportSource("principal", 1, "2026-01-01T00:00:00+00:00", "Tout le territoire")
+    html = meeting_report(model, source, proposals=[("Réunir « A » & <B>", "Engagée"),
+                                                    ("Autre piste", None)])
+    assert "<h2>Pistes d’action prioritaires</h2>" in html
+    assert "Réunir « A » &amp; &lt;B&gt; — <em>Engagée</em>" in html
+    assert "Autre piste — <em>sans décision</em>" in html
