@@ -97,7 +97,7 @@ def table(found: Listing, context: Context) -> pd.DataFrame:
 def card(rank: int, p: Proposal, found: Listing, context: Context) -> None:
     with st.container(border=True):
         status = found.status(p.id)
-        head = f"{rank}. {RULE_LABELS[p.rule]} · score {format_number(p.score, 1)}"
+        head = f"Piste {rank} · {RULE_LABELS[p.rule]} · score {format_number(p.score, 1)}"
         if status:
             head += f" · {committee.STATUS_LABELS[status]}"
         st.caption(head)
