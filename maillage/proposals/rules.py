@@ -271,12 +271,18 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
     absent.eliminate_zeros()
     absent = absent.tocsr()
     drafts = []
-    groups = dict(tuple(table.groupby("actor", sort=True)))
+    table = table.sort_values(["actor", "scheme"], kind="stable")
+    bounds = np.searchsorted(table["actor"].to_numpy(), funders, side="left").tolist()
+    bounds.append(len(table))
+    late_schemes = table["scheme"].to_numpy()
+    late_stages = table["stage"].to_numpy(dtype=object)
+    groups = {funder: (late_schemes[bounds[i]:bounds[i + 1]].tolist(),
+                       late_stages[bounds[i]:bounds[i + 1]].tolist())
+              for i, funder in enumerate(funders)}
     listed = []
     for i, funder in enumerate(funders):
-        mine = groups[funder]
         cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
-        listed.append((mine, sorted(set(mine["scheme"].tolist()) | set(emerging[cols].tolist()))))
+        listed.append((funder, sorted(set(groups[funder][0]) | set(emerging[cols].tolist()))))
     rows = sparse.csr_matrix(
         (np.ones(sum(len(c) for _, c in listed)),
          (np.repeat(np.arange(len(listed)), [len(c) for _, c in listed]),
@@ -286,9 +292,9 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
     drafts = []
     for i, funder in enumerate(funders):
         aid = str(f.actor_ids[funder])
-        mine = groups[funder]
-        late_ids = sorted({str(f.scheme_ids[s]) for s in mine["scheme"]})
-        stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(mine["scheme"], mine["stage"],
+        mine_schemes, mine_stages = groups[funder]
+        late_ids = sorted({str(f.scheme_ids[s]) for s in mine_schemes})
+        stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(mine_schemes, mine_stages,
                                                                   strict=True)}
         cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
         new_ids = sorted(str(f.scheme_ids[emerging[c]]) for c in cols)
@@ -562,14 +568,16 @@ def lever_blocage(f: Findings) -> list[Draft]:
         ids = sorted(str(b) for b in group.index)
         place = None if where == WHOLE_TERRITORY else str(where)
         levers = CATEGORY_LEVERS[str(category)]
-        schemes = tuple(sorted({str(s) for s in group["dispositif"].dropna()}))
+        schemes = tuple(sorted({str(s) for s in group["dispositif"].to_numpy(dtype=object)
+                                if isinstance(s, str)}))
         communes = (f.positions_of(f.model.communes_of(place)) if place
                     else np.arange(len(f.commune_positions)))
         on = f"sur {quoted(f.perimeter_name(place))}" if place else "sans territoire précis"
         title = (f"Choisir un levier contre {plural(len(ids), 'blocage')} "
                  f"«\u00a0{label('blockage_category', str(category))}\u00a0» {on}\u00a0: "
                  f"{label('lever', levers[0]).lower()} ou {label('lever', levers[1]).lower()}")
-        words = [str(w) for w in group["sous_categorie"].dropna().unique()]
+        words = list(dict.fromkeys(str(w) for w in group["sous_categorie"].to_numpy(dtype=object)
+                                   if isinstance(w, str)))
         explanation = (f"{plural(len(ids), 'blocage')} encore ouvert(s) ou en cours n’ont aucun "
                        "levier proposé"
                        + (f" ({', '.join(words[:4])})" if words else "") + ". Cap Rural "
