@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+from scipy import sparse
 
 from maillage.model import Model
 from maillage.proposals import rules
@@ -80,8 +81,9 @@ def build_proposals(model: Model, today: date) -> list[Proposal]:
     """The proposals of SPEC §3.2 for `model` (already cut to a perimeter and scheme types),
     best first, ties broken by id."""
     f = Findings(model, today)
-    scorer = _Scorer(f)
-    proposals = [_freeze(d, scorer.factors(d)) for d in drafts(f)]
+    found = drafts(f)
+    scorer = _Scorer(f, found)
+    proposals = [_freeze(d, scorer.factors(i, d)) for i, d in enumerate(found)]
     return sorted(proposals, key=lambda p: (-p.score, p.id))
 
 
@@ -96,28 +98,74 @@ def _freeze(draft: Draft, factors: tuple[Factor, ...]) -> Proposal:
 
 
 class _Scorer:
-    """The five factors, with what they read prepared once (blockages by scheme, stages)."""
+    """The five factors. What several drafts read (the blockages and stages of their schemes)
+    is computed for all drafts at once with sparse products, not draft by draft."""
 
-    def __init__(self, f: Findings):
+    def __init__(self, f: Findings, drafts: list[Draft]):
         self.f = f
         self.population = f.territory_population
         self.communes = len(f.model.territory)
+        self._stages(drafts)
+        self._answered(drafts)
+
+    def _schemes_matrix(self, drafts: list[Draft]) -> sparse.csr_matrix:
+        """Draft × scheme 0/1."""
+        position = self.f.scheme_position
+        rows = np.repeat(np.arange(len(drafts)), [len(d.schemes) for d in drafts])
+        cols = np.array([position[s] for d in drafts for s in d.schemes], dtype=np.int64)
+        return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
+                                 shape=(len(drafts), len(self.f.scheme_ids)))
+
+    def _stages(self, drafts: list[Draft]) -> None:
+        stages = self.f.model.schemes["stade"].astype(object).to_numpy()
+        values = np.array([STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
+                           for s in stages])
+        codes = list(STAGE_VALUES)
+        onehot = np.array([[s == c for c in codes] for s in stages], dtype=np.float64)
+        matrix = self._schemes_matrix(drafts)
+        counts = np.asarray(matrix.sum(axis=1)).ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.stage_values = np.where(counts > 0, (matrix @ values) / counts, NEUTRAL)
+        present = (matrix @ onehot.reshape(len(stages), len(codes))) > 0
+        self.stage_words = [", ".join(sorted(label("stage", c) for c, on in zip(codes, row,
+                                                                                 strict=True)
+                                             if on)) for row in present]
+
+    def _answered(self, drafts: list[Draft]) -> None:
+        """Open blockages on the communes of each draft's schemes (on its own communes when
+        it has no scheme) whose lever, or else their category's levers, is one of its."""
+        f = self.f
         blockages = f.open_blockages
-        self.blockage_ids = np.asarray(blockages.index.astype(str), dtype=object)
+        order = np.argsort(blockages.index.astype(str).to_numpy(dtype=object), kind="stable")
+        self.blockage_ids = blockages.index.astype(str).to_numpy(dtype=object)[order]
         named = [{str(lever)} if isinstance(lever, str)
                  else set(rules.CATEGORY_LEVERS.get(str(c), ()))
                  for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
-        self.answering = {lever: np.array([lever in n for n in named], dtype=bool)
-                          for lever in {x for n in named for x in n}}
-        by_scheme = (f.blockage_incidence @ f.scheme_incidence).tocsc()
-        self.by_scheme = [by_scheme.indices[by_scheme.indptr[j]:by_scheme.indptr[j + 1]]
-                          for j in range(by_scheme.shape[1])]
-        schemes = f.model.schemes
-        self.stages = dict(zip(schemes.index.tolist(), schemes["stade"].tolist(), strict=True))
+        named = [named[i] for i in order]
+        answering = {lever: np.array([lever in n for n in named], dtype=bool)
+                     for lever in {x for n in named for x in n}}
+        incidence = f.blockage_incidence[order]  # blockage × commune, rows by id
+        touched = (self._schemes_matrix(drafts) @ (incidence @ f.scheme_incidence).T).tocsr()
+        alone = [i for i, d in enumerate(drafts) if not d.schemes and d.positions is not None]
+        rows = np.repeat(alone, [len(drafts[i].positions) for i in alone]).astype(np.int64)
+        cols = (np.concatenate([drafts[i].positions for i in alone]) if alone
+                else np.zeros(0, dtype=np.int64))
+        own = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
+                                shape=(len(drafts), len(f.commune_positions)))
+        touched = (touched + own @ incidence.T).tocsr()
+        touched.sort_indices()
+        self.answered: list[list[str]] = []
+        for i, draft in enumerate(drafts):
+            hit = touched.indices[touched.indptr[i]:touched.indptr[i + 1]]
+            keep = np.zeros(len(hit), dtype=bool)
+            for lever in draft.levers:
+                if lever in answering:
+                    keep |= answering[lever][hit]
+            self.answered.append(self.blockage_ids[hit[keep]].tolist())
 
-    def factors(self, draft: Draft) -> tuple[Factor, ...]:
+    def factors(self, i: int, draft: Draft) -> tuple[Factor, ...]:
         return (self._strength(draft), self._reach(draft), self._calendar(draft),
-                self._stage(draft), self._blockages(draft))
+                self._stage(i, draft), self._blockages(i))
 
     def _strength(self, draft: Draft) -> Factor:
         value = min(max(draft.strength, 0.0), 1.0)
@@ -141,32 +189,15 @@ class _Scorer:
         return Factor("calendar", min(days / CALENDAR_HORIZON_DAYS, 1.0), WEIGHTS["calendar"],
                       f"{plural(days, 'jour')} restant à courir")
 
-    def _blockages(self, draft: Draft) -> Factor:
-        """Open blockages on the communes of its schemes (on its own communes without
-        scheme) whose lever, or category's levers, is one of its levers."""
-        if not len(self.blockage_ids):
-            rows = np.zeros(0, dtype=np.int64)
-        elif draft.schemes:
-            rows = np.unique(np.concatenate([self.by_scheme[self.f.scheme_position[s]]
-                                             for s in draft.schemes]))
-        else:
-            touched = self.f.blockage_incidence[:, draft.positions].sum(axis=1)
-            rows = np.flatnonzero(np.asarray(touched).ravel() > 0)
-        keep = np.zeros(len(rows), dtype=bool)
-        for lever in draft.levers:
-            if lever in self.answering:
-                keep |= self.answering[lever][rows]
-        answered = sorted(self.blockage_ids[rows[keep]].tolist())
+    def _blockages(self, i: int) -> Factor:
+        answered = self.answered[i]
         value = min(len(answered) / BLOCKAGES_FOR_FULL, 1.0)
         detail = plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
                                                      if answered else "")
         return Factor("blockages", value, WEIGHTS["blockages"], detail)
 
-    def _stage(self, draft: Draft) -> Factor:
+    def _stage(self, i: int, draft: Draft) -> Factor:
         if not draft.schemes:
             return Factor("stage", NEUTRAL, WEIGHTS["stage"], "aucun dispositif")
-        stages = [self.stages.get(s) for s in draft.schemes]
-        values = [STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
-                  for s in stages]
-        words = ", ".join(sorted({label("stage", s) for s in stages if isinstance(s, str)}))
-        return Factor("stage", sum(values) / len(values), WEIGHTS["stage"], words or "inconnu")
+        return Factor("stage", float(self.stage_values[i]), WEIGHTS["stage"],
+                      self.stage_words[i] or "inconnu")

@@ -8,6 +8,7 @@ développement local », part 03 « Agir concrètement : quelques leviers », on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from maillage.texts import format_number, label
@@ -77,6 +78,7 @@ def names(items: Sequence[str], limit: int = 3) -> str:
     return ", ".join(shown[:-1]) + " et " + shown[-1]
 
 
+@functools.lru_cache(maxsize=8192)
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 dispositif », « 3 dispositifs » (French number format)."""
     word = singular if count == 1 else (plural_form or singular + "s")
