@@ -20,6 +20,7 @@ from bench.atlas import bench_atlas
 from bench.indicators_scale import bench_network, bench_participation_indicators, synthetic_tables
 from bench.mismatch import bench_mismatch
 from bench.overlaps import bench_overlaps, synthetic_model
+from bench.proposals import bench_proposals
 from bench.share_view import bench_share_view
 from bench.workbook_files import write_xlsx
 
@@ -63,6 +64,8 @@ def bench_scale(scale: str, folder: Path) -> None:
 
     database = folder / f"{scale}.db"
     Store(database).publish("principal", tables, file=path.name, sha256=None)
+    for line in bench_proposals(model, database):
+        emit(scale=scale, **line)
     emit(scale=scale, **first_page_render(database))
 
 

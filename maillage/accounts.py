@@ -29,9 +29,10 @@ ROLES = (ADMIN, ANALYST, READER)
 ROLE_LABELS = {ADMIN: "administrateur·rice", ANALYST: "analyste", READER: "lecteur·rice"}
 
 PUBLISH, RESTORE, SHARE, MANAGE_USERS = "publier", "restaurer", "partager", "gerer_comptes"
+DECIDE = "decider"  # record a committee's decision on a proposal (SPEC §3.2)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    ADMIN: frozenset({PUBLISH, RESTORE, SHARE, MANAGE_USERS}),
-    ANALYST: frozenset({PUBLISH, RESTORE, SHARE}),
+    ADMIN: frozenset({PUBLISH, RESTORE, SHARE, MANAGE_USERS, DECIDE}),
+    ANALYST: frozenset({PUBLISH, RESTORE, SHARE, DECIDE}),
     READER: frozenset(),
 }
 REFUSALS = {
@@ -40,6 +41,8 @@ REFUSALS = {
     SHARE: "Votre accès est en lecture seule : seul·e un·e analyste peut créer ou révoquer un "
     "lien de partage.",
     MANAGE_USERS: "Seul·e un·e administrateur·rice peut gérer les comptes.",
+    DECIDE: "Votre accès est en lecture seule : seul·e un·e analyste peut enregistrer la "
+    "décision d’un comité sur une piste.",
 }
 
 MAX_FAILURES = 5

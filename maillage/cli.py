@@ -10,7 +10,7 @@ from pathlib import Path
 
 from maillage.problems import ERROR
 from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
-from maillage.texts import SEVERITY_LABELS
+from maillage.texts import SEVERITY_LABELS, format_number
 from maillage.vocabularies import VOCABULARIES
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -92,8 +92,29 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--perimeter", default=None)
     sub.add_argument("--since", type=int, default=None, metavar="N",
                      help="montre ce qui a changé depuis la version N")
+    _proposal_commands(command)
     _account_commands(commands)
     return parser
+
+
+def _proposal_commands(command) -> None:
+    """`pistes [--json]` and `pistes decide ID --status S [--comment T]` (SPEC §4)."""
+    sub = command("pistes", _pistes, "pistes d’action, les meilleures d’abord, et leurs décisions")
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--perimeter", default=None)
+    sub.add_argument("--limit", type=int, default=None)
+    actions = sub.add_subparsers(title="actions")
+    decide = actions.add_parser("decide", help="enregistre la décision d’un comité sur une piste")
+    decide.add_argument("id", help="identifiant de la piste (ex. mutualiser:ctg_bocage+gmr_bocage)")
+    decide.add_argument("--status", required=True,
+                        help="retenue, ecartee (avec --comment), engagee ou realisee")
+    decide.add_argument("--comment", default=None, help="commentaire ; obligatoire pour ecartee")
+    decide.add_argument("--by", default=None,
+                        help="auteur (défaut : l’utilisateur du système) ; le nom d’un compte "
+                        "applique son rôle")
+    decide.add_argument("--db", default=argparse.SUPPRESS, help="fichier de base")
+    decide.add_argument("--space", default=argparse.SUPPRESS, help="espace de travail")
+    decide.set_defaults(handler=_pistes_decide)
 
 
 def _account_commands(commands) -> None:
@@ -366,6 +387,68 @@ def _dossier(args) -> int:
         raise UnknownPerimeter(args.perimeter) from None
     args.file.write_bytes(content)
     print(f"Dossier écrit : {args.file}")
+    return EXIT_OK
+
+
+def _listing(args, perimeter: str | None):
+    from maillage.decisions import latest
+    from maillage.model import build_model
+    from maillage.proposals.listing import listing, reference_day
+
+    store = _store(args)
+    info = store.version(args.space)
+    whole = build_model(store.load(args.space, info.version))
+    model = whole
+    if perimeter:
+        if perimeter not in whole.perimeters.index:
+            raise UnknownPerimeter(perimeter)
+        model = whole.restrict(perimeter=perimeter)
+    return listing(model, space=args.space, version=info.version,
+                   today=reference_day(info.published_at), decisions=latest(store, args.space),
+                   whole=whole)
+
+
+def _pistes(args) -> int:
+    from maillage.decisions import STATUS_LABELS
+
+    found = _listing(args, args.perimeter)
+    if args.json:
+        _print_json(found.as_json(args.limit))
+        return EXIT_OK
+    shown = found.proposals if args.limit is None else found.proposals[:max(args.limit, 0)]
+    if not shown:
+        print(f"Aucune piste d’action pour l’espace « {args.space} » (version {found.version}).")
+    for rank, proposal in enumerate(shown, start=1):
+        status = found.status(proposal.id)
+        state = f"  [{STATUS_LABELS[status]}]" if status else ""
+        print(f"{rank}. {proposal.title}{state}\n   {proposal.id} · score "
+              f"{format_number(proposal.score, 1)}")
+    for decision in found.resolved:
+        print(f"Résolue par les données : {decision.proposal} "
+              f"[{STATUS_LABELS[decision.status]}]")
+    return EXIT_OK
+
+
+def _pistes_decide(args) -> int:
+    import getpass
+
+    from maillage.accounts import ANALYST, Accounts, NotAllowed
+    from maillage.decisions import STATUS_LABELS, DecisionRefused, decide
+
+    store = _store(args)
+    author = args.by or getpass.getuser()
+    account = Accounts(store).get(author) if args.by else None
+    role = account.role if account else ANALYST  # at the keyboard: the local analyst
+    found = _listing(args, None)
+    try:
+        decision = decide(store, args.space, args.id, args.status, args.comment, author=author,
+                          role=role, known=[p.id for p in found.proposals],
+                          version=found.version)
+    except (DecisionRefused, NotAllowed) as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Décision enregistrée sur « {decision.proposal} » : "
+          f"{STATUS_LABELS[decision.status].lower()} (par {author}, version {found.version}).")
     return EXIT_OK
 
 

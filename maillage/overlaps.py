@@ -93,11 +93,15 @@ def overlaps_json(model: Model, min_overlap: float = 0.0) -> list[dict]:
 _AT_THRESHOLD: weakref.WeakKeyDictionary[Model, pd.DataFrame] = weakref.WeakKeyDictionary()
 
 
-def _at_threshold(model: Model) -> pd.DataFrame:
-    """Pairs at the SPEC threshold, computed once per model: two indicators read them."""
+def pairs_at_threshold(model: Model) -> pd.DataFrame:
+    """`overlaps(model, THRESHOLD)`, computed once per model: the indicators and the
+    proposals (`maillage.proposals`) read the same frame."""
     if model not in _AT_THRESHOLD:
         _AT_THRESHOLD[model] = overlaps(model, THRESHOLD)
     return _AT_THRESHOLD[model]
+
+
+_at_threshold = pairs_at_threshold
 
 
 def side_by_side_not_crossing(model: Model) -> list[tuple[str, str]]:
@@ -118,7 +122,7 @@ def pooling_candidates(model: Model) -> list[tuple[str, str]]:
 def duplicate_diagnostics(model: Model, min_overlap: float = 0.0) -> pd.DataFrame:
     """Overlapping schemes whose last diagnostics are at most two years apart: the same
     communes were diagnosed twice where one shared diagnostic would have done."""
-    frame = overlaps(model, min_overlap)
+    frame = pairs_at_threshold(model) if min_overlap == THRESHOLD else overlaps(model, min_overlap)
     year_a, year_b, duplicate = _diagnostics(model, frame, _sides(model, frame))
     frame = frame.assign(year_a=year_a, year_b=year_b, years_apart=(year_a - year_b).abs())
     columns = ["a", "b", "overlap", "shared_communes", "year_a", "year_b", "years_apart"]

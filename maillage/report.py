@@ -39,7 +39,9 @@ class ReportSource:
 
 def meeting_report(model: Model, source: ReportSource, *,
                    colours: Mapping[str, str] | None = None,
-                   now: datetime | None = None) -> str:
+                   now: datetime | None = None,
+                   proposals: Sequence[tuple[str, str | None]] = ()) -> str:
+    """`proposals`: the first five « pistes d'action » as (title, French status or None)."""
     colours = colours or {}
     today = (now or datetime.now(UTC)).isoformat()
     parts = [
@@ -47,6 +49,7 @@ def meeting_report(model: Model, source: ReportSource, *,
         _headlines(model),
         _coverage_chart(model, colours.get("social", NEUTRAL)),
         _fields_chart(model, colours),
+        _proposals_section(proposals),
         _pairs_section(model),
         _blockages_chart(model, colours.get("alert", NEUTRAL)),
         f"<footer>Produit par maillage le {escape(format_datetime(today))} · espace « "
@@ -221,6 +224,16 @@ def _pairs_section(model: Model) -> str:
         f"<p>{SECTIONS['apart'][1]}</p>"
         + listing(apart, EMPTY_PAIRS["apart"])
         + "</section>")
+
+
+def _proposals_section(proposals: Sequence[tuple[str, str | None]]) -> str:
+    if not proposals:
+        return ""
+    items = "".join(f"<li>{escape(title)} — <em>{escape(status or 'sans décision')}</em></li>"
+                    for title, status in proposals)
+    return ("<section><h2>Pistes d’action prioritaires</h2><p>Les premières actions que les "
+            "données suggèrent, et où en est la décision du comité.</p>"
+            f"<ol>{items}</ol></section>")
 
 
 def _blockages_chart(model: Model, colour: str) -> str:

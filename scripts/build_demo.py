@@ -556,11 +556,11 @@ def build_actors(demo: Demo) -> None:
 # id, name, type, perimeter, pilote, start, end, themes, instances, diagnostic year, sector
 SCHEMES = [
     ("ctg_bocage", "CTG du Bocage Bourbonnais", "CTG", "epci_bocage", "epci_bocage_acteur",
-     "01/01/2022", "31/12/2026", "enfance_jeunesse;acces_aux_droits;logement;"
-     "participation_citoyenne", "COPIL commun CTG-GMR;groupes de travail", 2022, None),
+     "01/01/2024", "31/12/2028", "enfance_jeunesse;acces_aux_droits;logement;"
+     "participation_citoyenne", "COPIL CTG;COTECH enfance-jeunesse", 2023, None),
     ("gmr_bocage", "Grandir en milieu rural — Bocage Bourbonnais", "GMR", "epci_bocage", "msa",
-     "01/09/2022", "31/08/2025", "enfance_jeunesse;participation_citoyenne;mobilite",
-     "COPIL commun CTG-GMR;groupes de travail", 2022, None),
+     "01/01/2026", "31/12/2028", "enfance_jeunesse;participation_citoyenne;mobilite",
+     "COPIL GMR;groupes de travail", 2024, None),
     ("ctg_moulins", "CTG de Moulins Communauté", "CTG", "epci_moulins", "epci_moulins_acteur",
      "01/01/2023", "31/12/2027", "enfance_jeunesse;logement;acces_aux_droits", "COPIL;COTECH",
      2022, None),
@@ -592,13 +592,13 @@ SCHEMES = [
     ("cls_vichy", "Contrat local de santé de Vichy Communauté", "CLS", "epci_vichy", "ars",
      "01/06/2023", "31/05/2028", "sante;vieillissement", "COPIL;COTECH", 2022, None),
     ("cls_bocage_moulins", "Contrat local de santé du Nord Allier", "CLS", "pat_nord_allier",
-     "cpts_nord", "01/01/2025", "31/12/2029", "sante;alimentation", "COPIL", 2024, None),
+     "cpts_nord", "01/01/2025", "31/12/2029", "sante;alimentation", "COPIL", 2020, None),
     ("pat_nord_allier", "PAT Bocage – Moulins – Entr’Allier", "PAT", "pat_nord_allier",
      "epci_moulins_acteur", "01/01/2023", "31/12/2026", "alimentation;sante;economie",
      "COPIL;comité alimentaire", 2022, None),
     ("pat_allier", "Projet alimentaire territorial de l’Allier", "PAT", "dep_allier",
      "cd_allier", "01/01/2021", "31/12/2025", "alimentation;economie;transition_ecologique",
-     "COPIL;COTECH", 2020, None),
+     "COPIL;COTECH", 2018, None),
     ("leader_montlucon", "LEADER Vallée de Montluçon et du Cher", "LEADER", "gal_montlucon",
      "petr_montlucon_acteur", "01/01/2023", "31/12/2027", "economie;culture;"
      "transition_ecologique", "comité de programmation", 2022, None),
@@ -606,21 +606,21 @@ SCHEMES = [
      "epci_moulins_acteur", "01/01/2023", "31/12/2027", "economie;alimentation;mobilite",
      "comité de programmation", 2022, None),
     ("crte_vichy", "CRTE de Vichy Communauté", "CRTE", "epci_vichy", "epci_vichy_acteur",
-     "01/07/2021", "31/12/2026", "transition_ecologique;mobilite;economie", "COPIL", 2021, None),
+     "01/07/2021", "31/12/2026", "transition_ecologique;mobilite;economie", "COPIL", 2019, None),
     ("crte_moulins", "CRTE de Moulins Communauté", "CRTE", "epci_moulins",
      "epci_moulins_acteur", "01/07/2021", "31/12/2026", "transition_ecologique;logement",
-     "COPIL", 2021, None),
+     "COPIL", 2018, None),
     ("crte_montlucon", "CRTE du Pays de la Vallée de Montluçon", "CRTE", "petr_montlucon",
      "petr_montlucon_acteur", "01/07/2021", "31/12/2026", "transition_ecologique;economie",
-     "COPIL", 2021, None),
+     "COPIL", 2018, None),
     ("pvd_saint_pourcain", "Petites villes de demain — Saint-Pourçain-sur-Sioule", "PVD",
      "commune_saint_pourcain_sur_sioule", "ville_saint_pourcain_sur_sioule", "01/03/2021",
-     "31/03/2026", "logement;economie;mobilite", "COPIL", 2021, None),
+     "31/03/2026", "logement;economie;mobilite", "COPIL", None, None),
     ("pvd_lapalisse", "Petites villes de demain — Lapalisse", "PVD", "commune_lapalisse",
-     "ville_lapalisse", "01/03/2021", "31/03/2026", "logement;economie", "COPIL", 2021, None),
+     "ville_lapalisse", "01/03/2021", "31/03/2026", "logement;economie", "COPIL", None, None),
     ("pvd_cosne", "Petites villes de demain — Cosne-d’Allier", "PVD", "commune_cosne_d_allier",
      "ville_cosne_d_allier", "01/06/2021", "31/03/2026", "logement;sante;economie", "COPIL",
-     2022, None),
+     None, None),
     ("paec_sologne", "PAEC de la Sologne bourbonnaise", "PAEC", "paec_sologne",
      "chambre_agriculture", "01/01/2023", "31/12/2027", "transition_ecologique;alimentation",
      "comité de pilotage agro-environnemental", None, None),
@@ -671,6 +671,13 @@ CORE_PARTICIPATIONS = [
     ("cft_troncais", "onf", "partenaire_technique", "emergence", "expertise"),
     ("clts_lapalisse", "ts_moulins", "participant", "emergence", None),
 ]
+
+# Schemes whose partners all come from one field (SPEC §3.2 `ouvrir_a_l_autre_champ`): the
+# random partners drawn for them are of that field only (`les_deux` excluded).
+ONE_FIELD = {"cls_vichy": "social", "paec_sologne": "developpement_local",
+             "cft_troncais": "developpement_local", "abs_montlucon": "social"}
+# Actors no scheme has involved yet: a collectif d'habitants (`associer_habitants`).
+NOT_INVOLVED = {"collectif_mayet", "collectif_mobilite_donjon"}
 
 # Pairs that share communes but must share no actor: "ils se côtoient sans se croiser".
 KEPT_APART = [("ctg_troncais", "cft_troncais"), ("crte_vichy", "cls_vichy"),
@@ -732,7 +739,8 @@ def build_participations(demo: Demo) -> None:
         sid = scheme["id"]
         forbidden = set().union(*(taken[other] for other in apart[sid]))
         candidates = [aid for aid in actors if aid not in taken[sid] and aid not in forbidden
-                      and _plausible(demo, actors[aid], scheme)]
+                      and aid not in NOT_INVOLVED and _plausible(demo, actors[aid], scheme)
+                      and ONE_FIELD.get(sid, actors[aid]["champ"]) == actors[aid]["champ"]]
         count = min(len(candidates), rng.randint(*EXTRA_PARTICIPANTS))
         for aid in rng.sample(candidates, count):
             role = rng.choices(list(ROLE_WEIGHTS), weights=list(ROLE_WEIGHTS.values()))[0]
@@ -762,7 +770,7 @@ def _plausible(demo: Demo, actor: dict, scheme: dict) -> bool:
 def _entry_stage(rng: random.Random, role: str) -> str | None:
     if role == "partenaire_financier":  # funders often join late (Cap Rural 2023)
         return rng.choices(["emergence", "mise_en_oeuvre", "evaluation", None],
-                           weights=[45, 30, 15, 10])[0]
+                           weights=[70, 15, 5, 10])[0]
     return rng.choices(["emergence", "mise_en_oeuvre", "evaluation", None],
                        weights=[55, 25, 5, 15])[0]
 
@@ -896,14 +904,23 @@ def build_blockages(demo: Demo) -> None:
                                   weights=[40, 20, 20, 15, 5])[0],
             "statut": status, "levier": lever,
         })
-    # The Allier case: one governance for the CTG and the GMR lifted the silo.
+    # The Allier case, before the committee acts: the CTG and the GMR each keep their own
+    # committee and diagnostic on the same communes (« Pistes d'action » proposes to pool them).
     demo.blockages.append({
         "id": f"B{len(reports) + 1:02d}", "categorie": "segmentation",
         "sous_categorie": "dispositifs qui se côtoient",
-        "description": "La CTG et Grandir en milieu rural avaient chacun leur comité et leur "
-        "diagnostic ; les calendriers confondus ont permis un COPIL commun.",
-        "territoire": "epci_bocage", "dispositif": "gmr_bocage", "date": dt.date(2023, 3, 14),
-        "source": "copil", "statut": "leve", "levier": "dispositifs_transversaux",
+        "description": "La CTG et Grandir en milieu rural ont chacun leur comité et leur "
+        "diagnostic, pour les mêmes familles et les mêmes communes.",
+        "territoire": "epci_bocage", "dispositif": "gmr_bocage", "date": dt.date(2025, 3, 14),
+        "source": "copil", "statut": "ouvert", "levier": "dispositifs_transversaux",
+    })
+    demo.blockages.append({
+        "id": f"B{len(reports) + 2:02d}", "categorie": "moyens",
+        "sous_categorie": "temps pour se rencontrer",
+        "description": "Deux COPIL et deux diagnostics à animer avec la même coordinatrice : "
+        "il ne reste plus de temps pour les actions.",
+        "territoire": "epci_bocage", "dispositif": "ctg_bocage", "date": dt.date(2025, 6, 2),
+        "source": "entretien", "statut": "en_cours", "levier": None,
     })
 
 

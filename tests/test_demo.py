@@ -138,3 +138,28 @@ def test_publish_demo_refuses_an_invalid_file(tmp_path):
     with pytest.raises(InvalidDemo, match="categorie"):
         publish_demo(store, path)
     assert store.history(DEMO_SPACE) == []
+
+
+def test_the_demo_tells_every_rule_and_a_committee_reads_its_top_three(model):
+    """Every rule of SPEC §3.2 shows at least once, and the first three proposals are those a
+    committee of the Allier would take first: pool the CTG and the GMR of the Bocage
+    bourbonnais, bring the Département in from the emergence, articulate the CPER."""
+    from datetime import date
+
+    from maillage.proposals import RULES, build_proposals
+
+    proposals = build_proposals(model, date(2026, 12, 1))
+    assert {p.rule for p in proposals} == set(RULES)
+    assert [p.id for p in proposals[:3]] == [
+        "mutualiser:ctg_bocage+gmr_bocage", "financeurs_des_emergence:cd_allier",
+        "articuler:cper_allier"]
+    first = proposals[0]
+    bocage = load_reference().epci_communes(BOCAGE_SIREN)
+    assert first.communes == len(bocage) == first.evidence["communes_a"]
+    # the GMR runs 01/01/2026–31/12/2028, inside the CTG's 2024–2028
+    assert first.evidence["shared_days"] == (date(2028, 12, 31) - date(2026, 1, 1)).days + 1
+    assert first.evidence["themes"] == ["enfance_jeunesse", "participation_citoyenne"]
+    assert "CTG du Bocage Bourbonnais" in first.title and "mêmes 25\u00a0communes" in first.title
+    pairs = [p for p in proposals if "cper_allier" in p.schemes
+             and p.rule in ("mutualiser", "se_rencontrer")]
+    assert pairs == []  # its pairs are folded into « articuler », not flooding the list

@@ -63,7 +63,14 @@ def report_html(context: Context) -> str:
     source = ReportSource(context.space or "", context.version.version,
                           context.version.published_at, territory_name(context),
                           context.scheme_types)
-    return meeting_report(context.model, source, colours={**FIELD_COLOURS, "alert": ALERT})
+    from maillage.decisions import STATUS_LABELS
+    from maillage.ui import proposals
+
+    found = proposals.listing(context)
+    top = [(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
+           for p in found.proposals[:5]]
+    return meeting_report(context.model, source, colours={**FIELD_COLOURS, "alert": ALERT},
+                          proposals=top)
 
 
 def meeting_report_button(context: Context) -> None:

@@ -45,6 +45,23 @@ def show(context: Context, model: Model) -> None:
         _blockages(model)
     with second[2].container(border=True):
         _publication(context)
+    with st.container(border=True):
+        _proposals(context)
+
+
+def _proposals(context: Context) -> None:
+    """« Pistes prioritaires »: the first three proposals, as the page ranks them."""
+    from maillage.decisions import STATUS_LABELS
+    from maillage.ui import proposals
+
+    st.markdown("**Pistes prioritaires**")
+    found = proposals.listing(context)
+    if not found.proposals:
+        st.caption("Aucune piste d’action ne se dégage des données de ce territoire.")
+    for rank, p in enumerate(found.proposals[:3], start=1):
+        status = found.status(p.id)
+        st.text(f"{rank}. {p.title}" + (f" ({STATUS_LABELS[status].lower()})" if status else ""))
+    _link("pistes.py", "Toutes les pistes d’action", ":material/checklist:")
 
 
 def _link(file: str, text: str, icon: str) -> None:

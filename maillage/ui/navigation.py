@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file under pages/, title, icon, needs an analyst)
 SCREENS: list[tuple[str, str, str, bool]] = [
+    ("pistes.py", "Pistes d’action", ":material/checklist:", False),
     ("atlas.py", "Atlas", ":material/map:", False),
     ("discordances.py", "Discordances de ressorts", ":material/join_inner:", False),
     ("chevauchements.py", "Chevauchements", ":material/stacks:", False),
