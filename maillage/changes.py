@@ -662,7 +662,10 @@ def compare_in_store(
     if scope is not None:
         old = replace(old, model=old.model.restrict(perimeter=scope))
         new = replace(new, model=new.model.restrict(perimeter=scope))
-    changes = compare(old, new, space=space, perimeter=perimeter)
+    from maillage.proposals.listing import proposal_ids_on
+
+    changes = compare(old, new, space=space, perimeter=perimeter,
+                      proposal_ids=proposal_ids_on(new.published_at))
     if perimeter is not None:
         return (
             changes,

@@ -352,7 +352,10 @@ def _changes(args) -> int:
     if args.perimeter and not any(args.perimeter in side.model.perimeters.index
                                   for side in (old, new)):
         raise UnknownPerimeter(args.perimeter)
-    changes = compare(old, new, space=args.space, perimeter=args.perimeter)
+    from maillage.proposals.listing import proposal_ids_on
+
+    changes = compare(old, new, space=args.space, perimeter=args.perimeter,
+                      proposal_ids=proposal_ids_on(new.published_at))
     if args.json:
         _print_json(changes.as_json())
         return EXIT_OK

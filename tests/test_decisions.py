@@ -128,6 +128,8 @@ def test_decision_follows_the_proposal_and_resolution(capsys, tmp_path, db_path,
     assert run(capsys, "import", str(write_xlsx(tmp_path / "v3.xlsx", gone)))[0] == 0
     data = pistes(capsys)
     assert PAIR not in [p["id"] for p in data["proposals"]]
+    code, out = run(capsys, "changes", "--json")  # v2 → v3: the pair's finding is gone
+    assert code == 0 and json.loads(out.out)["proposals"] == {"new": [], "resolved": [PAIR]}
     assert [(r["id"], r["status"], r["comment"]) for r in data["resolved"]] == [
         (PAIR, "retenue", "COPIL du 12 mars")]
     # restoring v1 brings the proposal back with its decision
