@@ -101,7 +101,7 @@ def read_screen(at: AppTest, page: str) -> Screen:
 
 
 def file_text(name: str, data: bytes | str) -> str:
-    """What a person opening the file reads: cells of a workbook, a CSV, an HTML page."""
+    """What a person opening the file reads: cells of a workbook, a CSV, an HTML page, a PDF."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if name.endswith(".xlsx"):
@@ -112,6 +112,10 @@ def file_text(name: str, data: bytes | str) -> str:
             raw = [archive.read(n).decode("utf-8") for n in archive.namelist()
                    if n.endswith(".xml")]
         return "\n".join(cells + [html.unescape(x) for x in raw])
+    if name.endswith(".pdf"):
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
     text = data.decode("utf-8-sig")
     if name.endswith(".csv"):
         return "\n".join(";".join(row) for row in csv.reader(io.StringIO(text), delimiter=";"))
