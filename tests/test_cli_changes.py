@@ -58,8 +58,10 @@ def test_changes_between_the_two_latest_versions(capsys, printed, db_path):
     for version in (1, 2):
         side = published(Store(db_path), "principal", version)
         ids.append({p.id for p in build_proposals(side.model, reference_day(side.published_at))})
-    assert result["proposals"] == {"new": sorted(ids[1] - ids[0]),
-                                   "resolved": sorted(ids[0] - ids[1])}
+    assert result["proposals"] == {
+        "new": sorted(ids[1] - ids[0]),
+        "resolved": sorted(ids[0] - ids[1]),
+    }
     assert result["proposals"]["new"] or result["proposals"]["resolved"]
     before, after = printed
     for name, (old, new) in result["indicators"].items():
