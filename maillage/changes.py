@@ -175,7 +175,7 @@ class Changes:
         )
 
 
-ProposalIds = Callable[[Model], Iterable[str]]
+ProposalIds = Callable[[Model, "str | None"], Iterable[str]]  # (model, published at) → ids
 
 
 def compare(
@@ -214,7 +214,7 @@ def compare(
         perimeter_communes=perimeter_communes_changes(before, after),
         blockage_status=blockage_status_changes(before, after),
         indicators={name: (values_before[name], values_after[name]) for name in INDICATORS},
-        proposals=proposal_changes(before, after, proposal_ids),
+        proposals=proposal_changes(before, after, proposal_ids, old.published_at, new.published_at),
         communes=(len(before.territory), len(after.territory)),
     )
 
@@ -401,12 +401,16 @@ def blockage_status_changes(before: Model, after: Model) -> tuple[StatusChange, 
 
 
 def proposal_changes(
-    before: Model, after: Model, proposal_ids: ProposalIds | None = None
+    before: Model,
+    after: Model,
+    proposal_ids: ProposalIds | None = None,
+    before_at: str | None = None,
+    after_at: str | None = None,
 ) -> ProposalChanges:
     """Proposals new and resolved, by their stable id (SPEC §3.2)."""
     if proposal_ids is None:
         return ProposalChanges()
-    old, new = set(proposal_ids(before)), set(proposal_ids(after))
+    old, new = set(proposal_ids(before, before_at)), set(proposal_ids(after, after_at))
     return ProposalChanges(tuple(sorted(new - old)), tuple(sorted(old - new)))
 
 
@@ -653,19 +657,31 @@ def compare_in_store(
     *,
     scope: str | None = None,
     perimeter: str | None = None,
-    models: Callable[[int], Model] | None = None,
+    models: Callable[[int], Model | None] | None = None,
+    hide_persons: bool = False,
 ) -> tuple[Changes, Model, Model]:
     """The changes from version `before` to `after`, seen from a share link's `scope` first,
     then from `perimeter`; with both versions' models so restricted (for names of rows).
-    `models` gives a version's full model when a cache holds it."""
+    `models` gives a version's full model when a cache holds it. With `hide_persons`, persons
+    are shown as their role, as on every page of such a view (maillage.persons)."""
+    from maillage import persons as personal
+
     old, new = (published(store, space, v, models(v) if models else None) for v in (before, after))
+    hidden: set[str] = set()
+    if hide_persons:
+        for side in (old, new):
+            actors = side.model.actors
+            hidden |= set(actors.index[(actors["forme"] == personal.PERSON).fillna(False)])
+        old = replace(old, model=personal.hide_persons(old.model))
+        new = replace(new, model=personal.hide_persons(new.model))
     if scope is not None:
         old = replace(old, model=old.model.restrict(perimeter=scope))
         new = replace(new, model=new.model.restrict(perimeter=scope))
-    from maillage.proposals.listing import proposal_ids_on
-
-    changes = compare(old, new, space=space, perimeter=perimeter,
-                      proposal_ids=proposal_ids_on(new.published_at))
+    changes = compare(
+        old, new, space=space, perimeter=perimeter, proposal_ids=proposal_ids_on(old, new)
+    )
+    if hidden:
+        changes = mask_persons(changes, hidden, personal.KEPT)
     if perimeter is not None:
         return (
             changes,
@@ -673,6 +689,58 @@ def compare_in_store(
             new.model.restrict(perimeter=perimeter),
         )
     return changes, old.model, new.model
+
+
+def proposal_ids_on(old: Published, new: Published) -> ProposalIds:
+    """The ids of a model's proposals (SPEC §3.2), each version dated by its publication, so
+    that « new » and « resolved » compare the pistes each version showed."""
+    from maillage.proposals import build_proposals
+    from maillage.proposals.listing import reference_day
+
+    def ids(model: Model, published_at: str | None) -> list[str]:
+        when = published_at or new.published_at or old.published_at
+        return [p.id for p in build_proposals(model, reference_day(when))] if when else []
+
+    return ids
+
+
+PERSON_SHOWN = "personne"
+
+
+def mask_persons(changes: Changes, persons: set[str], kept: Iterable[str]) -> Changes:
+    """Every person's id shown as « personne », and of their own rows only the columns that
+    say what they do (`kept`): no name, no unknown column (an e-mail, a phone) survives."""
+    kept = set(kept)
+
+    def key(k: Key) -> Key:
+        if isinstance(k, tuple):
+            return tuple(PERSON_SHOWN if part in persons else part for part in k)
+        return PERSON_SHOWN if k in persons else k
+
+    def value(v: object) -> object:
+        return PERSON_SHOWN if isinstance(v, str) and v in persons else v
+
+    rows = {}
+    for sheet, found in changes.rows.items():
+        modified = []
+        for row in found.modified:
+            cells = {
+                c: (value(a), value(b))
+                for c, (a, b) in row.changes.items()
+                if not (sheet == "acteurs" and row.id in persons and c not in kept)
+            }
+            if cells:
+                modified.append(RowChange(key(row.id), cells))
+        rows[sheet] = SheetChanges(
+            tuple(key(k) for k in found.added),
+            tuple(key(k) for k in found.removed),
+            tuple(modified),
+        )
+    indicators = {
+        name: tuple([key(v) for v in side] if name == "bridging_actors" else side for side in pair)
+        for name, pair in changes.indicators.items()
+    }
+    return replace(changes, rows=rows, indicators=indicators)
 
 
 # ----- the lists behind each number --------------------------------------------------------------

@@ -336,6 +336,7 @@ def _changes(args) -> int:
         CannotCompare,
         compare,
         headline,
+        proposal_ids_on,
         published,
         versions_to_compare,
     )
@@ -352,10 +353,8 @@ def _changes(args) -> int:
     if args.perimeter and not any(args.perimeter in side.model.perimeters.index
                                   for side in (old, new)):
         raise UnknownPerimeter(args.perimeter)
-    from maillage.proposals.listing import proposal_ids_on
-
     changes = compare(old, new, space=args.space, perimeter=args.perimeter,
-                      proposal_ids=proposal_ids_on(new.published_at))
+                      proposal_ids=proposal_ids_on(old, new))
     if args.json:
         _print_json(changes.as_json())
         return EXIT_OK

@@ -480,6 +480,8 @@ def dossier_for(
     since: int | None = None,
     scope: str | None = None,
     scheme_types: tuple[str, ...] | None = None,
+    hide_persons: bool = False,
+    proposals: Sequence[Proposal] = (),
     now: datetime | None = None,
 ) -> bytes:
     """The dossier of the latest version of `space`, from the command line or a page.
@@ -496,7 +498,13 @@ def dossier_for(
         if asked is not None and asked not in full.perimeters.index:
             raise KeyError(asked)
     names = full.perimeters["nom"].to_dict()
-    model = full.restrict(perimeter=scope) if scope else full
+    if hide_persons:  # as every page of such a view: persons shown as their role
+        from maillage.persons import hide_persons as as_roles
+
+        model = as_roles(full)
+    else:
+        model = full
+    model = model.restrict(perimeter=scope) if scope else model
     model = model.restrict(perimeter=perimeter, scheme_types=scheme_types)
     shown = perimeter or scope
     source = DossierSource(
@@ -512,5 +520,7 @@ def dossier_for(
         changes, previous, _ = compare_in_store(
             store, space, since, info.version, scope=scope, perimeter=perimeter,
             models=lambda version: full if version == info.version else None,
+            hide_persons=hide_persons,
         )
-    return committee_dossier(model, source, changes=changes, previous=previous, now=now)
+    return committee_dossier(model, source, changes=changes, previous=previous,
+                             proposals=proposals, now=now)

@@ -191,7 +191,7 @@ def test_restricted_to_a_perimeter_nothing_outside_it(two_versions):
 
 
 def test_proposals_new_and_resolved_by_id(two_versions):
-    def ids(model):  # enough to test that proposals are compared by id
+    def ids(model, _published_at):  # enough to test that proposals are compared by id
         return [f"rule:{a}" for a in model.actors.index]  # one "proposal" per actor
 
     proposals = compare(*two_versions, space="principal", proposal_ids=ids).proposals

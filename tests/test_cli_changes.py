@@ -29,7 +29,7 @@ def printed(db_path, capsys):
     return printed
 
 
-def test_changes_between_the_two_latest_versions(capsys, printed):
+def test_changes_between_the_two_latest_versions(capsys, printed, db_path):
     code, out = run(capsys, "changes", "--json")
     assert code == 0, out.err
     result = json.loads(out.out)
@@ -49,6 +49,20 @@ def test_changes_between_the_two_latest_versions(capsys, printed):
     assert [m["id"] for m in result["rows"]["dispositifs"]["modified"]] == ["D_CTG"]
     assert result["perimeter_communes"]["P_CAS"] == {"added": ["03185", "03190"], "removed": []}
     assert [s["id"] for s in result["blockage_status"]] == ["B1", "B3"]
+    from maillage.changes import published
+    from maillage.proposals import build_proposals
+    from maillage.proposals.listing import reference_day
+    from maillage.store import Store
+
+    ids = []
+    for version in (1, 2):
+        side = published(Store(db_path), "principal", version)
+        ids.append({p.id for p in build_proposals(side.model, reference_day(side.published_at))})
+    assert result["proposals"] == {
+        "new": sorted(ids[1] - ids[0]),
+        "resolved": sorted(ids[0] - ids[1]),
+    }
+    assert result["proposals"]["new"] or result["proposals"]["resolved"]
     before, after = printed
     for name, (old, new) in result["indicators"].items():
         assert old == before[name], name

@@ -102,3 +102,20 @@ def test_bad_options_are_refused_in_french(space, tmp_path, capsys, options, mes
 def test_no_version_no_dossier(db_path, tmp_path, capsys):
     assert main(["dossier", str(tmp_path / "d.pdf")]) == 1
     assert "aucune version publiée" in capsys.readouterr().err
+
+
+def test_persons_shown_as_their_role_when_the_view_hides_them(db_path):
+    second = second_version()
+    second["acteurs"].append({"id": "marie.dupont", "nom": "Marie Dupont", "forme": "personne",
+                              "categorie": "collectivite", "type": "Cheffe de projet PVD",
+                              "champ": "les_deux", "commune": "03098"})
+    second["participations"].append({"dispositif": "D_CTG", "acteur": "marie.dupont",
+                                     "role": "participant"})
+    publish(db_path, first_version())
+    publish(db_path, second)
+    store = Store(db_path)
+    named = " ".join(read_bytes(dossier_for(store, "principal", since=1)))
+    hidden = " ".join(read_bytes(dossier_for(store, "principal", since=1, hide_persons=True)))
+    assert "Marie Dupont" in named
+    assert "Marie" not in hidden and "marie" not in hidden
+    assert "Acteurs ajoutés (3) Association de Vichy · Épicerie solidaire · personne" in hidden

@@ -76,3 +76,25 @@ def test_through_a_share_link_nothing_outside_its_scope_and_no_author(db_path):
     assert "Épicerie solidaire" in shown  # seated in 03101, inside P_EPCI
     assert "Association de Vichy" not in shown and "03185" not in shown
     assert at.subheader[0].value.startswith("Depuis la version 1 : 1 acteur ajouté")
+
+
+def test_persons_hidden_from_a_committee_link(db_path):
+    from maillage import sharing
+
+    first, second = first_version(), second_version()
+    person = {"id": "marie.dupont", "nom": "Marie Dupont", "categorie": "collectivite",
+              "forme": "personne", "type": "Cheffe de projet PVD", "champ": "les_deux",
+              "commune": "03098", "courriel": "marie@example.org"}
+    second["acteurs"].append(person)
+    second["participations"].append({"dispositif": "D_CTG", "acteur": "marie.dupont",
+                                     "role": "participant"})
+    publish_as(db_path, first, "claire")
+    publish_as(db_path, second, "paul")
+    token, _ = sharing.create(Store(db_path), "principal")  # persons hidden by default
+    at = open_page("evolutions.py", query={"partage": token})
+    shown = " ".join(str(d.value.to_dict()) for d in at.dataframe) + " ".join(
+        e.label for e in at.expander)
+    assert "Acteurs ajoutés (3)" in shown
+    assert "Marie" not in shown and "marie" not in shown and "example.org" not in shown
+    analyst = open_page("evolutions.py")
+    assert "Marie Dupont" in " ".join(str(d.value.to_dict()) for d in analyst.dataframe)

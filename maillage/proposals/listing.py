@@ -82,14 +82,3 @@ def within(proposal_id: str, model: Model) -> bool:
                 or key == WHOLE_TERRITORY):
             return False
     return True
-
-
-def proposal_ids_on(published_at: str | None):
-    """`changes.compare`'s `proposal_ids`: which proposals exist depends on the data only,
-    not on the day (the day changes scores), so both versions use the newer one's day."""
-    today = reference_day(published_at) if published_at else date.today()
-
-    def ids(model: Model) -> list[str]:
-        return [p.id for p in build_proposals(model, today)]
-
-    return ids

@@ -44,7 +44,7 @@ def _compared(view: data.View, before: int, after: int) -> tuple[Changes, pd.Dat
     store = data.store(view.db)
     changes, old, new = compare_in_store(
         store, view.space, before, after, scope=view.scope, perimeter=view.perimeter,
-        models=lambda v: data.model(view.db, view.space, v))
+        models=lambda v: data.model(view.db, view.space, v), hide_persons=view.hide_persons)
     return changes, change_table(changes, old, new)
 
 

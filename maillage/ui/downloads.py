@@ -87,10 +87,16 @@ def meeting_report_button(context: Context) -> None:
 
 
 def dossier_bytes(context: Context, since: int | None = None) -> bytes:
-    from maillage.dossier import dossier_for
+    from maillage.decisions import STATUS_LABELS
+    from maillage.dossier import Proposal, dossier_for
+    from maillage.ui import proposals
 
+    found = proposals.listing(context)
+    top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
+           for p in found.proposals[:5]]
     return dossier_for(context.store, context.space, perimeter=context.perimeter, since=since,
-                       scope=context.scope, scheme_types=context.scheme_types)
+                       scope=context.scope, scheme_types=context.scheme_types,
+                       hide_persons=context.hide_persons, proposals=top)
 
 
 def dossier_button(context: Context, since: int | None = None) -> None:
