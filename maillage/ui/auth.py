@@ -11,9 +11,15 @@ by a hand-typed address — is guarded the same way). Order of precedence:
 2. a built-in account logged in this session (its role is read again from the database at
    every run, so removing an account takes effect at once), or an OIDC login through
    `st.login` when `.streamlit/secrets.toml` has an `[auth]` section;
-3. no login at all when the server only listens on the local machine (`make run`) and
-   `MAILLAGE_AUTH` is not `on`: the person at the keyboard is the analyst;
+3. no login at all only when that was chosen (`MAILLAGE_AUTH=off`, which `make run` sets),
+   the server listens on the local machine only, its address (`MAILLAGE_URL`) is a loopback
+   one, and this request comes from the loopback interface without any proxy header: the
+   person at the keyboard is the analyst. Behind nginx, an SSH tunnel with a proxy, or any
+   doubt, the login is on;
 4. otherwise the login form.
+
+When the app is served by a real server, it must be `serve.py` (whose gate refuses foreign
+hosts and origins): `streamlit run app.py` draws only a French explanation.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from maillage import accounts, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
-from maillage.ui import data, display
+from maillage.ui import data, display, guard
 
 SESSION_USER = "connexion_compte"
 SESSION_OIDC = "connexion_oidc"
@@ -37,6 +44,12 @@ LOGIN_NAME = "connexion_nom"
 LOGIN_PASSWORD = "connexion_mot_de_passe"
 LOGIN_MESSAGE = "connexion_message"
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+# Headers a reverse proxy adds: their presence means the browser is not on this machine.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host",
+                 "x-forwarded-proto", "x-forwarded-server", "x-client-ip", "via",
+                 "cf-connecting-ip", "true-client-ip", "x-cluster-client-ip")
+UNGUARDED = ("Ce serveur a été lancé sans sa protection : lancez le tableau de bord avec "
+             "« make run » ou « streamlit run serve.py » (et non « streamlit run app.py »).")
 
 
 @dataclass(frozen=True)
@@ -60,13 +73,36 @@ class Refused:
 
 
 def login_required() -> bool:
-    """Always with MAILLAGE_AUTH=on; else as soon as the server listens beyond this machine
-    (an unset `server.address` means every interface)."""
-    if os.environ.get("MAILLAGE_AUTH", "").strip().lower() == "on":
+    """False only for the explicit local mode (`MAILLAGE_AUTH=off`) on a server that listens
+    on this machine only (an unset `server.address` means every interface), whose public
+    address is loopback, for a request from this machine that no proxy relayed."""
+    if os.environ.get("MAILLAGE_AUTH", "").strip().lower() != "off":
         return True
     from streamlit import config  # not st.get_option: tests patch the module's function
 
-    return (config.get_option("server.address") or "").strip() not in LOCAL_ADDRESSES
+    if (config.get_option("server.address") or "").strip() not in LOCAL_ADDRESSES:
+        return True
+    return not guard.is_local_url() or not from_this_machine()
+
+
+def from_this_machine() -> bool:
+    """The browser connected over loopback, naming a loopback host, with no proxy header.
+    Without any connection at all (AppTest), there is nobody else to fear."""
+    headers = st.context.headers
+    if not headers:
+        return True
+    if any(headers.get(name) is not None for name in PROXY_HEADERS):
+        return False
+    host = (headers.get("Host") or "").strip().lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.strip("[]") not in LOCAL_ADDRESSES:
+        return False
+    return st.context.ip_address is None  # Streamlit gives None for 127.0.0.1 and ::1
+
+
+def unguarded() -> bool:
+    """A real connection reached the app without `serve.py`'s gate in front of it."""
+    return bool(st.context.headers) and not guard.active()
 
 
 def oidc_configured() -> bool:
@@ -86,7 +122,18 @@ def _store() -> Store:
 
 
 def current() -> Access | Refused | None:
-    """The access of this session, a refusal to show, or None when a login is needed."""
+    """The access of this session, a refusal to show, or None when a login is needed.
+    Also tells the server's gate whether this session may upload a workbook."""
+    found = _current()
+    context = get_script_run_ctx()
+    guard.set_may_import(context.session_id if context else None,
+                         isinstance(found, Access) and found.can(PUBLISH))
+    return found
+
+
+def _current() -> Access | Refused | None:
+    if unguarded():
+        return Refused(UNGUARDED)
     store = _store()
     token = st.query_params.get(QUERY_PARAM) or st.session_state.get(SESSION_TOKEN)
     if token:

@@ -1,0 +1,83 @@
+"""A Streamlit session driven by hand over its WebSocket, as an attacker's script would: any
+Host, any Origin, any BackMsg. Used against a real server started by the test."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import ClientConnection, connect
+
+STREAM = "/_stcore/stream"
+
+
+def open_session(port: int, host: str | None = None, origin: str | None = "same",
+                 headers: dict[str, str] | None = None) -> ClientConnection:
+    """Connect to 127.0.0.1:port while naming `host` (default 127.0.0.1:port) in Host, as a
+    browser does after DNS rebinding; `origin="same"` sends the Origin of that host."""
+    host = host or f"127.0.0.1:{port}"
+    extra = dict(headers or {})
+    if origin == "same":
+        extra["Origin"] = f"http://{host}"
+    elif origin is not None:
+        extra["Origin"] = origin
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    return connect(f"ws://{host}{STREAM}", sock=sock, subprotocols=["streamlit"],
+                   additional_headers=extra, open_timeout=30, max_size=None)
+
+
+def rerun(ws: ClientConnection, query_string: str = "", page_script_hash: str = "",
+          timeout: float = 60) -> list[ForwardMsg]:
+    """Ask for a script run and return every message until it finishes."""
+    msg = BackMsg()
+    msg.rerun_script.query_string = query_string
+    msg.rerun_script.page_script_hash = page_script_hash
+    ws.send(msg.SerializeToString())
+    return list(until_finished(ws, timeout))
+
+
+def until_finished(ws: ClientConnection, timeout: float = 60) -> Iterator[ForwardMsg]:
+    while True:
+        forward = ForwardMsg.FromString(ws.recv(timeout=timeout))
+        yield forward
+        if forward.WhichOneof("type") == "script_finished":
+            return
+
+
+def clear_cache(ws: ClientConnection) -> None:
+    msg = BackMsg()
+    msg.clear_cache = True
+    ws.send(msg.SerializeToString())
+
+
+def page_names(messages: list[ForwardMsg]) -> set[str]:
+    """Every page name the server told this session about (menu and page list)."""
+    names = set()
+    for m in messages:
+        if m.WhichOneof("type") == "new_session":
+            names |= {p.page_name for p in m.new_session.app_pages}
+        if m.WhichOneof("type") == "navigation":
+            names |= {p.page_name for p in m.navigation.app_pages}
+    return names
+
+
+def texts(messages: list[ForwardMsg]) -> str:
+    """Every text the server drew for this session (markdown, titles, alerts, captions…)."""
+    found = []
+    for m in messages:
+        if m.WhichOneof("type") != "delta" or not m.delta.HasField("new_element"):
+            continue
+        element = m.delta.new_element
+        kind = element.WhichOneof("type")
+        body = getattr(element, kind, None)
+        for field in ("body", "label", "value", "text"):
+            value = getattr(body, field, None)
+            if isinstance(value, str) and value:
+                found.append(value)
+    return "\n".join(found)
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
