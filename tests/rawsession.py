@@ -3,7 +3,9 @@ Host, any Origin, any BackMsg. Used against a real server started by the test.""
 
 from __future__ import annotations
 
+import http.client
 import socket
+import uuid
 from collections.abc import Iterator
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -81,3 +83,51 @@ def texts(messages: list[ForwardMsg]) -> str:
 
 def port_of(url: str) -> int:
     return int(url.rsplit(":", 1)[1])
+
+
+def session_id(messages: list[ForwardMsg]) -> str:
+    for m in messages:
+        if m.WhichOneof("type") == "new_session":
+            return m.new_session.initialize.session_id
+    raise AssertionError("no new_session message")
+
+
+def xsrf_cookie(port: int) -> str:
+    """The XSRF cookie the server sets on its health check (a browser echoes it in a header)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/_stcore/health", headers={"Host": f"127.0.0.1:{port}"})
+        answer = connection.getresponse()
+        answer.read()
+    finally:
+        connection.close()
+    for name, value in answer.getheaders():
+        if name.lower() == "set-cookie" and value.startswith("_streamlit_xsrf="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    raise AssertionError("no XSRF cookie")
+
+
+def upload(port: int, session: str, data: bytes, name: str = "t.xlsx") -> int:
+    """PUT one file to the upload route as the browser does (same origin, XSRF token);
+    the HTTP status."""
+    cookie = xsrf_cookie(port)
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        return _put(connection, session, body, boundary, cookie, port)
+    finally:
+        connection.close()
+
+
+def _put(connection, session, body, boundary, cookie, port) -> int:
+    connection.request("PUT", f"/_stcore/upload_file/{session}/{uuid.uuid4()}", body=body,
+                       headers={"Host": f"127.0.0.1:{port}",
+                                "Origin": f"http://127.0.0.1:{port}",
+                                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                                "X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"})
+    answer = connection.getresponse()
+    answer.read()
+    return answer.status

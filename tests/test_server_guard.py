@@ -4,14 +4,32 @@ another local site, a reverse proxy)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import NamedTuple
+
 import pytest
 from websockets.exceptions import InvalidStatus
 
 from bench.live import publish_base, streamlit_server
-from tests.rawsession import open_session, page_names, port_of, rerun, texts
+from tests.rawsession import (
+    clear_cache,
+    open_session,
+    page_names,
+    port_of,
+    rerun,
+    session_id,
+    texts,
+    upload,
+)
 
 HOME = "Qui fait quoi sur le territoire"
 ANALYST_PAGES = {"Importer", "Partager"}
+MODEL_BUILT = "Modèle construit"
+
+
+class Served(NamedTuple):
+    port: int
+    db: Path
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +39,7 @@ def local(tmp_path_factory):
     db = folder / "maillage.db"
     publish_base(db)
     with streamlit_server(db, folder / "streamlit.log") as url:
-        yield port_of(url)
+        yield Served(port_of(url), db)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +60,7 @@ def _refused(port: int, **how) -> int:
 
 
 def test_the_local_analyst_opens_the_dashboard(local):
-    with open_session(local) as ws:
+    with open_session(local.port) as ws:
         messages = rerun(ws)
     assert HOME in texts(messages)
     assert ANALYST_PAGES <= page_names(messages)
@@ -51,12 +69,12 @@ def test_the_local_analyst_opens_the_dashboard(local):
 @pytest.mark.parametrize("origin", ["same", None, "http://rebind.attacker.example:1"])
 def test_a_rebound_host_name_is_refused(local, origin):
     """DNS rebinding: the attacker's name now points at 127.0.0.1, the browser sends it."""
-    assert _refused(local, host=f"rebind.attacker.example:{local}", origin=origin) == 403
+    assert _refused(local.port, host=f"rebind.attacker.example:{local.port}", origin=origin) == 403
 
 
 @pytest.mark.parametrize("host", ["localhost:{other}", "127.0.0.1:{other}", "127.0.0.1"])
 def test_the_port_is_part_of_the_host(local, host):
-    assert _refused(local, host=host.format(other=local + 1), origin=None) == 403
+    assert _refused(local.port, host=host.format(other=local.port + 1), origin=None) == 403
 
 
 @pytest.mark.parametrize("origin", [
@@ -66,13 +84,13 @@ def test_the_port_is_part_of_the_host(local, host):
     "null",
 ])
 def test_a_page_of_another_site_cannot_open_the_websocket(local, origin):
-    assert _refused(local, origin=origin.format(other=local + 1, port=local)) == 403
+    assert _refused(local.port, origin=origin.format(other=local.port + 1, port=local.port)) == 403
 
 
 @pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP", "Via"])
 def test_behind_a_proxy_the_login_is_asked_even_in_local_mode(local, header):
     value = "for=203.0.113.7" if header == "Forwarded" else "203.0.113.7"
-    with open_session(local, headers={header: value}) as ws:
+    with open_session(local.port, headers={header: value}) as ws:
         messages = rerun(ws)
     shown = texts(messages)
     assert "Connexion" in shown and HOME not in shown
@@ -87,3 +105,59 @@ def test_a_public_server_answers_only_its_public_name(public):
         messages = rerun(ws)
     shown = texts(messages)
     assert "Connexion" in shown and HOME not in shown  # MAILLAGE_AUTH=off is not enough here
+
+
+def test_an_anonymous_clear_cache_leaves_every_cache_warm(tmp_path):
+    """Streamlit honours `clear_cache` from any session; from the login page it emptied every
+    analyst's and committee's cache (a denial of service at France scale)."""
+    import time
+
+    from maillage import sharing
+    from maillage.store import Store
+
+    db = tmp_path / "maillage.db"
+    space = publish_base(db)
+    token, _ = sharing.create(Store(db), space)
+    log = tmp_path / "streamlit.log"
+    with streamlit_server(db, log, env={"MAILLAGE_AUTH": "on"}) as url:
+        port = port_of(url)
+        with open_session(port) as viewer, open_session(port) as anonymous:
+            assert HOME in texts(rerun(viewer, f"partage={token}"))
+            assert log.read_text().count(MODEL_BUILT) == 1
+            assert "Connexion" in texts(rerun(anonymous))
+            clear_cache(anonymous)
+            time.sleep(1)
+            assert HOME in texts(rerun(viewer, f"partage={token}"))
+            assert "Connexion" in texts(rerun(anonymous))  # its session still answers
+        assert log.read_text().count(MODEL_BUILT) == 1  # the model was not built again
+
+
+def test_only_a_session_that_may_import_can_upload(local):
+    """Found: 20 parallel 24 MB uploads from a session that was not logged in were accepted
+    and held. Here a share link's session and a login page's session are refused before the
+    body is read; the local analyst may upload, within a cap per session."""
+    from maillage import sharing
+    from maillage.store import Store
+    from maillage.ui.guard import MEGABYTE, SESSION_UPLOAD_CAP
+
+    workbook = b"PK" + bytes(1000)
+    with open_session(local.port, headers={"X-Forwarded-For": "203.0.113.7"}) as anonymous:
+        messages = rerun(anonymous)
+        assert "Connexion" in texts(messages)
+        assert upload(local.port, session_id(messages), workbook) == 403
+    db = local.db
+    token, link = sharing.create(Store(db), "demo")
+    with open_session(local.port) as viewer:
+        messages = rerun(viewer, f"partage={token}")
+        assert HOME in texts(messages)
+        assert upload(local.port, session_id(messages), workbook) == 403
+    sharing.revoke(Store(db), link.id)
+    with open_session(local.port) as analyst:
+        messages = rerun(analyst)
+        assert HOME in texts(messages)
+        mine = session_id(messages)
+        big = bytes(24 * MEGABYTE)
+        held = [upload(local.port, mine, big) for _ in range(SESSION_UPLOAD_CAP // len(big))]
+        assert held == [204] * len(held)
+        assert upload(local.port, mine, big) == 413  # over the cap of this session
+    assert upload(local.port, "no-such-session", workbook) == 403
