@@ -131,3 +131,62 @@ def _put(connection, session, body, boundary, cookie, port) -> int:
     answer = connection.getresponse()
     answer.read()
     return answer.status
+
+
+def download_buttons(messages: list[ForwardMsg]) -> dict[str, str]:
+    """{label: deferred file id} of the download buttons drawn (files built when clicked)."""
+    found = {}
+    for m in messages:
+        if m.WhichOneof("type") == "delta" and m.delta.HasField("new_element") \
+                and m.delta.new_element.WhichOneof("type") == "download_button":
+            button = m.delta.new_element.download_button
+            found[button.label] = button.deferred_file_id
+    return found
+
+
+def click_download(ws: ClientConnection, port: int, session: str, file_id: str) -> bytes | None:
+    """What the browser gets when it clicks a deferred download: the file, or None."""
+    msg = BackMsg()
+    msg.backend_operation_request.request_id = uuid.uuid4().hex
+    msg.backend_operation_request.session_id = session
+    msg.backend_operation_request.deferred_file.file_id = file_id
+    ws.send(msg.SerializeToString())
+    while True:
+        forward = ForwardMsg.FromString(ws.recv(timeout=60))
+        if forward.WhichOneof("type") == "backend_operation_response":
+            response = forward.backend_operation_response
+            if response.error_msg or not response.deferred_file.url:
+                return None
+            break
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", response.deferred_file.url,
+                           headers={"Host": f"127.0.0.1:{port}"})
+        return connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def page_hash(messages: list[ForwardMsg], name: str) -> str:
+    for m in messages:
+        if m.WhichOneof("type") == "navigation":
+            for page in m.navigation.app_pages:
+                if page.page_name == name:
+                    return page.page_script_hash
+    raise AssertionError(f"no page {name}")
+
+
+def fragment_ids(messages: list[ForwardMsg]) -> set[str]:
+    return {m.delta.fragment_id for m in messages
+            if m.WhichOneof("type") == "delta" and m.delta.fragment_id}
+
+
+def rerun_fragment(ws: ClientConnection, fragment_id: str, query_string: str,
+                   page_script_hash: str) -> list[ForwardMsg]:
+    """What a widget inside a fragment asks: run that fragment only."""
+    msg = BackMsg()
+    msg.rerun_script.query_string = query_string
+    msg.rerun_script.page_script_hash = page_script_hash
+    msg.rerun_script.fragment_id = fragment_id
+    ws.send(msg.SerializeToString())
+    return list(until_finished(ws))

@@ -13,10 +13,15 @@ from websockets.exceptions import InvalidStatus
 from bench.live import publish_base, streamlit_server
 from tests.rawsession import (
     clear_cache,
+    click_download,
+    download_buttons,
+    fragment_ids,
     open_session,
+    page_hash,
     page_names,
     port_of,
     rerun,
+    rerun_fragment,
     session_id,
     texts,
     upload,
@@ -161,3 +166,33 @@ def test_only_a_session_that_may_import_can_upload(local):
         assert held == [204] * len(held)
         assert upload(local.port, mine, big) == 413  # over the cap of this session
     assert upload(local.port, "no-such-session", workbook) == 403
+
+
+def test_a_revoked_link_stops_deferred_downloads_and_fragment_reruns(local):
+    """Found: after `share revoke`, the open page's « Rapport de réunion » still downloaded
+    (deferred downloads run without a rerun) and the atlas fragment redrew."""
+    from maillage import sharing
+    from maillage.sharing import REFUSAL_MESSAGES
+    from maillage.store import Store
+
+    token, link = sharing.create(Store(local.db), "demo")
+    query = f"partage={token}"
+    with open_session(local.port) as home, open_session(local.port) as atlas:
+        shown = rerun(home, query)
+        report = download_buttons(shown)["Rapport de réunion"]
+        assert b"<html" in click_download(home, local.port, session_id(shown), report)
+        first = rerun(atlas, query)
+        atlas_page = page_hash(first, "Atlas")
+        drawn = rerun(atlas, query, atlas_page)
+        assert "acteurs localisés" in texts(drawn)
+        (fragment,) = fragment_ids(drawn)
+        assert "acteurs localisés" in texts(rerun_fragment(atlas, fragment, query, atlas_page))
+
+        sharing.revoke(Store(local.db), link.id)
+        refused = click_download(home, local.port, session_id(shown), report)
+        assert refused is None or b"Rapport" not in refused
+        assert refused is None or REFUSAL_MESSAGES["revoque"].encode() in refused.replace(
+            b"&#x27;", b"'").replace(b"&#8217;", "’".encode())
+        again = texts(rerun_fragment(atlas, fragment, query, atlas_page))
+        assert REFUSAL_MESSAGES["revoque"] in again
+        assert "acteurs localisés" not in again

@@ -58,6 +58,7 @@ class Access:
     user: str | None = None
     share: ShareLink | None = None
     local: bool = False
+    oidc: bool = False
 
     def can(self, action: str) -> bool:
         return self.share is None and accounts.can(self.role, action)
@@ -126,9 +127,41 @@ def current() -> Access | Refused | None:
     Also tells the server's gate whether this session may upload a workbook."""
     found = _current()
     context = get_script_run_ctx()
-    guard.set_may_import(context.session_id if context else None,
-                         isinstance(found, Access) and found.can(PUBLISH))
+    session = context.session_id if context else None
+    guard.set_may_import(session, isinstance(found, Access) and found.can(PUBLISH))
+    if session and isinstance(found, Access) and found.user:
+        _signed_in[session] = found.user
+    elif session:
+        _signed_in.pop(session, None)
     return found
+
+
+SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour télécharger ce fichier."
+_signed_in: dict[str, str] = {}  # session id → the account seen there at its last run
+
+
+def revalidator(access: Access):
+    """A check to run later, outside any script run (a deferred download): the French reason
+    why `access` no longer holds (link revoked or expired, logged out, account removed), or
+    None. Captures what it needs now: a deferred callable has no session state."""
+    path = data.db_path()
+    context = get_script_run_ctx()
+    session = context.session_id if context else None
+
+    def check() -> str | None:
+        store = Store(path)
+        if access.share is not None:
+            link = sharing.get(store, access.share.id)
+            state = link.state() if link else "inconnu"
+            return None if state == "actif" else REFUSAL_MESSAGES[state]
+        if access.user is not None:
+            if session and _signed_in.get(session) != access.user:
+                return SESSION_ENDED
+            if not access.oidc and Accounts(store).get(access.user) is None:
+                return SESSION_ENDED
+        return None
+
+    return check
 
 
 def _current() -> Access | Refused | None:
@@ -154,7 +187,7 @@ def _current() -> Access | Refused | None:
         identity = str(st.user.get("email") or st.user.get("name") or "")
         known = book.get(identity)  # a built-in account of that e-mail gives its role
         st.session_state[SESSION_OIDC] = True
-        return Access(known.role if known else READER, identity or None)
+        return Access(known.role if known else READER, identity or None, oidc=True)
     if not login_required():
         return Access(accounts.ANALYST, local=True)
     return None
