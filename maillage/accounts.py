@@ -49,7 +49,7 @@ REFUSALS = {
 
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 _FORGET_AFTER = timedelta(days=1)
 _DECOY_PASSWORD = "maillage: no such account"
 _decoys: dict[tuple, str] = {}
@@ -137,7 +137,7 @@ class Accounts:
             raise ValueError("Le nom du compte est vide.")
         if role not in ROLES:
             raise UnknownRole(f"Rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}.")
-        _check_password(password)
+        _check_password(password, name)
         created_at = _iso(_now(now))
         self.rows.add_user(name, role, self.hasher.hash(password), created_at)
         return User(name, role, created_at)
@@ -153,7 +153,7 @@ class Accounts:
         return [User(r.name, r.role, r.created_at) for r in self.rows.users()]
 
     def set_password(self, name: str, password: str) -> None:
-        _check_password(password)
+        _check_password(password, name)
         if not self.rows.set_password_hash(name, self.hasher.hash(password)):
             raise UnknownUser(name)
 
@@ -193,7 +193,14 @@ def _unlock_time(failures: list[str]) -> datetime | None:
     return datetime.fromisoformat(failures[-MAX_FAILURES]) + LOCK_WINDOW
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, name: str) -> None:
+    """At least `MIN_PASSWORD_LENGTH` characters, not only blanks, not the account's name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} "
                            "caractères.")
+    if not password.strip():
+        raise WeakPassword("Le mot de passe ne peut pas être fait que d’espaces : choisissez "
+                           "une phrase d’au moins 12 caractères.")
+    if password.strip().casefold() == name.strip().casefold():
+        raise WeakPassword("Le mot de passe ne peut pas être le nom du compte : choisissez "
+                           "une phrase d’au moins 12 caractères.")

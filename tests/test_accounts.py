@@ -67,6 +67,31 @@ def test_add_refuses_duplicates_unknown_roles_and_short_passwords(fast):
     assert [(u.name, u.role) for u in fast.list()] == [("claire", ANALYST)]
 
 
+@pytest.mark.parametrize("password", ["onze carac.", " " * 12, "\t" * 3 + " " * 20,
+                                      "martine.dupont", "  Martine.Dupont  "])
+def test_password_policy(fast, password, capsys, db_path, monkeypatch):
+    """At least 12 characters, not only blanks, not the account's name: in the library and
+    on the command line, with a French message and nothing stored."""
+    import io
+
+    from maillage.cli import main
+
+    with pytest.raises(WeakPassword):
+        fast.add("martine.dupont", READER, password)
+    fast.add("claire", READER, PASSWORD)
+    fast.add("martine.dupont", READER, PASSWORD)
+    with pytest.raises(WeakPassword):
+        fast.set_password("martine.dupont", password)
+    assert fast.authenticate("martine.dupont", PASSWORD).ok  # the old one still holds
+    fast.remove("martine.dupont")
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert main(["user", "add", "martine.dupont", "--role", "lecteur", "--password-stdin",
+                 "--db", str(db_path)]) == 1
+    assert "[Erreur] Le mot de passe" in capsys.readouterr().err
+    assert [u.name for u in fast.list()] == ["claire"]
+    assert fast.authenticate("claire", PASSWORD).ok
+
+
 def test_remove_and_list(fast):
     fast.add("zoe", READER, PASSWORD)
     fast.add("alice", ADMIN, PASSWORD)
