@@ -196,3 +196,25 @@ def test_a_revoked_link_stops_deferred_downloads_and_fragment_reruns(local):
         again = texts(rerun_fragment(atlas, fragment, query, atlas_page))
         assert REFUSAL_MESSAGES["revoque"] in again
         assert "acteurs localisés" not in again
+
+
+@pytest.mark.parametrize("forged", ["forged", "connexion_nom", "$$ID-0-connexion_nom"])
+def test_a_forged_widget_id_does_not_break_the_login_page(local, forged):
+    """Found: a widget id Streamlit never made became a session-state key, and the login page
+    of that session crashed (KeyError in the log) on every run after."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from tests.rawsession import until_finished
+
+    with open_session(local.port, headers={"X-Real-IP": "203.0.113.7"}) as ws:
+        assert "Identifiant" in texts(rerun(ws))
+        msg = BackMsg()
+        widget = msg.rerun_script.widget_states.widgets.add()
+        widget.id = forged
+        widget.trigger_value = True
+        ws.send(msg.SerializeToString())
+        for messages in (list(until_finished(ws)), rerun(ws)):
+            kinds = {m.delta.new_element.WhichOneof("type") for m in messages
+                     if m.WhichOneof("type") == "delta" and m.delta.HasField("new_element")}
+            assert "exception" not in kinds
+            assert "Identifiant" in texts(messages) and "Mot de passe" in texts(messages)

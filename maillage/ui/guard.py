@@ -16,6 +16,8 @@ served from `localhost` or `127.0.0.1` on any port; uploads check neither. So he
 - **`clear_cache`**: Streamlit honours this browser message from any session, whatever the
   toolbar shows, and it empties every cache of every user. It is dropped here, for everyone:
   published versions are immutable and cached by version number, so nothing needs clearing.
+- **forged widget ids**: a widget state whose id Streamlit never generated is dropped (it
+  would become a session-state key and crash that session's page).
 """
 
 from __future__ import annotations
@@ -146,15 +148,32 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-def is_clear_cache(data: bytes | None) -> bool:
+def cleaned(data: bytes | None) -> bytes | None:
+    """A browser message as Streamlit may see it: None to drop it (`clear_cache`), else its
+    bytes, without the widget states whose id Streamlit never made (a forged id that does not
+    start with `$$ID` becomes a session-state key and crashes the page on its next run)."""
     if not data:
-        return False
+        return data
     from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.runtime.state.common import GENERATED_ELEMENT_ID_PREFIX
 
     try:
-        return BackMsg.FromString(data).WhichOneof("type") == "clear_cache"
+        message = BackMsg.FromString(data)
     except Exception:  # not a BackMsg: let Streamlit answer it as it does
-        return False
+        return data
+    kind = message.WhichOneof("type")
+    if kind == "clear_cache":
+        return None
+    if kind == "rerun_script":
+        widgets = message.rerun_script.widget_states.widgets
+        kept = [w for w in widgets if w.id.startswith(GENERATED_ELEMENT_ID_PREFIX)]
+        if len(kept) != len(widgets):
+            _LOG.warning("Identifiants de widgets inconnus ignorés : %s",
+                         [w.id[:80] for w in widgets if w not in kept])
+            del widgets[:]
+            widgets.extend(kept)
+            return message.SerializeToString()
+    return data
 
 
 class Guard:
@@ -185,7 +204,7 @@ class Guard:
             return await self._refuse(scope, receive, send, 403,
                                       "Requête refusée : elle vient d’un autre site.")
         if kind == "websocket":
-            return await self.app(scope, self._without_clear_cache(receive), send)
+            return await self.app(scope, self._cleaned(receive), send)
         path = scope.get("path", "")
         if method == "PUT" and path.startswith(UPLOAD_PREFIX):
             return await self._upload(scope, receive, send, path)
@@ -208,15 +227,17 @@ class Guard:
             else:
                 _in_flight.pop(session_id, None)
 
-    def _without_clear_cache(self, receive):
+    def _cleaned(self, receive):
         async def filtered():
             while True:
                 message = await receive()
-                if message.get("type") == "websocket.receive" \
-                        and is_clear_cache(message.get("bytes")):
-                    _LOG.warning("Message clear_cache ignoré : les caches ne se vident pas "
-                                 "depuis un navigateur.")
-                    continue
+                if message.get("type") == "websocket.receive" and message.get("bytes"):
+                    data = cleaned(message["bytes"])
+                    if data is None:
+                        _LOG.warning("Message clear_cache ignoré : les caches ne se vident "
+                                     "pas depuis un navigateur.")
+                        continue
+                    message = {**message, "bytes": data}
                 return message
 
         return filtered
