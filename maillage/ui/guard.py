@@ -16,6 +16,9 @@ served from `localhost` or `127.0.0.1` on any port; uploads check neither. So he
 - **`clear_cache`**: Streamlit honours this browser message from any session, whatever the
   toolbar shows, and it empties every cache of every user. It is dropped here, for everyone:
   published versions are immutable and cached by version number, so nothing needs clearing.
+- **the list of pages**: Streamlit's first message to a session names every file of
+  `pages/`; the gate keeps the main page only, so a login page or a share link never learns
+  that « importer » or « partage » exist (the menu comes from `st.navigation`).
 - **forged widget ids**: a widget state whose id Streamlit never generated is dropped (it
   would become a session-state key and crash that session's page).
 """
@@ -176,6 +179,29 @@ def cleaned(data: bytes | None) -> bytes | None:
     return data
 
 
+def without_page_list(data: bytes | None) -> bytes | None:
+    """A server message as the browser may see it: Streamlit's first message of a session
+    lists every file of `pages/` (importer, partage…) before `st.navigation` says which
+    screens this access has; only the main page is kept there, the menu comes after."""
+    if not data or len(data) > 256 * 1024:  # new_session is small; never parse big deltas
+        return data
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        message = ForwardMsg.FromString(data)
+    except Exception:
+        return data
+    if message.WhichOneof("type") != "new_session":
+        return data
+    session = message.new_session
+    main = [p for p in session.app_pages if p.page_script_hash == session.main_script_hash]
+    if len(main) == len(session.app_pages):
+        return data
+    del session.app_pages[:]
+    session.app_pages.extend(main)
+    return message.SerializeToString()
+
+
 class Guard:
     """ASGI middleware: refuse foreign hosts and origins, unauthorised uploads, clear_cache."""
 
@@ -204,7 +230,7 @@ class Guard:
             return await self._refuse(scope, receive, send, 403,
                                       "Requête refusée : elle vient d’un autre site.")
         if kind == "websocket":
-            return await self.app(scope, self._cleaned(receive), send)
+            return await self.app(scope, self._cleaned(receive), self._unlisted(send))
         path = scope.get("path", "")
         if method == "PUT" and path.startswith(UPLOAD_PREFIX):
             return await self._upload(scope, receive, send, path)
@@ -241,6 +267,14 @@ class Guard:
                 return message
 
         return filtered
+
+    def _unlisted(self, send):
+        async def sending(message):
+            if message.get("type") == "websocket.send" and message.get("bytes"):
+                message = {**message, "bytes": without_page_list(message["bytes"])}
+            await send(message)
+
+        return sending
 
     async def _refuse(self, scope, receive, send, status: int, text: str):
         _LOG.warning("Refusé (%s) : %s %s, Host=%s, Origin=%s", status,
