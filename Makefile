@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/maillage demo
 	@echo "Tableau de bord : ouvrez http://127.0.0.1:8501 (Ctrl+C pour arrêter)"
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	MAILLAGE_AUTH=off $(BIN)/streamlit run serve.py --server.address 127.0.0.1 --server.port 8501
 
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py

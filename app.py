@@ -7,6 +7,7 @@ from maillage.ui import auth, contribution_form, downloads
 from maillage.ui import home as synthesis
 from maillage.ui.frame import frame, require_data
 from maillage.ui.navigation import pages
+from maillage.ui.style import FAVICON
 
 
 def home() -> None:
@@ -20,7 +21,7 @@ def home() -> None:
         downloads.dossier_button(context)
 
 
-st.set_page_config(page_title="maillage", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="maillage", page_icon=FAVICON, layout="wide")  # no icon fetched
 if contribution_form.token():  # a partner's form, opened by its link: nothing else
     st.navigation([st.Page(contribution_form.page, title="Contribuer")], position="hidden").run()
 elif isinstance(access := auth.current(), auth.Access):  # analyst-only screens are absent

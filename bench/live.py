@@ -1,4 +1,4 @@
-"""The real thing, for the browser journeys and the load test: the `streamlit run app.py` server
+"""The real thing, for the browser journeys and the load test: the `streamlit run serve.py` server
 on a free loopback port with its own database, and Debian's chromium driven by Playwright.
 
 Shared by tests/e2e/ (which prove the pages) and bench/load.py (which times them), so that
@@ -95,14 +95,17 @@ def fallback_workbook() -> bytes:
 
 
 @contextmanager
-def streamlit_server(db: Path, log: Path, *, attempts: int = 3,
-                     start_timeout: float = 60) -> Iterator[str]:
-    """Run `streamlit run app.py` on 127.0.0.1 with MAILLAGE_DB=db; yield its base URL."""
-    env = {**os.environ, "MAILLAGE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("MAILLAGE_SPACE", None)
+def streamlit_server(db: Path, log: Path, *, attempts: int = 3, start_timeout: float = 60,
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `streamlit run serve.py` (the app behind its gate) on 127.0.0.1 with MAILLAGE_DB=db,
+    as `make run` does (MAILLAGE_AUTH=off, unless `env` says otherwise); yield its base URL."""
+    inherited = {k: v for k, v in os.environ.items()
+                 if k not in ("MAILLAGE_SPACE", "MAILLAGE_URL", "MAILLAGE_AUTH")}
+    env = {**inherited, "MAILLAGE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "MAILLAGE_AUTH": "off", **(env or {})}
     for attempt in range(attempts):
         port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
                    "--server.address", "127.0.0.1", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--server.runOnSave", "false"]

@@ -1,6 +1,6 @@
 """Load: 20 people browsing while an analyst publishes a region-scale workbook.
 
-The real `streamlit run app.py` serves 127.0.0.1 only; one Debian chromium holds 20 browser
+The real `streamlit run serve.py` serves 127.0.0.1 only; one Debian chromium holds 20 browser
 contexts (20 Streamlit sessions) that open the home page and every screen of the menu in
 turn, while `maillage import` publishes a region-scale workbook into the space they read.
 Bounded in count (sessions × visits) and in time (a deadline), it stops by itself.

@@ -3,9 +3,12 @@
 Passwords are hashed with Argon2id (argon2-cffi's defaults follow RFC 9106), never stored.
 Failed logins are counted in the database, not in memory, so that the limit holds across
 sessions, browser tabs and app restarts: after `MAX_FAILURES` failures in `LOCK_WINDOW` the
-account refuses every attempt until the oldest of them leaves the window. An unknown name
-costs the same hash as a known one and gets the same answer, so a login form does not tell
-which accounts exist.
+account refuses every attempt until the oldest of them leaves the window. Each attempt is
+reserved in the database (counted as a failure) *before* its password is verified, so 20
+parallel attempts count 20 and at most `MAX_FAILURES` of them are ever verified. An unknown
+name costs the same hash as a known one and gets the same answer, so a login form does not
+tell which accounts exist: the decoy hash it is checked against is computed once per process
+and per hasher setting, at import for the default one, never lazily during a login.
 
 Permissions are checked here, by the code that acts, not only by hiding buttons: a page
 calls `authorize(role, action)` before publishing, restoring or sharing.
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -47,8 +49,27 @@ REFUSALS = {
 
 MAX_FAILURES = 5
 LOCK_WINDOW = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 _FORGET_AFTER = timedelta(days=1)
+_DECOY_PASSWORD = "maillage: no such account"
+_decoys: dict[tuple, str] = {}
+
+
+def _settings(hasher: PasswordHasher) -> tuple:
+    return (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
+            hasher.salt_len, hasher.type)
+
+
+def decoy_hash(hasher: PasswordHasher) -> str:
+    """A hash with `hasher`'s settings that no password matches the way an account's would:
+    checked for unknown names so that they cost what known ones cost."""
+    key = _settings(hasher)
+    if key not in _decoys:
+        _decoys[key] = hasher.hash(_DECOY_PASSWORD)
+    return _decoys[key]
+
+
+decoy_hash(PasswordHasher())  # the server's own setting: computed at start, not at a login
 
 
 class NotAllowed(PermissionError):
@@ -108,10 +129,7 @@ class Accounts:
     def __init__(self, store: Store, hasher: PasswordHasher | None = None):
         self.rows = AccountStore(store)
         self.hasher = hasher or PasswordHasher()
-
-    @cached_property
-    def _decoy_hash(self) -> str:
-        return self.hasher.hash("maillage: no such account")
+        self._decoy_hash = decoy_hash(self.hasher)
 
     def add(self, name: str, role: str, password: str, now: datetime | None = None) -> User:
         name = name.strip()
@@ -119,7 +137,7 @@ class Accounts:
             raise ValueError("Le nom du compte est vide.")
         if role not in ROLES:
             raise UnknownRole(f"Rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}.")
-        _check_password(password)
+        _check_password(password, name)
         created_at = _iso(_now(now))
         self.rows.add_user(name, role, self.hasher.hash(password), created_at)
         return User(name, role, created_at)
@@ -135,28 +153,28 @@ class Accounts:
         return [User(r.name, r.role, r.created_at) for r in self.rows.users()]
 
     def set_password(self, name: str, password: str) -> None:
-        _check_password(password)
+        _check_password(password, name)
         if not self.rows.set_password_hash(name, self.hasher.hash(password)):
             raise UnknownUser(name)
 
     def locked_until(self, name: str, now: datetime | None = None) -> datetime | None:
         """When the account accepts attempts again, or None if it does now."""
         moment = _now(now)
-        failures = self.rows.recent_failures(name, _iso(moment - LOCK_WINDOW))
-        if len(failures) < MAX_FAILURES:
-            return None
-        return datetime.fromisoformat(failures[-MAX_FAILURES]) + LOCK_WINDOW
+        return _unlock_time(self.rows.recent_failures(name, _iso(moment - LOCK_WINDOW)))
 
     def authenticate(self, name: str, password: str, now: datetime | None = None) -> Login:
         moment = _now(now)
         name = name.strip()
-        if until := self.locked_until(name, moment):
-            return Login(None, until)
+        attempt, failures = self.rows.reserve_attempt(
+            name, _iso(moment), _iso(moment - LOCK_WINDOW), MAX_FAILURES,
+            _iso(moment - _FORGET_AFTER))
+        if attempt is None:
+            return Login(None, _unlock_time(failures))
         row = self.rows.user(name)
         ok = self._verify(row.password_hash if row else self._decoy_hash, password) and bool(row)
-        self.rows.record_attempt(name, _iso(moment), ok, _iso(moment - _FORGET_AFTER))
         if not ok:
-            return Login(None, self.locked_until(name, moment))
+            return Login(None, _unlock_time(failures))
+        self.rows.mark_success(attempt)
         if self.hasher.check_needs_rehash(row.password_hash):
             self.rows.set_password_hash(name, self.hasher.hash(password))
         return Login(User(row.name, row.role, row.created_at))
@@ -168,7 +186,21 @@ class Accounts:
             return False
 
 
-def _check_password(password: str) -> None:
+def _unlock_time(failures: list[str]) -> datetime | None:
+    """When `MAX_FAILURES` failures in the window no longer hold, or None if they do not."""
+    if len(failures) < MAX_FAILURES:
+        return None
+    return datetime.fromisoformat(failures[-MAX_FAILURES]) + LOCK_WINDOW
+
+
+def _check_password(password: str, name: str) -> None:
+    """At least `MIN_PASSWORD_LENGTH` characters, not only blanks, not the account's name."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} "
                            "caractères.")
+    if not password.strip():
+        raise WeakPassword("Le mot de passe ne peut pas être fait que d’espaces : choisissez "
+                           "une phrase d’au moins 12 caractères.")
+    if password.strip().casefold() == name.strip().casefold():
+        raise WeakPassword("Le mot de passe ne peut pas être le nom du compte : choisissez "
+                           "une phrase d’au moins 12 caractères.")

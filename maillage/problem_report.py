@@ -3,7 +3,9 @@ workbook (a « problemes » sheet, faulty cells filled and commented) or as a CS
 
 Everything written here comes from an untrusted upload, and the result is opened in a
 spreadsheet: a value such as `=HYPERLINK(…)` or `@SUM(…)` must stay inert text, never become
-a formula (CSV/formula injection, OWASP).
+a formula (CSV/formula injection, OWASP). A text cell is not enough: the analyst who edits it
+in Excel would turn it into a formula; such cells carry `quotePrefix` (Excel's leading `'`),
+in the problems sheet and in the analyst's own sheets sent back.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def annotated_workbook(files: Sequence[tuple[str, bytes]], problems: Sequence[Pr
         workbook.remove(workbook.active)
     else:  # its text cells load as text (data_type "s") and are saved back as text
         _highlight(workbook, problems)
+        _quote_formula_like(workbook)
     _write_problems_sheet(workbook, problems)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -79,6 +82,15 @@ def _write_text(cell, value: object) -> None:
     cell.value = value
     if is_formula_like(value):
         cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _quote_formula_like(workbook: openpyxl.Workbook) -> None:
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "s" and is_formula_like(cell.value):
+                    cell.quotePrefix = True
 
 
 def _write_problems_sheet(workbook: openpyxl.Workbook, problems: Sequence[Problem]) -> None:

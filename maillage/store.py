@@ -87,10 +87,21 @@ def default_db_path() -> Path:
     return base / "maillage" / "maillage.db"
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600: it holds the password
+    hashes), whatever the umask; SQLite gives its -wal and -shm files the same mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.geteuid():
+        path.chmod(0o600)
+
+
 class Store:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(self.path)
         with self.connect() as db:
             db.executescript(SCHEMA)
 

@@ -129,22 +129,41 @@ class AccountStore:
 
     # --- login attempts ---------------------------------------------------------------------
 
-    def record_attempt(self, name: str, at: str, success: bool, forget_before: str) -> None:
-        """Record one attempt and drop those too old to matter, so the table stays small."""
+    def reserve_attempt(self, name: str, at: str, since: str, max_failures: int,
+                        forget_before: str) -> tuple[int | None, list[str]]:
+        """Count the recent failures and, unless they reach `max_failures`, record this
+        attempt as one more failure, in one write transaction (`BEGIN IMMEDIATE`): parallel
+        attempts queue here, so N of them count N before any password is verified.
+
+        Returns (id of the reserved attempt, or None when locked; times of the failures after
+        `since` and after the last success, this one included, oldest first)."""
         with self.store.transaction() as db:
-            db.execute("INSERT INTO login_attempts (name, at, success) VALUES (?, ?, ?)",
-                       (name, at, int(success)))
+            failures = self._recent_failures(db, name, since)
+            if len(failures) >= max_failures:
+                return None, failures
+            attempt = db.execute("INSERT INTO login_attempts (name, at, success) "
+                                 "VALUES (?, ?, 0)", (name, at)).lastrowid
             db.execute("DELETE FROM login_attempts WHERE at < ?", (forget_before,))
+        return attempt, [*failures, at]
+
+    def mark_success(self, attempt: int) -> None:
+        """The reserved attempt verified: it resets the count of failures."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE login_attempts SET success = 1 WHERE id = ?", (attempt,))
 
     def recent_failures(self, name: str, since: str) -> list[str]:
         """Times of the failed attempts after `since` and after the last success, oldest first."""
         with self.store.connect() as db:
-            (last_success,) = db.execute(
-                "SELECT MAX(at) FROM login_attempts WHERE name = ? AND success = 1",
-                (name,)).fetchone()
-            start = max(since, last_success or "")
-            rows = db.execute("SELECT at FROM login_attempts WHERE name = ? AND success = 0 "
-                              "AND at > ? ORDER BY at", (name, start)).fetchall()
+            return self._recent_failures(db, name, since)
+
+    @staticmethod
+    def _recent_failures(db: sqlite3.Connection, name: str, since: str) -> list[str]:
+        (last_success,) = db.execute(
+            "SELECT MAX(at) FROM login_attempts WHERE name = ? AND success = 1",
+            (name,)).fetchone()
+        start = max(since, last_success or "")
+        rows = db.execute("SELECT at FROM login_attempts WHERE name = ? AND success = 0 "
+                          "AND at > ? ORDER BY at", (name, start)).fetchall()
         return [at for (at,) in rows]
 
     # --- share links ------------------------------------------------------------------------

@@ -112,11 +112,22 @@ def read_paths(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES) -> 
     return read_workbook(read_files(paths, max_bytes), max_bytes)
 
 
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def base_name(name: str) -> str:
+    """`../../x.xlsx` or `C:\\dossier\\x.xlsx` → `x.xlsx`, without control or bidi
+    characters (which would reorder the text around it), at most 200 characters."""
+    kept = _INVISIBLE.sub("", str(name).replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return kept[-200:] or "classeur"
+
+
 def read_workbook(
     files: Iterable[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
 ) -> RawWorkbook:
-    """Read one workbook (.xlsx/.ods) or several .csv files (one sheet each)."""
-    files = sorted(files)
+    """Read one workbook (.xlsx/.ods) or several .csv files (one sheet each). A file's name
+    comes from the browser: only its base name is kept (it is stored with the version)."""
+    files = sorted((base_name(name), data) for name, data in files)
     if not files:
         raise UnreadableWorkbook(UNREADABLE["no_files"])
     digest = hashlib.sha256()

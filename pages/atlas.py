@@ -4,7 +4,7 @@ dispositif social n’atteint, où les dispositifs s’empilent."""
 import streamlit as st
 
 from maillage.texts import format_number, label
-from maillage.ui import keys, maps
+from maillage.ui import auth, keys, maps
 from maillage.ui.frame import frame, require_data
 from maillage.vocabularies import VOCABULARIES
 
@@ -23,6 +23,7 @@ st.markdown(
 @st.fragment
 def atlas_map() -> None:
     """The map and its own filters: changing them redraws the map only."""
+    auth.gate()  # a fragment rerun skips the frame: a link revoked meanwhile stops here
     present_themes = sorted({t for cell in model.schemes["thematiques"].dropna()
                              for t in cell.split(";")} & set(VOCABULARIES["theme"]))
     kinds = [k for k in VOCABULARIES["perimeter_type"] if k in set(model.perimeters["type"])]

@@ -8,6 +8,7 @@ from maillage.overlaps import FLAGS
 from maillage.texts import format_number
 from maillage.ui import display
 from maillage.ui import overlaps_charts as charts
+from maillage.ui.downloads import checked_csv
 from maillage.ui.frame import frame, require_data
 
 context = frame("Chevauchements des dispositifs")
@@ -35,7 +36,8 @@ else:
     table = charts.flagged_table(pairs)
     charts.show_table(table)
     st.download_button("Télécharger les paires signalées (.csv)",
-                       data=lambda: charts.table_csv(table), file_name="paires-signalees.csv",
+                       data=checked_csv(context, lambda: charts.table_csv(table)),
+                       file_name="paires-signalees.csv",
                        mime=CSV_MIME, on_click="ignore",
                        icon=":material/download:", help="Séparateur « ; », lisible par Excel.")
 

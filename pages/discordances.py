@@ -4,7 +4,9 @@ import streamlit as st
 
 from maillage.exports import CSV_MIME, csv_bytes
 from maillage.texts import label
+from maillage.ui import auth
 from maillage.ui import mismatch_charts as charts
+from maillage.ui.downloads import checked_csv
 from maillage.ui.frame import frame, require_data
 from maillage.vocabularies import VOCABULARIES
 
@@ -58,7 +60,8 @@ if pieces.empty:
     st.success(f"Aucun périmètre n’est coupé : chacun tient dans un seul des {ys}.")
 else:
     st.dataframe(pieces, hide_index=True)
-    st.download_button("Télécharger la liste (CSV)", lambda: csv_bytes(pieces),
+    st.download_button("Télécharger la liste (CSV)",
+                       checked_csv(context, lambda: csv_bytes(pieces)),
                        file_name=f"discordances_{x_type}_{y_type}.csv", mime=CSV_MIME,
                        on_click="ignore", icon=":material/download:",
                        help="Séparateur « ; », lisible directement par Excel.")
@@ -66,6 +69,7 @@ else:
 
 @st.fragment
 def draw_map() -> None:
+    auth.gate()  # a fragment rerun skips the frame: a link revoked meanwhile stops here
     st.subheader("Carte")
     deck = charts.split_map(*args)
     if deck is None:

@@ -18,11 +18,12 @@ def store(db_path):
 
 @pytest.fixture(autouse=True)
 def local_server(monkeypatch):
-    """Page tests run as `make run` does: on 127.0.0.1, where no login is asked (AppTest
-    leaves `server.address` unset, which means every interface and would ask for one).
-    Tests of the login set MAILLAGE_AUTH=on or patch the address themselves."""
+    """Page tests run as `make run` does: MAILLAGE_AUTH=off on 127.0.0.1, where no login is
+    asked (AppTest leaves `server.address` unset, which means every interface and would ask
+    for one). Tests of the login set MAILLAGE_AUTH=on, unset it or patch the address."""
     from streamlit.testing.v1.util import patch_config_options
 
-    monkeypatch.delenv("MAILLAGE_AUTH", raising=False)
+    monkeypatch.setenv("MAILLAGE_AUTH", "off")
+    monkeypatch.delenv("MAILLAGE_URL", raising=False)
     with patch_config_options({"server.address": "127.0.0.1"}):
         yield

@@ -1,5 +1,9 @@
 """Accounts: Argon2id hashes, roles and their permissions, login rate limiting in the db."""
 
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,6 +65,31 @@ def test_add_refuses_duplicates_unknown_roles_and_short_passwords(fast):
     with pytest.raises(WeakPassword):
         fast.add("paul", READER, "court")
     assert [(u.name, u.role) for u in fast.list()] == [("claire", ANALYST)]
+
+
+@pytest.mark.parametrize("password", ["onze carac.", " " * 12, "\t" * 3 + " " * 20,
+                                      "martine.dupont", "  Martine.Dupont  "])
+def test_password_policy(fast, password, capsys, db_path, monkeypatch):
+    """At least 12 characters, not only blanks, not the account's name: in the library and
+    on the command line, with a French message and nothing stored."""
+    import io
+
+    from maillage.cli import main
+
+    with pytest.raises(WeakPassword):
+        fast.add("martine.dupont", READER, password)
+    fast.add("claire", READER, PASSWORD)
+    fast.add("martine.dupont", READER, PASSWORD)
+    with pytest.raises(WeakPassword):
+        fast.set_password("martine.dupont", password)
+    assert fast.authenticate("martine.dupont", PASSWORD).ok  # the old one still holds
+    fast.remove("martine.dupont")
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert main(["user", "add", "martine.dupont", "--role", "lecteur", "--password-stdin",
+                 "--db", str(db_path)]) == 1
+    assert "[Erreur] Le mot de passe" in capsys.readouterr().err
+    assert [u.name for u in fast.list()] == ["claire"]
+    assert fast.authenticate("claire", PASSWORD).ok
 
 
 def test_remove_and_list(fast):
@@ -150,3 +179,65 @@ def test_command_line_adds_lists_and_removes_users(store, db_path, capsys, monke
     assert main(["user", "remove", "claire", "--db", str(db_path)]) == 0
     assert Accounts(store).get("claire") is None
     assert main(["user", "remove", "claire", "--db", str(db_path)]) == 1
+
+
+class CountingHasher(PasswordHasher):
+    """argon2's hasher, counting the passwords it verifies (cheap settings)."""
+
+    def __init__(self):
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.verified = 0
+        self._lock = threading.Lock()
+
+    def verify(self, hash, password):
+        with self._lock:
+            self.verified += 1
+        time.sleep(0.05)  # as long as a real Argon2id: every attempt overlaps the others
+        return super().verify(hash, password)
+
+
+def test_parallel_attempts_are_counted_before_any_password_is_verified(store):
+    """20 sessions at once, 19 wrong passwords then the right one: at most 5 are verified
+    and the right one is refused while the account is locked."""
+    hasher = CountingHasher()
+    Accounts(store, hasher).add("claire", ANALYST, PASSWORD)
+    hasher.verified = 0
+    start = threading.Barrier(19)
+
+    def wrong(_):
+        book = Accounts(Store(store.path), hasher)  # one per session, as in the app
+        start.wait()
+        return book.authenticate("claire", "wrong password")
+
+    with ThreadPoolExecutor(max_workers=19) as pool:
+        attempts = list(pool.map(wrong, range(19)))
+        right = Accounts(Store(store.path), hasher).authenticate("claire", PASSWORD)
+    assert not any(login.ok for login in attempts)
+    assert hasher.verified <= MAX_FAILURES
+    assert not right.ok and right.locked_until is not None
+    assert sum(login.locked_until is not None for login in attempts) >= 19 - MAX_FAILURES
+
+
+def test_unknown_and_known_names_take_the_same_time(store):
+    """The decoy hash is ready before the first login: an unknown name costs one verification
+    like a known one, never one hash more, even as the first attempt of a fresh instance (as
+    after a cache was emptied). The medians agree within a ratio."""
+    Accounts(store).add("claire", ANALYST, PASSWORD)
+
+    def timed(book: Accounts, name: str, i: int) -> float:
+        began = time.perf_counter()  # 16 minutes apart: never locked, each a full attempt
+        assert not book.authenticate(name, "wrong password",
+                                     now=T0 + i * timedelta(minutes=16)).ok
+        return time.perf_counter() - began
+
+    book = Accounts(Store(store.path))
+    known = statistics.median(timed(book, "claire", i) for i in range(5))
+    unknown = statistics.median(timed(book, "personne", i) for i in range(5))
+    first = statistics.median(timed(Accounts(Store(store.path)), f"inconnu{i}", i)
+                              for i in range(5))
+    assert 0.7 < unknown / known < 1.4, (known, unknown)
+    assert 0.7 < first / known < 1.4, (known, first)
+
+
+def test_the_default_decoy_is_computed_when_the_module_loads():
+    assert accounts._settings(PasswordHasher()) in accounts._decoys

@@ -39,7 +39,12 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     at = _atlas()
     assert at.title[0].value == "Atlas des acteurs et des dispositifs"
     spec = _deck(at)
-    assert spec.get("mapProvider") is None and spec.get("mapStyle") is None
+    assert spec.get("mapProvider") is None
+    # Its own blank style, served here: with none, Streamlit would fetch CARTO's.
+    assert spec.get("mapStyle") == "app/static/fond-vide.json"
+    style = json.loads((ROOT / "static" / "fond-vide.json").read_text())
+    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == [
+        "background"]
     ids = [layer["id"] for layer in spec["layers"]]
     # Zones by class (03140 blank, the others not), perimeter outlines, actors by field.
     assert "zones-1-1" in ids and "zones-2-0" in ids

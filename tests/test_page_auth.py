@@ -74,11 +74,19 @@ def test_local_server_opens_without_login(published):
     assert "Connexion" not in [t.value for t in at.title]
 
 
-@pytest.mark.parametrize("setting", ["auth_on", "public_address"])
+@pytest.mark.parametrize("setting", ["auth_on", "auth_unset", "auth_typo", "public_address",
+                                     "public_url"])
 def test_login_is_required_off_localhost_or_when_asked(users, monkeypatch, setting):
+    """Local mode only when chosen (MAILLAGE_AUTH=off), on 127.0.0.1, for a loopback address."""
     address = "0.0.0.0" if setting == "public_address" else "127.0.0.1"
     if setting == "auth_on":
         monkeypatch.setenv("MAILLAGE_AUTH", "on")
+    elif setting == "auth_unset":
+        monkeypatch.delenv("MAILLAGE_AUTH")
+    elif setting == "auth_typo":
+        monkeypatch.setenv("MAILLAGE_AUTH", "of")
+    elif setting == "public_url":
+        monkeypatch.setenv("MAILLAGE_URL", "https://maillage.example.org")
     with patch_config_options({"server.address": address}):
         at = _app().run()
         assert [t.value for t in at.title] == ["Connexion"]

@@ -79,3 +79,18 @@ def test_home_without_data_says_what_to_do(db_path):
     at = _home()
     assert "Aucune donnée publiée" in at.info[0].value
     assert not at.metric
+
+
+def test_an_uploaded_file_name_is_kept_as_its_base_name_and_shown_literally(db_path):
+    """Found: `../../../../x.xlsx` stored and shown verbatim, in the history and in a share
+    view's caption (where markdown would also turn `[…](…)` into a link)."""
+    from maillage.ui.display import md
+
+    name = "[clic](evil.example)*gras*\u202e.xlsx"
+    outcome = import_files(Store(db_path), "principal",
+                           [(f"../../../../{name}", xlsx_bytes(minimal_sheets()))])
+    assert outcome.version.file == "[clic](evil.example)*gras*.xlsx"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert md("[clic](evil.example)*gras*.xlsx") in captions
+    assert "../" not in captions and "[clic](evil" not in captions

@@ -25,8 +25,10 @@ PERIMETERS = [perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
 
 
 @pytest.fixture(autouse=True)
-def local_server():
-    """The person at the keyboard of a local server is the analyst: no login form."""
+def local_server(monkeypatch):
+    """The person at the keyboard of a local server is the analyst: no login form (when the
+    local mode is chosen, as `make run` does)."""
+    monkeypatch.setenv("MAILLAGE_AUTH", "off")
     before = config.get_option("server.address")
     config.set_option("server.address", "127.0.0.1")
     yield

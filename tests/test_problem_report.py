@@ -89,6 +89,7 @@ def test_formula_like_values_are_written_as_text(value):
         cell = workbook[PROBLEMS_SHEET].cell(row=2, column=COLUMNS.index("Valeur") + 1)
         assert cell.value == value
         assert cell.data_type == "s"
+        assert cell.quotePrefix  # Excel keeps it text even when the analyst edits the cell
 
 
 def _with_text_cell(data: bytes, sheet: str, ref: str) -> bytes:
@@ -111,6 +112,8 @@ def test_text_in_the_uploaded_sheets_that_looks_like_a_formula_stays_text():
     cell = sheet.cell(row=3, column=column)
     assert cell.value.startswith("=HYPERLINK")
     assert cell.data_type == "s"
+    assert cell.quotePrefix
+    assert not sheet.cell(row=1, column=column).quotePrefix  # plain text is left as it was
 
 
 def test_csv_and_ods_input_get_a_fresh_workbook_with_the_problems_only():

@@ -119,3 +119,28 @@ def test_wal_mode_is_on(store, db_path):
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert isinstance(Store(db_path).spaces(), list)
+
+
+def test_the_database_and_its_journal_are_private(tmp_path):
+    """Found: the file with the Argon2 hashes was created -rw-r--r--."""
+    import os
+    import stat
+
+    from maillage.accounts import Accounts
+
+    before = os.umask(0o022)
+    try:
+        path = tmp_path / "sous-dossier" / "maillage.db"
+        store = Store(path)
+        Accounts(store).add("claire", "analyste", "correct horse battery")
+        with store.connect() as db:  # an open connection keeps the -wal and -shm files
+            db.execute("SELECT COUNT(*) FROM users").fetchone()
+            files = [path, path.with_name("maillage.db-wal"), path.with_name("maillage.db-shm")]
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+        assert modes == {f.name: 0o600 for f in files}
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        path.chmod(0o644)  # a file made by an older version is tightened when opened
+        Store(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    finally:
+        os.umask(before)

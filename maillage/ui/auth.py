@@ -11,9 +11,15 @@ by a hand-typed address — is guarded the same way). Order of precedence:
 2. a built-in account logged in this session (its role is read again from the database at
    every run, so removing an account takes effect at once), or an OIDC login through
    `st.login` when `.streamlit/secrets.toml` has an `[auth]` section;
-3. no login at all when the server only listens on the local machine (`make run`) and
-   `MAILLAGE_AUTH` is not `on`: the person at the keyboard is the analyst;
+3. no login at all only when that was chosen (`MAILLAGE_AUTH=off`, which `make run` sets),
+   the server listens on the local machine only, its address (`MAILLAGE_URL`) is a loopback
+   one, and this request comes from the loopback interface without any proxy header: the
+   person at the keyboard is the analyst. Behind nginx, an SSH tunnel with a proxy, or any
+   doubt, the login is on;
 4. otherwise the login form.
+
+When the app is served by a real server, it must be `serve.py` (whose gate refuses foreign
+hosts and origins): `streamlit run app.py` draws only a French explanation.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from maillage import accounts, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
-from maillage.ui import data, display
+from maillage.ui import data, display, guard
 
 SESSION_USER = "connexion_compte"
 SESSION_OIDC = "connexion_oidc"
@@ -37,6 +44,12 @@ LOGIN_NAME = "connexion_nom"
 LOGIN_PASSWORD = "connexion_mot_de_passe"
 LOGIN_MESSAGE = "connexion_message"
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+# Headers a reverse proxy adds: their presence means the browser is not on this machine.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host",
+                 "x-forwarded-proto", "x-forwarded-server", "x-client-ip", "via",
+                 "cf-connecting-ip", "true-client-ip", "x-cluster-client-ip")
+UNGUARDED = ("Ce serveur a été lancé sans sa protection : lancez le tableau de bord avec "
+             "« make run » ou « streamlit run serve.py » (et non « streamlit run app.py »).")
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Access:
     user: str | None = None
     share: ShareLink | None = None
     local: bool = False
+    oidc: bool = False
 
     def can(self, action: str) -> bool:
         return self.share is None and accounts.can(self.role, action)
@@ -60,13 +74,36 @@ class Refused:
 
 
 def login_required() -> bool:
-    """Always with MAILLAGE_AUTH=on; else as soon as the server listens beyond this machine
-    (an unset `server.address` means every interface)."""
-    if os.environ.get("MAILLAGE_AUTH", "").strip().lower() == "on":
+    """False only for the explicit local mode (`MAILLAGE_AUTH=off`) on a server that listens
+    on this machine only (an unset `server.address` means every interface), whose public
+    address is loopback, for a request from this machine that no proxy relayed."""
+    if os.environ.get("MAILLAGE_AUTH", "").strip().lower() != "off":
         return True
     from streamlit import config  # not st.get_option: tests patch the module's function
 
-    return (config.get_option("server.address") or "").strip() not in LOCAL_ADDRESSES
+    if (config.get_option("server.address") or "").strip() not in LOCAL_ADDRESSES:
+        return True
+    return not guard.is_local_url() or not from_this_machine()
+
+
+def from_this_machine() -> bool:
+    """The browser connected over loopback, naming a loopback host, with no proxy header.
+    Without any connection at all (AppTest), there is nobody else to fear."""
+    headers = st.context.headers
+    if not headers:
+        return True
+    if any(headers.get(name) is not None for name in PROXY_HEADERS):
+        return False
+    host = (headers.get("Host") or "").strip().lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.strip("[]") not in LOCAL_ADDRESSES:
+        return False
+    return st.context.ip_address is None  # Streamlit gives None for 127.0.0.1 and ::1
+
+
+def unguarded() -> bool:
+    """A real connection reached the app without `serve.py`'s gate in front of it."""
+    return bool(st.context.headers) and not guard.active()
 
 
 def oidc_configured() -> bool:
@@ -86,7 +123,50 @@ def _store() -> Store:
 
 
 def current() -> Access | Refused | None:
-    """The access of this session, a refusal to show, or None when a login is needed."""
+    """The access of this session, a refusal to show, or None when a login is needed.
+    Also tells the server's gate whether this session may upload a workbook."""
+    found = _current()
+    context = get_script_run_ctx()
+    session = context.session_id if context else None
+    guard.set_may_import(session, isinstance(found, Access) and found.can(PUBLISH))
+    if session and isinstance(found, Access) and found.user:
+        _signed_in[session] = found.user
+    elif session:
+        _signed_in.pop(session, None)
+    return found
+
+
+SESSION_ENDED = "Votre session a pris fin : reconnectez-vous pour télécharger ce fichier."
+_signed_in: dict[str, str] = {}  # session id → the account seen there at its last run
+
+
+def revalidator(access: Access):
+    """A check to run later, outside any script run (a deferred download): the French reason
+    why `access` no longer holds (link revoked or expired, logged out, account removed), or
+    None. Captures what it needs now: a deferred callable has no session state."""
+    path = data.db_path()
+    context = get_script_run_ctx()
+    session = context.session_id if context else None
+
+    def check() -> str | None:
+        store = Store(path)
+        if access.share is not None:
+            link = sharing.get(store, access.share.id)
+            state = link.state() if link else "inconnu"
+            return None if state == "actif" else REFUSAL_MESSAGES[state]
+        if access.user is not None:
+            if session and _signed_in.get(session) != access.user:
+                return SESSION_ENDED
+            if not access.oidc and Accounts(store).get(access.user) is None:
+                return SESSION_ENDED
+        return None
+
+    return check
+
+
+def _current() -> Access | Refused | None:
+    if unguarded():
+        return Refused(UNGUARDED)
     store = _store()
     token = st.query_params.get(QUERY_PARAM) or st.session_state.get(SESSION_TOKEN)
     if token:
@@ -107,7 +187,7 @@ def current() -> Access | Refused | None:
         identity = str(st.user.get("email") or st.user.get("name") or "")
         known = book.get(identity)  # a built-in account of that e-mail gives its role
         st.session_state[SESSION_OIDC] = True
-        return Access(known.role if known else READER, identity or None)
+        return Access(known.role if known else READER, identity or None, oidc=True)
     if not login_required():
         return Access(accounts.ANALYST, local=True)
     return None

@@ -5,13 +5,17 @@ recomputes an indicator."""
 from __future__ import annotations
 
 import os
+import time
 from typing import NamedTuple
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from maillage.model import Model, build_model
 from maillage.persons import hide_persons
 from maillage.store import Store
+
+_LOG = get_logger("maillage.data")
 
 
 def db_path() -> str:
@@ -27,8 +31,13 @@ def store(path: str) -> Store:
 
 @st.cache_resource(show_spinner="Chargement de la version publiée…", max_entries=8)
 def model(path: str, space: str, version: int) -> Model:
-    """The full model of one published version (immutable, so cached forever)."""
-    return build_model(store(path).load(space, version))
+    """The full model of one published version (immutable, so cached forever). Each build is
+    logged: the server log tells how often the cache went cold."""
+    began = time.perf_counter()
+    built = build_model(store(path).load(space, version))
+    _LOG.info("Modèle construit : espace « %s », version %s, en %.2f s.", space, version,
+              time.perf_counter() - began)
+    return built
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

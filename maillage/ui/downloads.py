@@ -1,6 +1,10 @@
 """Download buttons every page can call: the current view's table as .xlsx and .csv, and the
 one-click meeting report. Files are built when clicked (`data` is a callable), from what the
-page shows — already restricted to the sidebar filters and to a share link's perimeter."""
+page shows — already restricted to the sidebar filters and to a share link's perimeter.
+
+A click runs the callable without a script run, so without the frame's check: `checked()`
+asks again, at the click, whether the link or the session still holds, and hands a French
+refusal in the file's own format instead of the data when it does not."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import streamlit as st
 from maillage.exports import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from maillage.report import ReportSource, meeting_report
 from maillage.texts import format_datetime
+from maillage.ui import auth
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS
 
@@ -43,18 +48,51 @@ def territory_name(context: Context) -> str:
     return "Tout le territoire"
 
 
+def checked(context: Context | None, make, refused):
+    """`make`, run at the click only if this page's access still holds; else `refused(why)`."""
+    if context is None or context.access is None:
+        return make
+    still = auth.revalidator(context.access)
+
+    def build():
+        why = still()
+        return refused(why) if why else make()
+
+    return build
+
+
+def checked_csv(context: Context | None, make):
+    """`checked()` for a page's own CSV button."""
+    return checked(context, make, lambda why: csv_bytes(_refusal_table(why)))
+
+
+def _refusal_table(why: str) -> pd.DataFrame:
+    return pd.DataFrame({"Message": [why]})
+
+
+def refusal_html(why: str) -> str:
+    from html import escape
+
+    return (f"<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><title>maillage</title>"
+            f"<p>{escape(why)}</p></html>")
+
+
 def download_table(frame: pd.DataFrame, name: str, context: Context | None = None) -> None:
     """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
     version and filters it comes from) and as .csv (`;`, for French Excel)."""
     stem = _slug(name)
     left, right = st.columns(2)
     left.download_button(
-        "Télécharger (.xlsx)", data=lambda: xlsx_bytes({name: frame}, _about(context)),
+        "Télécharger (.xlsx)",
+        data=checked(context, lambda: xlsx_bytes({name: frame}, _about(context)),
+                     lambda why: xlsx_bytes({"Refus": _refusal_table(why)}, {})),
         file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
         on_click="ignore", key=f"telecharger_xlsx_{stem}",
         help="Le tableau affiché, au format Excel, avec la version des données.")
     right.download_button(
-        "Télécharger (.csv)", data=lambda: csv_bytes(frame), file_name=f"{stem}.csv",
+        "Télécharger (.csv)",
+        data=checked(context, lambda: csv_bytes(frame),
+                     lambda why: csv_bytes(_refusal_table(why))), file_name=f"{stem}.csv",
         mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")
 
@@ -78,7 +116,7 @@ def meeting_report_button(context: Context) -> None:
     if context.model is None or context.version is None:
         return
     st.download_button(
-        "Rapport de réunion", data=lambda: report_html(context),
+        "Rapport de réunion", data=checked(context, lambda: report_html(context), refusal_html),
         file_name=f"rapport-{_slug(context.space or 'maillage')}-v{context.version.version}.html",
         mime="text/html", icon=":material/summarize:", on_click="ignore",
         key="rapport_reunion", type="primary",

@@ -1,8 +1,10 @@
 """pydeck maps shared by the pages: one style per layer of `maillage.atlas`, no base map.
 
-`map_provider=None` and `map_style=None`: no tiles, no token, no outside request — a
-committee's projector may have no network. Colours come from `maillage.ui.style` so that the
-two fields look the same on every page.
+`map_provider=None` and a blank style served by this server (`static/fond-vide.json`): no
+tiles, no token, no outside request — a committee's projector may have no network, and each
+member's address is nobody else's business. (`map_style=None` is not enough: Streamlit 1.67's
+map element then fetches CARTO's « positron » style for any map view.) Colours come from
+`maillage.ui.style` so that the two fields look the same on every page.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import streamlit as st
 from maillage.atlas import Atlas, Layer, build_atlas, view_from_bounds
 from maillage.texts import format_number, label
 from maillage.ui import data, display
-from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import (
+    ALERT,
+    BLANK_MAP_STYLE,
+    FIELD_COLOURS,
+    NEUTRAL,
+    SEQUENTIAL,
+    hex_to_rgb,
+)
 from maillage.vocabularies import VOCABULARIES
 
 # pydeck turns plain strings into data accessors ("@@=pixels"): literals must say so.
@@ -100,7 +109,7 @@ def atlas_deck(atlas: Atlas, width: int = 900, height: int = MAP_HEIGHT) -> pdk.
     layers += [actor_layer(layer, shrink) for layer in actors]
     view = view_from_bounds(atlas.bounds, width=width, height=height)
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0),
-                    map_provider=None, map_style=None, tooltip=TOOLTIP)
+                    map_provider=None, map_style=BLANK_MAP_STYLE, tooltip=TOOLTIP)
 
 
 def class_labels(atlas: Atlas) -> list[str]:

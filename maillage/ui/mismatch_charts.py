@@ -18,7 +18,7 @@ from maillage.mismatch import MismatchResult, mismatch
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share
 from maillage.ui import data, display
-from maillage.ui.style import ALERT, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import ALERT, BLANK_MAP_STYLE, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 # Query-string keys of the page's choices: a copied address reproduces the view.
 X_KEY, Y_KEY, WEIGHT_KEY = "x", "y", "poids"
@@ -236,5 +236,6 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
         layers.append(pdk.Layer("PathLayer", borders, get_path="path", get_color=[40, 40, 40],
                                 width_min_pixels=2))
     view = pdk.ViewState(**view_from_bounds(shapely.total_bounds(shapes.to_numpy())), pitch=0)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
+                    map_style=BLANK_MAP_STYLE,
                     tooltip={"text": "{label}"})

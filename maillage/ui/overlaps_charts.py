@@ -20,9 +20,9 @@ from maillage.exports import csv_bytes
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share, label
-from maillage.ui import data, display
+from maillage.ui import auth, data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import ALERT, BLANK_MAP_STYLE, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
 SHOWN_ROWS = 500
@@ -195,7 +195,8 @@ def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[st
                         get_fill_color="colour", get_radius=800, radius_min_pixels=5,
                         pickable=True)]
     view = _view(located.dropna(subset=["latitude", "longitude"]))
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
+                    map_style=BLANK_MAP_STYLE,
                     tooltip={"text": "{nom}\n{what}"})
 
 
@@ -212,7 +213,8 @@ def _view(located: pd.DataFrame) -> pdk.ViewState:
 @st.fragment
 def show_pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[str],
                   names: tuple[str, str]) -> None:
-    """In a fragment: the map never reruns the page."""
+    """In a fragment: the map never reruns the page (but checks the access again)."""
+    auth.gate()
     st.pydeck_chart(pair_map(communes, first, second, names), height=480)
     st.caption(f"En vermillon, les {format_number(len(first & second))} communes couvertes "
                f"par les deux ; en bleu ciel, celles du seul « {display.md(names[0])} » ; en "

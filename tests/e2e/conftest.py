@@ -1,8 +1,9 @@
 """The real server and a real browser for the journeys (see bench/live.py).
 
-One `streamlit run app.py` per test session, on a free loopback port, with a temporary
-database where the demo is published; Debian's chromium, never a downloaded one. When
-chromium is missing the journeys fail with a French message: they are never skipped.
+One `streamlit run serve.py` (the app behind its gate, MAILLAGE_AUTH=off as `make run`) per
+test session, on a free loopback port, with a temporary database where the demo is published;
+Debian's chromium, never a downloaded one. When chromium is missing the journeys fail with a
+French message: they are never skipped.
 """
 
 from __future__ import annotations
