@@ -8,6 +8,7 @@ from maillage.overlaps import FLAGS
 from maillage.texts import format_number
 from maillage.ui import display
 from maillage.ui import overlaps_charts as charts
+from maillage.ui import url
 from maillage.ui.frame import frame, require_data
 
 context = frame("Chevauchements des dispositifs")
@@ -18,10 +19,10 @@ st.markdown(
     "**candidates à la mutualisation** (calendriers et thèmes communs, comme la CTG et le GMR "
     "du Bocage bourbonnais), les diagnostics et les instances en double.")
 
-percent = st.slider("Chevauchement minimal", 10, 100, 50, 5, format="%d\u00a0%%",
-                    key="chevauchement", bind="query-params",
-                    help="Part des communes du plus petit des deux dispositifs que l’autre "
-                    "couvre aussi. Les indicateurs de la synthèse retiennent 50\u00a0%.")
+percent = url.slider("Chevauchement minimal", 10, 100, 50, 5, "chevauchement",
+                     format="%d\u00a0%%",
+                     help="Part des communes du plus petit des deux dispositifs que l’autre "
+                     "couvre aussi. Les indicateurs de la synthèse retiennent 50\u00a0%.")
 pairs = charts.flagged(context, percent / 100)
 counts = st.columns(len(FLAGS))
 for column, (flag, title) in zip(counts, FLAGS.items(), strict=True):
@@ -50,9 +51,9 @@ else:
 
 choices = [f"{a}|{b}" for a, b in zip(pairs["a"], pairs["b"], strict=True)][:charts.SHOWN_ROWS]
 names = model.schemes["nom"]
-chosen = st.selectbox("Paire à regarder de près", choices, key="paire", bind="query-params",
-                      format_func=lambda p: " × ".join(display.short(names.get(s, s))
-                                                       for s in p.split("|")))
+chosen = url.selectbox("Paire à regarder de près", choices, "paire",
+                       format_func=lambda p: " × ".join(display.short(names.get(s, s))
+                                                        for s in p.split("|")))
 pair = tuple(chosen.split("|")) if chosen else ()
 
 st.subheader("Calendriers")

@@ -5,6 +5,7 @@ import streamlit as st
 from maillage.exports import CSV_MIME, csv_bytes
 from maillage.texts import label
 from maillage.ui import mismatch_charts as charts
+from maillage.ui import url
 from maillage.ui.frame import frame, require_data
 from maillage.vocabularies import VOCABULARIES
 
@@ -19,19 +20,13 @@ if len(present) < 2:
     st.info("Il faut au moins deux types de périmètres dans le classeur pour les comparer.")
     st.stop()
 x_default, y_default = charts.default_pair(present)
-for key in (charts.X_KEY, charts.Y_KEY):
-    if st.session_state.get(key, present[0]) not in present:  # another territory, other types
-        del st.session_state[key]
 left, right, middle = st.columns([2, 2, 1])
-x_type = left.selectbox("Périmètres découpés (X)", present, present.index(x_default),
-                        key=charts.X_KEY, format_func=lambda t: label("perimeter_type", t),
-                        bind="query-params")
-y_type = right.selectbox("Découpés par (Y)", present, present.index(y_default),
-                         key=charts.Y_KEY, format_func=lambda t: label("perimeter_type", t),
-                         bind="query-params")
-weight = middle.radio("Compter", ["communes", "population"], key=charts.WEIGHT_KEY,
-                      format_func={"communes": "les communes", "population": "les habitants"}.get,
-                      bind="query-params")
+x_type = url.selectbox("Périmètres découpés (X)", present, charts.X_KEY, default=x_default,
+                       where=left, format_func=lambda t: label("perimeter_type", t))
+y_type = url.selectbox("Découpés par (Y)", present, charts.Y_KEY, default=y_default,
+                       where=right, format_func=lambda t: label("perimeter_type", t))
+weight = url.radio("Compter", ["communes", "population"], charts.WEIGHT_KEY, where=middle,
+                   format_func={"communes": "les communes", "population": "les habitants"}.get)
 if x_type == y_type:
     st.warning("Choisissez deux types de périmètres différents.")
     st.stop()

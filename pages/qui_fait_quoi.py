@@ -30,8 +30,8 @@ for (key, title, vocabulary), column in zip([
 filters["commune"] = url.selectbox(
     "Commune", ["", *model.territory], "qfq_commune", where=second[2],
     format_func=lambda c: f"{display.short(names.get(c, c))} ({c})" if c else "Toutes")
-filters["text"] = second[3].text_input("Nom ou type", key="qfq_texte", bind="query-params",
-                                        placeholder="ex. centre social")
+filters["text"] = url.text_input("Nom ou type", "qfq_texte", where=second[3],
+                                 placeholder="ex. centre social")
 table = charts.found(context, **filters)
 st.caption(f"{format_number(len(table))} acteur(s) sur {format_number(len(model.actors))}. "
            "Un acteur agit sur une commune par son siège, son ressort ou le périmètre d’un "

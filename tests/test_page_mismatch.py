@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from maillage.publishing import check, publish_checked
 from maillage.reference import load_reference
 from maillage.store import Store
-from maillage.texts import format_number, format_share, label
+from maillage.texts import format_number, format_share
 from maillage.ui.style import ALERT, hex_to_rgb
 from tests.test_mismatch import CAS, C, perimeter, sheets
 from tests.workbooks import xlsx_bytes
@@ -82,8 +82,7 @@ def test_headlines_say_what_is_split_in_one_sentence_each(db_path):
 
 def test_choices_come_from_the_address(db_path):
     publish(db_path)
-    at = page({"x": label("perimeter_type", CAS), "y": label("perimeter_type", "epci"),
-               "poids": "les habitants"})
+    at = page({"x": CAS, "y": "epci", "poids": "population"})  # codes, not labels
     assert at.selectbox(key="x").value == CAS and at.radio(key="poids").value == "population"
     # S2 (C2–C4) meets E1 and E2; S1 lies in E1.
     assert "1 des 2 circonscriptions d’action sociale est coupée entre deux EPCI ou plus." in (
