@@ -147,19 +147,18 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def screens() -> list[tuple[str, str, bool]]:
-    """(file, French title, analyst only) of every screen, read when called: the journeys grow
-    with the product."""
-    from maillage.ui.navigation import SCREENS
+    """(file, French title, analyst only) of every screen but the home, read when called: the
+    journeys grow with the product."""
+    from maillage.ui.navigation import HOME, SCREENS
 
-    return [(file, title, analyst_only) for file, title, _icon, analyst_only in SCREENS]
+    return [(s.file, s.title, s.needs is not None) for s in SCREENS if s is not HOME]
 
 
 def url_path(file: str) -> str:
-    """The URL path Streamlit gives a page file (st.Page infers it from the file name the same
-    way; the sidebar may fold long menus, so the journeys do not read links from it)."""
-    from streamlit.source_util import page_icon_and_name
+    """The French address of a page file, as registered (`st.Page(url_path=…)`)."""
+    from maillage.ui.navigation import screen
 
-    return page_icon_and_name(ROOT / "pages" / file)[1]
+    return screen(file.removesuffix(".py")).url_path if file else ""
 
 
 def french_int(text: str) -> int:

@@ -4,6 +4,7 @@ dispositif social n’atteint, où les dispositifs s’empilent."""
 import streamlit as st
 
 from maillage.texts import format_number, label
+from maillage.ui import atlas as screen
 from maillage.ui import keys, maps, url
 from maillage.ui.frame import frame, require_data
 from maillage.vocabularies import VOCABULARIES
@@ -34,12 +35,12 @@ def atlas_map() -> None:
                                default=kinds if len(model.perimeters) <= DEFAULT_OUTLINES
                                else (), format_func=lambda k: label("perimeter_type", k),
                                placeholder="Aucun contour")
-    atlas = maps.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
+    atlas = screen.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
     if not atlas.layers:
         st.info("Aucune commune à dessiner pour ces filtres.")
         return
-    st.pydeck_chart(maps.atlas_deck(atlas), height=maps.MAP_HEIGHT)
-    st.markdown(maps.legend_html(atlas), unsafe_allow_html=True)
+    st.pydeck_chart(screen.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    st.markdown(screen.legend_html(atlas), unsafe_allow_html=True)
     level = {"commune": "commune par commune", "epci": "par EPCI",
              "departement": "par département"}[atlas.level]
     st.caption(

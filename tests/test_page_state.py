@@ -12,7 +12,7 @@ from maillage.cli import main as cli
 from maillage.demo import publish_demo
 from maillage.store import Store
 from maillage.ui import importing, keys
-from tests.apptests import open_page, publish
+from tests.apptests import open_page, page_file, publish
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,11 +43,11 @@ def test_space_and_filters_survive_a_page_change(db_path):
     at.sidebar.selectbox(key=keys.SPACE).set_value("demo").run()
     at.sidebar.selectbox(key=keys.PERIMETER).set_value("P_CAS").run()
     at.sidebar.multiselect(key=keys.SCHEME_TYPES).set_value(["CTG"]).run()
-    for page in ("atlas.py", "importer.py", "chevauchements.py", "qui_fait_quoi.py"):
-        at.switch_page(f"pages/{page}").run()
+    for page in ("atlas", "importing", "overlaps", "who_does_what"):
+        at.switch_page(page_file(page)).run()
         assert not at.exception, page
         assert caption_space(at) == "demo", page
-        if page != "importer.py":  # the import page has no territory filter
+        if page != "importing":  # the import page has no territory filter
             assert at.sidebar.selectbox(key=keys.PERIMETER).value == "P_CAS", page
             assert at.sidebar.multiselect(key=keys.SCHEME_TYPES).value == ["CTG"], page
             assert _param(at, keys.PERIMETER) == ["P_CAS"], page
@@ -62,7 +62,7 @@ def _param(at, name: str) -> list[str]:
 def test_a_copied_address_reproduces_space_territory_and_types(db_path):
     publish(db_path, space="demo")
     publish(db_path, space="essai")
-    at = open_page("chevauchements.py", {keys.SPACE: "demo", keys.PERIMETER: "P_CAS",
+    at = open_page("overlaps", {keys.SPACE: "demo", keys.PERIMETER: "P_CAS",
                                          keys.SCHEME_TYPES: ["CTG", "PAT"],
                                          "chevauchement": "30"})
     assert caption_space(at) == "demo"
@@ -77,7 +77,7 @@ def test_a_copied_address_reproduces_space_territory_and_types(db_path):
 
 def test_the_pair_to_look_at_survives_a_filter_change(db_path):
     publish_demo(Store(db_path))
-    at = open_page("chevauchements.py", {keys.PERIMETER: "cas_moulins",
+    at = open_page("overlaps", {keys.PERIMETER: "cas_moulins",
                                          keys.SCHEME_TYPES: ["CTG", "GMR"]})
     pair = at.selectbox(key="paire")
     assert len(pair.options) == 2
@@ -90,7 +90,7 @@ def test_the_pair_to_look_at_survives_a_filter_change(db_path):
     assert at.selectbox(key="paire").value == second
     assert _param(at, "paire") == [second]
     at.switch_page("pages/atlas.py").run()
-    at.switch_page("pages/chevauchements.py").run()
+    at.switch_page("pages/overlaps.py").run()
     assert at.selectbox(key="paire").value == second
 
 
@@ -118,7 +118,7 @@ def test_import_defaults_to_the_space_on_screen_and_records_who_published(db_pat
     publish(db_path, space="essai")
     at = open_page()
     at.sidebar.selectbox(key=keys.SPACE).set_value("demo").run()
-    at.switch_page("pages/importer.py").run()
+    at.switch_page("pages/importing.py").run()
     assert at.selectbox(key=importing.DESTINATION).value == "demo"
     _upload(at)
     at.button(key="import_publier").click().run()

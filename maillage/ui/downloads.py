@@ -5,6 +5,7 @@ page shows — already restricted to the sidebar filters and to a share link's p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,9 +44,11 @@ def territory_name(context: Context) -> str:
     return "Tout le territoire"
 
 
-def download_table(frame: pd.DataFrame, name: str, context: Context | None = None) -> None:
+def download_table(frame: pd.DataFrame, name: str, context: Context | None = None, *,
+                   csv: Callable[[pd.DataFrame], bytes] = csv_bytes) -> None:
     """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
-    version and filters it comes from) and as .csv (`;`, for French Excel)."""
+    version and filters it comes from) and as .csv (`;`, for French Excel; `csv` writes it,
+    formula-like cells made inert either way)."""
     stem = _slug(name)
     left, right = st.columns(2)
     left.download_button(
@@ -54,7 +57,7 @@ def download_table(frame: pd.DataFrame, name: str, context: Context | None = Non
         on_click="ignore", key=f"telecharger_xlsx_{stem}",
         help="Le tableau affiché, au format Excel, avec la version des données.")
     right.download_button(
-        "Télécharger (.csv)", data=lambda: csv_bytes(frame), file_name=f"{stem}.csv",
+        "Télécharger (.csv)", data=lambda: csv(frame), file_name=f"{stem}.csv",
         mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")
 
