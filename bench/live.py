@@ -95,14 +95,15 @@ def fallback_workbook() -> bytes:
 
 
 @contextmanager
-def streamlit_server(db: Path, log: Path, *, attempts: int = 3,
-                     start_timeout: float = 60) -> Iterator[str]:
-    """Run `streamlit run app.py` on 127.0.0.1 with MAILLAGE_DB=db; yield its base URL."""
+def streamlit_server(db: Path, log: Path, *, attempts: int = 3, start_timeout: float = 60,
+                     script: Path | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` (or `script`) on 127.0.0.1 with MAILLAGE_DB=db; yield its
+    base URL."""
     env = {**os.environ, "MAILLAGE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     env.pop("MAILLAGE_SPACE", None)
     for attempt in range(attempts):
         port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
                    "--server.address", "127.0.0.1", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--server.runOnSave", "false"]
