@@ -5,9 +5,8 @@ import streamlit as st
 
 from maillage.overlaps import FLAGS
 from maillage.texts import format_number
-from maillage.ui import display
+from maillage.ui import display, url
 from maillage.ui import overlaps as screen
-from maillage.ui import url
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 

@@ -75,5 +75,6 @@ def test_every_screen_draws_the_demo(demo_db, monkeypatch, screen):
     assert at.title, screen.stem
     assert any(c.value.startswith("Espace « demo » · version 1") for c in at.caption)
     drawn = (len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart"))
-             + len(at.get("deck_gl_json_chart")) + len(at.main.selectbox))  # sharing: a form
+             + len(at.get("deck_gl_json_chart")) + len(at.main.selectbox)  # sharing: a form
+             + len(at.get("download_button")))  # evolutions of one version: its dossier
     assert drawn, f"{screen.stem} : ni chiffre, ni tableau, ni graphique, ni carte, ni choix"

@@ -35,9 +35,9 @@ def polygons(records: list[dict], layer_id: str, fill: list[int], line: list[int
              line_width: float = 0.5) -> pdk.Layer:
     """Filled shapes, one colour for the whole layer (records: flat `polygon` lists)."""
     return pdk.Layer(
-        "PolygonLayer", data=_tooltips(records), id=layer_id, get_polygon="polygon", position_format=XY,
-        pickable=True, filled=True, stroked=True, get_fill_color=fill, get_line_color=line,
-        line_width_units=PIXELS, get_line_width=line_width)
+        "PolygonLayer", data=_tooltips(records), id=layer_id, get_polygon="polygon",
+        position_format=XY, pickable=True, filled=True, stroked=True, get_fill_color=fill,
+        get_line_color=line, line_width_units=PIXELS, get_line_width=line_width)
 
 
 def paths(records: list[dict], layer_id: str, colour: list[int], width: float = 2) -> pdk.Layer:
@@ -51,8 +51,8 @@ def points(records: list[dict], layer_id: str, colour: list[int], radius: float,
            filled: bool = True, ring: float = 1) -> pdk.Layer:
     """Points (records: `position` = [lon, lat])."""
     return pdk.Layer(
-        "ScatterplotLayer", data=_tooltips(records), id=layer_id, get_position="position", pickable=True,
-        radius_units=PIXELS, get_radius=radius, filled=filled, stroked=True,
+        "ScatterplotLayer", data=_tooltips(records), id=layer_id, get_position="position",
+        pickable=True, radius_units=PIXELS, get_radius=radius, filled=filled, stroked=True,
         get_fill_color=colour, get_line_color=colour if not filled else [255, 255, 255, 255],
         line_width_units=PIXELS, get_line_width=ring)
 

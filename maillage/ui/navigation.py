@@ -56,6 +56,7 @@ HOME = SCREENS[0]
 
 
 def screen(stem: str) -> Screen:
+    stem = stem.removesuffix(".py")
     for found in SCREENS:
         if found.stem == stem:
             return found
@@ -70,8 +71,9 @@ def pages(can: Callable[[str], bool]) -> list[st.Page]:
 
 
 def link(stem: str, text: str, icon: str) -> None:
-    """A link to another screen, only when this visitor may open it (a reader's link has no
-    import page); the visitor's choices follow it (maillage.ui.url)."""
+    """A link to another screen (its stem; `<stem>.py` is accepted), only when this
+    visitor may open it (a reader's link has no import page); the visitor's choices follow
+    it (maillage.ui.url)."""
     try:
         st.page_link(f"pages/{screen(stem).file}", label=text, icon=icon)
     except StreamlitAPIException:  # not registered for this visitor

@@ -58,7 +58,7 @@ def _proposals(context: Context) -> None:
     for rank, p in enumerate(found.proposals[:3], start=1):
         status = found.status(p.id)
         st.text(f"{rank}. {p.title}" + (f" ({STATUS_LABELS[status].lower()})" if status else ""))
-    _link("pistes.py", "Toutes les pistes d’action", ":material/checklist:")
+    _link("pistes", "Toutes les pistes d’action", ":material/checklist:")
 
 
 def _counts(series, vocabulary: str) -> str:
