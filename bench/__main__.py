@@ -3,7 +3,7 @@
 Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes) and France.
 Ratios against the baseline, not absolute times, are what we compare between runs.
 `python -m bench departement region` runs only the named scales, `python -m bench load` only
-the load test.
+the load test, `python -m bench pages` only the screens in a browser against a minimal page.
 """
 
 from __future__ import annotations
@@ -94,6 +94,11 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for scale in scales:
             bench_scale(scale, Path(folder))
+    if not argv or "pages" in argv:
+        from bench.pages import bench_pages
+
+        for line in bench_pages():
+            emit(scale="demo", **line)
     if not argv or "load" in argv:
         from bench.load import bench_load
 

@@ -15,7 +15,7 @@ from maillage.model import Model, build_model
 
 
 def bench_atlas(model: Model) -> dict:
-    from maillage.ui.maps import atlas_deck  # pydeck lives in the UI layer only
+    from maillage.ui.atlas import atlas_deck  # pydeck lives in the UI layer only
 
     started = time.perf_counter()
     atlas = build_atlas(model, perimeter_types=["epci", "departement"])

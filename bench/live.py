@@ -96,7 +96,8 @@ def fallback_workbook() -> bytes:
 
 @contextmanager
 def streamlit_server(db: Path, log: Path, *, attempts: int = 3, start_timeout: float = 60,
-                     env: dict[str, str] | None = None) -> Iterator[str]:
+                     env: dict[str, str] | None = None,
+                     script: Path | None = None) -> Iterator[str]:
     """Run `streamlit run serve.py` (the app behind its gate) on 127.0.0.1 with MAILLAGE_DB=db,
     as `make run` does (MAILLAGE_AUTH=off, unless `env` says otherwise); yield its base URL."""
     inherited = {k: v for k, v in os.environ.items()
@@ -105,7 +106,7 @@ def streamlit_server(db: Path, log: Path, *, attempts: int = 3, start_timeout: f
            "MAILLAGE_AUTH": "off", **(env or {})}
     for attempt in range(attempts):
         port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
+        command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "serve.py"),
                    "--server.address", "127.0.0.1", "--server.port", str(port),
                    "--server.headless", "true", "--server.fileWatcherType", "none",
                    "--server.runOnSave", "false"]
@@ -150,19 +151,18 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def screens() -> list[tuple[str, str, bool]]:
-    """(file, French title, analyst only) of every screen, read when called: the journeys grow
-    with the product."""
-    from maillage.ui.navigation import SCREENS
+    """(file, French title, analyst only) of every screen but the home, read when called: the
+    journeys grow with the product."""
+    from maillage.ui.navigation import HOME, SCREENS
 
-    return [(file, title, analyst_only) for file, title, _icon, analyst_only in SCREENS]
+    return [(s.file, s.title, s.needs is not None) for s in SCREENS if s is not HOME]
 
 
 def url_path(file: str) -> str:
-    """The URL path Streamlit gives a page file (st.Page infers it from the file name the same
-    way; the sidebar may fold long menus, so the journeys do not read links from it)."""
-    from streamlit.source_util import page_icon_and_name
+    """The French address of a page file, as registered (`st.Page(url_path=…)`)."""
+    from maillage.ui.navigation import screen
 
-    return page_icon_and_name(ROOT / "pages" / file)[1]
+    return screen(file.removesuffix(".py")).url_path if file else ""
 
 
 def french_int(text: str) -> int:

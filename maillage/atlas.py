@@ -437,3 +437,53 @@ def view_from_bounds(bounds, width: int = 900, height: int = 600) -> dict:
     latitude = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
     return {"latitude": round(latitude, 5), "longitude": round((west + east) / 2, 5),
             "zoom": round(max(0.0, zoom - 0.3), 2)}
+
+
+# ----- any other map: communes by group, and the borders of groups of communes -------------
+
+@dataclass(frozen=True)
+class CommuneMap:
+    """What a page's own map draws (the pair of the overlaps page, the split perimeters of
+    the mismatch page), in the atlas's economical form: layers of records, each with `label`,
+    `detail` and a flat `polygon` or `path`; one style per layer key, given by the UI."""
+
+    layers: list[Layer]
+    bounds: tuple[float, float, float, float] | None
+
+    def of_kind(self, kind: str) -> list[Layer]:
+        return [layer for layer in self.layers if layer.kind == kind]
+
+    def payload_bytes(self) -> int:
+        return pretty_size({"layers": [{"data": layer.records} for layer in self.layers]})
+
+
+def commune_map(groups: dict[str, dict[str, tuple[str, str]]],
+                borders: dict[str, list[str]] | None = None) -> CommuneMap:
+    """`groups`: layer key → commune code → (label, detail). `borders`: name → communes whose
+    union's outline is drawn over them. Shapes simplified to half a pixel of the map and
+    rounded like the atlas's; communes without a known shape are left out."""
+    codes = sorted({code for members in groups.values() for code in members})
+    shapes = load_shapes("commune", codes)
+    if shapes.empty:
+        return CommuneMap([], None)
+    west, south, east, north = shapely.total_bounds(shapes["geometry"].to_numpy())
+    bounds = (float(west), float(south), float(east), float(north))
+    tolerance = _tolerance(bounds)
+    geometry = dict(zip(shapes["code"], _simplified(shapes["geometry"].to_numpy(), tolerance),
+                        strict=True))
+    layers = []
+    for key, members in groups.items():
+        records = [{"label": text, "detail": detail, "polygon": ring}
+                   for code, (text, detail) in members.items() if code in geometry
+                   for ring in _flat_rings(geometry[code])]
+        if records:
+            layers.append(Layer("area", (key,), records))
+    lines = []
+    for name, members in (borders or {}).items():
+        parts = [shape for code in members if (shape := geometry.get(code)) is not None]
+        if parts:
+            union = shapely.union_all(np.array(parts, dtype=object))
+            lines += [{"label": name, "detail": "", "path": ring} for ring in _flat_rings(union)]
+    if lines:
+        layers.append(Layer("outline", ("borders",), lines))
+    return CommuneMap(layers, bounds)

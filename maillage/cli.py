@@ -266,14 +266,15 @@ def _demo(args) -> int:
 def _history(args) -> int:
     versions = _store(args).history(args.space)
     if args.json:
-        _print_json([v.as_json() for v in versions])
+        _print_json([{**v.as_json(), "author": v.author} for v in versions])
         return EXIT_OK
     if not versions:
         print(f"L’espace « {args.space} » n’a aucune version publiée.")
     for v in versions:
         restored = f" (restauration de la v{v.restored_from})" if v.restored_from else ""
         rows = ", ".join(f"{name} {count}" for name, count in v.rows.items())
-        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}  [{rows}]")
+        by = f"  par {v.author}" if v.author else ""
+        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}{by}  [{rows}]")
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from maillage.bidi import neutralise_bidi_columns
-from maillage.columns import is_in, list_items
+from maillage.columns import is_in, list_items, positions
 from maillage.reference import Reference, load_reference
 from maillage.schema import LIST_SEPARATOR
 from maillage.vocabularies import BOTH, SCHEME_SECTOR
@@ -100,6 +100,16 @@ class Model:
         pairs = self.membership
         return _incidence(pairs["commune"], pairs["perimeter"], self.territory,
                           self.perimeters.index)
+
+    @cached_property
+    def participation_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(actor positions, scheme positions, participation row numbers) of the
+        participations whose actor and scheme are both in the model."""
+        participations = self.participations
+        actors = positions(self.actors.index, participations["acteur"])
+        schemes = positions(self.schemes.index, participations["dispositif"])
+        rows = np.flatnonzero((actors >= 0) & (schemes >= 0))
+        return actors[rows], schemes[rows], rows
 
     # ----- restriction ---------------------------------------------------------------------
     def restrict(

@@ -4,7 +4,8 @@ dispositif social n’atteint, où les dispositifs s’empilent."""
 import streamlit as st
 
 from maillage.texts import format_number, label
-from maillage.ui import auth, keys, maps
+from maillage.ui import atlas as screen
+from maillage.ui import auth, keys, maps, url
 from maillage.ui.frame import frame, require_data
 from maillage.vocabularies import VOCABULARIES
 
@@ -27,23 +28,20 @@ def atlas_map() -> None:
     present_themes = sorted({t for cell in model.schemes["thematiques"].dropna()
                              for t in cell.split(";")} & set(VOCABULARIES["theme"]))
     kinds = [k for k in VOCABULARIES["perimeter_type"] if k in set(model.perimeters["type"])]
-    if LAYERS not in st.session_state:
-        st.session_state[LAYERS] = kinds if len(model.perimeters) <= DEFAULT_OUTLINES else []
-    st.session_state[keys.THEMES] = [t for t in st.session_state.get(keys.THEMES, [])
-                                     if t in present_themes]
     left, right = st.columns(2)
-    themes = left.multiselect("Thématiques", present_themes, key=keys.THEMES,
-                              bind="query-params", format_func=lambda t: label("theme", t),
-                              placeholder="Toutes les thématiques")
-    outlines = right.multiselect("Contours de périmètres", kinds, key=LAYERS,
-                                 format_func=lambda k: label("perimeter_type", k),
-                                 placeholder="Aucun contour")
-    atlas = maps.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
+    themes = url.multiselect("Thématiques", present_themes, keys.THEMES, where=left,
+                             format_func=lambda t: label("theme", t),
+                             placeholder="Toutes les thématiques")
+    outlines = url.multiselect("Contours de périmètres", kinds, LAYERS, where=right,
+                               default=kinds if len(model.perimeters) <= DEFAULT_OUTLINES
+                               else (), format_func=lambda k: label("perimeter_type", k),
+                               placeholder="Aucun contour")
+    atlas = screen.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
     if not atlas.layers:
         st.info("Aucune commune à dessiner pour ces filtres.")
         return
-    st.pydeck_chart(maps.atlas_deck(atlas), height=maps.MAP_HEIGHT)
-    st.markdown(maps.legend_html(atlas), unsafe_allow_html=True)
+    st.pydeck_chart(screen.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    st.markdown(screen.legend_html(atlas), unsafe_allow_html=True)
     level = {"commune": "commune par commune", "epci": "par EPCI",
              "departement": "par département"}[atlas.level]
     st.caption(

@@ -11,16 +11,23 @@ from streamlit.testing.v1 import AppTest
 
 from maillage.publishing import import_files
 from maillage.store import Store
+from maillage.ui.navigation import screen
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def page_file(stem: str) -> str:
+    """`pages/<stem>.py` of a registered screen (KeyError for an unknown one)."""
+    return f"pages/{screen(stem.removesuffix('.py')).file}"
+
+
 def open_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    """`app.py`, switched to `pages/<page>` when given, run once without exception."""
+    """`app.py`, switched to the screen `page` (its stem; the home when None), with `query` in
+    the address, run once without exception. The one way tests open a screen."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if page:
-        at.switch_page(f"pages/{page}")
+        at.switch_page(page_file(page))
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

@@ -24,8 +24,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-READ_ONLY_PAGES = ("atlas.py", "discordances.py", "chevauchements.py", "qui_fait_quoi.py",
-                   "blocages.py")
+READ_ONLY_PAGES = ("atlas.py", "mismatch.py", "overlaps.py", "who_does_what.py",
+                   "blockages.py")
 
 
 @dataclass

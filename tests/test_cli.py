@@ -62,7 +62,9 @@ def test_import_bad_exits_1_and_history_is_unchanged(capsys, good, bad, db_path)
     assert before.out == after.out
     versions = json.loads(after.out)
     assert [v["version"] for v in versions] == [1]
-    assert set(versions[0]) == {"version", "published_at", "file", "sha256", "rows"}
+    # SPEC §4's keys, and who published (a key added, none removed)
+    assert set(versions[0]) == {"version", "published_at", "file", "sha256", "rows", "author"}
+    assert versions[0]["author"] is None  # `maillage import` without --author
 
 
 def test_db_and_space_options(capsys, good, tmp_path):

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from maillage.publishing import import_files
 from maillage.store import Store
 from maillage.ui import keys
+from tests.apptests import open_page
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,11 +24,7 @@ def published(db_path):
 
 
 def _atlas() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page("pages/atlas.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("atlas")
 
 
 def _deck(at: AppTest) -> dict:

@@ -102,7 +102,7 @@ def test_login_is_required_off_localhost_or_when_asked(users, monkeypatch, setti
         assert not at.exception
         assert at.title[0].value == HOME_TITLE
         assert "Connecté·e : claire (analyste)" in _texts(at)
-        at.switch_page("pages/importer.py").run()  # the session survives a page change
+        at.switch_page("pages/importing.py").run()  # the session survives a page change
         assert at.title[0].value == "Importer un classeur"
         assert len(at.file_uploader) == 1
 
@@ -121,7 +121,7 @@ def test_login_locks_after_repeated_failures(users, monkeypatch):
     assert "Trop de tentatives" in " ".join(e.value for e in at.error)
 
 
-@pytest.mark.parametrize("page", ["pages/importer.py", "pages/partage.py"])
+@pytest.mark.parametrize("page", ["pages/importing.py", "pages/sharing.py"])
 def test_a_reader_cannot_reach_import_or_share(users, monkeypatch, page):
     monkeypatch.setenv("MAILLAGE_AUTH", "on")
     at = _app()
@@ -130,7 +130,7 @@ def test_a_reader_cannot_reach_import_or_share(users, monkeypatch, page):
     assert not at.exception
     assert not at.file_uploader
     assert [e.value for e in at.error] == [
-        REFUSALS[PUBLISH] if page.endswith("importer.py") else REFUSALS[SHARE]]
+        REFUSALS[PUBLISH] if page.endswith("importing.py") else REFUSALS[SHARE]]
     assert not [b for b in at.button if b.label in ("Publier", "Restaurer", "Créer le lien")]
 
 
@@ -207,7 +207,7 @@ def test_share_link_filters_cannot_widen_the_scope(published, territory):
     assert seen["full.actors"] == set(full.restrict(perimeter="P_CAS").actors.index)
 
 
-@pytest.mark.parametrize("page", ["pages/importer.py", "pages/partage.py"])
+@pytest.mark.parametrize("page", ["pages/importing.py", "pages/sharing.py"])
 def test_share_link_cannot_import_or_share(published, page):
     token, _ = _scoped_link(published)
     at = _app(partage=token)
@@ -277,16 +277,16 @@ def test_refused_link_shows_a_french_message_and_nothing_else(published, how):
     assert not at.title and not at.metric and not at.sidebar.selectbox and not at.markdown
     assert not at.text_input  # not even the login form
     with pytest.raises(ValueError, match="Known pages: \\['Connexion'\\]"):
-        at.switch_page("pages/importer.py")  # no other screen is even registered
+        at.switch_page("pages/importing.py")  # no other screen is even registered
     alone = _app(partage=token)  # the page run on its own is guarded by its frame
-    alone.switch_page("pages/importer.py").run()
+    alone.switch_page("pages/importing.py").run()
     assert [e.value for e in alone.error] == [REFUSAL_MESSAGES[how]]
     assert not alone.file_uploader and not alone.title
 
 
 def test_analyst_creates_and_revokes_a_link_from_the_dashboard(published):
     at = _app()
-    at.switch_page("pages/partage.py").run()
+    at.switch_page("pages/sharing.py").run()
     assert not at.exception
     at.selectbox(key="partage_perimetre").set_value("P_EPCI")
     at.button[0].click().run()

@@ -16,7 +16,7 @@ def _publish(db_path, sheets):
 
 
 def _page() -> AppTest:
-    return open_page("blocages.py")
+    return open_page("blockages")
 
 
 def test_counts_charts_words_and_levers(db_path):

@@ -9,6 +9,7 @@ from maillage.publishing import import_files
 from maillage.store import Store
 from maillage.ui import keys
 from maillage.ui.navigation import SCREENS
+from tests.apptests import open_page
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,10 +26,7 @@ def published(db_path):
 
 
 def _home() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -59,10 +57,10 @@ def test_every_number_links_to_an_existing_page(published):
     at = _home()
     links = at.get("page_link")
     targets = {link.proto.page for link in links}
-    registered = {Path(file).stem for file, *_ in SCREENS}
+    registered = {s.url_path: s for s in SCREENS}
     assert "atlas" in targets
     for target in targets:
-        assert target in registered and (ROOT / "pages" / f"{target}.py").exists(), target
+        assert target in registered and registered[target].path.exists(), target
 
 
 def test_home_follows_the_territory_filter(published):

@@ -18,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page() -> AppTest:
-    return open_page("importer.py")
+    return open_page("importing")
 
 
 def _broken_sheets() -> dict[str, list[dict]]:

@@ -12,13 +12,14 @@ from streamlit.testing.v1 import AppTest
 from maillage.publishing import check, publish_checked
 from maillage.reference import load_reference
 from maillage.store import Store
-from maillage.texts import format_number, format_share, label
+from maillage.texts import format_number, format_share
 from maillage.ui.style import ALERT, hex_to_rgb
+from tests.apptests import open_page
 from tests.test_mismatch import CAS, C, perimeter, sheets
 from tests.workbooks import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/discordances.py"
+PAGE = "pages/mismatch.py"
 # E1 (C0–C2) is split between S1 and S2; E2 (C3–C5) lies in S2 but for C5, covered by no S.
 PERIMETERS = [perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
               perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:5])]
@@ -41,13 +42,7 @@ def publish(db_path, perimeters=PERIMETERS) -> None:
 
 
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page(PAGE)
-    at.query_params.update(query or {})
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("mismatch", query)
 
 
 def captions(at: AppTest) -> list[str]:
@@ -84,8 +79,7 @@ def test_headlines_say_what_is_split_in_one_sentence_each(db_path):
 
 def test_choices_come_from_the_address(db_path):
     publish(db_path)
-    at = page({"x": label("perimeter_type", CAS), "y": label("perimeter_type", "epci"),
-               "poids": "les habitants"})
+    at = page({"x": CAS, "y": "epci", "poids": "population"})  # codes, not labels
     assert at.selectbox(key="x").value == CAS and at.radio(key="poids").value == "population"
     # S2 (C2–C4) meets E1 and E2; S1 lies in E1.
     assert "1 des 2 circonscriptions d’action sociale est coupée entre deux EPCI ou plus." in (
@@ -115,9 +109,9 @@ def test_map_colours_the_communes_of_split_perimeters(db_path):
     at = page()
     (deck,) = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
-    polygons = spec["layers"][0]["data"]
-    alert = hex_to_rgb(ALERT, 170)
-    flagged = {p["label"].split(" — ")[0] for p in polygons if p["fill"] == alert}
+    (split,) = [layer for layer in spec["layers"] if layer["id"] == "communes-coupe"]
+    assert split["getFillColor"] == hex_to_rgb(ALERT, 170)
+    flagged = {p["label"].split(" — ")[0] for p in split["data"]}
     names = load_reference().communes.loc[C[:3], "nom"]
     assert flagged == set(names)  # the three communes of E1, and only them
     assert "urlTemplate" not in deck.proto.json and "mapbox" not in spec.get("mapStyle", "")
@@ -126,7 +120,7 @@ def test_map_colours_the_communes_of_split_perimeters(db_path):
 def test_sankey_flows_communes_from_x_to_y_and_to_nowhere(db_path):
     from maillage.mismatch import mismatch
     from maillage.model import build_model
-    from maillage.ui.mismatch_charts import sankey
+    from maillage.ui.mismatch import sankey
 
     _, validation = check([("t.xlsx", xlsx_bytes(sheets(PERIMETERS)))])
     (trace,) = sankey(mismatch(build_model(validation.tables), "epci", CAS)).data

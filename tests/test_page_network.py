@@ -15,7 +15,7 @@ def _published(db_path):
 
 
 def _page() -> AppTest:
-    return open_page("qui_fait_quoi.py")
+    return open_page("who_does_what")
 
 
 def _directory_names(at: AppTest) -> list[str]:
@@ -62,6 +62,6 @@ def test_filters_narrow_the_directory_and_go_to_the_address(db_path):
 
 def test_a_copied_address_reproduces_the_filters(db_path):
     _published(db_path)
-    at = open_page("qui_fait_quoi.py", {"qfq_field": "developpement_local"})
+    at = open_page("who_does_what", {"qfq_field": "developpement_local"})
     # les_deux counts for both fields: the communauté is listed with the chambre.
     assert sorted(_directory_names(at)) == ["Chambre d’agriculture", "Montluçon Communauté"]

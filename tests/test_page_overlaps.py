@@ -9,11 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from maillage.publishing import import_files
 from maillage.store import Store
-from maillage.ui import overlaps_charts
+from maillage.ui import overlaps as overlaps_screen
+from tests.apptests import open_page
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/chevauchements.py"
+PAGE = "pages/overlaps.py"
 
 
 def demo_like_sheets():
@@ -39,13 +40,7 @@ def published(db_path):
 
 
 def run_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    return at
+    return open_page("overlaps", query)
 
 
 def test_page_shows_flagged_pairs_with_their_reason(published):
@@ -81,6 +76,6 @@ def test_download_makes_formulas_inert():
 
     table = pd.DataFrame({"Dispositif A": ["=GMR du bocage"], "Chevauchement": [0.5],
                           "Jours communs": [pd.NA]})
-    text = overlaps_charts.table_csv(table).decode("utf-8-sig")
+    text = overlaps_screen.table_csv(table).decode("utf-8-sig")
     assert text.splitlines() == ["Dispositif A;Chevauchement;Jours communs",
                                  "'=GMR du bocage;0,5000;"]

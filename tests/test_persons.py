@@ -140,7 +140,7 @@ def test_command_line_share_and_space_settings(published, db_path, capsys):
 def test_the_share_page_hides_persons_by_default_and_sets_the_space(published):
     from tests.apptests import open_page
 
-    at = open_page("partage.py")
+    at = open_page("sharing.py")
     assert at.checkbox(key="partage_masquer_personnes").value is True
     at.button[0].click().run()
     at.checkbox(key="partage_masquer_personnes").uncheck()

@@ -35,7 +35,7 @@ def test_no_person_name_in_a_default_share_link(demo):
     text = seen.everything()
     assert _secrets(text, persons) == [], {s: seen.where(s) for s in _secrets(text, persons)}
     # they are there, as their role: the directory and the downloads list them
-    directory = next(s for s in seen.screens if s.page == "qui_fait_quoi.py").text
+    directory = next(s for s in seen.screens if s.page == "who_does_what.py").text
     assert "Chef de projet PVD · Collectivité territoriale" in directory
     assert any("Chef de projet PVD" in t for name, t in seen.downloads.items()
                if name.endswith("qui-fait-quoi.csv"))
@@ -44,11 +44,11 @@ def test_no_person_name_in_a_default_share_link(demo):
 def test_a_link_created_to_show_persons_shows_them_unless_the_space_hides_them(demo):
     store, persons = demo
     token, _ = sharing.create(store, "demo", hide_persons=False)
-    shown = walk({QUERY_PARAM: token}, pages=("qui_fait_quoi.py",))
+    shown = walk({QUERY_PARAM: token}, pages=("who_does_what.py",))
     assert "Chef·fe de projet PVD de Lapalisse" in shown.screens[1].text
     sharing.set_space_hides_persons(store, "demo", True)
     try:
-        hidden = walk({QUERY_PARAM: token}, pages=("qui_fait_quoi.py",))
+        hidden = walk({QUERY_PARAM: token}, pages=("who_does_what.py",))
     finally:
         sharing.set_space_hides_persons(store, "demo", False)
     assert _secrets(hidden.everything(), persons) == []

@@ -35,7 +35,7 @@ def hostile_walk(tmp_path_factory):
         from streamlit.testing.v1.util import patch_config_options
 
         with patch_config_options({"server.address": "127.0.0.1"}):
-            yield walk(pages=(*READ_ONLY_PAGES, "importer.py", "partage.py"))
+            yield walk(pages=(*READ_ONLY_PAGES, "importing.py", "sharing.py"))
 
 
 def _markdown_strings(value, out: list[str], plain: bool = False) -> None:
@@ -60,9 +60,9 @@ def _plotly_and_decks(screen):
 
 
 def test_every_page_was_walked(hostile_walk):
-    assert [s.page for s in hostile_walk.screens] == ["", *READ_ONLY_PAGES, "importer.py",
-                                                      "partage.py"]
-    blockages = next(s for s in hostile_walk.screens if s.page == "blocages.py")
+    assert [s.page for s in hostile_walk.screens] == ["", *READ_ONLY_PAGES, "importing.py",
+                                                      "sharing.py"]
+    blockages = next(s for s in hostile_walk.screens if s.page == "blockages.py")
     literal = re.sub(r"\\(.)", r"\1", blockages.text).replace(display.WORD_JOINER, "")
     assert "elcyc-éR" in literal  # the hostile words are shown, as text
 
@@ -126,7 +126,7 @@ def test_long_names_are_shortened_outside_tables(hostile_walk):
             _markdown_strings(proto, strings)
             assert not [s for s in strings if LONG.strip() in s], (screen.page, kind)
     # the whole name stays on demand: in the directory's table and its download
-    directory = next(s for s in hostile_walk.screens if s.page == "qui_fait_quoi.py")
+    directory = next(s for s in hostile_walk.screens if s.page == "who_does_what.py")
     assert LONG.strip() in directory.text
     assert any(LONG.strip() in t for n, t in hostile_walk.downloads.items()
                if n.endswith("qui-fait-quoi.xlsx"))

@@ -18,9 +18,9 @@ import pandas as pd
 from scipy import sparse
 
 from maillage.blockages import LIFTED, OPEN, blockage_territories
-from maillage.columns import list_items
+from maillage.columns import list_items, positions
 from maillage.model import Model
-from maillage.network import participation_positions, positions
+from maillage.network import participation_positions
 from maillage.overlaps import pairs_at_threshold
 from maillage.transversality import scheme_fields
 from maillage.vocabularies import BOTH, VOCABULARIES

@@ -81,7 +81,7 @@ def links_section(context: Context, model: Model) -> None:
             list(DURATIONS),
             index=1,
             key="contribution_duree",
-            format_func=DURATIONS.get,
+            format_func=lambda days: DURATIONS[days],
         )
         st.number_input(
             "Nombre maximal de contributions (0 : sans limite)",

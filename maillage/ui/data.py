@@ -1,16 +1,24 @@
-"""Cached access to the store and to models, keyed on hashable inputs only (db path, space,
-version, then a `View` for each page's computations): a page rerun never rebuilds a model nor
-recomputes an indicator."""
+"""The one way from a screen to its data.
+
+`st.cache_resource` holds only what is shared on purpose and never changed: the store, the
+published model of a version and its restriction to a view (`restricted`). Every other
+computation a screen shows goes through `cached(function, view, *args)`: `function(model of
+the view, *args)` once per (function, `View`, arguments), in `st.cache_data`, which hands each
+rerun its own copy — a figure, a table or a result changed by one session is never seen by
+another. A `View` holds the share link's scope, so a scoped visitor never reads a cache
+filled for the whole territory."""
 
 from __future__ import annotations
 
 import os
 import time
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 import streamlit as st
 from streamlit.logger import get_logger
 
+from maillage.demo import DEMO_SPACE
 from maillage.model import Model, build_model
 from maillage.persons import hide_persons
 from maillage.store import Store
@@ -84,9 +92,30 @@ class View(NamedTuple):
                           self.scheme_types, scope=self.scope, hide_persons=self.hide_persons)
 
 
-def default_space(spaces: list[str]) -> str | None:
+T = TypeVar("T")
+
+
+def cached(function: Callable[..., T], view: View, *args: Any, **kwargs: Any) -> T:
+    """`function(view.model(), *args, **kwargs)`, computed once per (function, view, args)
+    for every session; arguments must be hashable (codes, numbers, tuples)."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    return _cached(name, view, args, tuple(sorted(kwargs.items())), function)
+
+
+@st.cache_data(show_spinner="Calcul…", max_entries=512)
+def _cached(name: str, view: View, args: tuple, kwargs: tuple, _function: Callable) -> Any:
+    return _function(view.model(), *args, **dict(kwargs))
+
+
+def default_space(store: Store, spaces: list[str]) -> str | None:
+    """The space a new session opens on: `MAILLAGE_SPACE` when it names one, else the most
+    recently published space that is not the demo (the demo only when it is alone) — an
+    analyst who published her territory never lands on the demo by surprise."""
     wanted = os.environ.get("MAILLAGE_SPACE")
-    for candidate in (wanted, "principal", "demo"):
-        if candidate and candidate in spaces:
-            return candidate
-    return spaces[0] if spaces else None
+    if wanted and wanted in spaces:
+        return wanted
+    own = [s for s in spaces if s != DEMO_SPACE]
+    if not own:
+        return spaces[0] if spaces else None
+    published = {s: (info.published_at if (info := store.latest(s)) else "") for s in own}
+    return max(own, key=lambda s: (published[s], s))

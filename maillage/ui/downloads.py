@@ -9,6 +9,7 @@ refusal in the file's own format instead of the data when it does not."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -77,9 +78,11 @@ def refusal_html(why: str) -> str:
             f"<p>{escape(why)}</p></html>")
 
 
-def download_table(frame: pd.DataFrame, name: str, context: Context | None = None) -> None:
+def download_table(frame: pd.DataFrame, name: str, context: Context | None = None, *,
+                   csv: Callable[[pd.DataFrame], bytes] = csv_bytes) -> None:
     """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
-    version and filters it comes from) and as .csv (`;`, for French Excel)."""
+    version and filters it comes from) and as .csv (`;`, for French Excel; `csv` writes it,
+    formula-like cells made inert either way)."""
     stem = _slug(name)
     left, right = st.columns(2)
     left.download_button(
@@ -91,8 +94,8 @@ def download_table(frame: pd.DataFrame, name: str, context: Context | None = Non
         help="Le tableau affiché, au format Excel, avec la version des données.")
     right.download_button(
         "Télécharger (.csv)",
-        data=checked(context, lambda: csv_bytes(frame),
-                     lambda why: csv_bytes(_refusal_table(why))), file_name=f"{stem}.csv",
+        data=checked(context, lambda: csv(frame), lambda why: csv_bytes(_refusal_table(why))),
+        file_name=f"{stem}.csv",
         mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")
 

@@ -6,6 +6,7 @@ whether `app.py`'s navigation runs it or AppTest runs it alone.
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 import streamlit as st
@@ -52,8 +53,25 @@ class Context:
         return self.access is not None and self.access.can(action)
 
     @property
+    def author(self) -> str | None:
+        """Who a publication or a restore is recorded as: the account, else the person at
+        the keyboard of a local install (their system login)."""
+        if self.access is None:
+            return None
+        if self.access.user:
+            return self.access.user
+        return _local_user() if self.access.local else None
+
+    @property
     def has_data(self) -> bool:
         return self.model is not None
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container without a passwd entry for its user id
+        return "poste local"
 
 
 def frame(title: str, *, filters: bool = True) -> Context:
@@ -62,9 +80,10 @@ def frame(title: str, *, filters: bool = True) -> Context:
     db = data.db_path()
     store = data.store(db)
     access = auth.gate()  # login form or refusal, and stop, when nobody may see
+    url.absorb()  # a copied address or a reload: its choices before any widget is drawn
     link = access.share
     spaces = [s for s in store.spaces() if link is None or s == link.space]
-    space = _choose_space(spaces)
+    space = _choose_space(store, spaces)
     version = store.latest(space) if space else None
     hidden = space is not None and persons_hidden(
         can_publish=access.can(PUBLISH), link_hides=link.hide_persons if link else None,
@@ -108,15 +127,18 @@ def require_data(context: Context) -> Model:
     return context.model
 
 
-def _choose_space(spaces: list[str]) -> str | None:
+def _choose_space(store: Store, spaces: list[str]) -> str | None:
+    """The space on screen: the session's choice (or the address's), else the default of a
+    new session, pinned for the session so another analyst's publication never swaps it."""
     if not spaces:
         return None
-    default = data.default_space(spaces)
-    if st.session_state.get(keys.SPACE) not in spaces:
-        st.session_state[keys.SPACE] = default
-    if len(spaces) == 1:
+    if (url.get(keys.SPACE) or [None])[0] not in spaces:
+        url.choose(keys.SPACE, [data.default_space(store, spaces) or spaces[0]])
+    if len(spaces) == 1:  # a share link, or a single space: nothing to choose
+        url.write(keys.SPACE, spaces)
         return spaces[0]
-    return st.sidebar.selectbox("Espace de travail", spaces, key=keys.SPACE)
+    return url.selectbox("Espace de travail", spaces, keys.SPACE, where=st.sidebar,
+                         default=url.get(keys.SPACE)[0], always=True)
 
 
 def _filters(model: Model, everything: str | None = None

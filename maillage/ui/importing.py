@@ -26,7 +26,7 @@ from maillage.problems import ERROR, WARNING
 from maillage.publishing import check, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
-from maillage.ui import auth, display, keys
+from maillage.ui import auth, display, keys, url
 from maillage.ui.frame import Context
 from maillage.validation import Validation
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
@@ -37,6 +37,9 @@ SEVERITY_FILTER = "import_filtre_gravite"
 SHEET_FILTER = "import_filtre_feuille"
 RESTORE_CHOICE = "import_version_a_restaurer"
 RESTORE_CONFIRM = "import_confirmation_restauration"
+DESTINATION = "import_espace_destination"
+DESTINATION_SHOWN = "import_espace_affiche"  # the space on screen when DESTINATION was set
+OTHER_SPACE_CONFIRM = "import_confirmation_autre_espace"
 MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
 
 
@@ -73,13 +76,18 @@ _SPACE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def target_space(context: Context) -> str | None:
-    """The space to publish into: an existing one, or a new one the analyst names, so that
-    a territory's own data never lands in the demo by accident."""
+    """The space to publish into: the one on screen by default, another existing one, or a
+    new one the analyst names, so that a territory's own data never lands in the demo by
+    accident."""
     spaces = context.store.spaces()
     options = [*spaces, NEW_SPACE]
     default = context.space if context.space in spaces else NEW_SPACE
+    if st.session_state.get(DESTINATION) not in options or st.session_state.get(
+            DESTINATION_SHOWN) != context.space:  # the space on screen changed: follow it
+        st.session_state[DESTINATION] = default
+    st.session_state[DESTINATION_SHOWN] = context.space
     chosen = st.selectbox(
-        "Espace de destination", options, index=options.index(default),
+        "Espace de destination", options, key=DESTINATION,
         format_func=lambda s: "Nouvel espace…" if s == NEW_SPACE else s,
         help="Chaque espace de travail a ses propres versions ; « demo » est l’espace "
         "de démonstration.")
@@ -91,6 +99,12 @@ def target_space(context: Context) -> str | None:
         st.caption("Minuscules, chiffres, « - » ou « _ », 40 caractères au plus.")
         return None
     return name
+
+
+def needs_confirmation(context: Context, space: str) -> bool:
+    """Publishing into an existing space other than the one on screen adds a version to data
+    the analyst is not looking at: asked for explicitly."""
+    return space != context.space and space in context.store.spaces()
 
 
 def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
@@ -241,28 +255,38 @@ def show_unreadable(result: CheckedUpload) -> None:
 
 # --- publish -----------------------------------------------------------------------------------
 
-def publish_button(store: Store, space: str, result: CheckedUpload) -> None:
+def publish_button(context: Context, space: str, result: CheckedUpload) -> None:
     if result.published is not None:  # stays said while this upload is on the page
         st.success(f"Version {result.published} publiée dans l’espace « {space} » : toutes "
                    "les pages montrent désormais ces données.", icon=":material/check_circle:")
         return
+    confirmed = True
+    if result.can_publish and needs_confirmation(context, space):
+        confirmed = st.checkbox(
+            f"Je confirme : publier dans l’espace « {space} », qui n’est pas celui affiché "
+            f"(« {context.space} »).", key=OTHER_SPACE_CONFIRM)
     help_text = (f"Publie une nouvelle version de l’espace « {space} » ; les versions "
-                 "précédentes sont conservées." if result.can_publish else
+                 "précédentes sont conservées." if result.can_publish and confirmed else
+                 "Cochez d’abord la confirmation ci-dessus." if result.can_publish else
                  "Corrigez d’abord les erreurs : les avertissements, eux, n’empêchent pas de "
                  "publier.")
     st.button("Publier", type="primary", icon=":material/publish:", key="import_publier",
-              disabled=not result.can_publish, help=help_text,
-              on_click=_publish, args=(store, space, result.digest))
+              disabled=not (result.can_publish and confirmed), help=help_text,
+              on_click=_publish, args=(context, space, result.digest))
 
 
-def _publish(store: Store, space: str, digest: str) -> None:
+def _publish(context: Context, space: str, digest: str) -> None:
     auth.require(PUBLISH)  # refused server-side for a reader or a share link, whatever is sent
     result = st.session_state.get(keys.CHECKED)
     if not isinstance(result, CheckedUpload) or result.digest != digest or not result.can_publish:
         return
-    version = publish_checked(store, space, result.workbook, result.validation)
+    if needs_confirmation(context, space) and not st.session_state.get(OTHER_SPACE_CONFIRM):
+        return
+    version = publish_checked(context.store, space, result.workbook, result.validation,
+                              author=context.author)
     st.session_state[keys.CHECKED] = replace(result, published=version.version)
-    st.session_state[keys.SPACE] = space
+    st.session_state[OTHER_SPACE_CONFIRM] = False
+    url.choose(keys.SPACE, [space])  # every page now shows the space just published
 
 
 def show_message() -> None:
@@ -289,8 +313,8 @@ def history_table(store: Store, space: str) -> pd.DataFrame:
                                        "Lignes par feuille", "Origine"])
 
 
-def show_history(store: Store, space: str) -> None:
-    table = history_table(store, space)
+def show_history(context: Context, space: str) -> None:
+    table = history_table(context.store, space)
     if table.empty:
         st.caption(f"Aucune version publiée dans l’espace « {space} » pour l’instant.")
         return
@@ -305,15 +329,15 @@ def show_history(store: Store, space: str) -> None:
         f"(v{table['Version'].iloc[0] + 1}) ; aucune version n’est effacée.",
         key=RESTORE_CONFIRM)
     st.button("Restaurer", icon=":material/history:", disabled=not confirmed,
-              key="import_restaurer", on_click=_restore, args=(store, space))
+              key="import_restaurer", on_click=_restore, args=(context, space))
 
 
-def _restore(store: Store, space: str) -> None:
+def _restore(context: Context, space: str) -> None:
     auth.require(RESTORE)
     version = st.session_state.get(RESTORE_CHOICE)
     if not st.session_state.get(RESTORE_CONFIRM) or version is None:
         return
-    restored = store.restore(space, int(version))
+    restored = context.store.restore(space, int(version), author=context.author)
     st.session_state[RESTORE_CONFIRM] = False
     st.session_state[MESSAGE] = (f"Version {version} restaurée : elle est publiée à nouveau "
                                  f"comme version {restored.version}.")

@@ -1,4 +1,6 @@
-"""pydeck maps shared by the pages: one style per layer of `maillage.atlas`, no base map.
+"""The one map builder of the dashboard: every map (atlas, pair of schemes, split perimeters)
+is a `pdk.Deck` made here from the layers of records the domain prepares
+(`maillage.atlas.Layer`: a `label`, a `detail` and a flat `polygon`, `path` or `position`).
 
 `map_provider=None` and a blank style served by this server (`static/fond-vide.json`): no
 tiles, no token, no outside request — a committee's projector may have no network, and each
@@ -10,20 +12,10 @@ map element then fetches CARTO's « positron » style for any map view.) Colours
 from __future__ import annotations
 
 import pydeck as pdk
-import streamlit as st
 
-from maillage.atlas import Atlas, Layer, build_atlas, view_from_bounds
-from maillage.texts import format_number, label
-from maillage.ui import data, display
-from maillage.ui.style import (
-    ALERT,
-    BLANK_MAP_STYLE,
-    FIELD_COLOURS,
-    NEUTRAL,
-    SEQUENTIAL,
-    hex_to_rgb,
-)
-from maillage.vocabularies import VOCABULARIES
+from maillage.atlas import view_from_bounds
+from maillage.ui import display
+from maillage.ui.style import BLANK_MAP_STYLE
 
 # pydeck turns plain strings into data accessors ("@@=pixels"): literals must say so.
 XY = pdk.types.String("XY")
@@ -31,28 +23,6 @@ PIXELS = pdk.types.String("pixels")
 TOOLTIP = {"text": "{label}\n{detail}",
            "style": {"backgroundColor": "#222222", "color": "white", "fontSize": "0.85rem"}}
 MAP_HEIGHT = 600
-
-# Outlines of perimeters: one colour per type, distinct from the two fields' colours.
-PERIMETER_PALETTE = ["#CC79A7", "#56B4E9", "#7F3C8D", "#000000", "#3969AC", "#11A579",
-                     "#E73F74", "#80BA5A", "#008695", "#CF1C90", "#4B4B8F", "#A5AA99",
-                     "#F2B701", "#5F4690", "#666666"]
-PERIMETER_COLOURS = dict(zip(VOCABULARIES["perimeter_type"], PERIMETER_PALETTE, strict=True))
-
-# How each form of actor is drawn: (radius in pixels, filled, ring width in pixels).
-FORM_STYLE = {
-    "structure": (7, True, 1),  # a filled disc
-    "personne": (4, True, 1),  # a small disc
-    "collectif_habitants": (6, False, 3),  # a ring
-}
-FORM_SYMBOL = {"structure": "●", "personne": "•", "collectif_habitants": "○"}
-
-
-@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=16)
-def atlas_for(view: data.View, themes: tuple[str, ...],
-              perimeter_types: tuple[str, ...]) -> Atlas:
-    """The atlas of one view, built once per published version and filters."""
-    model = view.model()
-    return build_atlas(model, themes=themes, perimeter_types=perimeter_types)
 
 
 def _tooltips(records: list[dict]) -> list[dict]:
@@ -64,98 +34,35 @@ def _tooltips(records: list[dict]) -> list[dict]:
     return [{**r, **{f: display.tooltip(r[f]) for f in fields if f in r}} for r in records]
 
 
-def commune_layer(layer: Layer) -> pdk.Layer:
-    """One class of the choropleth; blank communes (or units holding some) outlined."""
-    klass, blank = layer.key
+def polygons(records: list[dict], layer_id: str, fill: list[int], line: list[int],
+             line_width: float = 0.5) -> pdk.Layer:
+    """Filled shapes, one colour for the whole layer (records: flat `polygon` lists)."""
     return pdk.Layer(
-        "PolygonLayer", data=_tooltips(layer.records), id=f"zones-{klass}-{int(blank)}",
-        get_polygon="polygon", position_format=XY, pickable=True, filled=True,
-        stroked=True, get_fill_color=hex_to_rgb(SEQUENTIAL[klass], 210),
-        get_line_color=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
-        line_width_units=PIXELS, get_line_width=2.5 if blank else 0.5)
+        "PolygonLayer", data=_tooltips(records), id=layer_id, get_polygon="polygon",
+        position_format=XY, pickable=True, filled=True, stroked=True, get_fill_color=fill,
+        get_line_color=line, line_width_units=PIXELS, get_line_width=line_width)
 
 
-def outline_layer(layer: Layer) -> pdk.Layer:
-    (kind,) = layer.key
+def paths(records: list[dict], layer_id: str, colour: list[int], width: float = 2) -> pdk.Layer:
+    """Outlines (records: flat `path` lists)."""
     return pdk.Layer(
-        "PathLayer", data=_tooltips(layer.records), id=f"perimetres-{kind}", get_path="path",
-        position_format=XY, pickable=True, width_units=PIXELS, get_width=2,
-        get_color=hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
+        "PathLayer", data=_tooltips(records), id=layer_id, get_path="path", position_format=XY,
+        pickable=True, width_units=PIXELS, get_width=width, get_color=colour)
 
 
-CROWDED = 1_500  # above this many actors, points shrink so the communes stay readable
-
-
-def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
-    field, form = layer.key
-    radius, filled, ring = FORM_STYLE.get(form, FORM_STYLE["structure"])
-    radius = max(2, round(radius * shrink))
-    colour = hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL))
+def points(records: list[dict], layer_id: str, colour: list[int], radius: float,
+           filled: bool = True, ring: float = 1) -> pdk.Layer:
+    """Points (records: `position` = [lon, lat])."""
     return pdk.Layer(
-        "ScatterplotLayer", data=_tooltips(layer.records), id=f"acteurs-{field}-{form}",
-        get_position="position", pickable=True, radius_units=PIXELS, get_radius=radius,
-        filled=filled, stroked=True, get_fill_color=colour,
-        get_line_color=colour if not filled else [255, 255, 255, 255],
+        "ScatterplotLayer", data=_tooltips(records), id=layer_id, get_position="position",
+        pickable=True, radius_units=PIXELS, get_radius=radius, filled=filled, stroked=True,
+        get_fill_color=colour, get_line_color=colour if not filled else [255, 255, 255, 255],
         line_width_units=PIXELS, get_line_width=ring)
 
 
-def atlas_deck(atlas: Atlas, width: int = 900, height: int = MAP_HEIGHT) -> pdk.Deck:
-    areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
-    layers = [commune_layer(layer) for layer in areas]
-    layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
-    actors = atlas.of_kind("actors")
-    shown = sum(len(layer.records) for layer in actors)
-    shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
-    layers += [actor_layer(layer, shrink) for layer in actors]
-    view = view_from_bounds(atlas.bounds, width=width, height=height)
+def deck(layers: list[pdk.Layer], bounds, width: int = 900,
+         height: int = MAP_HEIGHT) -> pdk.Deck:
+    """The map of `layers`, framed on `bounds` (min lon, min lat, max lon, max lat)."""
+    view = view_from_bounds(bounds, width=width, height=height)
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0),
                     map_provider=None, map_style=BLANK_MAP_STYLE, tooltip=TOOLTIP)
-
-
-def class_labels(atlas: Atlas) -> list[str]:
-    """French labels of the five classes: whole schemes per commune, or a mean above it."""
-    edges = atlas.class_edges
-    step = edges[1] - edges[0]
-    labels = []
-    for k, low in enumerate(edges):
-        last = k == len(edges) - 1
-        if atlas.level == "commune" and step == 1:
-            text = f"{format_number(low)}" + (" ou plus" if last else "")
-        elif last:
-            text = f"{format_number(low)} ou plus"
-        elif atlas.level == "commune":
-            text = f"{format_number(low)} à {format_number(low + step - 1)}"
-        else:
-            text = f"{format_number(low)} à moins de {format_number(low + step)}"
-        labels.append(text)
-    return labels
-
-
-def _swatch(colour: str, text: str, border: str | None = None) -> str:
-    edge = f"border:2px solid {border};" if border else "border:1px solid #999;"
-    return (f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
-            f'{edge}vertical-align:middle;margin:0 0.3em 0 0.8em"></span>{text}')
-
-
-def legend_html(atlas: Atlas) -> str:
-    """The legend in French, below the map: one line per kind of layer."""
-    unit = {"commune": "par commune", "epci": "par commune, moyenne par EPCI",
-            "departement": "par commune, moyenne par département"}[atlas.level]
-    lines = [f"<b>Dispositifs {unit}</b>"
-             + "".join(_swatch(colour, text)
-                       for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True))
-             + _swatch("#ffffff", "commune blanche (aucun dispositif social)", border=ALERT)]
-    fields = "".join(
-        f'<span style="color:{FIELD_COLOURS[f]};margin-left:0.8em">{FORM_SYMBOL["structure"]}'
-        f"</span> {label('field', f)}" for f in VOCABULARIES["field"])
-    forms = "".join(f'<span style="margin-left:0.8em">{FORM_SYMBOL[f]}</span> '
-                    f"{label('actor_form', f)}" for f in VOCABULARIES["actor_form"])
-    lines.append(f"<b>Acteurs</b> — champ :{fields} · forme :{forms}")
-    outlines = atlas.of_kind("outline")
-    if outlines:
-        lines.append("<b>Périmètres</b>" + "".join(
-            f'<span style="display:inline-block;width:1.6em;height:0;border-top:3px solid '
-            f'{PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)};vertical-align:middle;'
-            f'margin:0 0.3em 0 0.8em"></span>{label("perimeter_type", layer.key[0])}'
-            for layer in outlines))
-    return "<br>".join(f'<span style="font-size:0.95rem">{line}</span>' for line in lines)

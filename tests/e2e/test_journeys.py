@@ -31,9 +31,10 @@ PAGE_TIMEOUT = 90_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The main drawing of a screen, when we know which it is; any chart, map or table otherwise.
 MAIN_DRAWING = {
-    "importer.py": DATAFRAME,  # the history of versions
+    "importing.py": DATAFRAME,  # the history of versions
     "atlas.py": DECK,
-    "partage.py": '[data-testid="stForm"]',  # the form that creates a link
+    "sharing.py": '[data-testid="stForm"]',  # the form that creates a link
+    "contributions.py": '[data-testid="stForm"]',  # the form that creates a partner's link
     "evolutions.py": '[data-testid="stDownloadButton"]',  # the dossier, even with one version
 }
 

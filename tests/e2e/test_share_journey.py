@@ -97,7 +97,7 @@ def test_revoked_link_is_refused(live, page, artifacts):
     assert page.locator(NAV).count() == 0
     assert page.locator('[data-testid="stSelectbox"]').count() == 0
     page.screenshot(path=str(artifacts / "partage-revoque.png"), full_page=True)
-    page.goto(f"{live.url}/{url_path('importer.py')}?partage={token}",
+    page.goto(f"{live.url}/{url_path('importing.py')}?partage={token}",
               wait_until="domcontentloaded")
     settle(page)
     expect(page.get_by_text(REFUSAL_MESSAGES["revoque"])).to_be_visible()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from maillage.texts import LABELS, format_number, format_share, label
 from maillage.ui import display, url
-from maillage.ui import network_charts as charts
+from maillage.ui import who_does_what as screen
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
@@ -30,17 +30,17 @@ for (key, title, vocabulary), column in zip([
 filters["commune"] = url.selectbox(
     "Commune", ["", *model.territory], "qfq_commune", where=second[2],
     format_func=lambda c: f"{display.short(names.get(c, c))} ({c})" if c else "Toutes")
-filters["text"] = second[3].text_input("Nom ou type", key="qfq_texte", bind="query-params",
-                                        placeholder="ex. centre social")
-table = charts.found(context, **filters)
+filters["text"] = url.text_input("Nom ou type", "qfq_texte", where=second[3],
+                                 placeholder="ex. centre social")
+table = screen.found(context, **filters)
 st.caption(f"{format_number(len(table))} acteur(s) sur {format_number(len(model.actors))}. "
            "Un acteur agit sur une commune par son siège, son ressort ou le périmètre d’un "
            "dispositif auquel il prend part.")
 st.dataframe(table, hide_index=True, width="stretch", height=320)
 download_table(table, "qui-fait-quoi", context)
 
-fields, relays, late = charts.indicators(context)
-measures = charts.measures(context)
+fields, relays, late = screen.indicators(context)
+measures = screen.measures(context)
 st.subheader("Le réseau des acteurs et des dispositifs")
 left, middle, right = st.columns(3)
 left.metric("Dispositifs transversaux", format_share(fields["transversal"].mean()
@@ -55,7 +55,7 @@ right.metric("Acteurs isolés", format_number(int(measures.actors["isolated"].su
 if late is not None:
     st.info(f"{format_share(late)} des financeurs arrivent après l’émergence : associer les "
             "financeurs dès la réflexion, « ne pas les associer qu’à la fin ».")
-figure, drawn, total = charts.network_figure(context)
+figure, drawn, total = screen.network_figure(context)
 if drawn:
     st.plotly_chart(figure, width="stretch", key="reseau")
     if drawn < total:
@@ -66,11 +66,11 @@ else:
     st.caption("Aucune participation enregistrée : le réseau est vide.")
 st.caption(f"{format_number(measures.components)} ensemble(s) d’acteurs et de dispositifs "
            "sans lien entre eux. Les losanges cerclés sont les personnes relais.")
-brokers = charts.brokers_table(context)
+brokers = screen.brokers_table(context)
 if len(brokers):
     st.markdown("**Par où passent les liens** — les acteurs sur le plus de chemins courts "
                 "entre les autres (intermédiarité) :")
     st.dataframe(brokers, hide_index=True, width="stretch")
 
 st.subheader("Transversalité de chaque dispositif")
-st.dataframe(charts.transversality_table(fields), hide_index=True, width="stretch")
+st.dataframe(screen.transversality_table(fields), hide_index=True, width="stretch")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from maillage.directory import directory, directory_for_display
+from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
 from maillage.texts import format_number, label
 from maillage.transversality import bridging_actors, late_funders, scheme_fields
@@ -25,36 +25,27 @@ LABELLED = 25  # names written on the figure; every other node has its tooltip
 RELAY_OUTLINE = "#000000"
 
 
-@st.cache_resource(show_spinner="Calcul du réseau des acteurs…", max_entries=16)
-def _measures(view: data.View) -> NetworkMeasures:
-    return network_measures(view.model())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _indicators(view: data.View) -> tuple[pd.DataFrame, list[str], float | None]:
-    model = view.model()
+def _indicators(model: Model) -> tuple[pd.DataFrame, list[str], float | None]:
     return scheme_fields(model), bridging_actors(model), late_funders(model)
 
 
-@st.cache_data(show_spinner="Recherche des acteurs…", max_entries=64)
-def _directory(view: data.View, filters: tuple) -> pd.DataFrame:
-    model = view.model()
+def _directory(model: Model, filters: tuple) -> pd.DataFrame:
     return directory_for_display(model, directory(model, **dict(filters)))
 
 
 def measures(context: Context) -> NetworkMeasures:
-    return _measures(context.view)
+    return data.cached(network_measures, context.view)
 
 
 def indicators(context: Context) -> tuple[pd.DataFrame, list[str], float | None]:
     """(scheme fields, bridging actors, late funders) of the current view."""
-    return _indicators(context.view)
+    return data.cached(_indicators, context.view)
 
 
 def found(context: Context, **filters) -> pd.DataFrame:
     """The directory for these filters, with French labels and headers."""
     given = tuple(sorted((k, v) for k, v in filters.items() if v))
-    return _directory(context.view, given)
+    return data.cached(_directory, context.view, given)
 
 
 def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:
@@ -87,9 +78,9 @@ def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
     })
 
 
-@st.cache_resource(show_spinner="Dessin du réseau…", max_entries=16)
-def _figure(view: data.View) -> tuple[go.Figure, int, int]:
-    model = view.model()
+def _figure(model: Model) -> tuple[go.Figure, int, int]:
+    """The spring layout is the costly part: cached with the figure (`data.cached` hands
+    every rerun its own copy)."""
     relays = set(bridging_actors(model))
     pairs = links(model)
     graph, total = _chosen_graph(pairs, relays)
@@ -101,7 +92,7 @@ def _figure(view: data.View) -> tuple[go.Figure, int, int]:
 
 def network_figure(context: Context) -> tuple[go.Figure, int, int]:
     """(figure, nodes drawn, nodes in the network) for the current view."""
-    return _figure(context.view)
+    return data.cached(_figure, context.view)
 
 
 def _chosen_graph(pairs: pd.DataFrame, relays: set[str]) -> tuple[nx.Graph, int]:

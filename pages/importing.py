@@ -27,9 +27,9 @@ if files:
         importing.show_unreadable(result)
     else:
         importing.show_outcome(result)
-        importing.publish_button(context.store, space, result)
+        importing.publish_button(context, space, result)
 
 st.subheader("Historique des versions")
 st.caption("Restaurer une version la publie à nouveau, comme la plus récente : rien n’est "
            "jamais écrasé ni effacé.")
-importing.show_history(context.store, space)
+importing.show_history(context, space)

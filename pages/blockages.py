@@ -4,14 +4,14 @@ proposés pour agir (Cap Rural, « Identifier ce qui bloque » et « Agir concr�
 import streamlit as st
 
 from maillage.texts import format_number, format_share, label
-from maillage.ui import blockage_charts as charts
+from maillage.ui import blockages as screen
 from maillage.ui import display
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
 context = frame("Blocages")
 require_data(context)
-found = charts.tables(context)
+found = screen.tables(context)
 summary = found["summary"]
 if not summary["total"]:
     st.info("Aucun blocage n’est enregistré pour ce territoire. Ajoutez-les dans la feuille "
@@ -29,11 +29,11 @@ right.metric("Sans levier proposé", format_number(summary["without_lever"]),
              help="Blocages encore ouverts ou en cours pour lesquels aucun levier n’est noté.")
 
 st.subheader("Identifier ce qui bloque")
-st.plotly_chart(charts.category_bars(found["by_status"]), width="stretch", key="categories")
+st.plotly_chart(screen.category_bars(found["by_status"]), width="stretch", key="categories")
 if not found["territory"].empty:
     st.caption("Où : chaque case compte les blocages d’une catégorie rapportés sur un "
                "territoire (ou sur un dispositif de ce territoire).")
-    st.plotly_chart(charts.territory_heatmap(found["territory"]), width="stretch",
+    st.plotly_chart(screen.territory_heatmap(found["territory"]), width="stretch",
                     key="territoires")
 
 st.subheader("Les propos rapportés")
@@ -50,16 +50,16 @@ for category, rows in words.groupby("categorie", sort=False):
 if not found["over_time"].empty:
     st.subheader("Dans le temps")
     st.caption("Blocages rapportés par trimestre, selon leur statut aujourd’hui.")
-    st.plotly_chart(charts.over_time(found["over_time"]), width="stretch", key="temps")
+    st.plotly_chart(screen.over_time(found["over_time"]), width="stretch", key="temps")
 
 st.subheader("Agir concrètement : les leviers proposés")
 if found["levers"].empty or not found["levers"].to_numpy().any():
     st.caption("Aucun levier n’est encore noté en face des blocages.")
 else:
     st.caption("Combien de fois chaque levier est proposé contre chaque famille de blocage.")
-    st.dataframe(charts.levers_table(found["levers"]), hide_index=True, width="stretch")
+    st.dataframe(screen.levers_table(found["levers"]), hide_index=True, width="stretch")
 st.markdown("**Blocages qu’aucun levier ne traite encore**")
-unaddressed = charts.blockage_list(found["without_lever"])
+unaddressed = screen.blockage_list(found["without_lever"])
 if unaddressed.empty:
     st.caption("Chaque blocage ouvert a au moins un levier proposé.")
 else:

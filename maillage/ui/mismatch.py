@@ -10,20 +10,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
-import shapely
-import streamlit as st
 
-from maillage.atlas import view_from_bounds
+from maillage.atlas import CommuneMap, commune_map
 from maillage.mismatch import MismatchResult, mismatch
-from maillage.reference import load_shapes
+from maillage.model import Model
 from maillage.texts import format_number, format_share
-from maillage.ui import data, display
-from maillage.ui.style import ALERT, BLANK_MAP_STYLE, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui import data, display, maps
+from maillage.ui.style import ALERT, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 # Query-string keys of the page's choices: a copied address reproduces the view.
 X_KEY, Y_KEY, WEIGHT_KEY = "x", "y", "poids"
 MAX_DRAWN = 40  # perimeters drawn in the Sankey and the table; split ones first
 MAX_BORDERS = 5_000  # communes above which the borders of Y are not dissolved for the map
+MAP_HEIGHT = 520
 
 # Plural, singular and feminine of each perimeter type, for sentences.
 WORDS: dict[str, tuple[str, str, bool]] = {
@@ -59,11 +58,9 @@ def default_pair(present: list[str]) -> tuple[str, str]:
     return x, y
 
 
-@st.cache_resource(show_spinner="Calcul des discordances…", max_entries=64)
 def result(view: data.View, x_type: str, y_type: str, weight: str) -> MismatchResult:
     """Computed once per view (a share link's scope included), pair of types and weight."""
-    model = view.model()
-    return mismatch(model, x_type, y_type, weight=weight)
+    return data.cached(mismatch, view, x_type, y_type, weight=weight)
 
 
 # ----- sentences --------------------------------------------------------------------------
@@ -196,46 +193,44 @@ def sankey(r: MismatchResult) -> go.Figure:
 
 
 # ----- map --------------------------------------------------------------------------------
-def _rings(geometry) -> list[list[list[float]]]:
-    polygons = getattr(geometry, "geoms", [geometry])
-    return [[[round(x, 5), round(y, 5)] for x, y in p.exterior.coords]
-            for p in polygons if p.geom_type == "Polygon"]
+SPLIT, WHOLE, UNCOVERED = "coupe", "entier", "sans_y"
+SPLIT_FILLS = {SPLIT: hex_to_rgb(ALERT, 170), WHOLE: hex_to_rgb(NEUTRAL, 90),
+               UNCOVERED: hex_to_rgb(NEUTRAL, 25)}
 
 
-@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=16)
-def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
-    """Communes of X coloured by their X being split; borders of Y drawn over them."""
-    r = result(view, x_type, y_type, "communes")
-    model = view.model()
+def _split_map(model: Model, x_type: str, y_type: str) -> CommuneMap:
+    """Communes of X in three layers (their X split, whole, or the commune outside any Y),
+    with the borders of Y drawn over them."""
+    r = mismatch(model, x_type, y_type, weight="communes")
     members = model.membership
     of_x = members[members["perimeter"].isin(r.x_ids)]
-    shapes = load_shapes("commune", of_x["commune"].unique()).set_index("code")["geometry"]
-    if shapes.empty:
-        return None
     split = set(r.rows.loc[r.rows["y_count"] >= 2, "x"])
     uncovered = set(r.uncovered_communes)
-    polygons = []
+    names = model.communes["nom"]
+    groups: dict[str, dict[str, tuple[str, str]]] = {SPLIT: {}, WHOLE: {}, UNCOVERED: {}}
     for pid, commune in of_x.itertuples(index=False):
-        if commune not in shapes.index:
-            continue
         state = "coupé" if pid in split else "d’un seul tenant"
-        fill = hex_to_rgb(ALERT, 170) if pid in split else hex_to_rgb(NEUTRAL, 90)
+        key = SPLIT if pid in split else WHOLE
         if commune in uncovered:
-            fill, state = hex_to_rgb(NEUTRAL, 25), f"{state} · commune sans {words(y_type)[1]}"
-        name = model.communes["nom"].get(commune, commune)
-        text = display.tooltip(f"{name} — {display.short(r.names[pid])} ({state})")
-        polygons += [{"polygon": ring, "fill": fill, "label": text}
-                     for ring in _rings(shapes[commune])]
-    layers = [pdk.Layer("PolygonLayer", polygons, get_polygon="polygon", get_fill_color="fill",
-                        get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,
-                        pickable=True, stroked=True)]
-    of_y = members[members["perimeter"].isin(r.y_ids) & members["commune"].isin(shapes.index)]
-    if 0 < len(of_y) <= MAX_BORDERS:
-        borders = [{"path": ring} for _, group in of_y.groupby("perimeter")
-                   for ring in _rings(shapely.union_all(shapes[group["commune"]].to_numpy()))]
-        layers.append(pdk.Layer("PathLayer", borders, get_path="path", get_color=[40, 40, 40],
-                                width_min_pixels=2))
-    view = pdk.ViewState(**view_from_bounds(shapely.total_bounds(shapes.to_numpy())), pitch=0)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
-                    map_style=BLANK_MAP_STYLE,
-                    tooltip={"text": "{label}"})
+            key, state = UNCOVERED, f"{state} · commune sans {words(y_type)[1]}"
+        groups[key][commune] = (
+            display.tooltip(f"{names.get(commune, commune)} — {display.short(r.names[pid])}"),
+            f"({state})")
+    of_y = members[members["perimeter"].isin(r.y_ids)]
+    borders = ({str(r.names[pid]): group["commune"].tolist()
+                for pid, group in of_y.groupby("perimeter")}
+               if 0 < len(of_y) <= MAX_BORDERS else {})
+    return commune_map(groups, borders)
+
+
+def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
+    """Communes of X coloured by their X being split; borders of Y drawn over them."""
+    drawn = data.cached(_split_map, view, x_type, y_type)
+    if not drawn.layers:
+        return None
+    layers = [maps.polygons(layer.records, f"communes-{layer.key[0]}",
+                            fill=SPLIT_FILLS[layer.key[0]], line=[255, 255, 255, 200])
+              for layer in drawn.of_kind("area")]
+    layers += [maps.paths(layer.records, "frontieres-y", [40, 40, 40, 255])
+               for layer in drawn.of_kind("outline")]
+    return maps.deck(layers, drawn.bounds, height=MAP_HEIGHT)

@@ -1,11 +1,10 @@
-"""The synthèse: the handful of numbers a director reads first, each with one plain French
-sentence and the way to the page that explains it. Large type, few numbers: it is shown on
-projectors in steering committees."""
+"""What the synthèse draws: the handful of numbers a director reads first, each with one
+plain French sentence and the way to the page that explains it. Large type, few numbers: it
+is shown on projectors in steering committees."""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from maillage.blockages import LIFTED, OPEN
 from maillage.coverage import blank_communes, blank_share
@@ -13,22 +12,20 @@ from maillage.model import Model
 from maillage.texts import format_datetime, format_number, format_share, label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
-from maillage.ui.navigation import ROOT
+from maillage.ui.navigation import link as _link
 from maillage.vocabularies import SOCIAL, VOCABULARIES
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _blank_figures(view: data.View) -> tuple[list[str], float, float]:
-    """Blank communes and their shares, once per view: a rerun of the home page must not
-    recompute them (three cards read them)."""
-    model = view.model()
+def _blank_figures(model: Model) -> tuple[list[str], float, float]:
+    """Blank communes and their shares, once per view (`data.cached`): three cards read
+    them."""
     blank = blank_communes(model)
     communes_share, population_share = blank_share(model)
     return blank, communes_share, population_share
 
 
 def show(context: Context, model: Model) -> None:
-    blank = _blank_figures(context.view)
+    blank = data.cached(_blank_figures, context.view)
     st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
                 "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
     first = st.columns(3)
@@ -61,17 +58,7 @@ def _proposals(context: Context) -> None:
     for rank, p in enumerate(found.proposals[:3], start=1):
         status = found.status(p.id)
         st.text(f"{rank}. {p.title}" + (f" ({STATUS_LABELS[status].lower()})" if status else ""))
-    _link("pistes.py", "Toutes les pistes d’action", ":material/checklist:")
-
-
-def _link(file: str, text: str, icon: str) -> None:
-    """A link to a page of this app, only when that page exists and this user may open it."""
-    if not (ROOT / "pages" / file).exists():
-        return
-    try:
-        st.page_link(f"pages/{file}", label=text, icon=icon)
-    except StreamlitAPIException:  # not registered here (analyst-only page, reader's link)
-        return
+    _link("pistes", "Toutes les pistes d’action", ":material/checklist:")
 
 
 def _counts(series, vocabulary: str) -> str:
@@ -98,8 +85,8 @@ def _actors(model: Model) -> None:
                         f"({format_number(int(n))})" for c, n in categories.items())
         st.caption(f"Structures et personnes qui agissent ici — par champ : "
                    f"{_counts(actors['champ'], 'field')}. Familles les plus nombreuses : {top}.")
-    _link("atlas.py", "Voir qui est où sur l’atlas", ":material/map:")
-    _link("qui_fait_quoi.py", "Qui fait quoi", ":material/groups:")
+    _link("atlas", "Voir qui est où sur l’atlas", ":material/map:")
+    _link("who_does_what", "Qui fait quoi", ":material/groups:")
 
 
 def _schemes(model: Model) -> None:
@@ -110,7 +97,7 @@ def _schemes(model: Model) -> None:
     else:
         st.caption(f"Programmes publics en cours sur le territoire : "
                    f"{_counts(schemes['type'], 'scheme_type')}.")
-    _link("chevauchements.py", "Où ils se chevauchent", ":material/stacks:")
+    _link("overlaps", "Où ils se chevauchent", ":material/stacks:")
 
 
 def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
@@ -124,7 +111,7 @@ def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
     st.caption(f"Part des communes du territoire touchées par au moins un dispositif social "
                f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
                "vivent.")
-    _link("atlas.py", "La carte des dispositifs par commune", ":material/map:")
+    _link("atlas", "La carte des dispositifs par commune", ":material/map:")
 
 
 def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
@@ -138,7 +125,7 @@ def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
     else:
         st.caption(f"Les {format_number(total)} communes du territoire sont toutes couvertes "
                    "par au moins un dispositif social.")
-    _link("atlas.py", "Les voir sur l’atlas", ":material/map:")
+    _link("atlas", "Les voir sur l’atlas", ":material/map:")
 
 
 def _blockages(model: Model) -> None:
@@ -152,7 +139,7 @@ def _blockages(model: Model) -> None:
                    f"{format_number(int((status == OPEN).sum()))} ouvert(s), "
                    f"{format_number(int((status == 'en_cours').sum()))} en cours, et déjà "
                    f"{format_number(int((status == LIFTED).sum()))} levé(s).")
-    _link("blocages.py", "Ce qui bloque et les leviers", ":material/block:")
+    _link("blockages", "Ce qui bloque et les leviers", ":material/block:")
 
 
 def _publication(context: Context) -> None:
@@ -162,4 +149,4 @@ def _publication(context: Context) -> None:
     st.caption(f"Les chiffres de cette page viennent de la version publiée le "
                f"{format_datetime(version.published_at)}{source}. Les versions précédentes "
                "restent consultables.")
-    _link("importer.py", "Historique des versions", ":material/history:")
+    _link("importing", "Historique des versions", ":material/history:")

@@ -3,12 +3,11 @@ se croiser » et ceux qui pourraient mettre en commun gouvernance et diagnostic.
 
 import streamlit as st
 
-from maillage.exports import CSV_MIME
 from maillage.overlaps import FLAGS
 from maillage.texts import format_number
-from maillage.ui import display
-from maillage.ui import overlaps_charts as charts
-from maillage.ui.downloads import checked_csv
+from maillage.ui import display, url
+from maillage.ui import overlaps as screen
+from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
 context = frame("Chevauchements des dispositifs")
@@ -19,11 +18,11 @@ st.markdown(
     "**candidates à la mutualisation** (calendriers et thèmes communs, comme la CTG et le GMR "
     "du Bocage bourbonnais), les diagnostics et les instances en double.")
 
-percent = st.slider("Chevauchement minimal", 10, 100, 50, 5, format="%d\u00a0%%",
-                    key="chevauchement", bind="query-params",
-                    help="Part des communes du plus petit des deux dispositifs que l’autre "
-                    "couvre aussi. Les indicateurs de la synthèse retiennent 50\u00a0%.")
-pairs = charts.flagged(context, percent / 100)
+percent = url.slider("Chevauchement minimal", 10, 100, 50, 5, "chevauchement",
+                     format="%d\u00a0%%",
+                     help="Part des communes du plus petit des deux dispositifs que l’autre "
+                     "couvre aussi. Les indicateurs de la synthèse retiennent 50\u00a0%.")
+pairs = screen.flagged(context, percent / 100)
 counts = st.columns(len(FLAGS))
 for column, (flag, title) in zip(counts, FLAGS.items(), strict=True):
     column.metric(title, format_number(int(pairs[flag].sum())))
@@ -33,35 +32,31 @@ if pairs.empty:
     st.info("Aucune paire de dispositifs n’est signalée à ce seuil : baissez le chevauchement "
             "minimal, ou élargissez le territoire et les types de dispositifs.")
 else:
-    table = charts.flagged_table(pairs)
-    charts.show_table(table)
-    st.download_button("Télécharger les paires signalées (.csv)",
-                       data=checked_csv(context, lambda: charts.table_csv(table)),
-                       file_name="paires-signalees.csv",
-                       mime=CSV_MIME, on_click="ignore",
-                       icon=":material/download:", help="Séparateur « ; », lisible par Excel.")
+    table = screen.flagged_table(pairs)
+    screen.show_table(table)
+    download_table(table, "paires-signalees", context, csv=screen.table_csv)
 
 st.subheader("Qui couvre les mêmes communes")
-matrix = charts.clustered(context, percent / 100)
+matrix = screen.clustered(context, percent / 100)
 if matrix.empty:
     st.caption("Moins de deux dispositifs se chevauchent à ce seuil.")
 else:
     st.caption("Chaque case donne le chevauchement de deux dispositifs ; l’ordre regroupe ceux "
                "qui couvrent les mêmes communes (les blocs foncés).")
-    st.plotly_chart(charts.heatmap(matrix, model.schemes["nom"]), width="stretch")
+    st.plotly_chart(screen.heatmap(matrix, model.schemes["nom"]), width="stretch")
 
-choices = [f"{a}|{b}" for a, b in zip(pairs["a"], pairs["b"], strict=True)][:charts.SHOWN_ROWS]
+choices = [f"{a}|{b}" for a, b in zip(pairs["a"], pairs["b"], strict=True)][:screen.SHOWN_ROWS]
 names = model.schemes["nom"]
-chosen = st.selectbox("Paire à regarder de près", choices, key="paire", bind="query-params",
-                      format_func=lambda p: " × ".join(display.short(names.get(s, s))
-                                                       for s in p.split("|")))
+chosen = url.selectbox("Paire à regarder de près", choices, "paire",
+                       format_func=lambda p: " × ".join(display.short(names.get(s, s))
+                                                        for s in p.split("|")))
 pair = tuple(chosen.split("|")) if chosen else ()
 
 st.subheader("Calendriers")
 schemes = model.schemes
-if len(schemes) > charts.HEATMAP_SIZE and not matrix.empty:
+if len(schemes) > screen.HEATMAP_SIZE and not matrix.empty:
     schemes = schemes[schemes.index.isin([*matrix.index, *pair])]
-figure = charts.timeline(schemes, highlight=pair)
+figure = screen.timeline(schemes, highlight=pair)
 undated = schemes.index[schemes["debut"].isna() | schemes["fin"].isna()]
 if figure is not None:
     st.plotly_chart(figure, width="stretch")
@@ -71,6 +66,6 @@ if len(undated):
 
 if pair:
     st.subheader("Communes de la paire")
-    first, second = (model.communes_of(schemes_perimeter) for schemes_perimeter in
-                     model.schemes.loc[list(pair), "perimetre"])
-    charts.show_pair_map(model.communes, first, second, (names[pair[0]], names[pair[1]]))
+    first, second = (model.communes_of(model.schemes.at[s, "perimetre"]) for s in pair)
+    screen.show_pair_map(context.view, pair[0], pair[1], (names[pair[0]], names[pair[1]]),
+                         len(first & second))

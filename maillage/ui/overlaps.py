@@ -13,19 +13,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
-import shapely
 import streamlit as st
 
+from maillage.atlas import CommuneMap, commune_map
 from maillage.exports import csv_bytes
+from maillage.model import Model
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
-from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share, label
-from maillage.ui import auth, data, display
+from maillage.ui import auth, data, display, maps
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, BLANK_MAP_STYLE, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
 SHOWN_ROWS = 500
+PAIR_MAP_HEIGHT = 480
 # Okabe–Ito: sky blue, yellow, vermilion — distinct without colour vision
 PAIR_COLOURS = {"a": "#56B4E9", "b": "#F0E442", "shared": ALERT}
 TABLE_COLUMNS = {
@@ -36,15 +37,8 @@ TABLE_COLUMNS = {
 }
 
 
-@st.cache_data(show_spinner="Calcul des chevauchements…", max_entries=32)
-def _flagged(view: data.View, min_overlap: float) -> pd.DataFrame:
-    return flagged_pairs(view.model(), min_overlap)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _clustered(view: data.View, min_overlap: float) -> pd.DataFrame:
+def _clustered(model: Model, min_overlap: float) -> pd.DataFrame:
     """The overlap grid of the schemes with the most overlapping partners, clustered."""
-    model = view.model()
     pairs = overlaps(model, min_overlap)
     degree = pd.concat([pairs["a"], pairs["b"]]).value_counts(sort=False)
     chosen = degree.sort_values(ascending=False, kind="stable").index[:HEATMAP_SIZE].tolist()
@@ -52,11 +46,11 @@ def _clustered(view: data.View, min_overlap: float) -> pd.DataFrame:
 
 
 def flagged(context: Context, min_overlap: float) -> pd.DataFrame:
-    return _flagged(context.view, min_overlap)
+    return data.cached(flagged_pairs, context.view, min_overlap)
 
 
 def clustered(context: Context, min_overlap: float) -> pd.DataFrame:
-    return _clustered(context.view, min_overlap)
+    return data.cached(_clustered, context.view, min_overlap)
 
 
 # ----- table ------------------------------------------------------------------------------------
@@ -165,57 +159,39 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
 
 # ----- map of a pair ----------------------------------------------------------------------------
 
-def pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[str],
-             names: tuple[str, str]) -> pdk.Deck:
-    """The communes of a pair, shared ones in vermilion; shapes when known, else points.
-    No base map (map_provider=None): nothing is fetched from outside."""
-    roles = {c: "shared" for c in first & second}
-    roles.update({c: "a" for c in first - second})
-    roles.update({c: "b" for c in second - first})
+def _pair_map(model: Model, a: str, b: str, names: tuple[str, str]) -> CommuneMap:
+    """The communes of a pair: one layer for each of « both », « only A », « only B »."""
+    first, second = (model.communes_of(model.schemes.at[s, "perimetre"]) for s in (a, b))
+    commune_names = model.communes["nom"]
     meaning = {"shared": "couverte par les deux", "a": f"seulement {display.short(names[0])}",
                "b": f"seulement {display.short(names[1])}"}
-    shapes = load_shapes("commune", roles)
-    polygons = []
-    for code, geometry in zip(shapes["code"], shapes["geometry"], strict=True):
-        for part in shapely.get_parts(geometry):
-            polygons.append({"code": code, "polygon": np.asarray(part.exterior.coords).tolist()})
-    frame = pd.DataFrame(polygons, columns=["code", "polygon"])
-    located = communes.reindex(list(roles)).rename_axis(None)
-    located = located.assign(code=located.index, role=[roles[c] for c in located.index])
-    located["nom"] = located["nom"].fillna(located["code"]).map(display.tooltip)
-    located["what"] = located["role"].map(meaning)
-    located["colour"] = located["role"].map(lambda r: hex_to_rgb(PAIR_COLOURS[r], 200))
-    frame = frame.merge(located[["code", "nom", "what", "colour"]], on="code")
-    points = located[~located["code"].isin(frame["code"])].dropna(
-        subset=["latitude", "longitude"])
-    layers = [pdk.Layer("PolygonLayer", frame, get_polygon="polygon", get_fill_color="colour",
-                        get_line_color=[60, 60, 60, 160], line_width_min_pixels=1,
-                        pickable=True),
-              pdk.Layer("ScatterplotLayer", points, get_position=["longitude", "latitude"],
-                        get_fill_color="colour", get_radius=800, radius_min_pixels=5,
-                        pickable=True)]
-    view = _view(located.dropna(subset=["latitude", "longitude"]))
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
-                    map_style=BLANK_MAP_STYLE,
-                    tooltip={"text": "{nom}\n{what}"})
+    roles = {"shared": first & second, "a": first - second, "b": second - first}
+    return commune_map({role: {c: (display.tooltip(str(commune_names.get(c, c))), meaning[role])
+                               for c in sorted(codes)} for role, codes in roles.items()})
 
 
-def _view(located: pd.DataFrame) -> pdk.ViewState:
-    if located.empty:
-        return pdk.ViewState(latitude=46.6, longitude=2.4, zoom=4.5)
-    span = max(located["latitude"].max() - located["latitude"].min(),
-               located["longitude"].max() - located["longitude"].min(), 0.05)
-    return pdk.ViewState(latitude=float(located["latitude"].mean()),
-                         longitude=float(located["longitude"].mean()),
-                         zoom=float(np.clip(math.log2(360 / span) - 0.3, 4, 12)))
+def pair_deck(view: data.View, a: str, b: str, names: tuple[str, str]) -> pdk.Deck | None:
+    """The map of a pair (vermilion where both reach), built from its cached layers."""
+    drawn = data.cached(_pair_map, view, a, b, names)
+    if not drawn.layers:
+        return None
+    layers = [maps.polygons(layer.records, f"paire-{layer.key[0]}",
+                            fill=hex_to_rgb(PAIR_COLOURS[layer.key[0]], 200),
+                            line=[60, 60, 60, 160], line_width=1)
+              for layer in drawn.layers]
+    return maps.deck(layers, drawn.bounds, height=PAIR_MAP_HEIGHT)
 
 
 @st.fragment
-def show_pair_map(communes: pd.DataFrame, first: frozenset[str], second: frozenset[str],
-                  names: tuple[str, str]) -> None:
+def show_pair_map(view: data.View, a: str, b: str, names: tuple[str, str],
+                  shared: int) -> None:
     """In a fragment: the map never reruns the page (but checks the access again)."""
     auth.gate()
-    st.pydeck_chart(pair_map(communes, first, second, names), height=480)
-    st.caption(f"En vermillon, les {format_number(len(first & second))} communes couvertes "
+    deck = pair_deck(view, a, b, names)
+    if deck is None:
+        st.caption("Pas de contour de commune disponible pour cette paire.")
+        return
+    st.pydeck_chart(deck, height=PAIR_MAP_HEIGHT)
+    st.caption(f"En vermillon, les {format_number(shared)} communes couvertes "
                f"par les deux ; en bleu ciel, celles du seul « {display.md(names[0])} » ; en "
                f"jaune, celles du seul « {display.md(names[1])} ».")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from maillage import blockages
+from maillage.model import Model
 from maillage.texts import label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
@@ -20,9 +20,7 @@ SHORT_CATEGORY = {"segmentation": "Segmentation", "methode": "Méthode",
 HEATMAP_ROWS = 40
 
 
-@st.cache_data(show_spinner="Calcul des blocages…", max_entries=16)
-def _tables(view: data.View) -> dict:
-    model = view.model()
+def _tables(model: Model) -> dict:
     return {
         "summary": blockages.blockage_summary(model),
         "by_status": pd.crosstab(model.blockages["categorie"],
@@ -36,7 +34,8 @@ def _tables(view: data.View) -> dict:
 
 
 def tables(context: Context) -> dict:
-    return _tables(context.view)
+    """Every table of the page for the current view, computed once per view."""
+    return data.cached(_tables, context.view)
 
 
 def _layout(figure: go.Figure, height: int = 360) -> go.Figure:

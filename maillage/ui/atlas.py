@@ -1,0 +1,121 @@
+"""What the atlas page draws: the choropleth of schemes per commune, blank communes outlined,
+the outlines of perimeters and the actors, with its French legend."""
+
+from __future__ import annotations
+
+import pydeck as pdk
+
+from maillage.atlas import Atlas, Layer, build_atlas
+from maillage.model import Model
+from maillage.texts import format_number, label
+from maillage.ui import data, maps
+from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.vocabularies import VOCABULARIES
+
+# Outlines of perimeters: one colour per type, distinct from the two fields' colours.
+PERIMETER_PALETTE = ["#CC79A7", "#56B4E9", "#7F3C8D", "#000000", "#3969AC", "#11A579",
+                     "#E73F74", "#80BA5A", "#008695", "#CF1C90", "#4B4B8F", "#A5AA99",
+                     "#F2B701", "#5F4690", "#666666"]
+PERIMETER_COLOURS = dict(zip(VOCABULARIES["perimeter_type"], PERIMETER_PALETTE, strict=True))
+
+# How each form of actor is drawn: (radius in pixels, filled, ring width in pixels).
+FORM_STYLE = {
+    "structure": (7, True, 1),  # a filled disc
+    "personne": (4, True, 1),  # a small disc
+    "collectif_habitants": (6, False, 3),  # a ring
+}
+FORM_SYMBOL = {"structure": "●", "personne": "•", "collectif_habitants": "○"}
+CROWDED = 1_500  # above this many actors, points shrink so the communes stay readable
+
+
+def _atlas(model: Model, themes: tuple[str, ...], perimeter_types: tuple[str, ...]) -> Atlas:
+    return build_atlas(model, themes=themes, perimeter_types=perimeter_types)
+
+
+def atlas_for(view: data.View, themes: tuple[str, ...],
+              perimeter_types: tuple[str, ...]) -> Atlas:
+    """The atlas of one view, built once per published version and filters."""
+    return data.cached(_atlas, view, themes, perimeter_types)
+
+
+def commune_layer(layer: Layer) -> pdk.Layer:
+    """One class of the choropleth; blank communes (or units holding some) outlined."""
+    klass, blank = layer.key
+    return maps.polygons(layer.records, f"zones-{klass}-{int(blank)}",
+                         fill=hex_to_rgb(SEQUENTIAL[klass], 210),
+                         line=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
+                         line_width=2.5 if blank else 0.5)
+
+
+def outline_layer(layer: Layer) -> pdk.Layer:
+    (kind,) = layer.key
+    return maps.paths(layer.records, f"perimetres-{kind}",
+                      hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
+
+
+def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
+    field, form = layer.key
+    radius, filled, ring = FORM_STYLE.get(form, FORM_STYLE["structure"])
+    return maps.points(layer.records, f"acteurs-{field}-{form}",
+                       hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL)),
+                       radius=max(2, round(radius * shrink)), filled=filled, ring=ring)
+
+
+def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) -> pdk.Deck:
+    areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
+    layers = [commune_layer(layer) for layer in areas]
+    layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
+    actors = atlas.of_kind("actors")
+    shown = sum(len(layer.records) for layer in actors)
+    shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
+    layers += [actor_layer(layer, shrink) for layer in actors]
+    return maps.deck(layers, atlas.bounds, width=width, height=height)
+
+
+def class_labels(atlas: Atlas) -> list[str]:
+    """French labels of the five classes: whole schemes per commune, or a mean above it."""
+    edges = atlas.class_edges
+    step = edges[1] - edges[0]
+    labels = []
+    for k, low in enumerate(edges):
+        last = k == len(edges) - 1
+        if atlas.level == "commune" and step == 1:
+            text = f"{format_number(low)}" + (" ou plus" if last else "")
+        elif last:
+            text = f"{format_number(low)} ou plus"
+        elif atlas.level == "commune":
+            text = f"{format_number(low)} à {format_number(low + step - 1)}"
+        else:
+            text = f"{format_number(low)} à moins de {format_number(low + step)}"
+        labels.append(text)
+    return labels
+
+
+def _swatch(colour: str, text: str, border: str | None = None) -> str:
+    edge = f"border:2px solid {border};" if border else "border:1px solid #999;"
+    return (f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
+            f'{edge}vertical-align:middle;margin:0 0.3em 0 0.8em"></span>{text}')
+
+
+def legend_html(atlas: Atlas) -> str:
+    """The legend in French, below the map: one line per kind of layer."""
+    unit = {"commune": "par commune", "epci": "par commune, moyenne par EPCI",
+            "departement": "par commune, moyenne par département"}[atlas.level]
+    lines = [f"<b>Dispositifs {unit}</b>"
+             + "".join(_swatch(colour, text)
+                       for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True))
+             + _swatch("#ffffff", "commune blanche (aucun dispositif social)", border=ALERT)]
+    fields = "".join(
+        f'<span style="color:{FIELD_COLOURS[f]};margin-left:0.8em">{FORM_SYMBOL["structure"]}'
+        f"</span> {label('field', f)}" for f in VOCABULARIES["field"])
+    forms = "".join(f'<span style="margin-left:0.8em">{FORM_SYMBOL[f]}</span> '
+                    f"{label('actor_form', f)}" for f in VOCABULARIES["actor_form"])
+    lines.append(f"<b>Acteurs</b> — champ :{fields} · forme :{forms}")
+    outlines = atlas.of_kind("outline")
+    if outlines:
+        lines.append("<b>Périmètres</b>" + "".join(
+            f'<span style="display:inline-block;width:1.6em;height:0;border-top:3px solid '
+            f'{PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)};vertical-align:middle;'
+            f'margin:0 0.3em 0 0.8em"></span>{label("perimeter_type", layer.key[0])}'
+            for layer in outlines))
+    return "<br>".join(f'<span style="font-size:0.95rem">{line}</span>' for line in lines)
