@@ -24,8 +24,16 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-READ_ONLY_PAGES = ("atlas.py", "discordances.py", "chevauchements.py", "qui_fait_quoi.py",
-                   "blocages.py")
+
+def _screens(analyst_only: bool) -> tuple[str, ...]:
+    """Pages of the menu (maillage.ui.navigation), read here so the walks grow with it."""
+    from maillage.ui.navigation import SCREENS
+
+    return tuple(file for file, _title, _icon, only in SCREENS if only is analyst_only)
+
+
+READ_ONLY_PAGES = _screens(False)
+ANALYST_PAGES = _screens(True)
 
 
 @dataclass
