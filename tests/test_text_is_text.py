@@ -29,6 +29,8 @@ def hostile_walk(tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile") / "maillage.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MAILLAGE_DB", str(db))
+        patch.setenv("MAILLAGE_AUTH", "off")  # the local analyst, as `make run` (conftest)
+        patch.delenv("MAILLAGE_URL", raising=False)
         name = f"![f](http://{TRAP}/f.png){RTL}.xlsx"
         outcome = import_files(Store(db), "principal", [(name, xlsx_bytes(hostile_sheets()))])
         assert outcome.version is not None, [p.message for p in outcome.validation.problems]
