@@ -24,8 +24,17 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-READ_ONLY_PAGES = ("atlas.py", "mismatch.py", "overlaps.py", "who_does_what.py",
-                   "blockages.py")
+
+def _screens(analyst_only: bool) -> tuple[str, ...]:
+    """Pages of the menu (maillage.ui.navigation), read here so the walks grow with it."""
+    from maillage.ui.navigation import HOME, SCREENS
+
+    return tuple(s.file for s in SCREENS
+                 if s is not HOME and (s.needs is not None) is analyst_only)
+
+
+READ_ONLY_PAGES = _screens(False)
+ANALYST_PAGES = _screens(True)
 
 
 @dataclass
