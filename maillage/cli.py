@@ -56,10 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("validate", _validate, "vérifie un classeur sans rien publier")
     sub.add_argument("files", nargs="+", type=Path)
     sub.add_argument("--json", action="store_true")
+    _profile_options(sub)
     sub = command("import", _import, "vérifie puis publie une nouvelle version")
     sub.add_argument("files", nargs="+", type=Path)
     sub.add_argument("--author", default=None)
     sub.add_argument("--json", action="store_true")
+    _profile_options(sub)
+    sub = command("export", _export, "écrit une version publiée au format du modèle")
+    sub.add_argument("target", type=Path, metavar="FICHIER.xlsx|DOSSIER")
+    sub.add_argument("--version", type=int, default=None)
+    sub.add_argument("--format", choices=["xlsx", "csv"], default=None)
     sub = command("template", _template, "écrit le modèle de classeur vide")
     sub.add_argument("file", type=Path)
     command("demo", _demo, "publie l’espace de démonstration « demo »")
@@ -115,6 +121,14 @@ def _proposal_commands(command) -> None:
     decide.add_argument("--db", default=argparse.SUPPRESS, help="fichier de base")
     decide.add_argument("--space", default=argparse.SUPPRESS, help="espace de travail")
     decide.set_defaults(handler=_pistes_decide)
+
+
+def _profile_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--profile", default=None, metavar="NOM|FICHIER.toml",
+                     help="profil de correspondance : intégré (france-services, "
+                     "data-inclusion), enregistré dans l’espace, ou fichier .toml/.json")
+    sub.add_argument("--mode", choices=["remplacer", "completer"], default="remplacer",
+                     help="remplacer l’espace (défaut) ou compléter sa dernière version")
 
 
 def _account_commands(commands) -> None:
@@ -210,26 +224,36 @@ def _unreadable(message: str, as_json: bool) -> None:
 
 
 def _validate(args) -> int:
-    from maillage.publishing import check
+    from maillage.profiles import BadProfile, find_profile
+    from maillage.publishing import CannotComplete, check_files
     from maillage.workbook import UnreadableWorkbook, read_files
 
     try:
-        _, validation = check(read_files(args.files))
-    except UnreadableWorkbook as error:
+        files = read_files(args.files)
+        store = _store(args)
+        profile = find_profile(args.profile, store, args.space, files)
+        checked = check_files(files, profile=profile, mode=args.mode, store=store,
+                              space=args.space)
+    except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_UNREADABLE
+    validation = checked.validation
     _print_json(validation.as_json()) if args.json else _print_problems(validation)
     return EXIT_OK if validation.valid else EXIT_ERRORS
 
 
 def _import(args) -> int:
-    from maillage.publishing import import_files
+    from maillage.profiles import BadProfile, find_profile
+    from maillage.publishing import CannotComplete, import_files
     from maillage.workbook import UnreadableWorkbook, read_files
 
     try:
         files = read_files(args.files)
-        outcome = import_files(_store(args), args.space, files, author=args.author)
-    except UnreadableWorkbook as error:
+        store = _store(args)
+        profile = find_profile(args.profile, store, args.space, files)
+        outcome = import_files(store, args.space, files, author=args.author, profile=profile,
+                               mode=args.mode)
+    except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_ERRORS
     if args.json:
@@ -243,7 +267,26 @@ def _import(args) -> int:
             print("Rien n’a été publié : corrigez les erreurs puis recommencez.")
         return EXIT_ERRORS
     if not args.json:
-        print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée.")
+        if profile is not None:
+            print(f"Profil utilisé : « {profile.name} ».")
+        note = f" ({outcome.version.note})" if outcome.version.note else ""
+        print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée{note}.")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from maillage.workbook_export import export_tables
+
+    store = _store(args)
+    try:
+        info = store.version(args.space, args.version)
+    except UnknownVersion:
+        which = f"de version {args.version}" if args.version else "aucune version publiée"
+        print(f"[Erreur] L’espace « {args.space} » n’a {which}.", file=sys.stderr)
+        return EXIT_ERRORS
+    written = export_tables(store.load(args.space, info.version), args.target, args.format)
+    names = ", ".join(str(path) for path in written)
+    print(f"Version {info.version} de l’espace « {args.space} » écrite : {names}")
     return EXIT_OK
 
 
@@ -272,8 +315,9 @@ def _history(args) -> int:
         print(f"L’espace « {args.space} » n’a aucune version publiée.")
     for v in versions:
         restored = f" (restauration de la v{v.restored_from})" if v.restored_from else ""
+        note = f" — {v.note}" if v.note else ""
         rows = ", ".join(f"{name} {count}" for name, count in v.rows.items())
-        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}  [{rows}]")
+        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}{note}  [{rows}]")
     return EXIT_OK
 
 

@@ -2,9 +2,9 @@
 
 The sheets of the file add rows whose key is new and update the rows whose key exists; rows
 the file does not mention stay as they are, and nothing is ever deleted. The key is the
-sheet's id (or the profile's `key`: `siret`, or `nom` + `commune`), compared once
-normalised (case, accents, spaces). The result — the latest version as text, the file's rows
-on top — is then validated as a whole, like any workbook, and every problem points either at
+sheet's id (or the profile's `key`: `siret`, or `nom` + `commune`), compared once folded
+(case, accents, spaces, punctuation). The result — the latest version as text, the file's
+rows on top — is then validated as a whole, like any workbook, and every problem points either at
 the file's own row or at the row of the version it came from.
 """
 
@@ -56,10 +56,11 @@ def sheet_key(sheet: str, keys: Mapping[str, tuple[str, ...]] | None = None) -> 
 
 
 def _key_values(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    """One normalised text per row, NaN when a key cell is empty."""
+    """One folded text per row (case, accents, spaces and punctuation ignored: « 534 787 123
+    00017 » is « 53478712300017 »), NaN when a key cell is empty."""
     def folded(column: str) -> pd.Series:
         series = frame[column].astype("str")
-        distinct = {v: normalize_name(v) for v in series.dropna().unique()}
+        distinct = {v: normalize_name(v).replace("_", "") for v in series.dropna().unique()}
         return series.map(distinct).astype("str")
 
     joined = folded(key[0])
@@ -86,7 +87,7 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
     sheets: dict[str, RawSheet] = {}
     rows: dict[str, dict[int, tuple[str, int, bool]]] = {}
     names = dict(relocation.sheets)
-    for name, raw in incoming.sheets.items():
+    for name, raw in _named_sheets(incoming).items():
         if name not in SHEETS:
             sheets[name] = raw  # validation warns that it is ignored
             continue
@@ -111,9 +112,28 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
         numbered = frame.set_axis(pd.RangeIndex(2, 2 + len(frame)))
         sheets[name] = RawSheet(name, f"version {version}", numbered, 1)
         rows[name] = {row: (_version_label(name, version), row, False) for row in numbered.index}
+    if not counts and not problems:
+        problems.append(problem("completed_nothing", sheet=", ".join(incoming.files),
+                                allowed=", ".join(SHEETS)))
     located = Relocation(names, relocation.columns, rows)
     workbook = RawWorkbook(sheets, incoming.files, incoming.sha256, incoming.notices)
     return Completion(workbook, located, counts, tuple(problems))
+
+
+def _named_sheets(incoming: RawWorkbook) -> dict[str, RawSheet]:
+    """A lone sheet with a name of its own (« nouveaux partenaires.csv ») is the sheet of
+    maillage whose columns it holds best, all required ones included."""
+    if len(incoming.sheets) != 1 or next(iter(incoming.sheets)) in SHEETS:
+        return dict(incoming.sheets)
+    raw = next(iter(incoming.sheets.values()))
+    best, score = None, 0
+    for name, sheet in SHEETS.items():
+        headers = set(canonical_headers(raw.frame, name).columns)
+        required = {c.name for c in sheet.columns if c.required}
+        found = len(headers & set(sheet.column_names))
+        if required <= headers and found > score:
+            best, score = name, found
+    return {best: raw} if best else dict(incoming.sheets)
 
 
 def _version_label(sheet: str, version: int) -> str:

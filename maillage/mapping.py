@@ -220,15 +220,17 @@ def choose_sheet(workbook: RawWorkbook, profile: Profile) -> str | None:
     return best[1] if best[0] > 0 else None
 
 
-def apply_profile(workbook: RawWorkbook, profile: Profile) -> Mapped:
-    """Rename, drop, recode and complete one sheet by `profile`; other sheets pass as they are."""
+def apply_profile(workbook: RawWorkbook, profile: Profile, partial: bool = False) -> Mapped:
+    """Rename, drop, recode and complete one sheet by `profile`; other sheets pass as they are.
+    `partial` (completing a space): required targets may be absent, since rows that update
+    published ones need only their key; added rows are checked by validation."""
     key = choose_sheet(workbook, profile)
     if key is None:
         raw = RawSheet(profile.sheet, ", ".join(workbook.files), pd.DataFrame(), 1)
         key = profile.sheet
     else:
         raw = workbook.sheets[key]
-    frame, problems, headers = _map_frame(raw, profile)
+    frame, problems, headers = _map_frame(raw, profile, partial)
     mapped = RawSheet(profile.sheet, raw.source, frame, raw.header_row)
     sheets = {k: s for k, s in workbook.sheets.items() if k != key}
     sheets[profile.sheet] = mapped
@@ -250,7 +252,7 @@ def canonical_headers(frame: pd.DataFrame, sheet_name: str) -> pd.DataFrame:
     return frame.rename(columns=renames)
 
 
-def _map_frame(raw: RawSheet, profile: Profile):
+def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
     sheet = SHEETS[profile.sheet]
     frame = raw.frame
     where = {"sheet": raw.name, "row": raw.header_row}
@@ -300,7 +302,7 @@ def _map_frame(raw: RawSheet, profile: Profile):
         first.setdefault(target, target)
     frame = _recode(frame, profile, sheet, problems, where, first)
     frame = _guess(frame, profile, problems, raw)
-    for column in sheet.columns:
+    for column in () if partial else sheet.columns:
         if column.required and column.name not in frame.columns:
             problems.append(problem("mapping_missing_target", **where, value=column.name,
                                     target=profile.sheet))

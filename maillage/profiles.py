@@ -208,3 +208,15 @@ def profile_toml(profile: Profile) -> str:
 
 def profile_json(profile: Profile) -> str:
     return json.dumps(profile.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def find_profile(spec: str | None, store=None, space: str | None = None,
+                 files=None) -> Profile | None:
+    """The profile `--profile` names: a file (.toml, .json), else a built-in one, else one
+    saved in the space. None when no profile is asked for."""
+    if spec is None:
+        return None
+    path = Path(spec)
+    if path.suffix.lower() in (".toml", ".json") or path.is_file():
+        return read_profile_file(path)
+    _fail("missing", origin=spec, known="aucun")

@@ -92,7 +92,7 @@ def check_files(
     source = read_source(files, profile, max_bytes)
     workbook, problems, relocation = source, [], Relocation()
     if profile is not None:
-        mapped = apply_profile(source, profile)
+        mapped = apply_profile(source, profile, partial=mode == COMPLETE)
         workbook, relocation = mapped.workbook, mapped.relocation
         problems += mapped.problems
     completion = None

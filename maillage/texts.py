@@ -285,6 +285,9 @@ MESSAGES: dict[str, str] = {
     "besoin.",
     "completed_key_missing": "La colonne « {column} » qui sert de clé pour compléter la "
     "feuille « {target} » est absente. Ajoutez-la ou choisissez une autre clé dans le profil.",
+    "completed_nothing": "Aucune feuille de « {sheet} » ne correspond à une feuille de "
+    "maillage : il n’y a rien à compléter. Nommez la feuille (ou le fichier .csv) comme "
+    "l’une de celles-ci : {allowed}, ou utilisez un profil.",
     "completed_duplicate_key": "La clé « {value} » apparaît plusieurs fois dans le fichier "
     "(déjà ligne {first_row}) : impossible de savoir quelle ligne mettre à jour. Gardez-en une.",
 }
