@@ -11,7 +11,7 @@ the file's own row or at the row of the version it came from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -34,6 +34,31 @@ class Completion:
     relocation: Relocation
     counts: dict[str, tuple[int, int]]  # sheet → (added, updated)
     problems: tuple[Problem, ...]
+    matched: dict[str, tuple[int, ...]] = field(default_factory=dict)  # rows the file named
+    previous: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    def recounted(self, tables: Mapping[str, pd.DataFrame]) -> Completion:
+        """Counts of rows really changed, from the validated tables: « 46,56 » and « 46.56 »,
+        or a former commune code and the current one, are the same published value."""
+        counts = {}
+        for sheet, (added, _) in self.counts.items():
+            rows = list(self.matched.get(sheet, ()))
+            old = self.previous.get(sheet)
+            if old is None or not rows or sheet not in tables:
+                counts[sheet] = (added, 0)
+                continue
+            old = old.reset_index(drop=True)
+            before = old.iloc[[r - 2 for r in rows]].reset_index(drop=True)
+            after = tables[sheet].loc[rows].reset_index(drop=True)
+            changed = pd.Series(False, index=before.index)
+            for column in after.columns:
+                if column not in before.columns:
+                    changed |= after[column].notna()
+                    continue
+                a, b = after[column], before[column]
+                changed |= ~((a == b).fillna(False) | (a.isna() & b.isna()))
+            counts[sheet] = (added, int(changed.sum()))
+        return replace(self, counts=counts)
 
     @property
     def added(self) -> int:
@@ -84,6 +109,7 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
     base = text_tables(existing)
     problems: list[Problem] = []
     counts: dict[str, tuple[int, int]] = {}
+    matched: dict[str, tuple[int, ...]] = {}
     sheets: dict[str, RawSheet] = {}
     rows: dict[str, dict[int, tuple[str, int, bool]]] = {}
     names = dict(relocation.sheets)
@@ -103,7 +129,8 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
             continue
         frame, origin, added, updated = _merge(old, new, key, columns, name, version, label,
                                                problems)
-        counts[name] = (added, updated)
+        counts[name] = (added, len(updated))
+        matched[name] = updated
         sheets[name] = RawSheet(raw.name, raw.source, frame, 1)
         rows[name] = origin
     for name, frame in base.items():
@@ -117,7 +144,7 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
                                 allowed=", ".join(SHEETS)))
     located = Relocation(names, relocation.columns, rows)
     workbook = RawWorkbook(sheets, incoming.files, incoming.sha256, incoming.notices)
-    return Completion(workbook, located, counts, tuple(problems))
+    return Completion(workbook, located, counts, tuple(problems), matched, existing)
 
 
 def _named_sheets(incoming: RawWorkbook) -> dict[str, RawSheet]:
@@ -141,7 +168,7 @@ def _version_label(sheet: str, version: int) -> str:
 
 
 def _merge(old, new, key, columns, name, version, label, problems):
-    """(merged frame indexed from 2, origin of each row, added, updated)."""
+    """(merged frame indexed from 2, origin of each row, added, rows whose text changed)."""
     new = new.rename(columns=dict(zip(columns, key, strict=True)))
     new_keys = _key_values(new, key)
     duplicated = new_keys.notna() & new_keys.duplicated(keep="first")
@@ -160,25 +187,24 @@ def _merge(old, new, key, columns, name, version, label, problems):
     sheet_id = SHEETS[name].key
     origin: dict[int, tuple[str, int, bool]] = {
         i + 2: (_version_label(name, version), i + 2, False) for i in range(len(merged))}
-    added_rows = []
-    updated = 0
-    for row, value in new_keys.items():
-        if duplicated[row]:
-            continue
-        cells = new.loc[row]
-        if pd.notna(value) and value in position:
-            at = position[value]
-            changed = False
-            for column, cell in cells.items():
-                if pd.isna(cell) or (column == sheet_id and sheet_id not in key):
-                    continue
-                if merged.at[at, column] != cell:
-                    merged.at[at, column] = cell
-                    changed = True
-            updated += changed
-            origin[at + 2] = (label, int(row), True)
-        else:
-            added_rows.append(row)
+    kept = new_keys[~duplicated]
+    at = kept.map(position) if position else pd.Series(float("nan"), index=kept.index)
+    matched = at.dropna().astype(int)
+    added_rows = list(kept.index[at.isna()])
+    changed = pd.Series(False, index=matched.index)
+    for column in new.columns:  # one vectorised pass per column over the matched rows
+        if column == sheet_id and sheet_id not in key:
+            continue  # matched by another key: the published id stays, references hold
+        incoming = new.loc[matched.index, column]
+        current = pd.Series(merged[column].to_numpy()[matched.to_numpy()], index=matched.index)
+        differs = incoming.notna() & (current.isna() | (current != incoming)).fillna(True)
+        if differs.any():
+            targets = matched[differs].to_numpy()
+            merged.loc[merged.index[targets], column] = incoming[differs].to_numpy()
+            changed |= differs
+    updated = tuple(int(p) + 2 for p in matched[changed].to_numpy())
+    for row, position_ in matched.items():
+        origin[int(position_) + 2] = (label, int(row), True)
     if added_rows:
         extra = new.loc[added_rows].reindex(columns=merged.columns)
         start = len(merged)

@@ -366,5 +366,5 @@ def _guess(frame: pd.DataFrame, profile: Profile, problems: list[Problem],
     for (value, rule), rows in sorted(rules.items(), key=lambda item: item[1][0]):
         problems.append(problem("guessed_value", sheet=raw.name, row=rows[0], column="champ",
                                 value=value, severity=WARNING, rule=rule,
-                                count=format_number(len(rows))))
+                                count=format_number(len(rows)), first=rows[0]))
     return frame

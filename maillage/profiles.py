@@ -214,9 +214,13 @@ def find_profile(spec: str | None, store=None, space: str | None = None,
                  files=None) -> Profile | None:
     """The profile `--profile` names: a file (.toml, .json), else a built-in one, else one
     saved in the space. None when no profile is asked for."""
+    from maillage.national import BUILTIN_PROFILES
+
     if spec is None:
         return None
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.is_file():
         return read_profile_file(path)
-    _fail("missing", origin=spec, known="aucun")
+    if spec in BUILTIN_PROFILES:
+        return BUILTIN_PROFILES[spec]
+    _fail("missing", origin=spec, known=", ".join(BUILTIN_PROFILES))

@@ -108,6 +108,8 @@ def check_files(
         problems += completion.problems
     step("Vérification des feuilles, des colonnes et des références", 0.4)
     validation = validate(workbook, reference)
+    if completion is not None:
+        completion = completion.recounted(validation.tables)
     located = sorted([*problems, *relocation.locate_all(validation.problems)], key=sort_key)
     return Checked(source, Validation(tuple(located), validation.tables), completion, profile)
 

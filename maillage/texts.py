@@ -243,6 +243,9 @@ MESSAGES: dict[str, str] = {
     "dans une feuille « communes ».",
     "former_commune": "La commune « {value} » a fusionné : son code actuel {current} "
     "est utilisé. Mettez le code à jour pour faire disparaître cet avertissement.",
+    "municipal_arrondissement": "{value} est un arrondissement de {city} : le code de la "
+    "commune, {current}, est utilisé. Écrivez {current} pour faire disparaître cet "
+    "avertissement.",
     "unknown_epci": "L’EPCI « {value} » est inconnu du référentiel (SIREN à 9 chiffres, "
     "ex. epci:200071678).",
     "unknown_departement": "Le département « {value} » est inconnu (ex. dep:03, dep:2A).",
@@ -281,8 +284,8 @@ MESSAGES: dict[str, str] = {
     "mapping_shadowed_column": "La colonne « {column} » est ignorée : « {value} » vient déjà "
     "de la colonne « {first} ».",
     "guessed_value": "« {column} » n’est pas dans le fichier : « {value} » a été déduit pour "
-    "{count} ligne(s) ({rule}, ex. ligne {row}). Vérifiez ces lignes et corrigez-les au "
-    "besoin.",
+    "{count} ligne(s) ({rule}, à partir de la ligne {first}). Vérifiez ces lignes et "
+    "corrigez-les au besoin.",
     "completed_key_missing": "La colonne « {column} » qui sert de clé pour compléter la "
     "feuille « {target} » est absente. Ajoutez-la ou choisissez une autre clé dans le profil.",
     "completed_nothing": "Aucune feuille de « {sheet} » ne correspond à une feuille de "
