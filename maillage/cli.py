@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="montre ce qui a changé depuis la version N")
     _proposal_commands(command)
     _account_commands(commands)
+    _profile_commands(commands)
     return parser
 
 
@@ -121,6 +122,29 @@ def _proposal_commands(command) -> None:
     decide.add_argument("--db", default=argparse.SUPPRESS, help="fichier de base")
     decide.add_argument("--space", default=argparse.SUPPRESS, help="espace de travail")
     decide.set_defaults(handler=_pistes_decide)
+
+
+def _profile_commands(commands) -> None:
+    """`profile save|list|export|remove`: the import profiles kept in a space."""
+    parser = commands.add_parser("profile", help="profils de correspondance enregistrés")
+    parser.set_defaults(handler=lambda _args, p=parser: p.print_help() or EXIT_OK)
+    actions = parser.add_subparsers(title="actions")
+
+    def action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text)
+        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = action("save", _profile_save, "enregistre un profil (.toml ou .json) dans l’espace")
+    sub.add_argument("file", type=Path)
+    action("list", _profile_list, "liste les profils de l’espace")
+    sub = action("export", _profile_export, "écrit un profil enregistré en TOML (ou JSON)")
+    sub.add_argument("name")
+    sub.add_argument("file", type=Path)
+    sub = action("remove", _profile_remove, "supprime un profil enregistré")
+    sub.add_argument("name")
 
 
 def _profile_options(sub: argparse.ArgumentParser) -> None:
@@ -287,6 +311,56 @@ def _export(args) -> int:
     written = export_tables(store.load(args.space, info.version), args.target, args.format)
     names = ", ".join(str(path) for path in written)
     print(f"Version {info.version} de l’espace « {args.space} » écrite : {names}")
+    return EXIT_OK
+
+
+def _profile_save(args) -> int:
+    from maillage.profiles import BadProfile, read_profile_file, save_profile
+
+    try:
+        profile = read_profile_file(args.file)
+    except BadProfile as error:
+        print(f"[Erreur] {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    save_profile(_store(args), args.space, profile)
+    print(f"Profil « {profile.name} » enregistré dans l’espace « {args.space} ».")
+    return EXIT_OK
+
+
+def _profile_list(args) -> int:
+    from maillage.profiles import saved_profiles
+
+    found = saved_profiles(_store(args), args.space)
+    if not found:
+        print(f"Aucun profil enregistré dans l’espace « {args.space} ».")
+    for profile in found:
+        print(f"{profile.name}  feuille {profile.sheet}  {len(profile.targets)} colonne(s)")
+    return EXIT_OK
+
+
+def _profile_export(args) -> int:
+    from maillage.profiles import profile_json, profile_toml, saved_profiles
+
+    found = {p.name: p for p in saved_profiles(_store(args), args.space)}
+    if args.name not in found:
+        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    as_json = args.file.suffix.lower() == ".json"
+    text = (profile_json if as_json else profile_toml)(found[args.name])
+    args.file.write_text(text, encoding="utf-8")
+    print(f"Profil « {args.name} » écrit : {args.file}")
+    return EXIT_OK
+
+
+def _profile_remove(args) -> int:
+    from maillage.profiles import remove_profile
+
+    if not remove_profile(_store(args), args.space, args.name):
+        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Profil « {args.name} » supprimé.")
     return EXIT_OK
 
 

@@ -210,17 +210,71 @@ def profile_json(profile: Profile) -> str:
     return json.dumps(profile.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def save_profile(store, space: str, profile: Profile, author: str | None = None) -> None:
+    """Keep `profile` in `space` under its name (replacing one of the same name)."""
+    from datetime import UTC, datetime
+
+    from maillage.store_profiles import ProfileStore
+
+    checked = profile_from_dict(profile.as_dict(), profile.name)  # never store a bad one
+    headers = sorted({normalize_name(h) for h in checked.columns})
+    ProfileStore(store).save(space, checked.name, profile_json(checked), json.dumps(headers),
+                             datetime.now(UTC).isoformat(timespec="seconds"), author)
+
+
+def saved_profiles(store, space: str) -> list[Profile]:
+    from maillage.store_profiles import ProfileStore
+
+    return [parse_profile(row.body, row.name) for row in ProfileStore(store).list(space)]
+
+
+def remove_profile(store, space: str, name: str) -> bool:
+    from maillage.store_profiles import ProfileStore
+
+    return ProfileStore(store).remove(space, name)
+
+
+def recognises(profile: Profile, headers: list[str]) -> bool:
+    """A saved profile applies by itself to a file holding every header it names, when it
+    renames at least one of them (a profile of template headers would match any workbook)."""
+    present = {normalize_name(h) for h in headers}
+    named = {normalize_name(h) for h in profile.columns}
+    renames = any(target and normalize_name(source) != target
+                  for source, target in profile.columns.items())
+    return bool(named) and renames and named <= present
+
+
+def matching_profile(store, space: str, sheets_headers: list[list[str]]) -> Profile | None:
+    """The saved profile of `space` that recognises one of the sheets, naming most columns."""
+    found = [(len(p.columns), p.name, p) for p in saved_profiles(store, space)
+             if any(recognises(p, headers) for headers in sheets_headers)]
+    return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
 def find_profile(spec: str | None, store=None, space: str | None = None,
                  files=None) -> Profile | None:
-    """The profile `--profile` names: a file (.toml, .json), else a built-in one, else one
-    saved in the space. None when no profile is asked for."""
+    """The profile `--profile` names: a file (.toml, .json), a built-in one, or one saved in
+    the space. Without `--profile`, the saved profile that recognises the file's headers,
+    if any; else None (the file is read as a template workbook)."""
     from maillage.national import BUILTIN_PROFILES
 
     if spec is None:
-        return None
+        if store is None or not space or not files or not saved_profiles(store, space):
+            return None
+        from maillage.workbook import UnreadableWorkbook, read_workbook
+
+        try:
+            workbook = read_workbook(files)
+        except UnreadableWorkbook:
+            return None  # the import itself says why
+        return matching_profile(store, space, [list(sheet.frame.columns)
+                                               for sheet in workbook.sheets.values()])
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.is_file():
         return read_profile_file(path)
     if spec in BUILTIN_PROFILES:
         return BUILTIN_PROFILES[spec]
-    _fail("missing", origin=spec, known=", ".join(BUILTIN_PROFILES))
+    saved = {p.name: p for p in saved_profiles(store, space)} if store and space else {}
+    if spec in saved:
+        return saved[spec]
+    _fail("missing", origin=spec, known=", ".join([*BUILTIN_PROFILES, *saved]))
