@@ -28,7 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from maillage.columns import normalize_commune_codes
+from maillage.problems import WARNING, Problem, problem
 from maillage.profiles import Profile
+from maillage.reference import load_reference
 from maillage.schema import normalize_name
 from maillage.texts import PROFILE_ERRORS
 from maillage.workbook import MAX_FILE_BYTES, RawSheet, RawWorkbook, UnreadableWorkbook
@@ -153,6 +156,25 @@ def read_national(builtin: str, files: Sequence[tuple[str, bytes]],
     return readers[builtin](sorted(files), max_bytes)
 
 
+def _known_communes(frame: pd.DataFrame, column: str, sheet: str,
+                    notices: list[Problem]) -> pd.DataFrame:
+    """A national list is not the analyst's to fix: a commune code the reference does not know
+    (nor as a former code) is left out with a warning, and the site keeps its coordinates,
+    instead of blocking the thousands of other rows."""
+    if column not in frame.columns:
+        return frame
+    reference = load_reference()
+    codes = normalize_commune_codes(frame[column].astype("str"))
+    known = codes.isna() | codes.isin(reference.communes.index) | codes.isin(
+        list(reference.former_codes))
+    for row in frame.index[~known]:
+        notices.append(problem("national_unknown_commune", sheet=sheet, row=int(row),
+                               column=column, value=frame.at[row, column], severity=WARNING))
+    frame = frame.copy()
+    frame[column] = frame[column].where(known)
+    return frame
+
+
 def _column(frame: pd.DataFrame, name: str) -> str | None:
     return next((c for c in frame.columns if normalize_name(c) == name), None)
 
@@ -163,6 +185,7 @@ def _column(frame: pd.DataFrame, name: str) -> str | None:
 def _france_services(files, max_bytes) -> RawWorkbook:
     workbook = _read_workbook(files, max_bytes)
     sheets = {}
+    notices = list(workbook.notices)
     for key, raw in workbook.sheets.items():
         frame = raw.frame
         if not all(_column(frame, c) for c in ("id_fs", "lib_fs", "insee_com")):
@@ -181,10 +204,11 @@ def _france_services(files, max_bytes) -> RawWorkbook:
             frame["type"] = (kind + " (" + detail + ")").fillna(kind)
         else:
             frame["type"] = kind
+        frame = _known_communes(frame, "insee_com", raw.name, notices)
         sheets[key] = RawSheet(raw.name, raw.source, frame, raw.header_row)
     if not sheets:
         _refuse("not_france_services", ", ".join(workbook.files))
-    return RawWorkbook(sheets, workbook.files, workbook.sha256, workbook.notices)
+    return RawWorkbook(sheets, workbook.files, workbook.sha256, tuple(notices))
 
 
 # --- data·inclusion ---------------------------------------------------------------------------
@@ -241,10 +265,12 @@ def _data_inclusion(files, max_bytes) -> RawWorkbook:
     if not structures:
         _refuse("not_data_inclusion", ", ".join(n for n, _ in files))
     sheets = {}
+    notices: list[Problem] = []
     perimeters: dict[str, dict] = {}
     for name, frame in structures:
         frame = frame.rename(columns={c: normalize_name(c) for c in frame.columns})
         frame = _shape_structures(frame, services, perimeters)
+        frame = _known_communes(frame, "code_insee", Path(name).stem, notices)
         key = normalize_name(Path(name).stem) or "structures"
         sheets[key] = RawSheet(Path(name).stem, name, frame, 1)
     if perimeters:
@@ -253,7 +279,7 @@ def _data_inclusion(files, max_bytes) -> RawWorkbook:
         sheets["perimetres"] = RawSheet("perimetres", "zones d’éligibilité des services",
                                         rows.astype("str"), 1)
     names = tuple(n for n, _ in files)
-    return RawWorkbook(sheets, names, _digest(files))
+    return RawWorkbook(sheets, names, _digest(files), tuple(notices))
 
 
 def _shape_structures(frame: pd.DataFrame, services: list[pd.DataFrame],

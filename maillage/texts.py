@@ -288,6 +288,9 @@ MESSAGES: dict[str, str] = {
     "corrigez-les au besoin.",
     "completed_key_missing": "La colonne « {column} » qui sert de clé pour compléter la "
     "feuille « {target} » est absente. Ajoutez-la ou choisissez une autre clé dans le profil.",
+    "national_unknown_commune": "Le code commune « {value} » est inconnu du référentiel "
+    "INSEE (COG 2026) : cette ligne de la liste nationale est importée sans commune (ses "
+    "coordonnées sont gardées). Renseignez la commune à la main si besoin.",
     "completed_nothing": "Aucune feuille de « {sheet} » ne correspond à une feuille de "
     "maillage : il n’y a rien à compléter. Nommez la feuille (ou le fichier .csv) comme "
     "l’une de celles-ci : {allowed}, ou utilisez un profil.",

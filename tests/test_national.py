@@ -170,3 +170,15 @@ def test_a_json_that_is_not_data_inclusion_is_refused(store, data):
         import_files(store, "principal", [("export.json", data)], profile=DATA_INCLUSION,
                      mode="completer")
     assert len(store.history("principal")) == 1
+
+
+def test_an_unknown_commune_in_a_national_list_is_left_out_with_a_warning(store):
+    odd = dict(SITES[0], id_fs="9999", insee_com="99999")
+    checked = check_files([("fs.csv", csv_bytes([SITES[0], odd]))], profile=FRANCE_SERVICES)
+    errors = {p.code for p in checked.validation.problems if p.severity == "erreur"}
+    assert errors == {"missing_sheet"}  # remplacer needs perimeters and schemes, not communes
+    actors = checked.validation.tables["acteurs"].set_index("id")
+    assert pd.isna(actors.at["FS-9999", "commune"])
+    assert actors.at["FS-9999", "latitude"] == 46.5601
+    assert ("national_unknown_commune", "fs", 3, "insee_com", "99999") in {
+        (p.code, p.sheet, p.row, p.column, p.value) for p in checked.validation.problems}
