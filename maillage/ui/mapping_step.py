@@ -116,7 +116,7 @@ def _digest(files: Sequence[tuple[str, bytes]]) -> str:
 def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
                    workbook: RawWorkbook, base: Profile | None) -> tuple[Profile | None, bool]:
     prefix = f"map_{_digest(files)}"
-    st.subheader("Correspondance des colonnes")
+    st.subheader("Quelle colonne est laquelle")
     sheets = [k for k in workbook.sheets if k not in IGNORED_SHEETS]
     if not sheets:
         return None, True
