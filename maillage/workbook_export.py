@@ -17,39 +17,24 @@ import pandas as pd
 
 from maillage.exports import csv_bytes, xlsx_bytes
 from maillage.schema import SHEETS
+from maillage.workbook import raw_from_tables
 
 ExportFormat = Literal["xlsx", "csv"]
 
 
-def _as_text(series: pd.Series, kind: str) -> pd.Series:
-    if kind == "date":
-        dates = pd.to_datetime(series, errors="coerce")
-        return dates.dt.strftime("%d/%m/%Y").where(dates.notna()).astype("str")
-    if kind == "number":
-        numbers = pd.to_numeric(series, errors="coerce")
-        return numbers.map(lambda x: repr(float(x)).removesuffix(".0"),
-                           na_action="ignore").astype("str")
-    if kind in ("integer", "year"):
-        numbers = pd.to_numeric(series, errors="coerce").astype("Int64")
-        return numbers.astype("str").where(numbers.notna())
-    return series.astype("str")
-
-
 def text_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each published sheet as text cells (NaN when empty), schema columns first, in the order
-    of SPEC §2, rows numbered from 0."""
+    """Each published sheet as text cells (NaN when empty) — the same text form contributions
+    are validated in (`workbook.raw_from_tables`) — schema columns first, in the order of
+    SPEC §2, rows numbered from 0."""
+    raw = raw_from_tables(tables, "version")
     result = {}
     for name, sheet in SHEETS.items():
-        if name not in tables:
+        if name not in raw.sheets:
             continue
-        frame = tables[name].reset_index(drop=True)
-        kinds = {c.name: c.kind for c in sheet.columns}
-        columns = [*sheet.column_names, *(c for c in frame.columns if c not in kinds)]
-        text = pd.DataFrame(index=frame.index)
-        for column in columns:
-            if column in frame.columns:
-                text[column] = _as_text(frame[column], kinds.get(column, "text"))
-        result[name] = text
+        frame = raw.sheets[name].frame.reset_index(drop=True)
+        columns = [*(c for c in sheet.column_names if c in frame.columns),
+                   *(c for c in frame.columns if c not in sheet.column_names)]
+        result[name] = frame[columns]
     return result
 
 
