@@ -8,9 +8,9 @@ from maillage.profiles import saved_profiles
 from maillage.publishing import check_files
 from maillage.store import Store
 from maillage.ui import importing, mapping_step
-from tests.apptests import open_page
+from tests.apptests import open_page, publish
 from tests.test_mapping import her_workbook
-from tests.workbooks import minimal_sheets, xlsx_bytes
+from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["Identifiant", "Nom de la structure", "Famille", "Domaine d’action", "Code commune",
@@ -104,3 +104,23 @@ def test_template_workbook_needs_no_mapping(db_path):
     assert profile.value == mapping_step.NONE
     assert not [s for s in at.selectbox if "_col_" in (s.key or "")]
     assert not at.button(key="import_publier").disabled
+
+
+def test_completing_from_the_page_says_so_in_the_history(db_path):
+    publish(db_path)
+    new = {"id": "A_MJC", "nom": "MJC de Domérat", "categorie": "association",
+           "champ": "social", "commune": "03101"}
+    at = open_page("importer.py")
+    at.file_uploader(key=importing.UPLOAD).set_value(
+        ("acteurs.csv", csv_bytes([new]), "text/csv"))
+    at.run()
+    assert at.radio(key=mapping_step.MODE).value == "remplacer"  # the default
+    assert at.button(key="import_publier").disabled  # alone, acteurs.csv is no whole space
+    at.radio(key=mapping_step.MODE).set_value("completer")
+    at.run()
+    assert not at.exception
+    at.button(key="import_publier").click()
+    at.run()
+    history = next(d.value for d in at.dataframe if "Publiée le" in d.value.columns)
+    assert history["Origine"].iloc[0] == "complété depuis acteurs.csv : 1 ajoutés, 0 mis à jour"
+    assert len(Store(db_path).load("principal")["acteurs"]) == 5
