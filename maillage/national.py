@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from maillage.columns import normalize_commune_codes
+from maillage.columns import is_in, normalize_commune_codes
 from maillage.problems import WARNING, Problem, problem
 from maillage.profiles import Profile
 from maillage.reference import load_reference
@@ -165,8 +165,8 @@ def _known_communes(frame: pd.DataFrame, column: str, sheet: str,
         return frame
     reference = load_reference()
     codes = normalize_commune_codes(frame[column].astype("str"))
-    known = codes.isna() | codes.isin(reference.communes.index) | codes.isin(
-        list(reference.former_codes))
+    known = codes.isna() | is_in(codes, reference.communes.index) | is_in(
+        codes, list(reference.former_codes))
     for row in frame.index[~known]:
         notices.append(problem("national_unknown_commune", sheet=sheet, row=int(row),
                                column=column, value=frame.at[row, column], severity=WARNING))
