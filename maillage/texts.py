@@ -291,6 +291,8 @@ MESSAGES: dict[str, str] = {
     "national_unknown_commune": "Le code commune « {value} » est inconnu du référentiel "
     "INSEE (COG 2026) : cette ligne de la liste nationale est importée sans commune (ses "
     "coordonnées sont gardées). Renseignez la commune à la main si besoin.",
+    "completed_nothing_to_delete": "La ligne « {value} » est marquée à supprimer mais ne "
+    "correspond à aucune ligne publiée : elle est ignorée.",
     "completed_nothing": "Aucune feuille de « {sheet} » ne correspond à une feuille de "
     "maillage : il n’y a rien à compléter. Nommez la feuille (ou le fichier .csv) comme "
     "l’une de celles-ci : {allowed}, ou utilisez un profil.",
@@ -360,6 +362,7 @@ PROFILE_ERRORS: dict[str, str] = {
 CANNOT_COMPLETE = ("L’espace « {space} » n’a encore aucune version publiée : il n’y a rien à "
                    "compléter. Importez d’abord un classeur complet (mode « remplacer »).")
 COMPLETE_NOTE = "complété depuis {file} : {added} ajoutés, {updated} mis à jour"
+DELETED_NOTE = ", {deleted} supprimés"
 
 MAPPING_REASONS: dict[str, str] = {
     "profile": "d’après le profil « {profile} »",

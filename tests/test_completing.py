@@ -140,3 +140,32 @@ def test_cli_bad_profile_file_is_a_french_message(capsys, tmp_path, db_path):
     assert "n’est pas un TOML valide" in err and "Traceback" not in err
     assert main(["validate", str(first), "--profile", "inconnu"]) == 2
     assert "Le profil « inconnu » est introuvable" in capsys.readouterr().err
+
+
+def test_only_rows_marked_supprimer_are_deleted(store):
+    sheets = minimal_sheets()
+    sheets["acteurs"].append(dict(NEW_ACTOR, id="A_OLD", nom="Ancienne association"))
+    before = published(store, sheets)
+    rows = [{"id": "A_OLD", "supprimer": "oui"}, {"id": "A_GHOST", "supprimer": "x"},
+            dict(minimal_sheets()["acteurs"][2], nom="Centre social du bocage (Désertines)"),
+            NEW_ACTOR]
+    outcome = complete(store, rows)
+    assert outcome.version is not None, outcome.validation.problems
+    actors = store.load("principal")["acteurs"].set_index("id")
+    assert "A_OLD" not in actors.index and "A_MJC" in actors.index
+    assert actors.at["A_CS", "nom"] == "Centre social du bocage (Désertines)"
+    unchanged(before["acteurs"], store.load("principal")["acteurs"], ["A_CC", "A_CAF", "A_CHA"])
+    assert "supprimer" not in actors.columns
+    assert outcome.version.note == ("complété depuis acteurs.csv : 1 ajoutés, 1 mis à jour, "
+                                    "1 supprimés")
+    assert ("completed_nothing_to_delete", "acteurs", 3) in {
+        (p.code, p.sheet, p.row) for p in outcome.validation.problems}
+
+
+def test_deleting_an_actor_still_referenced_is_an_error_located_in_the_version(store):
+    published(store)
+    outcome = complete(store, [{"id": "A_CAF", "supprimer": "oui"}])
+    assert outcome.version is None
+    located = {(p.code, p.sheet, p.column) for p in outcome.validation.problems
+               if p.severity == "erreur"}
+    assert located == {("dangling_reference", "participations (version 1)", "acteur")}
