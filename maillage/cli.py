@@ -211,6 +211,15 @@ def _store(args) -> Store:
     return Store(args.db)
 
 
+def _existing_store(args) -> Store | None:
+    from maillage.store import default_db_path
+
+    if args.db and "://" in args.db:  # a server database: it exists or says why
+        return _store(args)
+    path = Path(args.db) if args.db else default_db_path()
+    return Store(path) if path.exists() else None
+
+
 def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
@@ -254,7 +263,7 @@ def _validate(args) -> int:
 
     try:
         files = read_files(args.files)
-        store = _store(args)
+        store = _existing_store(args)  # validating never creates a database
         profile = find_profile(args.profile, store, args.space, files)
         checked = check_files(files, profile=profile, mode=args.mode, store=store,
                               space=args.space)
