@@ -10,7 +10,6 @@ file (headers, values) is shown as data or escaped text, never interpreted as Ma
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from maillage.schema import SHEETS
 from maillage.store import Store
 from maillage.texts import LABELS, SHEET_LABELS, format_number
 from maillage.ui import auth
+from maillage.ui.display import md
 from maillage.ui.importing import files_digest
 from maillage.validation import IGNORED_SHEETS
 from maillage.workbook import RawWorkbook, UnreadableWorkbook, read_workbook
@@ -37,14 +37,6 @@ NONE, NEW = "__modele__", "__nouvelle__"
 KEEP, IGNORE = "__garder__", ""
 GUESS = "__deviner__"
 SHOWN_VALUES = 30
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def literal(text: object) -> str:
-    """User text for a widget label or caption, shown as written (Markdown escaped)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def choose_mode(store: Store, space: str) -> Mode:
     """« Remplacer » by default; « Compléter » once the space has a version to complete."""
     if store.latest(space) is None:
@@ -95,7 +87,7 @@ def choose_profile(store: Store, space: str,
                           help="Pour un fichier qui ne suit pas le modèle : quelle colonne "
                           "est laquelle, quelle valeur est quel code.")
     if automatic is not None and choice == automatic.name:
-        st.caption(f"Correspondance « {literal(automatic.name)} » reconnue d’après les "
+        st.caption(f"Correspondance « {md(automatic.name)} » reconnue d’après les "
                    "en-têtes du fichier.")
     if choice == NONE:
         return None, True
@@ -130,7 +122,7 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
                           index=targets.index(guessed), key=f"{prefix}_cible",
                           format_func=lambda k: SHEET_LABELS.get(k, k))
     raw = workbook.sheets[source]
-    st.caption(f"Les premières lignes de « {literal(raw.name)} » "
+    st.caption(f"Les premières lignes de « {md(raw.name)} » "
                f"({format_number(len(raw.frame))} lignes) :")
     st.dataframe(raw.frame.head(5), width="stretch")
     draft = draft_profile(raw, target, name=Path(files[0][0]).stem, base=base)
@@ -142,11 +134,11 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
     for position, proposal in enumerate(propose_columns(raw.frame.columns, target, base)):
         proposed = proposal.target or (IGNORE if proposal.reason in ("taken", "profile")
                                        else KEEP)
-        chosen = st.selectbox(literal(proposal.source), choices, index=choices.index(proposed),
+        chosen = st.selectbox(md(proposal.source), choices, index=choices.index(proposed),
                               key=f"{prefix}_{target}_col_{position}",
                               format_func=lambda c: names.get(c, c),
-                              help=literal(proposal.explanation))
-        st.caption(literal(proposal.explanation))
+                              help=md(proposal.explanation, None))
+        st.caption(md(proposal.explanation, None))
         if chosen != KEEP:
             columns[proposal.source] = chosen
     mapped = {t: s for s, t in columns.items() if t}
@@ -179,17 +171,17 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
                                (base.values if base else {}).get(column.name))
         if not found or all(v.reason == "code" for v in found):
             continue
-        st.markdown(f"**Valeurs de « {literal(header)} »** → {literal(column.name)}")
+        st.markdown(f"**Valeurs de « {md(header)} »** → {md(column.name)}")
         codes = ["", *LABELS[column.vocabulary]]
         table = {}
         for position, value in enumerate(found[:SHOWN_VALUES]):
             code = value.code or draft.values.get(column.name, {}).get(value.source) or ""
             chosen = st.selectbox(
-                f"{literal(value.source)} ({format_number(value.count)} ligne(s))", codes,
+                f"{md(value.source)} ({format_number(value.count)} ligne(s))", codes,
                 index=codes.index(code) if code in codes else 0,
                 key=f"{prefix}_{target}_val_{column.name}_{position}",
                 format_func=lambda c, v=column.vocabulary: LABELS[v][c] if c else "— à choisir —",
-                help=literal(value.explanation))
+                help=md(value.explanation, None))
             if value.reason != "code" or chosen != value.code:
                 table[value.source] = chosen
         if len(found) > SHOWN_VALUES:
@@ -244,5 +236,5 @@ def _save(store: Store, space: str, profile: Profile, name_key: str) -> None:
     named = Profile(name, profile.sheet, profile.key, profile.columns, profile.values,
                     profile.constants, profile.keep_other_columns, profile.guess)
     save_profile(store, space, named)
-    st.session_state[SAVED] = (f"Correspondance « {literal(name)} » enregistrée dans "
+    st.session_state[SAVED] = (f"Correspondance « {md(name)} » enregistrée dans "
                                f"l’espace « {space} ».")
