@@ -3,7 +3,8 @@
 Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes) and France.
 Ratios against the baseline, not absolute times, are what we compare between runs.
 `python -m bench departement region` runs only the named scales, `python -m bench load` only
-the load test, `python -m bench pages` only the screens in a browser against a minimal page.
+the load test, `python -m bench pages` only the screens in a browser against a minimal page,
+`python -m bench complete` only the completion of the demo by a national list.
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ def main(argv: list[str]) -> None:
 
         for line in bench_changes_and_dossier():
             emit(**line)
+    if not argv or "complete" in argv:
+        from bench.completing import bench_complete
+
+        for line in bench_complete():
+            emit(scale="departement", **line)
 
 
 if __name__ == "__main__":

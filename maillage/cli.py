@@ -56,10 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("validate", _validate, "vérifie un classeur sans rien publier")
     sub.add_argument("files", nargs="+", type=Path)
     sub.add_argument("--json", action="store_true")
+    _profile_options(sub)
     sub = command("import", _import, "vérifie puis publie une nouvelle version")
     sub.add_argument("files", nargs="+", type=Path)
     sub.add_argument("--author", default=None)
     sub.add_argument("--json", action="store_true")
+    _profile_options(sub)
+    sub = command("export", _export, "écrit une version publiée au format du modèle")
+    sub.add_argument("target", type=Path, metavar="FICHIER.xlsx|DOSSIER")
+    sub.add_argument("--version", type=int, default=None)
+    sub.add_argument("--format", choices=["xlsx", "csv"], default=None)
     sub = command("template", _template, "écrit le modèle de classeur vide")
     sub.add_argument("file", type=Path)
     command("demo", _demo, "publie l’espace de démonstration « demo »")
@@ -94,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="montre ce qui a changé depuis la version N")
     _proposal_commands(command)
     _account_commands(commands)
+    _profile_commands(commands)
     return parser
 
 
@@ -115,6 +122,37 @@ def _proposal_commands(command) -> None:
     decide.add_argument("--db", default=argparse.SUPPRESS, help="fichier de base")
     decide.add_argument("--space", default=argparse.SUPPRESS, help="espace de travail")
     decide.set_defaults(handler=_pistes_decide)
+
+
+def _profile_commands(commands) -> None:
+    """`profile save|list|export|remove`: the import profiles kept in a space."""
+    parser = commands.add_parser("profile", help="profils de correspondance enregistrés")
+    parser.set_defaults(handler=lambda _args, p=parser: p.print_help() or EXIT_OK)
+    actions = parser.add_subparsers(title="actions")
+
+    def action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text)
+        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = action("save", _profile_save, "enregistre un profil (.toml ou .json) dans l’espace")
+    sub.add_argument("file", type=Path)
+    action("list", _profile_list, "liste les profils de l’espace")
+    sub = action("export", _profile_export, "écrit un profil enregistré en TOML (ou JSON)")
+    sub.add_argument("name")
+    sub.add_argument("file", type=Path)
+    sub = action("remove", _profile_remove, "supprime un profil enregistré")
+    sub.add_argument("name")
+
+
+def _profile_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--profile", default=None, metavar="NOM|FICHIER.toml",
+                     help="profil de correspondance : intégré (france-services, "
+                     "data-inclusion), enregistré dans l’espace, ou fichier .toml/.json")
+    sub.add_argument("--mode", choices=["remplacer", "completer"], default="remplacer",
+                     help="remplacer l’espace (défaut) ou compléter sa dernière version")
 
 
 def _account_commands(commands) -> None:
@@ -173,6 +211,15 @@ def _store(args) -> Store:
     return Store(args.db)
 
 
+def _existing_store(args) -> Store | None:
+    from maillage.store import default_db_path
+
+    if args.db and "://" in args.db:  # a server database: it exists or says why
+        return _store(args)
+    path = Path(args.db) if args.db else default_db_path()
+    return Store(path) if path.exists() else None
+
+
 def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
@@ -210,26 +257,36 @@ def _unreadable(message: str, as_json: bool) -> None:
 
 
 def _validate(args) -> int:
-    from maillage.publishing import check
+    from maillage.profiles import BadProfile, find_profile
+    from maillage.publishing import CannotComplete, check_files
     from maillage.workbook import UnreadableWorkbook, read_files
 
     try:
-        _, validation = check(read_files(args.files))
-    except UnreadableWorkbook as error:
+        files = read_files(args.files)
+        store = _existing_store(args)  # validating never creates a database
+        profile = find_profile(args.profile, store, args.space, files)
+        checked = check_files(files, profile=profile, mode=args.mode, store=store,
+                              space=args.space)
+    except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_UNREADABLE
+    validation = checked.validation
     _print_json(validation.as_json()) if args.json else _print_problems(validation)
     return EXIT_OK if validation.valid else EXIT_ERRORS
 
 
 def _import(args) -> int:
-    from maillage.publishing import import_files
+    from maillage.profiles import BadProfile, find_profile
+    from maillage.publishing import CannotComplete, import_files
     from maillage.workbook import UnreadableWorkbook, read_files
 
     try:
         files = read_files(args.files)
-        outcome = import_files(_store(args), args.space, files, author=args.author)
-    except UnreadableWorkbook as error:
+        store = _store(args)
+        profile = find_profile(args.profile, store, args.space, files)
+        outcome = import_files(store, args.space, files, author=args.author, profile=profile,
+                               mode=args.mode)
+    except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_ERRORS
     if args.json:
@@ -243,7 +300,76 @@ def _import(args) -> int:
             print("Rien n’a été publié : corrigez les erreurs puis recommencez.")
         return EXIT_ERRORS
     if not args.json:
-        print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée.")
+        if profile is not None:
+            print(f"Profil utilisé : « {profile.name} ».")
+        note = f" ({outcome.version.note})" if outcome.version.note else ""
+        print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée{note}.")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from maillage.workbook_export import export_tables
+
+    store = _store(args)
+    try:
+        info = store.version(args.space, args.version)
+    except UnknownVersion:
+        which = f"de version {args.version}" if args.version else "aucune version publiée"
+        print(f"[Erreur] L’espace « {args.space} » n’a {which}.", file=sys.stderr)
+        return EXIT_ERRORS
+    written = export_tables(store.load(args.space, info.version), args.target, args.format)
+    names = ", ".join(str(path) for path in written)
+    print(f"Version {info.version} de l’espace « {args.space} » écrite : {names}")
+    return EXIT_OK
+
+
+def _profile_save(args) -> int:
+    from maillage.profiles import BadProfile, read_profile_file, save_profile
+
+    try:
+        profile = read_profile_file(args.file)
+    except BadProfile as error:
+        print(f"[Erreur] {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    save_profile(_store(args), args.space, profile)
+    print(f"Profil « {profile.name} » enregistré dans l’espace « {args.space} ».")
+    return EXIT_OK
+
+
+def _profile_list(args) -> int:
+    from maillage.profiles import saved_profiles
+
+    found = saved_profiles(_store(args), args.space)
+    if not found:
+        print(f"Aucun profil enregistré dans l’espace « {args.space} ».")
+    for profile in found:
+        print(f"{profile.name}  feuille {profile.sheet}  {len(profile.targets)} colonne(s)")
+    return EXIT_OK
+
+
+def _profile_export(args) -> int:
+    from maillage.profiles import profile_json, profile_toml, saved_profiles
+
+    found = {p.name: p for p in saved_profiles(_store(args), args.space)}
+    if args.name not in found:
+        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    as_json = args.file.suffix.lower() == ".json"
+    text = (profile_json if as_json else profile_toml)(found[args.name])
+    args.file.write_text(text, encoding="utf-8")
+    print(f"Profil « {args.name} » écrit : {args.file}")
+    return EXIT_OK
+
+
+def _profile_remove(args) -> int:
+    from maillage.profiles import remove_profile
+
+    if not remove_profile(_store(args), args.space, args.name):
+        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+              file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Profil « {args.name} » supprimé.")
     return EXIT_OK
 
 
@@ -272,9 +398,10 @@ def _history(args) -> int:
         print(f"L’espace « {args.space} » n’a aucune version publiée.")
     for v in versions:
         restored = f" (restauration de la v{v.restored_from})" if v.restored_from else ""
+        note = f" — {v.note}" if v.note else ""
         rows = ", ".join(f"{name} {count}" for name, count in v.rows.items())
         by = f"  par {v.author}" if v.author else ""
-        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}{by}  [{rows}]")
+        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}{note}{by}  [{rows}]")
     return EXIT_OK
 
 

@@ -31,6 +31,9 @@ class Reference:
     departements: pd.DataFrame
     regions: pd.DataFrame
     arrondissements: pd.DataFrame
+    municipal_arrondissements: frozenset[str] = frozenset()  # 75112, 13201, 69381…
+    """Former codes that are municipal arrondissements of Paris, Lyon and Marseille, not
+    merged communes: said so in validation's warning."""
 
     @functools.cached_property
     def _members(self) -> dict[str, dict[str, list[str]]]:
@@ -74,6 +77,8 @@ def load_reference() -> Reference:
         departements=_read("departements").set_index("code"),
         regions=_read("regions").set_index("code"),
         arrondissements=_read("arrondissements").set_index("code"),
+        municipal_arrondissements=frozenset(
+            former.loc[former["kind"] == "arrondissement_municipal", "former_code"]),
     )
 
 

@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS version_sheets (
     PRIMARY KEY (space, version, sheet),
     FOREIGN KEY (space, version) REFERENCES versions (space, version)
 );
+CREATE TABLE IF NOT EXISTS version_notes (
+    space TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (space, version),
+    FOREIGN KEY (space, version) REFERENCES versions (space, version)
+);
 CREATE TRIGGER IF NOT EXISTS versions_are_immutable BEFORE UPDATE ON versions
 BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON versions
@@ -68,15 +75,20 @@ class VersionInfo:
     sha256: str | None
     rows: dict[str, int]
     restored_from: int | None = None
+    note: str | None = None  # « complété depuis FILE : 12 ajoutés, 3 mis à jour »
 
     def as_json(self) -> dict:
-        return {
+        """SPEC §4's keys, plus `note` for a version that completed the previous one."""
+        data = {
             "version": self.version,
             "published_at": self.published_at,
             "file": self.file,
             "sha256": self.sha256,
             "rows": self.rows,
         }
+        if self.note:
+            data["note"] = self.note
+        return data
 
 
 def default_db_path() -> Path:
@@ -137,6 +149,7 @@ class Store:
         sha256: str | None,
         author: str | None = None,
         restored_from: int | None = None,
+        note: str | None = None,
     ) -> VersionInfo:
         blobs = {name: _to_parquet(frame) for name, frame in tables.items()}
         rows = {name: len(frame) for name, frame in sorted(tables.items())}
@@ -159,24 +172,30 @@ class Store:
                     restored_from,
                 ),
             )
+            if note:
+                db.execute("INSERT INTO version_notes VALUES (?, ?, ?)", (space, version, note))
             db.executemany(
                 "INSERT INTO version_sheets VALUES (?, ?, ?, ?)",
                 [(space, version, name, blob) for name, blob in blobs.items()],
             )
-        return VersionInfo(space, version, published_at, author, file, sha256, rows, restored_from)
+        return VersionInfo(space, version, published_at, author, file, sha256, rows, restored_from,
+                           note)
 
     def history(self, space: str) -> list[VersionInfo]:
         """The versions of a space, newest first."""
         with self.connect() as db:
             found = db.execute(
-                "SELECT * FROM versions WHERE space = ? ORDER BY version DESC", (space,)
+                f"SELECT {_VERSION_COLUMNS} FROM {_VERSIONS} WHERE space = ? ORDER BY version DESC",
+                (space,),
             ).fetchall()
         return [_version(row) for row in found]
 
     def latest(self, space: str) -> VersionInfo | None:
         with self.connect() as db:
             row = db.execute(
-                "SELECT * FROM versions WHERE space = ? ORDER BY version DESC LIMIT 1", (space,)
+                f"SELECT {_VERSION_COLUMNS} FROM {_VERSIONS} WHERE space = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (space,),
             ).fetchone()
         return _version(row) if row else None
 
@@ -186,7 +205,8 @@ class Store:
         else:
             with self.connect() as db:
                 row = db.execute(
-                    "SELECT * FROM versions WHERE space = ? AND version = ?", (space, version)
+                    f"SELECT {_VERSION_COLUMNS} FROM {_VERSIONS} WHERE space = ? AND version = ?",
+                    (space, version),
                 ).fetchone()
             info = _version(row) if row else None
         if info is None:
@@ -233,8 +253,14 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+_VERSION_COLUMNS = "space, version, published_at, author, file, sha256, rows, restored_from, note"
+_VERSIONS = "versions LEFT JOIN version_notes USING (space, version)"
+"""A version's note (« complété depuis … ») lives in its own table, so that the versions table
+keeps the columns every database already has."""
+
+
 def _version(row: tuple) -> VersionInfo:
-    space, version, published_at, author, file, sha256, rows, restored_from = row
+    space, version, published_at, author, file, sha256, rows, restored_from, note = row
     return VersionInfo(
-        space, version, published_at, author, file, sha256, json.loads(rows), restored_from
+        space, version, published_at, author, file, sha256, json.loads(rows), restored_from, note
     )

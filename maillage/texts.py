@@ -243,6 +243,9 @@ MESSAGES: dict[str, str] = {
     "dans une feuille « communes ».",
     "former_commune": "La commune « {value} » a fusionné : son code actuel {current} "
     "est utilisé. Mettez le code à jour pour faire disparaître cet avertissement.",
+    "municipal_arrondissement": "{value} est un arrondissement de {city} : le code de la "
+    "commune, {current}, est utilisé. Écrivez {current} pour faire disparaître cet "
+    "avertissement.",
     "unknown_epci": "L’EPCI « {value} » est inconnu du référentiel (SIREN à 9 chiffres, "
     "ex. epci:200071678).",
     "unknown_departement": "Le département « {value} » est inconnu (ex. dep:03, dep:2A).",
@@ -269,6 +272,32 @@ MESSAGES: dict[str, str] = {
     "(majuscules, accents, espaces). Gardez-en une seule.",
     "no_data": "La feuille obligatoire « {sheet} » n’a aucune ligne de données : publier ce "
     "classeur viderait l’espace. Remplissez-la à partir de la ligne 2.",
+    "mapping_duplicate_target": "Les colonnes « {first} » et « {column} » sont toutes deux "
+    "associées à « {value} ». Associez-en une seule à « {value} » et ignorez l’autre.",
+    "mapping_missing_target": "La colonne obligatoire « {value} » de la feuille « {target} » "
+    "n’est associée à aucune colonne du fichier. Choisissez la colonne qui la contient ou "
+    "donnez-lui une valeur constante.",
+    "mapping_no_code": "La valeur « {value} » de la colonne « {column} » ({count} ligne(s)) "
+    "n’est associée à aucun code. Choisissez le code qui lui correspond ({allowed}).",
+    "mapping_absent_column": "La colonne « {column} » nommée par le profil « {profile} » "
+    "est absente du fichier : elle est ignorée. Vérifiez que c’est le bon profil.",
+    "mapping_shadowed_column": "La colonne « {column} » est ignorée : « {value} » vient déjà "
+    "de la colonne « {first} ».",
+    "guessed_value": "« {column} » n’est pas dans le fichier : « {value} » a été déduit pour "
+    "{count} ligne(s) ({rule}, à partir de la ligne {first}). Vérifiez ces lignes et "
+    "corrigez-les au besoin.",
+    "completed_key_missing": "La colonne « {column} » qui sert de clé pour compléter la "
+    "feuille « {target} » est absente. Ajoutez-la ou choisissez une autre clé dans le profil.",
+    "national_unknown_commune": "Le code commune « {value} » est inconnu du référentiel "
+    "INSEE (COG 2026) : cette ligne de la liste nationale est importée sans commune (ses "
+    "coordonnées sont gardées). Renseignez la commune à la main si besoin.",
+    "completed_nothing_to_delete": "La ligne « {value} » est marquée à supprimer mais ne "
+    "correspond à aucune ligne publiée : elle est ignorée.",
+    "completed_nothing": "Aucune feuille de « {sheet} » ne correspond à une feuille de "
+    "maillage : il n’y a rien à compléter. Nommez la feuille (ou le fichier .csv) comme "
+    "l’une de celles-ci : {allowed}, ou utilisez un profil.",
+    "completed_duplicate_key": "La clé « {value} » apparaît plusieurs fois dans le fichier "
+    "(déjà ligne {first_row}) : impossible de savoir quelle ligne mettre à jour. Gardez-en une.",
 }
 
 UNREADABLE: dict[str, str] = {
@@ -298,6 +327,59 @@ UNREADABLE: dict[str, str] = {
     "no_files": "Aucun fichier n’a été fourni.",
     "missing": "Le fichier « {name} » est introuvable.",
 }
+
+
+PROFILE_ERRORS: dict[str, str] = {
+    "missing": "Le profil « {origin} » est introuvable : donnez le nom d’un profil enregistré "
+    "({known}) ou le chemin d’un fichier .toml ou .json.",
+    "too_large": "Le fichier de profil « {origin} » est trop gros (1 Mo au plus).",
+    "encoding": "Le fichier de profil « {origin} » n’est pas en UTF-8. Enregistrez-le en UTF-8.",
+    "bad_toml": "Le fichier de profil « {origin} » n’est pas un TOML valide ({detail}). "
+    "Corrigez la ligne indiquée (les textes s’écrivent entre guillemets).",
+    "bad_json": "Le fichier de profil « {origin} » n’est pas un JSON valide (ligne {line} : "
+    "{detail}).",
+    "not_table": "Le profil « {origin} » doit être une table de clés (name, sheet, columns…).",
+    "not_section": "Dans le profil « {origin} », « {section} » doit être une table "
+    "(« en-tête » = « colonne »).",
+    "not_text": "Dans le profil, la valeur de « {where} » doit être un texte.",
+    "not_bool": "Dans le profil « {origin} », « {where} » doit valoir true ou false.",
+    "unknown_sheet": "Le profil « {origin} » vise la feuille « {sheet} », qui n’existe pas. "
+    "Feuilles possibles : {allowed}.",
+    "unknown_target": "Le profil « {origin} » associe « {source} » à « {target} », qui n’est "
+    "pas une colonne de la feuille « {sheet} ». Colonnes possibles : {allowed}.",
+    "values_not_coded": "Le profil « {origin} » donne des valeurs pour « {target} », qui "
+    "n’est pas une colonne à valeurs contrôlées de « {sheet} » ({allowed}).",
+    "unknown_code": "Le profil « {origin} » associe « {source} » au code « {code} », qui "
+    "n’est pas admis pour « {target} ». Codes possibles : {allowed}.",
+    "bad_guess": "Dans le profil « {origin} », « guess » doit être une liste parmi : {allowed}.",
+    "not_data_inclusion": "Le fichier « {origin} » ne ressemble pas à une liste data·inclusion "
+    "(structures avec au moins les champs id, nom et source). Rien n’a été importé.",
+    "not_france_services": "Le fichier « {origin} » ne ressemble pas à la liste des France "
+    "services de l’ANCT (colonnes id_fs, lib_fs, insee_com attendues). Rien n’a été importé.",
+    "no_sheet": "Aucune feuille du fichier ne correspond au profil « {origin} ».",
+}
+
+CANNOT_COMPLETE = ("L’espace « {space} » n’a encore aucune version publiée : il n’y a rien à "
+                   "compléter. Importez d’abord un classeur complet (mode « remplacer »).")
+COMPLETE_NOTE = "complété depuis {file} : {added} ajoutés, {updated} mis à jour"
+DELETED_NOTE = ", {deleted} supprimés"
+
+MAPPING_REASONS: dict[str, str] = {
+    "profile": "d’après le profil « {profile} »",
+    "exact": "même nom",
+    "normalised": "même nom aux majuscules, accents et espaces près",
+    "alias": "nom usuel de « {target} »",
+    "close": "nom proche de « {target} »",
+    "taken": "« {target} » vient déjà de la colonne « {first} »",
+    "none": "aucune colonne de maillage ne lui ressemble : elle sera gardée telle quelle",
+    "code": "c’est un code",
+    "label": "c’est le libellé de « {target} »",
+    "usual": "nom usuel de « {target} »",
+    "contained": "figure dans le libellé de « {target} »",
+    "close_value": "proche de « {target} »",
+    "unknown": "aucun code ne lui ressemble",
+}
+IGNORE_LABEL = "ignorer"
 
 
 def label(vocabulary: str, code: str | None) -> str:

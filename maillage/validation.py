@@ -128,6 +128,8 @@ class _CommuneResolver:
 
     def __init__(self, reference: Reference, overrides: pd.DataFrame | None):
         self.former_codes = reference.former_codes
+        self.municipal_arrondissements = reference.municipal_arrondissements
+        self.names = reference.communes["nom"]
         self.codes = reference.communes.index
         self.epci = reference.epci.index
         self.departements = reference.departements.index
@@ -235,9 +237,15 @@ class _SheetChecker:
         current, former = self.communes.resolve(codes)
         unknown = current.isna()
         self.report("unknown_commune", codes.index[unknown], column, codes[unknown])
-        merged = former.notna()
+        replaced = former.notna()
+        arrondissement = replaced & is_in(former, self.communes.municipal_arrondissements)
+        merged = replaced & ~arrondissement
         self.report("former_commune", former.index[merged], column, former[merged],
                     current=current[merged], severity=WARNING)
+        city = current[arrondissement].map(self.communes.names).fillna(current[arrondissement])
+        self.report("municipal_arrondissement", former.index[arrondissement], column,
+                    former[arrondissement], current=current[arrondissement], city=city,
+                    severity=WARNING)
         return current, former
 
     def _communes(self, column: Column, series: pd.Series) -> pd.Series:

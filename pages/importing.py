@@ -3,7 +3,7 @@
 import streamlit as st
 
 from maillage.accounts import PUBLISH
-from maillage.ui import auth, importing
+from maillage.ui import auth, importing, mapping_step
 from maillage.ui.frame import frame
 
 context = frame("Importer un classeur", filters=False)
@@ -22,7 +22,11 @@ importing.template_download()
 
 files = importing.upload()
 if files:
-    result = importing.checked_upload(files)
+    mode = mapping_step.choose_mode(context.store, space)
+    profile, ready = mapping_step.choose_profile(context.store, space, files)
+    if not ready:
+        st.stop()
+    result = importing.checked_upload(files, profile, mode, context.store, space)
     if result.unreadable:
         importing.show_unreadable(result)
     else:

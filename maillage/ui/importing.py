@@ -23,7 +23,8 @@ from maillage.accounts import PUBLISH, RESTORE
 from maillage.exports import CSV_MIME, XLSX_MIME
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
-from maillage.publishing import check, publish_checked
+from maillage.profiles import BadProfile, Profile, profile_json
+from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
 from maillage.ui import auth, display, keys, url
@@ -53,6 +54,7 @@ class CheckedUpload:
     validation: Validation | None = None
     unreadable: str | None = None
     published: int | None = None  # version number, once published
+    note: str | None = None  # « complété depuis … », for the history
 
     @property
     def errors(self) -> int:
@@ -114,15 +116,26 @@ def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def run_check(files: Sequence[tuple[str, bytes]], on_step=None) -> CheckedUpload:
-    """Read and validate the uploaded files; an unreadable file is a result, not an error."""
+def check_digest(files: Sequence[tuple[str, bytes]], profile: Profile | None = None,
+                 mode: Mode = REPLACE) -> str:
+    """The files, the mapping and the mode: a new choice of any of them checks again."""
+    mapping = profile_json(profile) if profile is not None else ""
+    return hashlib.sha256(f"{files_digest(files)}|{mapping}|{mode}".encode()).hexdigest()
+
+
+def run_check(files: Sequence[tuple[str, bytes]], on_step=None, profile: Profile | None = None,
+              mode: Mode = REPLACE, store: Store | None = None,
+              space: str | None = None) -> CheckedUpload:
+    """Read, map, complete if asked and validate the uploaded files; an unreadable file, a bad
+    profile or nothing to complete is a result, not an error."""
     files = tuple(sorted(files))
-    digest = files_digest(files)
+    digest = check_digest(files, profile, mode)
     try:
-        workbook, validation = check(files, on_step=on_step)
-    except UnreadableWorkbook as refusal:
+        checked = check_files(files, profile=profile, mode=mode, store=store, space=space,
+                              on_step=on_step)
+    except (UnreadableWorkbook, BadProfile, CannotComplete) as refusal:
         return CheckedUpload(digest, files, unreadable=str(refusal))
-    return CheckedUpload(digest, files, workbook, validation)
+    return CheckedUpload(digest, files, checked.workbook, checked.validation, note=checked.note)
 
 
 # --- template and upload ----------------------------------------------------------------------
@@ -155,10 +168,12 @@ def upload() -> list[tuple[str, bytes]]:
     return [(file.name, file.getvalue()) for file in uploaded or []]
 
 
-def checked_upload(files: Sequence[tuple[str, bytes]]) -> CheckedUpload:
+def checked_upload(files: Sequence[tuple[str, bytes]], profile: Profile | None = None,
+                   mode: Mode = REPLACE, store: Store | None = None,
+                   space: str | None = None) -> CheckedUpload:
     """Check the files once per upload, showing each step; later reruns reuse the result."""
     known = st.session_state.get(keys.CHECKED)
-    if isinstance(known, CheckedUpload) and known.digest == files_digest(files):
+    if isinstance(known, CheckedUpload) and known.digest == check_digest(files, profile, mode):
         _summary_status(known)
         return known
     with st.status("Vérification du classeur…", expanded=True) as status:
@@ -168,7 +183,7 @@ def checked_upload(files: Sequence[tuple[str, bytes]]) -> CheckedUpload:
             bar.progress(fraction, text=label)
             status.update(label=f"{label}…")
 
-        result = run_check(files, on_step)
+        result = run_check(files, on_step, profile, mode, store, space)
         bar.progress(1.0, text="Prêt")
         status.update(label=_summary(result), state=_state(result), expanded=False)
     st.session_state[keys.CHECKED] = result
@@ -283,7 +298,7 @@ def _publish(context: Context, space: str, digest: str) -> None:
     if needs_confirmation(context, space) and not st.session_state.get(OTHER_SPACE_CONFIRM):
         return
     version = publish_checked(context.store, space, result.workbook, result.validation,
-                              author=context.author)
+                              author=context.author, note=result.note)
     st.session_state[keys.CHECKED] = replace(result, published=version.version)
     st.session_state[OTHER_SPACE_CONFIRM] = False
     url.choose(keys.SPACE, [space])  # every page now shows the space just published
@@ -307,7 +322,8 @@ def history_table(store: Store, space: str) -> pd.DataFrame:
             "Fichier": display.short(info.file, display.TOOLTIP) if info.file else "—",
             "Par": display.short(info.author, display.TOOLTIP) if info.author else "—",
             "Lignes par feuille": counts,
-            "Origine": f"restauration de v{info.restored_from}" if info.restored_from else "import",
+            "Origine": (f"restauration de v{info.restored_from}" if info.restored_from
+                        else info.note or "import"),
         })
     return pd.DataFrame(rows, columns=["Version", "Publiée le", "Fichier", "Par",
                                        "Lignes par feuille", "Origine"])
