@@ -66,6 +66,12 @@ def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Valid
     return Validation(tuple(problems), tables)
 
 
+def data_rows(workbook: RawWorkbook) -> int:
+    """Rows of the sheets the schema knows: the template's instructions and hidden lists,
+    and any other sheet that import ignores, are not data the analyst wrote."""
+    return sum(len(sheet.frame) for key, sheet in workbook.sheets.items() if key in SHEETS)
+
+
 def _known_sheets(workbook: RawWorkbook, problems: list[Problem]) -> dict[str, RawSheet]:
     known = {}
     for key, sheet in workbook.sheets.items():

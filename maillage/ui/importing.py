@@ -28,7 +28,7 @@ from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
 from maillage.ui import auth, display, keys
 from maillage.ui.frame import Context
-from maillage.validation import Validation
+from maillage.validation import Validation, data_rows
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
 
 UPLOAD = "import_fichiers"
@@ -186,14 +186,16 @@ def _summary_status(result: CheckedUpload) -> None:
 
 def show_outcome(result: CheckedUpload) -> None:
     """Counts, the filterable table of problems and their downloads."""
-    rows = sum(len(sheet.frame) for sheet in result.workbook.sheets.values())
+    rows = data_rows(result.workbook)
     left, middle, right = st.columns(3)
     left.metric("Erreurs", format_number(result.errors),
                 help="Elles bloquent la publication : corrigez-les puis déposez le classeur à "
                 "nouveau.")
     middle.metric("Avertissements", format_number(result.warnings),
                   help="Ils n’empêchent pas de publier, mais méritent un coup d’œil.")
-    right.metric("Lignes lues", format_number(rows))
+    right.metric("Lignes lues", format_number(rows),
+                 help="Lignes de données des feuilles reconnues (sans « lisez_moi » ni les "
+                 "listes du modèle).")
     if not result.problems:
         return
     table = problems_table(result.problems)
