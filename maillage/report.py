@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
-from maillage.blockages import blockage_summary
+from maillage.blockages import blockage_summary, still_blocking
 from maillage.coverage import blank_communes, coverage
 from maillage.model import Model
 from maillage.overlaps import pooling_candidates, side_by_side_not_crossing
@@ -78,8 +78,7 @@ def headline_cards(model: Model) -> list[tuple[str, str, str]]:
     blank = blank_communes(model)
     share = transversality(model)["share"]
     bridging = bridging_actors(model)
-    blockages = blockage_summary(model)
-    open_blockages = blockages["by_status"].get("ouvert", 0)
+    blockages = still_blocking(model)
     cards = [
         (format_number(len(territory)), "communes",
          f"{format_number(model.population(territory))} habitants."),
@@ -93,8 +92,7 @@ def headline_cards(model: Model) -> list[tuple[str, str, str]]:
          "aucun dispositif social ne les couvre."),
         (format_number(len(bridging)), "acteurs passerelles",
          "prennent part à des dispositifs sociaux et de développement local."),
-        (format_number(open_blockages), "blocages ouverts",
-         f"sur {format_number(blockages['total'])} signalés."),
+        (format_number(blockages.count), "blocages non levés", blockages.sentence()),
     ]
     return cards
 

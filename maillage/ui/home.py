@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from maillage.blockages import LIFTED, OPEN
+from maillage.blockages import still_blocking
 from maillage.coverage import blank_communes, blank_share
 from maillage.model import Model
 from maillage.texts import format_datetime, format_number, format_share, label
@@ -142,16 +142,13 @@ def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
 
 
 def _blockages(model: Model) -> None:
-    status = model.blockages["statut"].fillna(OPEN)
-    still = int((status != LIFTED).sum())
-    st.metric("Blocages non levés", format_number(still))
-    if status.empty:
-        st.caption("Aucun blocage rapporté (ateliers, enquêtes, comités) pour ce territoire.")
-    else:
+    blockages = still_blocking(model)
+    st.metric("Blocages non levés", format_number(blockages.count))
+    if blockages.reported:
         st.caption(f"Ce qui bloque encore, tel que rapporté en atelier, enquête ou comité : "
-                   f"{format_number(int((status == OPEN).sum()))} ouvert(s), "
-                   f"{format_number(int((status == 'en_cours').sum()))} en cours, et déjà "
-                   f"{format_number(int((status == LIFTED).sum()))} levé(s).")
+                   f"{blockages.sentence()}")
+    else:
+        st.caption(blockages.sentence())
     _link("blocages.py", "Ce qui bloque et les leviers", ":material/block:")
 
 
