@@ -248,6 +248,8 @@ MESSAGES: dict[str, str] = {
     "unknown_departement": "Le département « {value} » est inconnu (ex. dep:03, dep:2A).",
     "bad_date": "« {value} » n’est pas une date lisible. Écrivez-la au format JJ/MM/AAAA "
     "(ex. 21/11/2026) ou utilisez une cellule de type date.",
+    "impossible_date": "La date « {value} » n’existe pas : {reason}. Corrigez le jour ou le mois "
+    "(format JJ/MM/AAAA, ex. 28/02/2026).",
     "bad_year": "« {value} » n’est pas une année. Écrivez l’année sur quatre chiffres (ex. 2023).",
     "bad_number": "« {value} » n’est pas un nombre. Écrivez un nombre (ex. 46,34 ou 1234).",
     "out_of_range": "« {value} » est hors des bornes admises pour « {column} » ({bounds}).",
