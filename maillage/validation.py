@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import re
-
 from dataclasses import dataclass
 
 import networkx as nx

@@ -25,10 +25,10 @@ for key in (charts.X_KEY, charts.Y_KEY):
     if st.session_state.get(key, present[0]) not in present:  # another territory, other types
         del st.session_state[key]
 left, right, middle = st.columns([2, 2, 1])
-x_type = left.selectbox("Périmètres découpés (X)", present, present.index(x_default),
+x_type = left.selectbox("Les périmètres à examiner", present, present.index(x_default),
                         key=charts.X_KEY, format_func=lambda t: label("perimeter_type", t),
                         bind="query-params")
-y_type = right.selectbox("Découpés par (Y)", present, present.index(y_default),
+y_type = right.selectbox("Comparés aux frontières des", present, present.index(y_default),
                          key=charts.Y_KEY, format_func=lambda t: label("perimeter_type", t),
                          bind="query-params")
 weight = middle.radio("Compter", ["communes", "population"], key=charts.WEIGHT_KEY,
@@ -43,15 +43,18 @@ result = charts.result(*args, weight)
 for column, (title, value, sentence) in zip(st.columns(4), charts.headlines(result), strict=True):
     column.metric(title, value)
     column.caption(sentence)
+if more := charts.details(result):
+    with st.expander("En savoir plus sur l’accord des deux découpages"):
+        st.markdown(more)
 
 xs, ys = charts.words(x_type)[0], charts.words(y_type)[0]
 st.subheader(f"Des {xs} vers les {ys}")
-st.caption("Chaque bande relie un périmètre X aux périmètres Y qui le recouvrent ; en vermillon, "
-           f"les {xs} coupés. Au plus {charts.MAX_DRAWN} périmètres X, les coupés d’abord.")
+st.caption(f"Chaque bande relie un des {xs} aux {ys} qui le recouvrent ; en vermillon, "
+           f"les {xs} coupés. Au plus {charts.MAX_DRAWN} {xs}, les coupés d’abord.")
 st.plotly_chart(charts.sankey(result), config={"displaylogo": False})
 
-st.subheader("Tableau de contingence")
-st.caption("Part de chaque périmètre X (en ligne) située dans chaque périmètre Y (en colonne).")
+st.subheader(f"Où se trouve chacun des {xs}")
+st.caption(f"Part de chacun des {xs} (en ligne) située dans chacun des {ys} (en colonne).")
 st.plotly_chart(charts.heatmap(result), config={"displaylogo": False})
 
 st.subheader(f"{xs[:1].upper()}{xs[1:]} coupés et leurs morceaux")
