@@ -25,7 +25,7 @@ from maillage.problem_report import annotated_workbook, problems_csv, problems_t
 from maillage.problems import ERROR, WARNING
 from maillage.publishing import check, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
-from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
+from maillage.texts import SEVERITY_LABELS, format_bytes, format_datetime, format_number
 from maillage.ui import auth, display, keys
 from maillage.ui.frame import Context
 from maillage.validation import Validation, data_rows
@@ -138,7 +138,11 @@ def upload() -> list[tuple[str, bytes]]:
         help="Un classeur .xlsx ou .ods, ou plusieurs fichiers .csv déposés ensemble (une "
         "feuille chacun, nommée d’après le fichier : acteurs.csv, perimetres.csv…). "
         f"{MAX_MEGABYTES}\u00a0Mo au plus par fichier.")
-    return [(file.name, file.getvalue()) for file in uploaded or []]
+    files = [(file.name, file.getvalue()) for file in uploaded or []]
+    if files:  # Streamlit's own file chip says « 34.0KB »: hidden (style.py), said here
+        st.caption("Déposé : " + " ; ".join(f"{display.md(name)} ({format_bytes(len(data))})"
+                                            for name, data in files) + ".")
+    return files
 
 
 def checked_upload(files: Sequence[tuple[str, bytes]]) -> CheckedUpload:
