@@ -79,8 +79,9 @@ def test_page_without_data_says_so(db_path):
 def test_download_makes_formulas_inert():
     import pandas as pd
 
-    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage"], "Chevauchement": [0.5],
-                          "Jours communs": [pd.NA]})
+    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage", "PAT", "CLS"],
+                          "Chevauchement": [0.5, 1.0, 2 / 3], "Jours communs": [pd.NA, 1645, 3]})
     text = overlaps_charts.table_csv(table).decode("utf-8-sig")
-    assert text.splitlines() == ["Dispositif A;Chevauchement;Jours communs",
-                                 "'=GMR du bocage;0,5000;"]
+    # a percentage French Excel reads as a number: not « 1,0000 » for 100 %
+    assert text.splitlines() == ["Dispositif A;Chevauchement (%);Jours communs",
+                                 "'=GMR du bocage;50;", "PAT;100;1645", "CLS;66,7;3"]

@@ -24,6 +24,7 @@ from maillage.ui import auth, data, display
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, BLANK_MAP_STYLE, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
+OVERLAP, OVERLAP_CSV = "Chevauchement", "Chevauchement (%)"
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
 SHOWN_ROWS = 500
 # Okabe–Ito: sky blue, yellow, vermilion — distinct without colour vision
@@ -80,7 +81,12 @@ def show_table(table: pd.DataFrame) -> None:
                 format="percent", min_value=0.0, max_value=1.0,
                 help="Part des communes du plus petit des deux dispositifs que l’autre couvre "
                 "aussi."),
+            # « localized »: 6 020 in a French browser, not 6020
+            "Communes partagées": st.column_config.NumberColumn(format="localized"),
+            "Population partagée": st.column_config.NumberColumn(format="localized"),
+            "Acteurs communs": st.column_config.NumberColumn(format="localized"),
             "Jours communs": st.column_config.NumberColumn(
+                format="localized",
                 help="Jours communs aux deux calendriers (début et fin inclus) ; vide quand "
                 "une date manque."),
             "Pourquoi": st.column_config.TextColumn(width="large")})
@@ -90,14 +96,13 @@ def show_table(table: pd.DataFrame) -> None:
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """The shared French CSV (formula-like cells made inert), shares with four decimals."""
-    return csv_bytes(table.map(_four_decimals))
-
-
-def _four_decimals(value: object) -> object:
-    if isinstance(value, float) and not math.isnan(value):
-        return f"{value:.4f}".replace(".", ",")
-    return value
+    """The shared French CSV (formula-like cells made inert). The overlap is written as a
+    percentage a spreadsheet reads as a number — « Chevauchement (%) » 100 or 66,7 — rather
+    than the share « 1,0000 » nobody reads as 100 %."""
+    if OVERLAP in table:
+        percent = (table[OVERLAP].astype("float64") * 100).round(1)
+        table = table.assign(**{OVERLAP: percent}).rename(columns={OVERLAP: OVERLAP_CSV})
+    return csv_bytes(table)
 
 
 # ----- heatmap ----------------------------------------------------------------------------------
