@@ -309,6 +309,13 @@ def label(vocabulary: str, code: str | None) -> str:
     return LABELS.get(vocabulary, {}).get(code, code)
 
 
+def scheme_type_name(code: str) -> str:
+    """« CTG — Convention territoriale globale »: the acronym professionals use with its
+    expansion; « Autre dispositif » alone, since « AUTRE » is a code, not an acronym."""
+    name = label("scheme_type", code)
+    return name if code == "AUTRE" or name == code else f"{code} — {name}"
+
+
 def format_number(value: float | int | None, decimals: int = 0) -> str:
     """French number format: 1 234,5 (narrow no-break space as thousands separator)."""
     if value is None:

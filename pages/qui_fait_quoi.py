@@ -69,7 +69,7 @@ st.caption(f"{format_number(measures.components)} ensemble(s) d’acteurs et de 
 brokers = charts.brokers_table(context)
 if len(brokers):
     st.markdown("**Par où passent les liens** — les acteurs sur le plus de chemins courts "
-                "entre les autres (intermédiarité) :")
+                "entre les autres :")
     st.dataframe(brokers, hide_index=True, width="stretch")
 
 st.subheader("Transversalité de chaque dispositif")

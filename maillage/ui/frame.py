@@ -15,7 +15,7 @@ from maillage.accounts import PUBLISH
 from maillage.model import Model
 from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
-from maillage.texts import format_datetime, label
+from maillage.texts import format_datetime, label, scheme_type_name
 from maillage.ui import auth, data, display, keys, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
@@ -139,7 +139,7 @@ def _filters(model: Model, everything: str | None = None
         present,
         keys.SCHEME_TYPES,
         where=st.sidebar,
-        format_func=lambda t: f"{t} — {label('scheme_type', t)}",
+        format_func=scheme_type_name,
         placeholder="Tous les types",
     )
     return (chosen or None), (tuple(sorted(selected)) or None)

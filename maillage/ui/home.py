@@ -82,6 +82,8 @@ def _counts(series, vocabulary: str) -> str:
     ordered += [code for code in counts.index if code not in ordered]
     if vocabulary == "scheme_type":
         return ", ".join(f"{format_number(int(counts[c]))} {c} ({label(vocabulary, c)})"
+                         if c != "AUTRE" else
+                         f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
                          for c in ordered)
     return ", ".join(f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
                      for c in ordered)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from maillage.directory import directory, directory_for_display
 from maillage.network import NetworkMeasures, links, network_measures
-from maillage.texts import format_number, label
+from maillage.texts import format_number, format_share, label
 from maillage.transversality import bridging_actors, late_funders, scheme_fields
 from maillage.ui import data, display
 from maillage.ui.frame import Context
@@ -62,7 +62,7 @@ def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:
     yes_no = {True: "oui", False: "non"}
     table = pd.DataFrame({
         "Dispositif": fields["nom"],
-        "Type": fields["type"],
+        "Type": fields["type"].map(lambda t: label("scheme_type", t) if t == "AUTRE" else t),
         "Secteur": fields["sector"].map(lambda s: label("sector", s), na_action="ignore"),
         "Participants": fields["participants"],
         "Social": fields["social"].map(yes_no),
@@ -83,7 +83,8 @@ def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
         "Champ": actors["champ"].map(lambda c: label("field", c)).to_numpy(),
         "Dispositifs": table["degree"].to_numpy(),
         "Acteurs côtoyés": table["neighbours"].to_numpy(),
-        "Intermédiarité": table["betweenness"].round(4).to_numpy(),
+        # betweenness, said as what it is: the share of shortest paths between two others
+        "Part des chemins courts": table["betweenness"].map(format_share).to_numpy(),
     })
 
 
