@@ -31,6 +31,7 @@ def show(context: Context, model: Model) -> None:
     blank = _blank_figures(context.view)
     st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
                 "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
+    _link("methode.py", "Ce que compte chaque chiffre, avec un exemple", ":material/menu_book:")
     first = st.columns(3)
     second = st.columns(3)
     with first[0].container(border=True):

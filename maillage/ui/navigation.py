@@ -17,6 +17,7 @@ SCREENS: list[tuple[str, str, str, bool]] = [
     ("qui_fait_quoi.py", "Qui fait quoi", ":material/hub:", False),
     ("blocages.py", "Blocages", ":material/block:", False),
     ("evolutions.py", "Évolutions", ":material/timeline:", False),
+    ("methode.py", "Méthode", ":material/menu_book:", False),
     ("importer.py", "Importer", ":material/upload_file:", True),
     ("partage.py", "Partager", ":material/share:", True),
     ("contributions.py", "Contributions", ":material/volunteer_activism:", True),
