@@ -157,9 +157,13 @@ def _blockages(model: Model) -> None:
 
 def _publication(context: Context) -> None:
     version = context.version
-    st.metric("Version publiée", f"n° {version.version}")
+    published = format_datetime(version.published_at)
+    st.metric("Données publiées le", published.split(" à ")[0])
+    if context.presenting:  # a committee needs the date, not the version number
+        st.caption(f"Les chiffres de cette page viennent des données publiées le {published}.")
+        return
     source = f" depuis « {display.md(version.file)} »" if version.file else ""
-    st.caption(f"Les chiffres de cette page viennent de la version publiée le "
-               f"{format_datetime(version.published_at)}{source}. Les versions précédentes "
-               "restent consultables.")
+    st.caption(f"Les chiffres de cette page viennent de la version n° {version.version}, "
+               f"publiée le {published}{source}. Les versions précédentes restent "
+               "consultables.")
     _link("importer.py", "Historique des versions", ":material/history:")
