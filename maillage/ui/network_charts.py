@@ -15,10 +15,16 @@ import streamlit as st
 from maillage.directory import directory, directory_for_display
 from maillage.network import NetworkMeasures, links, network_measures
 from maillage.texts import format_number, format_share, label
-from maillage.transversality import bridging_actors, late_funders, scheme_fields
+from maillage.transversality import (
+    bridging_actors,
+    bridging_schemes,
+    late_funders,
+    scheme_fields,
+)
 from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.style import FIELD_COLOURS, NEUTRAL
+from maillage.vocabularies import LOCAL_DEVELOPMENT, SOCIAL
 
 MAX_NODES = 500  # beyond this a node-link figure is a hairball on a projector
 LABELLED = 25  # names written on the figure; every other node has its tooltip
@@ -55,6 +61,35 @@ def found(context: Context, **filters) -> pd.DataFrame:
     """The directory for these filters, with French labels and headers."""
     given = tuple(sorted((k, v) for k, v in filters.items() if v))
     return _directory(context.view, given)
+
+
+def actors_found(found: int, total: int) -> str:
+    """« 12 acteurs sur 149. », « 1 acteur sur 149. », « Les 149 acteurs. »"""
+    if found == total:
+        return f"Les {format_number(total)} acteurs." if total > 1 else "Le seul acteur."
+    return f"{format_number(found)} {'acteur' if found == 1 else 'acteurs'} sur " \
+           f"{format_number(total)}."
+
+
+def components_sentence(components: int) -> str:
+    """How many separate groups the network has, without « ensemble(s) »."""
+    if components <= 1:
+        return "Tous les acteurs et dispositifs sont reliés, de proche en proche."
+    return (f"{format_number(components)} groupes d’acteurs et de dispositifs sans lien entre "
+            "eux.")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _relays(view: data.View) -> pd.DataFrame:
+    table = bridging_schemes(view.model())
+    return pd.DataFrame({"Personne relais": table["nom"].to_numpy(),
+                         "Dispositifs sociaux": table[SOCIAL].to_numpy(),
+                         "Développement local": table[LOCAL_DEVELOPMENT].to_numpy()})
+
+
+def relays_table(context: Context) -> pd.DataFrame:
+    """The bridging actors and the schemes of each field they link (the phone's network)."""
+    return _relays(context.view)
 
 
 def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:

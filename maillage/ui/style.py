@@ -49,6 +49,9 @@ CSS = f"""
   content: "{UPLOAD_BUTTON}"; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{UPLOAD_LIMITS}"; }}
+/* A phone: the network graph is unusable there, the list of relays replaces it. */
+@media (max-width: 640px) {{ .st-key-reseau {{ display: none !important; }} }}
+@media (min-width: 641px) {{ .st-key-relais_liste {{ display: none !important; }} }}
 @media print {{
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] {{
     display: none; }}
