@@ -85,3 +85,17 @@ def test_download_makes_formulas_inert():
     # a percentage French Excel reads as a number: not « 1,0000 » for 100 %
     assert text.splitlines() == ["Dispositif A;Chevauchement (%);Jours communs",
                                  "'=GMR du bocage;50;", "PAT;100;1645", "CLS;66,7;3"]
+
+
+def test_the_intro_example_comes_from_the_space_shown(db_path):
+    """« comme la CTG et le GMR du Bocage bourbonnais » was written on every territory."""
+    from tests.apptests import publish
+    from tests.workbooks import ardeche_sheets
+
+    publish(db_path, ardeche_sheets())
+    at = run_page()
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "Bocage" not in text and "bourbonnais" not in text
+    assert ("Par exemple, « CTG de Privas Centre Ardèche » et « Grandir en milieu rural — "
+            "vallée de l’Eyrieux » couvrent 100\u00a0% des mêmes communes") in text
+    assert "enfance et jeunesse" in text

@@ -60,6 +60,18 @@ def clustered(context: Context, min_overlap: float) -> pd.DataFrame:
     return _clustered(context.view, min_overlap)
 
 
+def pooling_example(pairs: pd.DataFrame) -> str | None:
+    """The first pooling candidate of the pairs shown, as the intro's example (its names
+    escaped: they come from the workbook); None when there is none."""
+    candidates = pairs[pairs["pooling_candidate"]] if len(pairs) else pairs
+    if candidates.empty:
+        return None
+    first = candidates.iloc[0]
+    return (f"Par exemple, « {display.md(first['name_a'])} » et « {display.md(first['name_b'])} » "
+            f"couvrent {format_share(first['overlap'])} des mêmes communes, sur des "
+            f"calendriers qui se recouvrent, autour de : {display.md(first['themes'], None)}.")
+
+
 # ----- table ------------------------------------------------------------------------------------
 
 def flagged_table(pairs: pd.DataFrame) -> pd.DataFrame:
