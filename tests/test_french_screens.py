@@ -95,3 +95,23 @@ def test_the_checks_catch_what_they_look_for():
         "developpement_local", "en_cours", "mise_en_oeuvre"]
     assert [f.split(" ← ")[0] for f in walk.bare_numbers(texts, {"07186"})] == ["6020"]
     assert [f.split(" ← ")[0] for f in walk.decimal_points(texts)] == ["0.2121"]
+
+
+def test_every_chart_writes_french_numbers_in_type_readable_at_3_m(spaces, monkeypatch):
+    """Each Plotly figure of the shared pages: French separators, text of 16 px or more."""
+    db, links = spaces
+    _space, token, _name = links[1]
+    monkeypatch.setenv("MAILLAGE_DB", str(db))
+    seen = 0
+    for page in PAGES:
+        at = open_page(page, {sharing.QUERY_PARAM: token})
+        for element in walk.elements(at._tree):
+            if element.type != "plotly_chart":
+                continue
+            layout = json.loads(element.proto.spec)["layout"]
+            seen += 1
+            assert layout.get("font", {}).get("size", 0) >= 16, (page, layout.get("font"))
+            if any(t.get("type") in ("bar", "heatmap", "sankey") for t in
+                   json.loads(element.proto.spec)["data"]):
+                assert layout.get("separators") == ", ", page
+    assert seen >= 4

@@ -13,7 +13,7 @@ from maillage import blockages
 from maillage.texts import label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, SEQUENTIAL
+from maillage.ui.style import ALERT, CHART_FONT, SEQUENTIAL
 
 # Okabe–Ito again: open in vermilion (needs attention), in progress yellow, lifted sky blue.
 STATUS_COLOURS = {"ouvert": ALERT, "en_cours": "#F0E442", "leve": "#56B4E9"}
@@ -43,6 +43,7 @@ def tables(context: Context) -> dict:
 
 def _layout(figure: go.Figure, height: int = 360) -> go.Figure:
     figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                         font=CHART_FONT,
                          plot_bgcolor="white", legend={"orientation": "h", "y": -0.15},
                          separators=", ")
     return figure

@@ -18,7 +18,14 @@ from maillage.mismatch import MismatchResult, mismatch
 from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share
 from maillage.ui import data, display
-from maillage.ui.style import ALERT, BLANK_MAP_STYLE, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import (
+    ALERT,
+    BLANK_MAP_STYLE,
+    CHART_FONT,
+    NEUTRAL,
+    SEQUENTIAL,
+    hex_to_rgb,
+)
 
 # Query-string keys of the page's choices: a copied address reproduces the view.
 X_KEY, Y_KEY, WEIGHT_KEY = "x", "y", "poids"
@@ -213,7 +220,8 @@ def heatmap(r: MismatchResult) -> go.Figure:
         colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
         zmin=0, zmax=1, showscale=False,
         hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
-    figure.update_layout(height=max(300, 28 * len(rows) + 120),
+    figure.update_layout(height=max(300, 34 * len(rows) + 140), font=CHART_FONT,
+                         separators=", ",
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
     return figure
@@ -250,7 +258,8 @@ def sankey(r: MismatchResult) -> go.Figure:
         valueformat=",d", valuesuffix=f" {unit}",
         node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
         link={"source": source, "target": target, "value": value, "color": colour}))
-    figure.update_layout(height=max(320, 22 * max(len(x_nodes), len(y_nodes)) + 80),
+    figure.update_layout(height=max(340, 30 * max(len(x_nodes), len(y_nodes)) + 80),
+                         font=CHART_FONT,
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          separators=", ")
     return figure

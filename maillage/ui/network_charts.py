@@ -23,7 +23,7 @@ from maillage.transversality import (
 )
 from maillage.ui import data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import FIELD_COLOURS, NEUTRAL
+from maillage.ui.style import CHART_FONT, FIELD_COLOURS, NEUTRAL
 from maillage.vocabularies import LOCAL_DEVELOPMENT, SOCIAL
 
 MAX_NODES = 500  # beyond this a node-link figure is a hairball on a projector
@@ -192,13 +192,14 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
             x=[position[n][0] for n in ids], y=[position[n][1] for n in ids],
             mode="markers+text", name=name,
             text=[display.chart(_name(model, n), 28) if n in labelled else "" for n in ids],
-            textposition="top center", textfont={"size": 10},
+            textposition="top center", textfont={"size": 14},
             hovertext=[_tooltip(model, n, degree[n], n in relays) for n in ids],
             hoverinfo="text",
             marker={"color": colour, "symbol": symbol, "size": size,
                     "line": {"width": outline, "color": RELAY_OUTLINE}}))
     figure.update_layout(
-        height=650, margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white",
+        height=650, margin={"l": 20, "r": 20, "t": 20, "b": 0}, plot_bgcolor="white",
+        font=CHART_FONT, separators=", ",
         legend={"orientation": "h", "yanchor": "top", "y": -0.02},
         xaxis={"visible": False}, yaxis={"visible": False}, hoverlabel={"align": "left"})
     return figure

@@ -22,7 +22,15 @@ from maillage.reference import load_shapes
 from maillage.texts import format_number, format_share, label
 from maillage.ui import auth, data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, BLANK_MAP_STYLE, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import (
+    ALERT,
+    BLANK_MAP_STYLE,
+    CHART_FONT,
+    FIELD_COLOURS,
+    NEUTRAL,
+    SEQUENTIAL,
+    hex_to_rgb,
+)
 
 OVERLAP, OVERLAP_CSV = "Chevauchement", "Chevauchement (%)"
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
@@ -132,9 +140,10 @@ def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
         hovertemplate="%{customdata}<br>chevauchement : %{text}<extra></extra>",
         colorbar={"title": "Chevauchement", "tickformat": ".0%"}))
     ticks = {"tickmode": "array", "tickvals": list(range(len(short))), "ticktext": short,
-             "tickfont": {"size": 11}}
-    side = max(420, 16 * len(short) + 240)
+             "tickfont": {"size": 14}}
+    side = max(460, 20 * len(short) + 280)
     figure.update_layout(height=side, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         font=CHART_FONT,
                          xaxis={**ticks, "tickangle": -60},
                          yaxis={**ticks, "autorange": "reversed"},
                          separators=", ")
@@ -171,7 +180,8 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
                                  rows["fin"].dt.strftime("%d/%m/%Y")], axis=-1),
             hovertemplate="%{y}<br>du %{customdata[0]} au %{customdata[1]}<extra></extra>"))
     figure.update_layout(
-        barmode="overlay", height=max(300, 24 * len(dated) + 120), separators=", ",
+        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=", ",
+        font=CHART_FONT,
         xaxis={"type": "date", "tickformat": "%Y"},
         yaxis={"autorange": "reversed", "categoryorder": "array",
                "categoryarray": labels.tolist()},

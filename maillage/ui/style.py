@@ -10,6 +10,8 @@ FIELD_COLOURS = {
     "les_deux": "#009E73",  # bluish green: the jobs "entre les deux"
 }
 NEUTRAL = "#999999"
+# Chart text readable at 3 m on a projector (the committee's view): labels, ticks, legends.
+CHART_FONT = {"size": 16, "color": "#1a1a1a"}
 ALERT = "#D55E00"  # vermilion, for what needs attention (blank communes, split perimeters)
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 # Every pydeck map: a blank style served by this server (`static/`, `server.enableStaticServing`),
