@@ -92,6 +92,9 @@ def test_display_names_seats_and_ressorts_outside_a_restricted_view():
                                  "communes": "03190"})
     sheets["acteurs"][1]["ressort"] = "P_LOIN"  # the CAF, seated in Moulins
     sheets["acteurs"][2]["ressort"] = "P_CAS"
+    # the CAF takes part in a scheme local to P_CAS: it is in the view (maillage.scope)
+    sheets["dispositifs"].append({"id": "D_LOC", "nom": "ABS de la circonscription",
+                                  "type": "ABS", "perimetre": "P_CAS", "pilote": "A_CAF"})
     model = model_of(sheets).restrict(perimeter="P_CAS")
     shown = directory_for_display(model, directory(model)).set_index("Identifiant")
     assert shown.loc["A_CAF", "Commune du siège"] == "Moulins (03190)"

@@ -130,7 +130,7 @@ def _filters(model: Model, everything: str | None = None
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:
             return everything or "Tout le territoire"
-        return f"{display.short(names[pid])} ({label('perimeter_type', types[pid])})"
+        return f"{display.short(names[pid])} — {label('perimeter_type', types[pid])}"
 
     chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
                            format_func=describe)

@@ -127,7 +127,7 @@ def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
     st.caption(f"Part des communes du territoire touchées par au moins un dispositif social "
                f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
                "vivent.")
-    _link("atlas.py", "La carte des dispositifs par commune", ":material/map:")
+    _link("atlas.py", "La carte par commune", ":material/map:")
 
 
 def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
