@@ -146,6 +146,7 @@ def english(texts) -> list[str]:
 def _prose(texts):
     """The texts without their `code spans`: the analyst's guide shows codes and codes of
     communes (`03190`, pas `3190`) on purpose, formatted as such."""
+    texts = [(kind, re.sub(r"\]\([^)\s]*\)", "]", t)) for kind, t in texts]  # link targets
     return [(kind, re.sub(r"`[^`]*`", " ", t)) for kind, t in texts]
 
 
