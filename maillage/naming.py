@@ -18,8 +18,11 @@ def territory_name(model: Model, space: str | None = None) -> str:
         return str(model.perimeters.loc[model.scope, "nom"])
     territory = set(model.territory)
     if territory:
-        sizes = model.membership[model.membership["commune"].isin(territory)].groupby(
-            "perimeter")["commune"].nunique()
+        sizes = (
+            model.membership[model.membership["commune"].isin(territory)]
+            .groupby("perimeter")["commune"]
+            .nunique()
+        )
         if len(sizes) and sizes.max() >= COVERING * len(territory):
             widest = sizes[sizes == sizes.max()].index
             names = model.perimeters["nom"].reindex(widest).dropna().sort_values()

@@ -7,9 +7,12 @@ from maillage.ui import methode
 from maillage.ui.frame import frame
 
 frame("Méthode", filters=False)
-st.markdown("Chaque chiffre du tableau de bord, ce qu’il compte, un exemple et ses limites ; "
-            "puis comment lire un lien partagé et comment remplir le classeur.")
-for tab, (_title, file) in zip(st.tabs([title for title, _ in methode.GUIDES]),
-                               methode.GUIDES, strict=True):
+st.markdown(
+    "Chaque chiffre du tableau de bord, ce qu’il compte, un exemple et ses limites ; "
+    "puis comment lire un lien partagé et comment remplir le classeur."
+)
+for tab, (_title, file) in zip(
+    st.tabs([title for title, _ in methode.GUIDES]), methode.GUIDES, strict=True
+):
     with tab:
         st.markdown(methode.guide(file))

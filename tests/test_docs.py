@@ -21,15 +21,19 @@ LINK = re.compile(r"(?<!\!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
 def _tracked() -> set[Path]:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\n")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
     return {(ROOT / line).resolve() for line in listed if line}
 
 
 def test_user_guides_exist_in_french():
     names = {path.name for path in DOCS}
-    assert {"README.md", "guide-analyste.md", "methode-indicateurs.md",
-            "guide-comite.md"} <= names
+    assert {"README.md", "guide-analyste.md", "methode-indicateurs.md", "guide-comite.md"} <= names
     for path in DOCS:
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# "), path
@@ -49,8 +53,9 @@ def test_every_link_points_to_a_file_of_the_repository(path):
             continue
         resolved = (path.parent / target).resolve()
         assert resolved.is_relative_to(ROOT), f"{path.name}: {link} sort du dépôt"
-        assert resolved in files or (resolved.is_dir() and any(
-            f.is_relative_to(resolved) for f in files)), f"{path.name}: {link} introuvable"
+        assert resolved in files or (
+            resolved.is_dir() and any(f.is_relative_to(resolved) for f in files)
+        ), f"{path.name}: {link} introuvable"
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +80,10 @@ def test_method_examples_are_the_demo_numbers(demo):
     population = demo.communes["population"].reindex(sorted(territory)).fillna(0)
     ctg = communes(schemes["type"] == "CTG")
     # SPEC §5.2: an AUTRE scheme takes the sector of its `secteur` column
-    blank = territory - communes(schemes["type"].isin(social) | (
-        schemes["type"].eq("AUTRE") & schemes["secteur"].eq("social")))
+    blank = territory - communes(
+        schemes["type"].isin(social)
+        | (schemes["type"].eq("AUTRE") & schemes["secteur"].eq("social"))
+    )
     status = demo.blockages["statut"].fillna("ouvert").value_counts()
     expected = [
         f"{len(territory)} communes réelles de l’Allier, "
@@ -91,7 +98,8 @@ def test_method_examples_are_the_demo_numbers(demo):
     ]
     for sentence in expected:
         assert sentence in text, sentence
-    pair = schemes[schemes["nom"].str.contains("Bocage Bourbonnais")
-                   & schemes["type"].isin(["CTG", "GMR"])]
+    pair = schemes[
+        schemes["nom"].str.contains("Bocage Bourbonnais") & schemes["type"].isin(["CTG", "GMR"])
+    ]
     shared = set.intersection(*(members[p] for p in pair["perimetre"]))
     assert len(pair) == 2 and f"les mêmes {len(shared)} communes" in text

@@ -31,8 +31,10 @@ def spaces(tmp_path_factory):
     publish_demo(store)
     publish(db, ardeche_sheets(), space="ardeche")
     links = []
-    for space, epci_name in (("demo", "CC du Bocage Bourbonnais"),
-                             ("ardeche", "CA Privas Centre Ardèche")):
+    for space, epci_name in (
+        ("demo", "CC du Bocage Bourbonnais"),
+        ("ardeche", "CA Privas Centre Ardèche"),
+    ):
         perimeters = build_model(store.load(space)).perimeters
         (perimeter,) = perimeters.index[perimeters["nom"] == epci_name]
         token, _ = sharing.create(store, space, perimeter)
@@ -43,13 +45,27 @@ def spaces(tmp_path_factory):
 def _known_codes(store: Store, space: str) -> set[str]:
     reference = load_reference()
     model = build_model(store.load(space))
-    return {*reference.communes.index, *reference.epci.index, *model.perimeters.index,
-            *model.actors.index, *model.schemes.index}
+    return {
+        *reference.communes.index,
+        *reference.epci.index,
+        *model.perimeters.index,
+        *model.actors.index,
+        *model.schemes.index,
+    }
 
 
 def test_raw_code_list_is_what_a_reader_would_call_a_code():
-    assert {"protection_sociale", "mise_en_oeuvre", "partenaire_financier", "en_cours",
-            "sante", "leve", "emergence", "methode", "AUTRE"} <= CODES
+    assert {
+        "protection_sociale",
+        "mise_en_oeuvre",
+        "partenaire_financier",
+        "en_cours",
+        "sante",
+        "leve",
+        "emergence",
+        "methode",
+        "AUTRE",
+    } <= CODES
     assert not {"social", "culture", "pilote", "ouvert", "CTG", "local"} & CODES
 
 
@@ -73,10 +89,16 @@ def test_shared_page_is_french_named_and_formatted(spaces, monkeypatch, page, wh
         frame: pd.DataFrame = element.value
         config = json.loads(element.proto.columns or "{}")
         for column in frame.columns:
-            values = pd.to_numeric(frame[column], errors="coerce") if frame[column].dtype.kind \
-                in "iuf" else pd.Series(dtype=float)
-            formats = {c.get("type_config", {}).get("format") for key, c in config.items()
-                       if key in (str(column), f"name:{column}", f"col:{column}")}
+            values = (
+                pd.to_numeric(frame[column], errors="coerce")
+                if frame[column].dtype.kind in "iuf"
+                else pd.Series(dtype=float)
+            )
+            formats = {
+                c.get("type_config", {}).get("format")
+                for key, c in config.items()
+                if key in (str(column), f"name:{column}", f"col:{column}")
+            }
             if values.abs().max() >= 1000:  # « 6020 » unless the browser's locale formats it
                 assert formats & {"localized", "percent"}, (column, config)
             if (values.dropna() % 1 != 0).any():  # « 0.2121 » unless formatted the same way
@@ -86,13 +108,20 @@ def test_shared_page_is_french_named_and_formatted(spaces, monkeypatch, page, wh
 
 def test_the_checks_catch_what_they_look_for():
     """The walk's checks, on texts written by hand: each finds its fault and spares French."""
-    texts = [("caption", "Upload · 25MB per file"), ("caption", "6020 habitants, 0.2121"),
-             ("caption", "Statut : en_cours, secteur developpement_local"),
-             ("caption", "6\u202f020 habitants en 2024 à Privas (07186), part 0,21"),
-             ("metric", "1\u202f234"), ("caption", "Stade : mise_en_oeuvre")]
+    texts = [
+        ("caption", "Upload · 25MB per file"),
+        ("caption", "6020 habitants, 0.2121"),
+        ("caption", "Statut : en_cours, secteur developpement_local"),
+        ("caption", "6\u202f020 habitants en 2024 à Privas (07186), part 0,21"),
+        ("metric", "1\u202f234"),
+        ("caption", "Stade : mise_en_oeuvre"),
+    ]
     assert walk.english(texts) == ["Upload", "per file"]
     assert [f.split(" ← ")[0] for f in walk.codes_shown(texts, CODES)] == [
-        "developpement_local", "en_cours", "mise_en_oeuvre"]
+        "developpement_local",
+        "en_cours",
+        "mise_en_oeuvre",
+    ]
     assert [f.split(" ← ")[0] for f in walk.bare_numbers(texts, {"07186"})] == ["6020"]
     assert [f.split(" ← ")[0] for f in walk.decimal_points(texts)] == ["0.2121"]
 
@@ -111,7 +140,9 @@ def test_every_chart_writes_french_numbers_in_type_readable_at_3_m(spaces, monke
             layout = json.loads(element.proto.spec)["layout"]
             seen += 1
             assert layout.get("font", {}).get("size", 0) >= 16, (page, layout.get("font"))
-            if any(t.get("type") in ("bar", "heatmap", "sankey") for t in
-                   json.loads(element.proto.spec)["data"]):
+            if any(
+                t.get("type") in ("bar", "heatmap", "sankey")
+                for t in json.loads(element.proto.spec)["data"]
+            ):
                 assert layout.get("separators") == ", ", page
     assert seen >= 4

@@ -9,7 +9,8 @@ from tests.workbooks import ardeche_sheets, minimal_sheets
 def test_a_restricted_view_is_named_after_its_perimeter():
     model = model_of(minimal_sheets())
     assert territory_name(model.restrict(perimeter="P_CAS"), "principal") == (
-        "Circonscription Montluçon Est")
+        "Circonscription Montluçon Est"
+    )
 
 
 def test_a_whole_space_takes_the_name_of_the_perimeter_that_covers_it():

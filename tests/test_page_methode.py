@@ -11,7 +11,10 @@ def test_method_page_shows_the_three_guides_without_dead_links(db_path):
     publish(db_path)
     at = open_page("methode.py")
     assert [tab.label for tab in at.tabs] == [
-        "Méthode des indicateurs", "Guide du comité", "Guide de l’analyste"]
+        "Méthode des indicateurs",
+        "Guide du comité",
+        "Guide de l’analyste",
+    ]
     texts = [m.value for m in at.markdown]
     method = next(t for t in texts if "## Communes blanches" in t)
     assert "Ce qu’elles comptent." in method and "## Les limites à garder en tête" in method

@@ -23,22 +23,91 @@ from maillage.vocabularies import VOCABULARIES
 
 # Words Streamlit 1.67 and Plotly write on their own when a setting is missing.
 ENGLISH = (
-    "Upload", "Browse files", "Drag and drop", "per file", "Select all", "No options to select",
-    "Choose an option", "No results", "Skip to main content", "Download plot", "Zoom in",
-    "Zoom out", "Autoscale", "Reset axes", "Pan", "Box Select", "Lasso Select",
-    "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Help for", "Remove",
-    "Link to heading", "Running", "Loading", "Clear all", "Close", "Press Enter", "Show more",
-    "Made with Streamlit", "Produced with Plotly", "Double-click",
+    "Upload",
+    "Browse files",
+    "Drag and drop",
+    "per file",
+    "Select all",
+    "No options to select",
+    "Choose an option",
+    "No results",
+    "Skip to main content",
+    "Download plot",
+    "Zoom in",
+    "Zoom out",
+    "Autoscale",
+    "Reset axes",
+    "Pan",
+    "Box Select",
+    "Lasso Select",
+    "Show/hide columns",
+    "Download as CSV",
+    "Search",
+    "Fullscreen",
+    "Help for",
+    "Remove",
+    "Link to heading",
+    "Running",
+    "Loading",
+    "Clear all",
+    "Close",
+    "Press Enter",
+    "Show more",
+    "Made with Streamlit",
+    "Produced with Plotly",
+    "Double-click",
 )
 _ENGLISH = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
 # Keys of a protobuf message whose strings are not shown (ids, keys, formats, raw data).
-_HIDDEN_FIELDS = {"id", "form_id", "key", "type", "spec", "json", "data", "arrow_data", "theme",
-                  "icon", "page", "url_path", "page_script_hash", "format", "mime",
-                  "column_order", "columns", "deck_id", "selection_mode", "styler",
-                  "mapbox_token", "tooltip", "width_config", "height_config", "file_name",
-                  "url", "shortcut", "default", "value", "set_value", "raw_value"}
-_FIGURE_KEYS = {"text", "ticktext", "name", "hovertemplate", "texttemplate", "label", "labels",
-                "title", "customdata", "nom", "what", "valuesuffix", "x", "y"}
+_HIDDEN_FIELDS = {
+    "id",
+    "form_id",
+    "key",
+    "type",
+    "spec",
+    "json",
+    "data",
+    "arrow_data",
+    "theme",
+    "icon",
+    "page",
+    "url_path",
+    "page_script_hash",
+    "format",
+    "mime",
+    "column_order",
+    "columns",
+    "deck_id",
+    "selection_mode",
+    "styler",
+    "mapbox_token",
+    "tooltip",
+    "width_config",
+    "height_config",
+    "file_name",
+    "url",
+    "shortcut",
+    "default",
+    "value",
+    "set_value",
+    "raw_value",
+}
+_FIGURE_KEYS = {
+    "text",
+    "ticktext",
+    "name",
+    "hovertemplate",
+    "texttemplate",
+    "label",
+    "labels",
+    "title",
+    "customdata",
+    "nom",
+    "what",
+    "valuesuffix",
+    "x",
+    "y",
+}
 
 
 _ELEMENT_ID = re.compile(r"[0-9a-f]{32}|\$\$ID-[0-9a-f]{32}-.*")
@@ -59,8 +128,7 @@ def raw_codes() -> set[str]:
                 found.add(code)
                 continue
             words = re.findall(r"\w+", LABELS[vocabulary][code])
-            if any(_accent_free(w) == code.lower() and w.lower() != code.lower()
-                   for w in words):
+            if any(_accent_free(w) == code.lower() and w.lower() != code.lower() for w in words):
                 found.add(code)
     return found
 
@@ -104,7 +172,11 @@ def _table_strings(frame: pd.DataFrame) -> Iterator[str]:
 def elements(node) -> Iterator:
     children = getattr(node, "children", None)
     if getattr(node, "proto", None) is not None and getattr(node, "type", "") not in (
-            "main", "sidebar", "event", "root"):
+        "main",
+        "sidebar",
+        "event",
+        "root",
+    ):
         yield node
     if isinstance(children, dict):
         for child in children.values():
@@ -152,10 +224,19 @@ def _prose(texts):
 
 def codes_shown(texts, codes: set[str]) -> list[str]:
     texts = _prose(texts)
-    pattern = re.compile(r"(?<![\w:/.-])(" + "|".join(sorted(map(re.escape, codes), key=len,
-                                                             reverse=True)) + r")(?![\w-])")
-    return sorted({f"{m.group(1)} ← {t[:80]!r}" for kind, t in texts
-                   if kind != "deck_gl_json_chart" for m in pattern.finditer(t)})
+    pattern = re.compile(
+        r"(?<![\w:/.-])("
+        + "|".join(sorted(map(re.escape, codes), key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    return sorted(
+        {
+            f"{m.group(1)} ← {t[:80]!r}"
+            for kind, t in texts
+            if kind != "deck_gl_json_chart"
+            for m in pattern.finditer(t)
+        }
+    )
 
 
 _BARE = re.compile(r"(?<![\d\u202f\u00a0,.:/])(\d{4,})(?![\d\u202f\u00a0]|,\d|[.:]\d)")
@@ -180,5 +261,6 @@ def bare_numbers(texts, known_codes: set[str]) -> list[str]:
 
 
 def decimal_points(texts) -> list[str]:
-    return sorted({f"{m.group(0)} ← {t[:80]!r}" for _, t in _prose(texts)
-                   for m in _DECIMAL_POINT.finditer(t)})
+    return sorted(
+        {f"{m.group(0)} ← {t[:80]!r}" for _, t in _prose(texts) for m in _DECIMAL_POINT.finditer(t)}
+    )

@@ -34,14 +34,25 @@ def presenting(access: auth.Access) -> bool:
     """A share link always looks like the committee's view; an analyst chooses it."""
     if access.share is not None:
         return True
-    return bool(st.sidebar.toggle(
-        "Mode présentation", key=PRESENTATION, bind="query-params",
-        help="Les pages comme un comité les voit par un lien partagé : le nom du territoire "
-        "en titre, sans vocabulaire technique, en grands caractères pour le vidéoprojecteur."))
+    return bool(
+        st.sidebar.toggle(
+            "Mode présentation",
+            key=PRESENTATION,
+            bind="query-params",
+            help="Les pages comme un comité les voit par un lien partagé : le nom du territoire "
+            "en titre, sans vocabulaire technique, en grands caractères pour le vidéoprojecteur.",
+        )
+    )
 
 
-def head(title: str, territory: str | None, space: str | None, version: VersionInfo | None,
-         access: auth.Access, committee: bool) -> None:
+def head(
+    title: str,
+    territory: str | None,
+    space: str | None,
+    version: VersionInfo | None,
+    access: auth.Access,
+    committee: bool,
+) -> None:
     """The page's title (and the browser tab's), its notice and where its data come from."""
     full_title = f"{title} — {display.short(territory)}" if territory else title
     st.set_page_config(page_title=f"{full_title} · maillage")  # plain text, never markdown
@@ -51,15 +62,21 @@ def head(title: str, territory: str | None, space: str | None, version: VersionI
     if access.share is not None:
         until = access.share.expires_at.astimezone(ZoneInfo("Europe/Paris"))
         where = f", limitée à « {display.md(territory)} »" if territory else ""
-        st.info(f"Vue partagée en lecture seule{where}, valable jusqu’au "
-                f"{until.strftime('%d/%m/%Y')}.", icon=":material/visibility:")
+        st.info(
+            f"Vue partagée en lecture seule{where}, valable jusqu’au {until.strftime('%d/%m/%Y')}.",
+            icon=":material/visibility:",
+        )
     elif committee:
-        st.info("Mode présentation : les pages telles qu’un comité les voit par un lien "
-                "partagé.", icon=":material/co_present:")
+        st.info(
+            "Mode présentation : les pages telles qu’un comité les voit par un lien partagé.",
+            icon=":material/co_present:",
+        )
     if version is None:
         return
     if committee:
         st.caption(f"Données publiées le {format_datetime(version.published_at)}.")
     else:
-        st.caption(f"Espace « {space} » · version {version.version} publiée le "
-                   f"{format_datetime(version.published_at)}")
+        st.caption(
+            f"Espace « {space} » · version {version.version} publiée le "
+            f"{format_datetime(version.published_at)}"
+        )

@@ -12,9 +12,11 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 # (tab title, file): the committee's questions first
-GUIDES = [("Méthode des indicateurs", "methode-indicateurs.md"),
-          ("Guide du comité", "guide-comite.md"),
-          ("Guide de l’analyste", "guide-analyste.md")]
+GUIDES = [
+    ("Méthode des indicateurs", "methode-indicateurs.md"),
+    ("Guide du comité", "guide-comite.md"),
+    ("Guide de l’analyste", "guide-analyste.md"),
+]
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 _SEE_ALSO = re.compile(r"^Voir aussi :.*?(?:\n\n|\Z)", re.MULTILINE | re.DOTALL)
 
