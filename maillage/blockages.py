@@ -7,14 +7,17 @@ committee sees that a category was not reported, not that it was forgotten.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
 from maillage.model import Model
+from maillage.texts import format_number
 from maillage.vocabularies import VOCABULARIES
 
 OPEN = "ouvert"
+IN_PROGRESS = "en_cours"
 LIFTED = "leve"
 CATEGORIES = VOCABULARIES["blockage_category"]
 STATUSES = VOCABULARIES["status"]
@@ -44,6 +47,41 @@ def blockage_summary(model: Model) -> dict:
         "levers": {lever: int(levers[lever]) for lever in LEVERS if lever in levers.index},
         "without_lever": len(without_lever(model)),
     }
+
+
+@dataclass(frozen=True)
+class StillBlocking:
+    """The one count of blockages not lifted yet, shown on screen and on paper alike: open
+    and in progress together, each also given on its own so no one reads 4 where another
+    reads 5."""
+
+    open: int
+    in_progress: int
+    lifted: int
+
+    @property
+    def count(self) -> int:
+        return self.open + self.in_progress
+
+    @property
+    def reported(self) -> int:
+        return self.open + self.in_progress + self.lifted
+
+    def sentence(self) -> str:
+        """« 3 ouverts et 2 en cours, sur 6 signalés (1 levé). » in plain French."""
+        if not self.reported:
+            return "Aucun blocage signalé (atelier, enquête, comité) sur ce territoire."
+        opened = f"{format_number(self.open)} {'ouvert' if self.open <= 1 else 'ouverts'}"
+        lifted = f"{format_number(self.lifted)} {'levé' if self.lifted <= 1 else 'levés'}"
+        reported = "signalé" if self.reported <= 1 else "signalés"
+        return (f"{opened} et {format_number(self.in_progress)} en cours, sur "
+                f"{format_number(self.reported)} {reported} ({lifted}).")
+
+
+def still_blocking(model: Model) -> StillBlocking:
+    counts = _status(model).value_counts()
+    return StillBlocking(int(counts.get(OPEN, 0)), int(counts.get(IN_PROGRESS, 0)),
+                         int(counts.get(LIFTED, 0)))
 
 
 def blockage_territories(model: Model) -> pd.Series:
@@ -100,12 +138,16 @@ def reported_words(model: Model) -> pd.DataFrame:
 
 def status_over_time(model: Model, period: Period = "quarter") -> pd.DataFrame:
     """Blockages reported per period (index: period start date), one column per status;
-    blockages without a date are left out."""
+    blockages without a date are left out. Every period from the first to the last is
+    there, empty ones with zeros: a timeline that skips a quiet quarter misleads."""
     dated = pd.DataFrame({"date": pd.to_datetime(model.blockages["date"]),
                           "statut": _status(model)})
     dated = dated.dropna(subset=["date"])
-    start = dated["date"].dt.to_period(_PERIOD_CODES[period]).dt.start_time
-    counts = pd.crosstab(start, dated["statut"])
+    periods = dated["date"].dt.to_period(_PERIOD_CODES[period])
+    counts = pd.crosstab(periods.dt.start_time, dated["statut"])
+    if len(periods):
+        every = pd.period_range(periods.min(), periods.max(), freq=_PERIOD_CODES[period])
+        counts = counts.reindex(every.start_time, fill_value=0)
     counts = counts.reindex(columns=list(STATUSES), fill_value=0).sort_index()
     counts.index.name, counts.columns.name = "periode", None
     return counts.astype(int)

@@ -14,6 +14,7 @@ import pandas as pd
 from maillage.columns import has_any_item, is_in
 from maillage.model import Model, fields_of
 from maillage.network import participation_positions
+from maillage.reference import load_reference
 from maillage.schema import LIST_SEPARATOR, normalize_name
 from maillage.texts import label
 from maillage.vocabularies import VOCABULARIES
@@ -23,10 +24,12 @@ COLUMNS = ["nom", "categorie", "forme", "type", "champ", "commune", "ressort", "
 # French headers of the download and of the table on screen.
 HEADERS = {
     "id": "Identifiant", "nom": "Nom", "categorie": "Catégorie", "forme": "Forme",
-    "type": "Type", "champ": "Champ", "commune": "Commune du siège", "ressort": "Ressort",
+    "type": "Type", "champ": "Champ", "commune": "Commune du siège",
+    "code_commune": "Code INSEE du siège", "ressort": "Ressort",
     "echelle": "Échelle", "thematiques": "Thématiques", "dispositifs": "Dispositifs",
     "roles": "Rôles",
 }
+OUTSIDE_RESSORT = "Hors du territoire affiché"
 _VOCABULARY = {"categorie": "actor_category", "forme": "actor_form", "champ": "field",
                "echelle": "scale", "thematiques": "theme", "roles": "role"}
 
@@ -146,10 +149,24 @@ def directory_for_display(model: Model, table: pd.DataFrame) -> pd.DataFrame:
     shown["dispositifs"] = shown["dispositifs"].map(
         lambda cell: ", ".join(scheme_names.get(i, i) for i in cell.split(LIST_SEPARATOR)),
         na_action="ignore")
-    shown["ressort"] = shown["ressort"].map(model.perimeters["nom"]).fillna(shown["ressort"])
+    # A restricted view keeps only its own perimeters and communes: a seat outside it is
+    # still named from the reference (public COG data), a ressort outside it is said to be
+    # outside rather than shown as a bare id (its name is not part of this view).
+    ressort = shown["ressort"]
+    ressort_names = ressort.map(model.perimeters["nom"])
+    shown["ressort"] = ressort_names.where(ressort.isna() | ressort_names.notna(),
+                                           OUTSIDE_RESSORT)
+    codes = shown["commune"]
     commune_names = model.communes["nom"]
-    shown["commune"] = shown["commune"].map(
-        lambda code: f"{commune_names.get(code, '')} ({code})".strip(), na_action="ignore")
+    outside = codes.dropna()[~codes.dropna().isin(commune_names.index)]
+    if len(outside):
+        reference_names = load_reference().communes["nom"]
+        commune_names = pd.concat([commune_names,
+                                   reference_names.reindex(outside.unique()).dropna()])
+    shown["commune"] = codes.map(
+        lambda code: f"{commune_names.get(code, 'Commune inconnue')} ({code})",
+        na_action="ignore")
+    shown.insert(shown.columns.get_loc("commune") + 1, "code_commune", codes)
     shown = shown.reset_index()
     return shown.rename(columns=HEADERS)
 

@@ -342,10 +342,12 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
         "Ces deux dispositifs couvrent " + share + " des mêmes communes mais n’ont aucun "
         "acteur en commun.",
         "Ces deux dispositifs couvrent " + share + " des mêmes communes et ont " + actors
-        + "\u00a0acteur(s) en commun."), index=frame.index, dtype="str")
-    pooling = ("Calendriers communs sur " + days + "\u00a0jours et thèmes partagés ("
+        + np.where(frame["common_actors"].gt(1), "\u00a0acteurs en commun.",
+                   "\u00a0acteur en commun.")), index=frame.index, dtype="str")
+    day_word = np.where(frame["shared_days"].fillna(0).gt(1), "\u00a0jours", "\u00a0jour")
+    pooling = ("Calendriers communs sur " + days + day_word + " et thèmes partagés ("
                + frame["themes"] + ")\u00a0: candidats à une gouvernance et un diagnostic "
-               "communs, comme la CTG et le GMR du Bocage bourbonnais.")
+               "communs.")
     low = np.fmin(frame["year_a"].astype("float64"), frame["year_b"].astype("float64"))
     high = np.fmax(frame["year_a"].astype("float64"), frame["year_b"].astype("float64"))
     years = _spelled(pd.Series(list(zip(low.tolist(), high.tolist(), strict=True)),

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
-from maillage.blockages import blockage_summary
+from maillage.blockages import blockage_summary, still_blocking
 from maillage.coverage import blank_communes, coverage
 from maillage.model import Model
 from maillage.overlaps import pooling_candidates, side_by_side_not_crossing
-from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.texts import format_datetime, format_number, format_share, label, scheme_type_name
 from maillage.transversality import bridging_actors, transversality
 from maillage.vocabularies import VOCABULARIES
 
@@ -64,7 +64,7 @@ def meeting_report(model: Model, source: ReportSource, *,
 
 def _header(source: ReportSource, today: str) -> str:
     types = ("Tous les types de dispositifs" if not source.scheme_types else
-             "Dispositifs : " + ", ".join(source.scheme_types))
+             "Dispositifs : " + ", ".join(map(scheme_type_name, source.scheme_types)))
     return (f"<header><p class=\"kicker\">Rapport de réunion</p>"
             f"<h1>{escape(_short(source.territory, 120))}</h1>"
             f"<p class=\"source\">Données : espace « {escape(source.space)} », version "
@@ -78,8 +78,7 @@ def headline_cards(model: Model) -> list[tuple[str, str, str]]:
     blank = blank_communes(model)
     share = transversality(model)["share"]
     bridging = bridging_actors(model)
-    blockages = blockage_summary(model)
-    open_blockages = blockages["by_status"].get("ouvert", 0)
+    blockages = still_blocking(model)
     cards = [
         (format_number(len(territory)), "communes",
          f"{format_number(model.population(territory))} habitants."),
@@ -93,8 +92,7 @@ def headline_cards(model: Model) -> list[tuple[str, str, str]]:
          "aucun dispositif social ne les couvre."),
         (format_number(len(bridging)), "acteurs passerelles",
          "prennent part à des dispositifs sociaux et de développement local."),
-        (format_number(open_blockages), "blocages ouverts",
-         f"sur {format_number(blockages['total'])} signalés."),
+        (format_number(blockages.count), "blocages non levés", blockages.sentence()),
     ]
     return cards
 
@@ -136,7 +134,7 @@ def _short(name: str, limit: int = MAX_LABEL) -> str:
 
 def coverage_bars(model: Model, colour: str = NEUTRAL) -> list[tuple[str, float, str, str]]:
     table = coverage(model)
-    return [(f"{t} — {label('scheme_type', t)}", float(s), format_share(s), colour)
+    return [(scheme_type_name(t), float(s), format_share(s), colour)
             for t, s in zip(table["type"], table["communes_share"], strict=True)]
 
 

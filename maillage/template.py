@@ -55,7 +55,8 @@ def write_template(path: str | Path) -> Path:
 
 
 def _write_lists(sheet: Worksheet) -> dict[str, str]:
-    """One code column and one label column per vocabulary; returns vocabulary → range."""
+    """One code column and one label column per vocabulary; returns vocabulary → the range of
+    its French labels, which the drop-downs offer (the reader maps labels back to codes)."""
     ranges = {}
     for index, (vocabulary, codes) in enumerate(VOCABULARIES.items()):
         code_column = get_column_letter(2 * index + 1)
@@ -69,7 +70,7 @@ def _write_lists(sheet: Worksheet) -> dict[str, str]:
         sheet.column_dimensions[code_column].width = 26
         sheet.column_dimensions[label_column].width = 40
         last = len(codes) + 1
-        cells = f"${code_column}$2:${code_column}${last}"
+        cells = f"${label_column}$2:${label_column}${last}"
         ranges[vocabulary] = f"{quote_sheetname(LISTS_SHEET)}!{cells}"
     return ranges
 
@@ -98,7 +99,9 @@ def _header_comment(sheet: str, column: Column) -> Comment:
         lines.append(help_text)
     if column.kind == "codes":
         codes = VOCABULARIES[column.vocabulary]
-        lines.append(f"Valeurs séparées par « {LIST_SEPARATOR} », parmi : {', '.join(codes)}.")
+        labels = " ; ".join(LABELS[column.vocabulary][code] for code in codes)
+        lines.append(f"Valeurs séparées par « {LIST_SEPARATOR} », parmi : {labels} "
+                     f"(ou leurs codes : {', '.join(codes)}).")
     if column.default:
         lines.append(f"Vide = {column.default}.")
     comment = Comment("\n".join(lines), COMMENT_AUTHOR)
@@ -107,15 +110,19 @@ def _header_comment(sheet: str, column: Column) -> Comment:
 
 
 def _drop_down(column: Column, letter: str, source: str, help_text: str) -> DataValidation:
+    """A drop-down of French labels whose refusal is only a warning: the code itself
+    (« developpement_local ») is accepted too, and validation at import is the real check."""
+    example = VOCABULARIES[column.vocabulary][0]
     validation = DataValidation(
         type="list",
         formula1=f"={source}",
         allow_blank=True,
         showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Valeur non admise",
-        error=f"Cette valeur n’est pas admise pour « {column.name} ». Choisissez-la dans la "
-        "liste déroulante (les libellés sont dans la feuille « lisez_moi »).",
+        errorStyle="warning",
+        errorTitle="Valeur hors liste",
+        error=f"Cette valeur ne figure pas dans la liste de « {column.name} ». Les libellés "
+        f"de la liste et leurs codes (ex. {example}) sont acceptés ; toute autre valeur sera "
+        "signalée à l’import. La garder quand même ?",
         showInputMessage=True,
         promptTitle=column.name[:32],
         prompt=help_text[:255],  # Excel's limit
@@ -137,16 +144,16 @@ def _readme_lines() -> list[tuple[str, str | None]]:
         ("", None),
         ("Règles de saisie", "heading"),
         (f"Listes dans une cellule : valeurs séparées par « {LIST_SEPARATOR} » "
-         "(ex. alimentation;sante ou COPIL;COTECH).", None),
+         "(ex. Alimentation;Santé ou COPIL;COTECH).", None),
         ("Codes INSEE des communes : en texte, sur 5 caractères, avec le zéro initial "
          "(03190, pas 3190 ; 2A004 pour la Corse). Les colonnes de codes sont déjà au "
          "format texte.", None),
         ("Dans la colonne « communes » des périmètres, on peut aussi nommer un EPCI entier "
          "(epci:200071496) ou un département entier (dep:03).", None),
         ("Dates au format JJ/MM/AAAA (ex. 21/11/2026) ou cellules de type date.", None),
-        ("Valeurs contrôlées : choisissez-les dans la liste déroulante. Le code ou son "
-         "libellé français sont acceptés tous les deux (developpement_local ou "
-         "« Développement local ») ; la liste des valeurs admises figure plus bas.", None),
+        ("Valeurs contrôlées : choisissez leur libellé français dans la liste déroulante "
+         "(« Développement local »). Le code est accepté aussi (developpement_local) ; la "
+         "liste des valeurs admises figure plus bas.", None),
         ("", None),
         ("Les feuilles", "heading"),
     ]
@@ -156,14 +163,14 @@ def _readme_lines() -> list[tuple[str, str | None]]:
         lines.append((f"{sheet.name} — {SHEET_LABELS[sheet.name]} (feuille {status})", "bold"))
         lines.append((SHEET_HELP[sheet.name], None))
         lines.append((f"Colonnes obligatoires : {required}.", None))
-    lines += [("", None), ("Valeurs admises (code — libellé)", "heading")]
+    lines += [("", None), ("Valeurs admises (libellé — code)", "heading")]
     for vocabulary, codes in VOCABULARIES.items():
         used = [f"{s.name}.{c.name}" for s in SHEETS.values() for c in s.columns
                 if c.vocabulary == vocabulary]
         if not used:
             continue
         lines.append((f"Pour {', '.join(used)} :", "bold"))
-        lines += [(f"{code} — {LABELS[vocabulary][code]}", None) for code in codes]
+        lines += [(f"{LABELS[vocabulary][code]} — {code}", None) for code in codes]
     return lines
 
 

@@ -182,7 +182,7 @@ COLUMN_HELP: dict[str, str] = {
     "longitude": "Longitude en degrés décimaux (WGS84).",
     "ressort": "Identifiant du périmètre sur lequel l’acteur intervient.",
     "echelle": "Échelle du réseau : locale, intercommunale, départementale…",
-    "thematiques": "Liste séparée par des ; (ex. alimentation;sante).",
+    "thematiques": "Liste séparée par des ; (ex. Alimentation;Santé).",
     "communes": "Codes INSEE séparés par des ; — ou epci:SIREN, dep:03.",
     "composition": "Identifiants d’autres périmètres dont celui-ci est l’union, séparés par ;",
     "perimetre": "Identifiant du périmètre.",
@@ -197,7 +197,7 @@ COLUMN_HELP: dict[str, str] = {
     "acteur": "Identifiant de l’acteur.",
     "role": "Pilote, copilote, partenaire technique, partenaire financier…",
     "stade_entree": "Stade du projet auquel l’acteur est arrivé.",
-    "nature": "Nature de l’intervention, séparée par des ; (financement;animation).",
+    "nature": "Nature de l’intervention, séparée par des ; (Financement;Animation).",
     "sous_categorie": "Thème plus fin (« pensée en silos », « appels à projets »…).",
     "description": "Les mots rapportés.",
     "territoire": "Identifiant du périmètre concerné.",
@@ -251,6 +251,8 @@ MESSAGES: dict[str, str] = {
     "unknown_departement": "Le département « {value} » est inconnu (ex. dep:03, dep:2A).",
     "bad_date": "« {value} » n’est pas une date lisible. Écrivez-la au format JJ/MM/AAAA "
     "(ex. 21/11/2026) ou utilisez une cellule de type date.",
+    "impossible_date": "La date « {value} » n’existe pas : {reason}. Corrigez le jour ou le mois "
+    "(format JJ/MM/AAAA, ex. 28/02/2026).",
     "bad_year": "« {value} » n’est pas une année. Écrivez l’année sur quatre chiffres (ex. 2023).",
     "bad_number": "« {value} » n’est pas un nombre. Écrivez un nombre (ex. 46,34 ou 1234).",
     "out_of_range": "« {value} » est hors des bornes admises pour « {column} » ({bounds}).",
@@ -387,6 +389,13 @@ def label(vocabulary: str, code: str | None) -> str:
     if code is None:
         return ""
     return LABELS.get(vocabulary, {}).get(code, code)
+
+
+def scheme_type_name(code: str) -> str:
+    """« CTG — Convention territoriale globale »: the acronym professionals use with its
+    expansion; « Autre dispositif » alone, since « AUTRE » is a code, not an acronym."""
+    name = label("scheme_type", code)
+    return name if code == "AUTRE" or name == code else f"{code} — {name}"
 
 
 def format_number(value: float | int | None, decimals: int = 0) -> str:

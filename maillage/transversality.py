@@ -86,3 +86,28 @@ def late_funders(model: Model) -> float | None:
     if stage.empty:
         return None
     return float((stage != START).mean())
+
+
+def bridging_schemes(model: Model) -> pd.DataFrame:
+    """What each bridging actor links (index actor id): nom, and the names of the social and
+    of the local-development schemes it takes part in (`; `-joined, sorted), most schemes
+    first — the list a phone shows instead of the network graph."""
+    ids = bridging_actors(model)
+    actors, schemes, _ = participation_positions(model)
+    pairs = pd.DataFrame({"actor": model.actors.index.to_numpy(dtype=object)[actors],
+                          "scheme": model.schemes.index.to_numpy(dtype=object)[schemes]})
+    pairs = pairs[pairs["actor"].isin(ids)].drop_duplicates()
+    pairs = pairs.assign(sector=pairs["scheme"].map(model.schemes["sector"]),
+                         nom=pairs["scheme"].map(model.schemes["nom"]).astype(str))
+
+    def names(sector: str) -> pd.Series:
+        chosen = pairs[pairs["sector"] == sector]
+        return chosen.groupby("actor")["nom"].agg(lambda n: " ; ".join(sorted(set(n))))
+
+    table = pd.DataFrame({"nom": model.actors["nom"].reindex(ids),
+                          SOCIAL: names(SOCIAL).reindex(ids),
+                          LOCAL_DEVELOPMENT: names(LOCAL_DEVELOPMENT).reindex(ids)},
+                         index=pd.Index(ids, name="id"))
+    count = pairs.groupby("actor")["scheme"].nunique().reindex(ids)
+    order = sorted(ids, key=lambda a: (-int(count[a]), str(table.loc[a, "nom"])))
+    return table.loc[order]

@@ -8,6 +8,8 @@ codes, real dates and numbers — what gets published when there is no error.
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 
 import networkx as nx
@@ -66,6 +68,12 @@ def validate(workbook: RawWorkbook, reference: Reference | None = None) -> Valid
     return Validation(tuple(problems), tables)
 
 
+def data_rows(workbook: RawWorkbook) -> int:
+    """Rows of the sheets the schema knows: the template's instructions and hidden lists,
+    and any other sheet that import ignores, are not data the analyst wrote."""
+    return sum(len(sheet.frame) for key, sheet in workbook.sheets.items() if key in SHEETS)
+
+
 def _known_sheets(workbook: RawWorkbook, problems: list[Problem]) -> dict[str, RawSheet]:
     known = {}
     for key, sheet in workbook.sheets.items():
@@ -121,6 +129,26 @@ def _to_codes(values: pd.Series, vocabulary: str) -> pd.Series:
     lookup = _vocabulary_lookup(vocabulary)
     mapping = {value: lookup.get(normalize_name(value)) for value in values.dropna().unique()}
     return values.map(mapping)
+
+
+_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+def _impossible_date(text: str) -> str | None:
+    """Why a well-formed JJ/MM/AAAA is no day of the calendar (« février 2026 n’a que 28
+    jours »), or None when the text is not of that form: the analyst then knows what to fix."""
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"il n’y a pas de mois n° {month}, les mois vont de 01 à 12"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]} {year} n’a que {days} jours"
+    return None
 
 
 class _CommuneResolver:
@@ -273,7 +301,11 @@ class _SheetChecker:
         from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(serial.between(1, 80_000)), "D")
         parsed = parsed.fillna(from_serial).dt.normalize()
         bad = parsed.isna()
-        self.report("bad_date", text.index[bad], column, text[bad])
+        why = text[bad].map(_impossible_date)
+        impossible = why.notna()
+        self.report("impossible_date", why.index[impossible], column, text[bad][impossible],
+                    reason=why[impossible])
+        self.report("bad_date", why.index[~impossible], column, text[bad][~impossible])
         return parsed.reindex(series.index).astype("datetime64[ns]")
 
     def _numeric(self, series: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -21,9 +21,9 @@ if len(present) < 2:
     st.stop()
 x_default, y_default = screen.default_pair(present)
 left, right, middle = st.columns([2, 2, 1])
-x_type = url.selectbox("Périmètres découpés (X)", present, screen.X_KEY, default=x_default,
+x_type = url.selectbox("Les périmètres à examiner", present, screen.X_KEY, default=x_default,
                        where=left, format_func=lambda t: label("perimeter_type", t))
-y_type = url.selectbox("Découpés par (Y)", present, screen.Y_KEY, default=y_default,
+y_type = url.selectbox("Comparés aux frontières des", present, screen.Y_KEY, default=y_default,
                        where=right, format_func=lambda t: label("perimeter_type", t))
 weight = url.radio("Compter", ["communes", "population"], screen.WEIGHT_KEY, where=middle,
                    format_func={"communes": "les communes", "population": "les habitants"}.get)
@@ -36,15 +36,18 @@ result = screen.result(*args, weight)
 for column, (title, value, sentence) in zip(st.columns(4), screen.headlines(result), strict=True):
     column.metric(title, value)
     column.caption(sentence)
+if more := screen.details(result):
+    with st.expander("En savoir plus sur l’accord des deux découpages"):
+        st.markdown(more)
 
 xs, ys = screen.words(x_type)[0], screen.words(y_type)[0]
 st.subheader(f"Des {xs} vers les {ys}")
-st.caption("Chaque bande relie un périmètre X aux périmètres Y qui le recouvrent ; en vermillon, "
-           f"les {xs} coupés. Au plus {screen.MAX_DRAWN} périmètres X, les coupés d’abord.")
+st.caption(f"Chaque bande relie un des {xs} aux {ys} qui le recouvrent ; en vermillon, "
+           f"les {xs} coupés. Au plus {screen.MAX_DRAWN} {xs}, les coupés d’abord.")
 st.plotly_chart(screen.sankey(result), config={"displaylogo": False})
 
-st.subheader("Tableau de contingence")
-st.caption("Part de chaque périmètre X (en ligne) située dans chaque périmètre Y (en colonne).")
+st.subheader(f"Où se trouve chacun des {xs}")
+st.caption(f"Part de chacun des {xs} (en ligne) située dans chacun des {ys} (en colonne).")
 st.plotly_chart(screen.heatmap(result), config={"displaylogo": False})
 
 st.subheader(f"{xs[:1].upper()}{xs[1:]} coupés et leurs morceaux")

@@ -15,14 +15,16 @@ model = require_data(context)
 st.markdown(
     "Deux dispositifs **se chevauchent** quand ils couvrent les mêmes communes. Sont signalées "
     "les paires qui **se côtoient sans se croiser** (aucun acteur en commun), les "
-    "**candidates à la mutualisation** (calendriers et thèmes communs, comme la CTG et le GMR "
-    "du Bocage bourbonnais), les diagnostics et les instances en double.")
+    "**candidates à la mutualisation** (calendriers et thèmes communs), les diagnostics et les "
+    "instances en double.")
 
 percent = url.slider("Chevauchement minimal", 10, 100, 50, 5, "chevauchement",
                      format="%d\u00a0%%",
                      help="Part des communes du plus petit des deux dispositifs que l’autre "
                      "couvre aussi. Les indicateurs de la synthèse retiennent 50\u00a0%.")
 pairs = screen.flagged(context, percent / 100)
+if example := screen.pooling_example(pairs):  # from the data shown, never the demo's
+    st.caption(example)
 counts = st.columns(len(FLAGS))
 for column, (flag, title) in zip(counts, FLAGS.items(), strict=True):
     column.metric(title, format_number(int(pairs[flag].sum())))

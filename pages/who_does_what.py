@@ -18,7 +18,10 @@ st.markdown("« On ne sait pas qui fait quoi, sur quoi, avec qui, comment… » 
 st.subheader("Annuaire des acteurs")
 names = model.communes["nom"]
 filters = {}
-first, second = st.columns(4), st.columns(4)
+# Folded for a committee (a phone would stack eight filters above the directory).
+search = st.expander("Chercher un acteur : commune, thématique, famille, rôle…",
+                     expanded=not context.presenting, icon=":material/search:")
+first, second = search.columns(4), search.columns(4)
 for (key, title, vocabulary), column in zip([
         ("theme", "Thématique", "theme"), ("category", "Famille d’acteur", "actor_category"),
         ("field", "Champ", "field"), ("role", "Rôle", "role"),
@@ -33,11 +36,15 @@ filters["commune"] = url.selectbox(
 filters["text"] = url.text_input("Nom ou type", "qfq_texte", where=second[3],
                                  placeholder="ex. centre social")
 table = screen.found(context, **filters)
-st.caption(f"{format_number(len(table))} acteur(s) sur {format_number(len(model.actors))}. "
-           "Un acteur agit sur une commune par son siège, son ressort ou le périmètre d’un "
-           "dispositif auquel il prend part.")
-st.dataframe(table, hide_index=True, width="stretch", height=320)
-download_table(table, "qui-fait-quoi", context)
+if table.empty:
+    st.info("Aucun acteur ne correspond à ces critères. Retirez un critère ou changez le nom "
+            "cherché : la recherche ignore majuscules et accents.", icon=":material/search_off:")
+else:
+    st.caption(f"{screen.actors_found(len(table), len(model.actors))} Un acteur agit sur une "
+               "commune par son siège, son ressort ou le périmètre d’un dispositif auquel il "
+               "prend part.")
+    st.dataframe(table, hide_index=True, width="stretch", height=320)
+    download_table(table, "qui-fait-quoi", context)
 
 fields, relays, late = screen.indicators(context)
 measures = screen.measures(context)
@@ -56,20 +63,30 @@ if late is not None:
     st.info(f"{format_share(late)} des financeurs arrivent après l’émergence : associer les "
             "financeurs dès la réflexion, « ne pas les associer qu’à la fin ».")
 figure, drawn, total = screen.network_figure(context)
-if drawn:
-    st.plotly_chart(figure, width="stretch", key="reseau")
-    if drawn < total:
-        st.caption(f"Les {format_number(drawn)} acteurs et dispositifs les plus reliés sur "
-                   f"{format_number(total)}, personnes relais d’abord : choisissez un "
-                   "territoire ou des types de dispositifs pour voir le reste.")
-else:
-    st.caption("Aucune participation enregistrée : le réseau est vide.")
-st.caption(f"{format_number(measures.components)} ensemble(s) d’acteurs et de dispositifs "
-           "sans lien entre eux. Les losanges cerclés sont les personnes relais.")
+# The graph is unusable on a phone: there, style.py hides it and shows this list instead.
+with st.container(key="relais_liste"):
+    st.markdown("**Les personnes relais et ce qu’elles relient**")
+    linking = screen.relays_table(context)
+    if linking.empty:
+        st.caption("Aucun acteur ne prend part à la fois à un dispositif social et à un "
+                   "dispositif de développement local.")
+    else:
+        st.dataframe(linking, hide_index=True, width="stretch")
+with st.container(key="reseau"):
+    if drawn:
+        st.plotly_chart(figure, width="stretch", key="reseau_graphe")
+        if drawn < total:
+            st.caption(f"Les {format_number(drawn)} acteurs et dispositifs les plus reliés "
+                       f"sur {format_number(total)}, personnes relais d’abord : choisissez un "
+                       "territoire ou des types de dispositifs pour voir le reste.")
+    else:
+        st.caption("Aucune participation enregistrée : le réseau est vide.")
+    st.caption(screen.components_sentence(measures.components)
+               + " Les losanges cerclés sont les personnes relais.")
 brokers = screen.brokers_table(context)
 if len(brokers):
     st.markdown("**Par où passent les liens** — les acteurs sur le plus de chemins courts "
-                "entre les autres (intermédiarité) :")
+                "entre les autres :")
     st.dataframe(brokers, hide_index=True, width="stretch")
 
 st.subheader("Transversalité de chaque dispositif")

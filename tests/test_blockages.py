@@ -81,8 +81,10 @@ def test_words_and_status_over_time():
     assert list(words["categorie"]) == ["segmentation"] * 3 + ["methode", "moyens"]
     assert words.loc["B4", "statut"] == "ouvert"
     quarters = status_over_time(model, "quarter")
+    # every quarter from the first to the last, the quiet third one included
     assert list(quarters.index) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01"),
-                                    pd.Timestamp("2024-10-01")]
+                                    pd.Timestamp("2024-07-01"), pd.Timestamp("2024-10-01")]
+    assert quarters.loc[pd.Timestamp("2024-07-01")].sum() == 0
     assert quarters.loc[pd.Timestamp("2024-01-01")].to_dict() == {
         "ouvert": 0, "en_cours": 1, "leve": 0}
     assert status_over_time(model, "year").loc[pd.Timestamp("2024-01-01")].sum() == 3

@@ -82,3 +82,26 @@ def test_display_and_csv(model):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Identifiant", "Nom"]
     assert rows[1][1].startswith("'=")
+
+
+def test_display_names_seats_and_ressorts_outside_a_restricted_view():
+    """A seat outside the territory shown keeps its name (« Moulins (03190) », not a bare
+    code); a ressort outside it is said to be outside, never shown as a raw id."""
+    sheets = minimal_sheets()
+    sheets["perimetres"].append({"id": "P_LOIN", "nom": "Pays lointain", "type": "pays_petr",
+                                 "communes": "03190"})
+    sheets["acteurs"][1]["ressort"] = "P_LOIN"  # the CAF, seated in Moulins
+    sheets["acteurs"][2]["ressort"] = "P_CAS"
+    # the CAF takes part in a scheme local to P_CAS: it is in the view (maillage.scope)
+    sheets["dispositifs"].append({"id": "D_LOC", "nom": "ABS de la circonscription",
+                                  "type": "ABS", "perimetre": "P_CAS", "pilote": "A_CAF"})
+    model = model_of(sheets).restrict(perimeter="P_CAS")
+    shown = directory_for_display(model, directory(model)).set_index("Identifiant")
+    assert shown.loc["A_CAF", "Commune du siège"] == "Moulins (03190)"
+    assert shown.loc["A_CAF", "Code INSEE du siège"] == "03190"
+    assert shown.loc["A_CAF", "Ressort"] == "Hors du territoire affiché"
+    assert shown.loc["A_CS", "Commune du siège"] == "Désertines (03098)"
+    assert shown.loc["A_CS", "Ressort"] == "Circonscription Montluçon Est"
+    assert "P_LOIN" not in shown.to_string() and "P_CAS" not in shown["Ressort"].tolist()
+    columns = list(shown.columns)
+    assert columns.index("Code INSEE du siège") == columns.index("Commune du siège") + 1

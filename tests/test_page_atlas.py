@@ -34,7 +34,7 @@ def _deck(at: AppTest) -> dict:
 
 def test_atlas_draws_without_base_map_and_explains_itself(published):
     at = _atlas()
-    assert at.title[0].value == "Atlas des acteurs et des dispositifs"
+    assert at.title[0].value.startswith("Atlas des acteurs et des dispositifs")
     spec = _deck(at)
     assert spec.get("mapProvider") is None
     # Its own blank style, served here: with none, Streamlit would fetch CARTO's.

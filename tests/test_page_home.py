@@ -1,11 +1,14 @@
 """The synthèse: a few big numbers, each with its sentence and its way down."""
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from maillage.model import build_model
 from maillage.publishing import import_files
+from maillage.report import ReportSource, meeting_report
 from maillage.store import Store
 from maillage.ui import keys
 from maillage.ui.navigation import SCREENS
@@ -42,14 +45,14 @@ def test_home_shows_the_numbers_to_read_first(published):
     assert metrics["Couverture sociale"] == "80\u00a0%"
     assert metrics["Communes blanches"] == "1"
     assert metrics["Blocages non levés"] == "2"  # B1 ouvert, B3 en cours; B2 levé
-    assert metrics["Version publiée"] == "n° 1"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", metrics["Données publiées le"])
     assert len(at.metric) <= 8  # few numbers, for a projector
     captions = " ".join(c.value for c in at.caption)
     assert "2 social, 1 développement local, 1 les deux" in captions
     assert ("1 CTG (Convention territoriale globale), 1 PAT (Projet alimentaire territorial)"
             in captions)
     assert "1 des 5 communes" in captions
-    assert "1 ouvert(s), 1 en cours, et déjà 1 levé(s)" in captions
+    assert "1 ouvert et 1 en cours, sur 3 signalés (1 levé)." in captions
     assert "« territoire.xlsx »" in captions
 
 
@@ -92,3 +95,19 @@ def test_an_uploaded_file_name_is_kept_as_its_base_name_and_shown_literally(db_p
     captions = " ".join(c.value for c in at.caption)
     assert md("[clic](evil.example)*gras*.xlsx") in captions
     assert "../" not in captions and "[clic](evil" not in captions
+
+
+def test_home_and_meeting_report_give_the_same_open_blockages(published):
+    """Screen and paper once disagreed (5 « non levés » against 4 « ouverts »): one count."""
+    at = _home()
+    on_screen = _metrics(at)["Blocages non levés"]
+    captions = " ".join(c.value for c in at.caption)
+    store = Store(published)
+    version = store.history("principal")[0]
+    model = build_model(store.load("principal", version.version))
+    source = ReportSource("principal", version.version, version.published_at, "Tout")
+    paper = re.sub(r"<[^>]+>", " ", meeting_report(model, source))
+    assert on_screen == "2"
+    assert re.search(r"\b2\s+blocages non levés\b", paper), paper
+    for sentence in ("1 ouvert et 1 en cours, sur 3 signalés (1 levé).",):
+        assert sentence in captions and sentence in paper

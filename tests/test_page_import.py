@@ -52,7 +52,7 @@ def _publish_directly(store: Store, sheets) -> int:
 
 def test_page_renders_without_data(db_path):
     at = _page()
-    assert at.title[0].value == "Importer un classeur"
+    assert at.title[0].value.startswith("Importer un classeur")
     assert len(at.file_uploader) == 1
     assert set(at.file_uploader[0].allowed_type) == {".xlsx", ".ods", ".csv"}
     assert at.file_uploader[0].accept_multiple_files
@@ -178,3 +178,22 @@ def test_with_only_the_demo_published_a_new_space_is_named_before_publishing(db_
     _publish_button(at).click().run()
     assert [v.version for v in store.history("bocage")] == [1]
     assert [v.version for v in store.history("demo")] == [1]  # the demo is untouched
+
+
+def test_rows_read_count_only_the_data_of_a_filled_template(db_path, tmp_path):
+    """« Lignes lues » once counted the template's lisez_moi and hidden lists (219 for 46)."""
+    from maillage.template import write_template
+
+    book = openpyxl.load_workbook(write_template(tmp_path / "modele.xlsx"))
+    sheets = minimal_sheets()
+    for name, records in sheets.items():
+        headers = [cell.value for cell in book[name][1]]
+        for number, record in enumerate(records, start=2):
+            for key, value in record.items():
+                book[name].cell(row=number, column=headers.index(key) + 1, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _upload(_page(), "modele-rempli.xlsx", buffer.getvalue())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Lignes lues"] == str(sum(len(records) for records in sheets.values()))
+    assert metrics["Erreurs"] == "0"

@@ -30,7 +30,7 @@ def prefix(name: str, data: bytes) -> str:
 
 def test_foreign_file_is_mapped_saved_and_published(db_path):
     data = xlsx_bytes(her_workbook())
-    at = upload(open_page("importer.py"), "partenaires.xlsx", data)
+    at = upload(open_page("importing.py"), "partenaires.xlsx", data)
     key = prefix("partenaires.xlsx", data)
     profile = next(s for s in at.selectbox if s.label == "Correspondance des colonnes")
     assert profile.value == mapping_step.NEW  # « Partenaires » is no sheet of maillage
@@ -69,7 +69,7 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
         rows[0]["Nom de la structure"] = "Montluçon Communauté (nouveau siège)"
 
     later = xlsx_bytes(her_workbook(next_month))
-    at = upload(open_page("importer.py"), "partenaires-decembre.xlsx", later)
+    at = upload(open_page("importing.py"), "partenaires-decembre.xlsx", later)
     profile = next(s for s in at.selectbox if s.label == "Correspondance des colonnes")
     assert profile.value == "Partenaires du bocage"
     assert any("reconnue d’après les en-têtes" in c.value for c in at.caption)
@@ -81,7 +81,7 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
 
 def test_a_required_column_must_be_mapped_before_going_on(db_path):
     data = xlsx_bytes(her_workbook())
-    at = upload(open_page("importer.py"), "partenaires.xlsx", data)
+    at = upload(open_page("importing.py"), "partenaires.xlsx", data)
     key = prefix("partenaires.xlsx", data)
     field = next(s for s in at.selectbox if (s.key or "").startswith(f"{key}_acteurs_col")
                  and s.label == "Domaine d’action")
@@ -99,7 +99,7 @@ def test_a_required_column_must_be_mapped_before_going_on(db_path):
 
 
 def test_template_workbook_needs_no_mapping(db_path):
-    at = upload(open_page("importer.py"), "modele.xlsx", xlsx_bytes(minimal_sheets()))
+    at = upload(open_page("importing.py"), "modele.xlsx", xlsx_bytes(minimal_sheets()))
     profile = next(s for s in at.selectbox if s.label == "Correspondance des colonnes")
     assert profile.value == mapping_step.NONE
     assert not [s for s in at.selectbox if "_col_" in (s.key or "")]
@@ -110,7 +110,7 @@ def test_completing_from_the_page_says_so_in_the_history(db_path):
     publish(db_path)
     new = {"id": "A_MJC", "nom": "MJC de Domérat", "categorie": "association",
            "champ": "social", "commune": "03101"}
-    at = open_page("importer.py")
+    at = open_page("importing.py")
     at.file_uploader(key=importing.UPLOAD).set_value(
         ("acteurs.csv", csv_bytes([new]), "text/csv"))
     at.run()

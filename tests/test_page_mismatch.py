@@ -51,7 +51,7 @@ def captions(at: AppTest) -> list[str]:
 
 def test_without_data_the_page_says_so(db_path):
     at = page()
-    assert at.title[0].value == "Discordances de ressorts"
+    assert at.title[0].value.startswith("Discordances de ressorts")
     assert any("Aucune donnée publiée" in i.value for i in at.info)
 
 
@@ -69,7 +69,14 @@ def test_headlines_say_what_is_split_in_one_sentence_each(db_path):
             in text)
     assert ("1 commune couverte par un EPCI ne relève d’aucune circonscription d’action "
             "sociale." in text)
-    assert any(t.startswith("Indice de Rand ajusté") for t in text)
+    # the headline and its sentence give the same number; the measures are one click away
+    accord = metrics["Accord des deux découpages"]
+    assert any(t.startswith(f"{accord} sur 1 :") for t in text), text
+    assert not any("Rand" in t or "V-mesure" in t for t in text)
+    (more,) = at.expander
+    assert more.label == "En savoir plus sur l’accord des deux découpages"
+    assert f"**V-mesure** ({accord})" in more.markdown[0].value
+    assert "indice de Rand ajusté" in more.markdown[0].value
     (table,) = [d.value for d in at.dataframe]
     assert list(table["EPCI"]) == ["Périmètre E1"]
     assert table["Morceaux"].iloc[0] == (f"Périmètre S1 {format_share(2 / 3)} · "
@@ -131,3 +138,36 @@ def test_sankey_flows_communes_from_x_to_y_and_to_nowhere(db_path):
                      ("Périmètre E2", "Périmètre S2"): 2,
                      ("Périmètre E2", "Sans circonscription d’action sociale"): 1}
     assert trace.node.color[labels.index("Périmètre E1")] == ALERT
+
+
+def _sentences(perimeters, x="epci", y=CAS):
+    from maillage.mismatch import mismatch
+    from maillage.ui.mismatch import headlines
+    from tests.test_mismatch import model_of
+
+    return {title: (value, sentence) for title, value, sentence
+            in headlines(mismatch(model_of(perimeters), x, y))}
+
+
+def test_headline_sentences_for_none_one_and_all():
+    """« 1 des 1 EPCI est coupé » and « 0 commune … ne relève » read badly: say it plainly."""
+    alone_split = _sentences([perimeter("E1", "epci", C[:3]), perimeter("S1", CAS, C[:2]),
+                              perimeter("S2", CAS, C[2:3])])
+    assert alone_split["EPCI coupés"] == (
+        "1 / 1", "Le seul EPCI du territoire est coupé entre deux circonscriptions d’action "
+        "sociale ou plus.")
+    assert alone_split["Communes sans circonscription d’action sociale"][1] == (
+        "Toutes les communes couvertes par les EPCI relèvent aussi d’une circonscription "
+        "d’action sociale : aucun trou entre les deux cartes.")
+    none_split = _sentences([perimeter("E1", "epci", C[:2]), perimeter("E2", "epci", C[2:4]),
+                             perimeter("S1", CAS, C[:4])])
+    assert none_split["EPCI coupés"][1] == (
+        "Aucun des 2 EPCI n’est coupé : chacun tient dans une seule des circonscriptions "
+        "d’action sociale.")
+    assert none_split["Habitants dans un territoire coupé"][1] == (
+        "Personne ne vit dans un EPCI coupé.")
+    all_split = _sentences([perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:4]),
+                            perimeter("E1", "epci", C[1:3]), perimeter("E2", "epci", C[0:1]),
+                            perimeter("E3", "epci", C[3:4])], x=CAS, y="epci")
+    assert all_split["Circonscriptions d’action sociale coupées"][1] == (
+        "Les 2 circonscriptions d’action sociale sont toutes coupées entre deux EPCI ou plus.")

@@ -24,7 +24,7 @@ def _directory_names(at: AppTest) -> list[str]:
 
 def test_page_without_data_says_so(db_path):
     at = _page()
-    assert at.title[0].value == "Qui fait quoi"
+    assert at.title[0].value.startswith("Qui fait quoi")
     assert any("Aucune donnée publiée" in i.value for i in at.info)
 
 
@@ -65,3 +65,27 @@ def test_a_copied_address_reproduces_the_filters(db_path):
     at = open_page("who_does_what", {"qfq_field": "developpement_local"})
     # les_deux counts for both fields: the communauté is listed with the chambre.
     assert sorted(_directory_names(at)) == ["Chambre d’agriculture", "Montluçon Communauté"]
+
+
+def test_a_search_without_match_says_what_to_do(db_path):
+    _published(db_path)
+    at = _page()
+    at.text_input(key="qfq_texte").input("introuvable").run()
+    assert not at.exception
+    assert any(i.value.startswith("Aucun acteur ne correspond à ces critères") for i in at.info)
+    assert not any(d.value.columns[0] == "Identifiant" for d in at.dataframe)  # no empty grid
+    assert not any(b.label == "Télécharger (.csv)" for b in at.get("download_button"))
+
+
+def test_relays_listed_for_the_phone_next_to_the_graph(db_path):
+    """The list a phone shows instead of the network: each relay with what it links."""
+    _published(db_path)
+    at = _page()
+    (relays,) = [d.value for d in at.dataframe if "Personne relais" in d.value.columns]
+    assert sorted(relays["Personne relais"]) == ["CAF de l’Allier", "Montluçon Communauté"]
+    row = relays.set_index("Personne relais").loc["CAF de l’Allier"]
+    assert row["Dispositifs sociaux"] == "CTG de Montluçon"
+    assert row["Développement local"] == "PAT du Montluçonnais"
+    captions = [c.value for c in at.caption]
+    assert "Les 4 acteurs." in " ".join(captions)
+    assert not any("ensemble(s)" in c or "acteur(s)" in c for c in captions)

@@ -46,7 +46,7 @@ def run_page(query: dict | None = None) -> AppTest:
 def test_page_shows_flagged_pairs_with_their_reason(published):
     at = run_page()
     assert not at.exception
-    assert at.title[0].value == "Chevauchements des dispositifs"
+    assert at.title[0].value.startswith("Chevauchements des dispositifs")
     table = at.dataframe[0].value
     pairs = set(zip(table["Dispositif A"], table["Dispositif B"], strict=True))
     assert ("CTG de Montluçon", "GMR du Bocage") in pairs
@@ -74,8 +74,23 @@ def test_page_without_data_says_so(db_path):
 def test_download_makes_formulas_inert():
     import pandas as pd
 
-    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage"], "Chevauchement": [0.5],
-                          "Jours communs": [pd.NA]})
+    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage", "PAT", "CLS"],
+                          "Chevauchement": [0.5, 1.0, 2 / 3], "Jours communs": [pd.NA, 1645, 3]})
     text = overlaps_screen.table_csv(table).decode("utf-8-sig")
-    assert text.splitlines() == ["Dispositif A;Chevauchement;Jours communs",
-                                 "'=GMR du bocage;0,5000;"]
+    # a percentage French Excel reads as a number: not « 1,0000 » for 100 %
+    assert text.splitlines() == ["Dispositif A;Chevauchement (%);Jours communs",
+                                 "'=GMR du bocage;50;", "PAT;100;1645", "CLS;66,7;3"]
+
+
+def test_the_intro_example_comes_from_the_space_shown(db_path):
+    """« comme la CTG et le GMR du Bocage bourbonnais » was written on every territory."""
+    from tests.apptests import publish
+    from tests.workbooks import ardeche_sheets
+
+    publish(db_path, ardeche_sheets())
+    at = run_page()
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "Bocage" not in text and "bourbonnais" not in text
+    assert ("Par exemple, « CTG de Privas Centre Ardèche » et « Grandir en milieu rural — "
+            "vallée de l’Eyrieux » couvrent 100\u00a0% des mêmes communes") in text
+    assert "enfance et jeunesse" in text

@@ -31,7 +31,7 @@ def scoped_walk(tmp_path_factory):
 
 def test_every_page_was_drawn_with_its_downloads(scoped_walk):
     assert [s.page for s in scoped_walk.screens] == ["", *READ_ONLY_PAGES]
-    assert {"atlas.py", "qui_fait_quoi.py", "blocages.py"} <= set(READ_ONLY_PAGES)
+    assert {"atlas.py", "who_does_what.py", "blockages.py"} <= set(READ_ONLY_PAGES)
     names = set(scoped_walk.downloads)
     assert any(n.endswith("rapport-principal-v1.html") for n in names), names
     assert any(n.endswith("qui-fait-quoi.xlsx") for n in names), names
@@ -43,11 +43,11 @@ def test_nothing_of_another_territory_reaches_the_visitor(scoped_walk):
 
 
 def test_what_is_in_scope_is_shown(scoped_walk):
-    directory = next(s for s in scoped_walk.screens if s.page == "qui_fait_quoi.py").text
+    directory = next(s for s in scoped_walk.screens if s.page == "who_does_what.py").text
     for name in ("Épicerie ZZICI du siège", "Service ZZICI départemental",
                  "Bureau ZZICI du projet local"):
         assert name in directory
-    blockages = next(s for s in scoped_walk.screens if s.page == "blocages.py").text
+    blockages = next(s for s in scoped_walk.screens if s.page == "blockages.py").text
     assert "Propos ZZICI du département" in blockages
     assert "Propos ZZICI du schéma départemental" in blockages
     assert IN in scoped_walk.downloads[next(n for n in scoped_walk.downloads
@@ -81,7 +81,7 @@ def test_a_link_on_the_bocage_shows_no_blockage_of_another_epci(bocage_walk):
     assert len(far) >= 5  # the demo does hold blockages of other EPCI
     text = seen.everything()
     assert [d for d in far if d in text] == []
-    blockage_page = next(s for s in seen.screens if s.page == "blocages.py").text
+    blockage_page = next(s for s in seen.screens if s.page == "blockages.py").text
     others = perimeters[(perimeters["type"] == "epci") & (perimeters.index != "epci_bocage")]
     assert [n for n in others["nom"] if n in blockage_page] == []
     assert "CC du Bocage Bourbonnais" in blockage_page

@@ -16,8 +16,8 @@ from maillage.template import (
     README_SHEET,
     write_template,
 )
-from maillage.texts import SHEET_HELP, column_help
-from maillage.validation import validate
+from maillage.texts import LABELS, SHEET_HELP, column_help
+from maillage.validation import data_rows, validate
 from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import read_paths
 from tests.workbooks import minimal_sheets
@@ -93,9 +93,13 @@ def test_every_code_column_has_a_drop_down_of_its_vocabulary(book):
             letter = get_column_letter(position)
             rule = by_range[f"{letter}2:{letter}{LAST_ROW}"]
             assert rule.type == "list"
-            assert rule.showErrorMessage and rule.errorStyle == "stop"
+            # a warning, not a stop: the code typed by hand is legitimate too
+            assert rule.showErrorMessage and rule.errorStyle == "warning"
             assert column.name in rule.error
-            assert _list_values(book, rule.formula1) == list(VOCABULARIES[column.vocabulary])
+            offered = _list_values(book, rule.formula1)
+            assert offered == [LABELS[column.vocabulary][c]
+                               for c in VOCABULARIES[column.vocabulary]]
+            assert not set(offered) & set(VOCABULARIES[column.vocabulary]), offered
 
 
 def test_lists_sheet_holds_every_vocabulary(book):
@@ -119,6 +123,50 @@ def test_readme_explains_each_sheet_and_the_rules(book):
     for rule in ("JJ/MM/AAAA", "« ; »", "03190", "epci:", "dep:03", "Développement local"):
         assert rule in text
     assert not any(str(c.value).startswith("=") for c in book[README_SHEET]["A"] if c.value)
+
+
+def _fill(template, rows, target):
+    book = openpyxl.load_workbook(template)
+    for name, records in rows.items():
+        worksheet = book[name]
+        headers = [cell.value for cell in worksheet[1]]
+        for number, record in enumerate(records, start=2):
+            for key, value in record.items():
+                worksheet.cell(row=number, column=headers.index(key) + 1, value=value)
+    book.save(target)
+    return target
+
+
+def test_french_labels_typed_in_cells_import_as_codes(template, tmp_path):
+    """What an analyst picks from the drop-downs (labels, not codes) is what gets published."""
+    rows = minimal_sheets()
+    expected = minimal_sheets()
+    for name, records in rows.items():
+        for record in records:
+            for key, value in list(record.items()):
+                column = SHEETS[name].column(key)
+                if column.kind == "code" and value:
+                    record[key] = LABELS[column.vocabulary][value]
+                elif column.kind == "codes" and value:
+                    record[key] = ";".join(LABELS[column.vocabulary][v]
+                                           for v in value.split(";"))
+    assert rows["acteurs"][0]["champ"] != expected["acteurs"][0]["champ"]
+    validation = validate(read_paths([_fill(template, rows, tmp_path / "libelles.xlsx")]))
+    assert [p.message for p in validation.problems if p.severity == "erreur"] == []
+    for name, records in expected.items():
+        for column in SHEETS[name].columns:
+            if column.kind in ("code", "codes") and column.name in records[0]:
+                published = validation.tables[name][column.name].tolist()
+                typed = [r.get(column.name) for r in records]
+                assert [p if isinstance(p, str) else None for p in published] == [
+                    t or None for t in typed], (name, column.name)
+
+
+def test_rows_read_count_only_data_sheets(template, tmp_path):
+    rows = minimal_sheets()
+    workbook = read_paths([_fill(template, rows, tmp_path / "compte.xlsx")])
+    assert {"lisez_moi", "listes"} <= set(workbook.sheets)  # read, but not data
+    assert data_rows(workbook) == sum(len(records) for records in rows.values())
 
 
 def test_filled_template_validates_without_error(template, tmp_path):

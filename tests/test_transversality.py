@@ -174,3 +174,21 @@ def test_random_workbooks_match_a_naive_computation(seed):
     assert result["by_type"] == pytest.approx(by_type)
     assert bridging_actors(model) == bridges
     assert late_funders(model) == (None if late is None else pytest.approx(late))
+
+
+def test_bridging_schemes_lists_what_each_relay_links():
+    """The phone's list instead of the network: each relay with the schemes of each field."""
+    from maillage.transversality import bridging_schemes
+
+    model = model_of(minimal_sheets())
+    table = bridging_schemes(model)
+    assert list(table.index) == bridging_actors(model)  # A_CAF and A_CC here, tied on count
+    for actor in table.index:
+        mine = set(model.participations.loc[model.participations["acteur"] == actor,
+                                            "dispositif"])
+        social = sorted(model.schemes.loc[[s for s in mine if model.schemes.loc[s, "sector"]
+                                           == "social"], "nom"])
+        local = sorted(model.schemes.loc[[s for s in mine if model.schemes.loc[s, "sector"]
+                                          == "developpement_local"], "nom"])
+        assert table.loc[actor, "social"] == " ; ".join(social)
+        assert table.loc[actor, "developpement_local"] == " ; ".join(local)

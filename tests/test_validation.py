@@ -81,6 +81,14 @@ CASES = {
         lambda s: s["dispositifs"][1].update(fin="bientôt"),
         ("bad_date", "dispositifs", 3, "fin"),
     ),
+    "31 February": (
+        lambda s: s["dispositifs"][1].update(fin="31/02/2026"),
+        ("impossible_date", "dispositifs", 3, "fin"),
+    ),
+    "month 13": (
+        lambda s: s["dispositifs"][1].update(debut="01/13/2024"),
+        ("impossible_date", "dispositifs", 3, "debut"),
+    ),
     "wrong number": (
         lambda s: s["acteurs"][0].update(latitude="nord"),
         ("bad_number", "acteurs", 2, "latitude"),
@@ -223,3 +231,18 @@ def test_local_communes_sheet_declares_a_commune_unknown_to_the_reference():
     assert not validate_sheets(sheets).valid
     sheets["communes"] = [{"code": "98799", "nom": "Commune fictive", "population": 120}]
     assert validate_sheets(sheets).valid
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("31/02/2026", "février 2026 n’a que 28 jours"),
+    ("30/02/2024", "février 2024 n’a que 29 jours"),
+    ("31/04/2025", "avril 2025 n’a que 30 jours"),
+    ("12/13/2024", "pas de mois n° 13"),
+])
+def test_a_day_that_does_not_exist_is_named_as_such(value, words):
+    sheets = minimal_sheets()
+    sheets["dispositifs"][1]["fin"] = value
+    (found,) = [p for p in validate_sheets(sheets).problems if p.column == "fin"]
+    assert found.code == "impossible_date" and found.severity == "erreur"
+    assert words in found.message and f"« {value} »" in found.message
+    assert "JJ/MM/AAAA" in found.message

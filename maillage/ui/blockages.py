@@ -3,6 +3,8 @@ grid, status over time, levers against categories — computed once per view and
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,7 +13,7 @@ from maillage.model import Model
 from maillage.texts import label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, SEQUENTIAL
+from maillage.ui.style import ALERT, CHART_FONT, SEQUENTIAL
 
 # Okabe–Ito again: open in vermilion (needs attention), in progress yellow, lifted sky blue.
 STATUS_COLOURS = {"ouvert": ALERT, "en_cours": "#F0E442", "leve": "#56B4E9"}
@@ -40,9 +42,16 @@ def tables(context: Context) -> dict:
 
 def _layout(figure: go.Figure, height: int = 360) -> go.Figure:
     figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                         font=CHART_FONT,
                          plot_bgcolor="white", legend={"orientation": "h", "y": -0.15},
                          separators=", ")
     return figure
+
+
+def count_axis(maximum: float, title: str) -> dict:
+    """An axis of counts: whole numbers only (no « 0,5 blocage »), about six ticks."""
+    step = max(1, math.ceil(maximum / 6))
+    return {"title": title, "tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
 
 
 def category_bars(by_status: pd.DataFrame) -> go.Figure:
@@ -56,7 +65,8 @@ def category_bars(by_status: pd.DataFrame) -> go.Figure:
             name=label("status", status), marker={"color": STATUS_COLOURS[status]},
             hovertemplate="%{y} : %{x} blocage(s) " + label("status", status).lower()
             + "<extra></extra>"))
-    figure.update_layout(barmode="stack", xaxis={"title": "Blocages rapportés"})
+    figure.update_layout(barmode="stack",
+                         xaxis=count_axis(table.sum(axis=1).max(), "Blocages rapportés"))
     return _layout(figure, 300)
 
 
@@ -70,7 +80,8 @@ def territory_heatmap(grid: pd.DataFrame) -> go.Figure:
         y=[display.chart(n) for n in names], colorscale=SEQUENTIAL, text=counts.to_numpy(),
         texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x} : %{z} blocage(s)<extra></extra>",
-        colorbar={"title": "Blocages"}))
+        colorbar={"title": "Blocages", "tickformat": ",d",
+                  "dtick": max(1, math.ceil(float(counts.to_numpy().max(initial=0)) / 5))}))
     figure.update_yaxes(autorange="reversed")
     return _layout(figure, 120 + 28 * len(order))
 
@@ -83,7 +94,11 @@ def over_time(counts: pd.DataFrame) -> go.Figure:
         figure.add_trace(go.Bar(x=quarters, y=counts[status], name=label("status", status),
                                 marker={"color": STATUS_COLOURS[status]},
                                 hovertemplate="%{x} : %{y} blocage(s)<extra></extra>"))
-    figure.update_layout(barmode="stack", yaxis={"title": "Blocages rapportés"})
+    figure.update_layout(barmode="stack",
+                         yaxis=count_axis(counts.sum(axis=1).max() if len(counts) else 0,
+                                          "Blocages rapportés"),
+                         xaxis={"type": "category", "categoryorder": "array",
+                                "categoryarray": quarters})
     return _layout(figure)
 
 

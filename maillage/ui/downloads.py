@@ -18,7 +18,7 @@ import streamlit as st
 
 from maillage.exports import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from maillage.report import ReportSource, meeting_report
-from maillage.texts import format_datetime
+from maillage.texts import format_datetime, scheme_type_name
 from maillage.ui import auth
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS
@@ -36,7 +36,8 @@ def _about(context: Context | None) -> dict[str, str]:
         "Version": str(context.version.version),
         "Publiée le": format_datetime(context.version.published_at),
         "Territoire": territory_name(context),
-        "Types de dispositifs": ", ".join(context.scheme_types or ()) or "Tous",
+        "Types de dispositifs": ", ".join(map(scheme_type_name, context.scheme_types or ()))
+        or "Tous",
         "Exporté le": datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M"),
     }
 

@@ -14,10 +14,11 @@ import streamlit as st
 from maillage import sharing
 from maillage.accounts import PUBLISH
 from maillage.model import Model
+from maillage.naming import territory_name
 from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
-from maillage.texts import format_datetime, label
-from maillage.ui import auth, data, display, keys, url
+from maillage.texts import label, scheme_type_name
+from maillage.ui import auth, committee, data, display, keys, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -38,6 +39,8 @@ class Context:
     access: auth.Access | None = None  # who looks: a share link, an account, the local analyst
     scope: str | None = None  # a share link's perimeter: nothing outside it is ever shown
     hide_persons: bool = False  # persons shown as their role, never their name
+    presenting: bool = False  # a committee looks: a share link, or « Mode présentation »
+    territory_name: str | None = None  # what the title calls the territory on screen
 
     @property
     def view(self) -> data.View:
@@ -106,14 +109,12 @@ def frame(title: str, *, filters: bool = True) -> Context:
     model = (data.restricted(db, space, version.version, perimeter, types, scope=scope,
                              hide_persons=hidden) if full else None)
     auth.sidebar(access, scope_name if scope else None)
-    st.title(title)
-    if version:
-        st.caption(
-            f"Espace « {space} » · version {version.version} publiée le "
-            f"{format_datetime(version.published_at)}"
-        )
+    presenting = committee.presenting(access)
+    name = territory_name(model, space) if model is not None else None
+    committee.head(title, name, space, version, access, presenting)
     return Context(store, db, space, version, full, model, perimeter, types,
-                   read_only=access.read_only, access=access, scope=scope, hide_persons=hidden)
+                   read_only=access.read_only, access=access, scope=scope, hide_persons=hidden,
+                   presenting=presenting, territory_name=name)
 
 
 def require_data(context: Context) -> Model:
@@ -151,7 +152,7 @@ def _filters(model: Model, everything: str | None = None
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:
             return everything or "Tout le territoire"
-        return f"{display.short(names[pid])} ({label('perimeter_type', types[pid])})"
+        return f"{display.short(names[pid])} — {label('perimeter_type', types[pid])}"
 
     chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
                            format_func=describe)
@@ -161,7 +162,7 @@ def _filters(model: Model, everything: str | None = None
         present,
         keys.SCHEME_TYPES,
         where=st.sidebar,
-        format_func=lambda t: f"{t} — {label('scheme_type', t)}",
+        format_func=scheme_type_name,
         placeholder="Tous les types",
     )
     return (chosen or None), (tuple(sorted(selected)) or None)

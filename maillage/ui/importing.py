@@ -26,10 +26,10 @@ from maillage.problems import ERROR, WARNING
 from maillage.profiles import BadProfile, Profile, profile_json
 from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
-from maillage.texts import SEVERITY_LABELS, format_datetime, format_number
+from maillage.texts import SEVERITY_LABELS, format_bytes, format_datetime, format_number
 from maillage.ui import auth, display, keys, url
 from maillage.ui.frame import Context
-from maillage.validation import Validation
+from maillage.validation import Validation, data_rows
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
 
 UPLOAD = "import_fichiers"
@@ -165,7 +165,11 @@ def upload() -> list[tuple[str, bytes]]:
         help="Un classeur .xlsx ou .ods, ou plusieurs fichiers .csv déposés ensemble (une "
         "feuille chacun, nommée d’après le fichier : acteurs.csv, perimetres.csv…). "
         f"{MAX_MEGABYTES}\u00a0Mo au plus par fichier.")
-    return [(file.name, file.getvalue()) for file in uploaded or []]
+    files = [(file.name, file.getvalue()) for file in uploaded or []]
+    if files:  # Streamlit's own file chip says « 34.0KB »: hidden (style.py), said here
+        st.caption("Déposé : " + " ; ".join(f"{display.md(name)} ({format_bytes(len(data))})"
+                                            for name, data in files) + ".")
+    return files
 
 
 def checked_upload(files: Sequence[tuple[str, bytes]], profile: Profile | None = None,
@@ -215,14 +219,16 @@ def _summary_status(result: CheckedUpload) -> None:
 
 def show_outcome(result: CheckedUpload) -> None:
     """Counts, the filterable table of problems and their downloads."""
-    rows = sum(len(sheet.frame) for sheet in result.workbook.sheets.values())
+    rows = data_rows(result.workbook)
     left, middle, right = st.columns(3)
     left.metric("Erreurs", format_number(result.errors),
                 help="Elles bloquent la publication : corrigez-les puis déposez le classeur à "
                 "nouveau.")
     middle.metric("Avertissements", format_number(result.warnings),
                   help="Ils n’empêchent pas de publier, mais méritent un coup d’œil.")
-    right.metric("Lignes lues", format_number(rows))
+    right.metric("Lignes lues", format_number(rows),
+                 help="Lignes de données des feuilles reconnues (sans « lisez_moi » ni les "
+                 "listes du modèle).")
     if not result.problems:
         return
     table = problems_table(result.problems)

@@ -16,7 +16,7 @@ from maillage.mismatch import MismatchResult, mismatch
 from maillage.model import Model
 from maillage.texts import format_number, format_share
 from maillage.ui import data, display, maps
-from maillage.ui.style import ALERT, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import ALERT, CHART_FONT, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
 # Query-string keys of the page's choices: a copied address reproduces the view.
 X_KEY, Y_KEY, WEIGHT_KEY = "x", "y", "poids"
@@ -72,40 +72,101 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else format_number(value, 2)
 
 
+def _split_sentence(r: MismatchResult) -> str:
+    """« 1 des 2 EPCI est coupé… », with the cases a plain count would say badly: none, one
+    out of one, all of them."""
+    xs, x1, x_fem = words(r.x_type)
+    ys, _, y_fem = words(r.y_type)
+    e = "e" if x_fem else ""
+    one_y = f"un{'e' * y_fem} seul{'e' * y_fem} des {ys}"
+    n, k = len(r.x_ids), r.split_count
+    where = f"entre deux {ys} ou plus"
+    if n == 0:
+        return f"Aucun{e} {x1} sur ce territoire : choisissez un autre type de périmètres."
+    if k == 0:
+        if n == 1:
+            return f"L{'a' if x_fem else 'e'} seul{e} {x1} du territoire tient dans {one_y}."
+        return (f"Aucun{e} des {format_number(n)} {xs} n’est coupé{e} : chacun{e} tient dans "
+                f"{one_y}.")
+    if n == 1:
+        return f"L{'a' if x_fem else 'e'} seul{e} {x1} du territoire est coupé{e} {where}."
+    if k == n:
+        every = "toutes" if x_fem else "tous"
+        return f"Les {format_number(n)} {xs} sont {every} coupé{e}s {where}."
+    verb = "est" if k == 1 else "sont"
+    return (f"{format_number(k)} des {format_number(n)} {xs} {verb} coupé{e}{'s' * (k != 1)} "
+            f"{where}.")
+
+
+def _uncovered_sentence(r: MismatchResult) -> str:
+    xs, x1, x_fem = words(r.x_type)
+    _, y1, y_fem = words(r.y_type)
+    e = "e" if x_fem else ""
+    any_y = "aucune" if y_fem else "aucun"
+    gaps = len(r.uncovered_communes)
+    if gaps == 0:
+        return (f"Toutes les communes couvertes par les {xs} relèvent aussi d’un{'e' * y_fem} "
+                f"{y1} : aucun trou entre les deux cartes.")
+    plural = "s" * (gaps > 1)
+    return (f"{format_number(gaps)} commune{plural} couverte{plural} par un{e} {x1} ne "
+            f"relève{'nt' * (gaps > 1)} d’{any_y} {y1}.")
+
+
+def agreement(r: MismatchResult) -> float | None:
+    """The one number shown as « Accord des deux découpages »: the V-measure (0 to 1)."""
+    return r.v_measure
+
+
 def headlines(r: MismatchResult) -> list[tuple[str, str, str]]:
-    """(label, value, sentence) for each headline number, in plain French."""
+    """(label, value, sentence) for each headline number, in plain French; the sentence next
+    to a number starts from that same number (the technical measures are in `details`)."""
+    xs, x1, x_fem = words(r.x_type)
+    ys, y1, _ = words(r.y_type)
+    e = "e" if x_fem else ""
+    n, k = len(r.x_ids), r.split_count
+    if r.split_population:
+        people = (f"{format_number(r.split_population)} habitants, soit "
+                  f"{format_share(r.split_population_share)} de la population couverte par "
+                  f"les {xs}, vivent dans un{e} {x1} coupé{e}.")
+    else:
+        people = f"Personne ne vit dans un{e} {x1} coupé{e}."
+    if r.v_measure is None:
+        doubled = xs if r.x_duplicate_communes else ys
+        accord = (f"Non calculé : des communes appartiennent à plusieurs {doubled}, les deux "
+                  "types ne forment donc pas deux découpages du territoire.")
+    else:
+        accord = (f"{_ratio(r.v_measure)} sur 1 : 1 quand les {xs} et les {ys} dessinent "
+                  "exactement la même carte, 0 quand l’une ne dit rien de l’autre.")
+    return [
+        (_capital(f"{xs} coupé{e}s"), f"{format_number(k)} / {format_number(n)}",
+         _split_sentence(r)),
+        ("Habitants dans un territoire coupé", format_number(r.split_population), people),
+        (f"Communes sans {y1}", format_number(len(r.uncovered_communes)),
+         _uncovered_sentence(r)),
+        ("Accord des deux découpages", _ratio(agreement(r)), accord),
+    ]
+
+
+def details(r: MismatchResult) -> str | None:
+    """The measures behind « Accord des deux découpages », each with its definition, for
+    whoever asks (« En savoir plus »); None when they could not be computed."""
+    if r.v_measure is None:
+        return None
     xs, x1, x_fem = words(r.x_type)
     ys, y1, y_fem = words(r.y_type)
     e = "e" if x_fem else ""
-    n, k = len(r.x_ids), r.split_count
-    verb = "est" if k == 1 else "sont"
-    split = (f"{format_number(k)} des {format_number(n)} {xs} {verb} coupé{e}{'s' * (k != 1)} "
-             f"entre deux {ys} ou plus.")
-    people = (f"{format_number(r.split_population)} habitants, soit "
-              f"{format_share(r.split_population_share)} de la population couverte par les "
-              f"{xs}, vivent dans un{e} {x1} coupé{e}.")
-    any_y = "aucune" if y_fem else "aucun"
-    gaps = len(r.uncovered_communes)
-    uncovered = (f"{format_number(gaps)} commune{'s' * (gaps > 1)} couverte{'s' * (gaps > 1)} "
-                 f"par un{e} {x1} ne relève{'nt' * (gaps > 1)} d’{any_y} {y1}.")
-    if r.adjusted_rand is None:
-        doubled = xs if r.x_duplicate_communes else ys
-        agreement = (f"Non calculé : des communes appartiennent à plusieurs {doubled}, les deux "
-                     "types ne forment donc pas deux découpages du territoire.")
-    else:
-        agreement = (
-            f"Indice de Rand ajusté {_ratio(r.adjusted_rand)} : 1 quand les deux cartes "
-            "coïncident, proche de 0 quand elles ne se ressemblent pas plus que par hasard. "
-            f"V-mesure {_ratio(r.v_measure)}, moyenne de l’homogénéité "
-            f"({_ratio(r.homogeneity)} : chaque {y1} reste dans un{e} seul{e} {x1}) et de la "
-            f"complétude ({_ratio(r.completeness)} : chaque {x1} tient dans "
-            f"un{'e' * y_fem} seul{'e' * y_fem} {y1}).")
-    return [
-        (_capital(f"{xs} coupé{e}s"), f"{format_number(k)} / {format_number(n)}", split),
-        ("Habitants dans un territoire coupé", format_number(r.split_population), people),
-        (f"Communes sans {y1}", format_number(gaps), uncovered),
-        ("Accord des deux cartes", _ratio(r.v_measure), agreement),
-    ]
+    return (
+        f"L’accord affiché est la **V-mesure** ({_ratio(r.v_measure)}), moyenne de deux "
+        f"nombres entre 0 et 1 : l’**homogénéité** ({_ratio(r.homogeneity)}), qui vaut 1 quand "
+        f"chaque {y1} reste dans un{e} seul{e} {x1}, et la **complétude** "
+        f"({_ratio(r.completeness)}), qui vaut 1 quand chaque {x1} tient dans "
+        f"un{'e' * y_fem} seul{'e' * y_fem} {y1}.\n\n"
+        f"L’**indice de Rand ajusté** ({_ratio(r.adjusted_rand)}) compare les paires de "
+        f"communes : 1 quand les {xs} et les {ys} regroupent les mêmes communes ensemble, "
+        "proche de 0 quand ils ne se ressemblent pas plus que par hasard.\n\n"
+        + ("Les communes sont comptées une à une." if r.weight == "communes" else
+           "Chaque commune pèse son nombre d’habitants.")
+        + " La méthode est détaillée dans la page « Méthode ».")
 
 
 # ----- tables -----------------------------------------------------------------------------
@@ -149,7 +210,8 @@ def heatmap(r: MismatchResult) -> go.Figure:
         colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
         zmin=0, zmax=1, showscale=False,
         hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
-    figure.update_layout(height=max(300, 28 * len(rows) + 120),
+    figure.update_layout(height=max(300, 34 * len(rows) + 140), font=CHART_FONT,
+                         separators=", ",
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
     return figure
@@ -186,7 +248,8 @@ def sankey(r: MismatchResult) -> go.Figure:
         valueformat=",d", valuesuffix=f" {unit}",
         node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
         link={"source": source, "target": target, "value": value, "color": colour}))
-    figure.update_layout(height=max(320, 22 * max(len(x_nodes), len(y_nodes)) + 80),
+    figure.update_layout(height=max(340, 30 * max(len(x_nodes), len(y_nodes)) + 80),
+                         font=CHART_FONT,
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          separators=", ")
     return figure

@@ -47,6 +47,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("who_does_what", "Qui fait quoi", ":material/hub:", "qui_fait_quoi"),
     Screen("blockages", "Blocages", ":material/block:", "blocages"),
     Screen("evolutions", "Évolutions", ":material/timeline:", "evolutions"),
+    Screen("methode", "Méthode", ":material/menu_book:", "methode"),
     Screen("importing", "Importer", ":material/upload_file:", "importer", needs=PUBLISH),
     Screen("sharing", "Partager", ":material/share:", "partage", needs=SHARE),
     Screen("contributions", "Contributions", ":material/volunteer_activism:", "contributions",

@@ -7,8 +7,6 @@ threshold, so a rerun never recomputes) and turns results into figures and Frenc
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,8 +20,9 @@ from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
 from maillage.texts import format_number, format_share, label
 from maillage.ui import auth, data, display, maps
 from maillage.ui.frame import Context
-from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
+from maillage.ui.style import ALERT, CHART_FONT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
+OVERLAP, OVERLAP_CSV = "Chevauchement", "Chevauchement (%)"
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
 SHOWN_ROWS = 500
 PAIR_MAP_HEIGHT = 480
@@ -53,6 +52,18 @@ def clustered(context: Context, min_overlap: float) -> pd.DataFrame:
     return data.cached(_clustered, context.view, min_overlap)
 
 
+def pooling_example(pairs: pd.DataFrame) -> str | None:
+    """The first pooling candidate of the pairs shown, as the intro's example (its names
+    escaped: they come from the workbook); None when there is none."""
+    candidates = pairs[pairs["pooling_candidate"]] if len(pairs) else pairs
+    if candidates.empty:
+        return None
+    first = candidates.iloc[0]
+    return (f"Par exemple, « {display.md(first['name_a'])} » et « {display.md(first['name_b'])} » "
+            f"couvrent {format_share(first['overlap'])} des mêmes communes, sur des "
+            f"calendriers qui se recouvrent, autour de : {display.md(first['themes'], None)}.")
+
+
 # ----- table ------------------------------------------------------------------------------------
 
 def flagged_table(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +85,12 @@ def show_table(table: pd.DataFrame) -> None:
                 format="percent", min_value=0.0, max_value=1.0,
                 help="Part des communes du plus petit des deux dispositifs que l’autre couvre "
                 "aussi."),
+            # « localized »: 6 020 in a French browser, not 6020
+            "Communes partagées": st.column_config.NumberColumn(format="localized"),
+            "Population partagée": st.column_config.NumberColumn(format="localized"),
+            "Acteurs communs": st.column_config.NumberColumn(format="localized"),
             "Jours communs": st.column_config.NumberColumn(
+                format="localized",
                 help="Jours communs aux deux calendriers (début et fin inclus) ; vide quand "
                 "une date manque."),
             "Pourquoi": st.column_config.TextColumn(width="large")})
@@ -84,14 +100,13 @@ def show_table(table: pd.DataFrame) -> None:
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    """The shared French CSV (formula-like cells made inert), shares with four decimals."""
-    return csv_bytes(table.map(_four_decimals))
-
-
-def _four_decimals(value: object) -> object:
-    if isinstance(value, float) and not math.isnan(value):
-        return f"{value:.4f}".replace(".", ",")
-    return value
+    """The shared French CSV (formula-like cells made inert). The overlap is written as a
+    percentage a spreadsheet reads as a number — « Chevauchement (%) » 100 or 66,7 — rather
+    than the share « 1,0000 » nobody reads as 100 %."""
+    if OVERLAP in table:
+        percent = (table[OVERLAP].astype("float64") * 100).round(1)
+        table = table.assign(**{OVERLAP: percent}).rename(columns={OVERLAP: OVERLAP_CSV})
+    return csv_bytes(table)
 
 
 # ----- heatmap ----------------------------------------------------------------------------------
@@ -109,9 +124,10 @@ def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
         hovertemplate="%{customdata}<br>chevauchement : %{text}<extra></extra>",
         colorbar={"title": "Chevauchement", "tickformat": ".0%"}))
     ticks = {"tickmode": "array", "tickvals": list(range(len(short))), "ticktext": short,
-             "tickfont": {"size": 11}}
-    side = max(420, 16 * len(short) + 240)
+             "tickfont": {"size": 14}}
+    side = max(460, 20 * len(short) + 280)
     figure.update_layout(height=side, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         font=CHART_FONT,
                          xaxis={**ticks, "tickangle": -60},
                          yaxis={**ticks, "autorange": "reversed"},
                          separators=", ")
@@ -148,7 +164,8 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
                                  rows["fin"].dt.strftime("%d/%m/%Y")], axis=-1),
             hovertemplate="%{y}<br>du %{customdata[0]} au %{customdata[1]}<extra></extra>"))
     figure.update_layout(
-        barmode="overlay", height=max(300, 24 * len(dated) + 120), separators=", ",
+        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=", ",
+        font=CHART_FONT,
         xaxis={"type": "date", "tickformat": "%Y"},
         yaxis={"autorange": "reversed", "categoryorder": "array",
                "categoryarray": labels.tolist()},

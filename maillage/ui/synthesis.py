@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from maillage.blockages import LIFTED, OPEN
+from maillage.blockages import still_blocking
 from maillage.coverage import blank_communes, blank_share
 from maillage.model import Model
 from maillage.texts import format_datetime, format_number, format_share, label
@@ -28,6 +28,7 @@ def show(context: Context, model: Model) -> None:
     blank = data.cached(_blank_figures, context.view)
     st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
                 "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
+    _link("methode.py", "Ce que compte chaque chiffre, avec un exemple", ":material/menu_book:")
     first = st.columns(3)
     second = st.columns(3)
     with first[0].container(border=True):
@@ -69,6 +70,8 @@ def _counts(series, vocabulary: str) -> str:
     ordered += [code for code in counts.index if code not in ordered]
     if vocabulary == "scheme_type":
         return ", ".join(f"{format_number(int(counts[c]))} {c} ({label(vocabulary, c)})"
+                         if c != "AUTRE" else
+                         f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
                          for c in ordered)
     return ", ".join(f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
                      for c in ordered)
@@ -111,7 +114,7 @@ def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
     st.caption(f"Part des communes du territoire touchées par au moins un dispositif social "
                f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
                "vivent.")
-    _link("atlas", "La carte des dispositifs par commune", ":material/map:")
+    _link("atlas", "La carte par commune", ":material/map:")
 
 
 def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
@@ -129,24 +132,25 @@ def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
 
 
 def _blockages(model: Model) -> None:
-    status = model.blockages["statut"].fillna(OPEN)
-    still = int((status != LIFTED).sum())
-    st.metric("Blocages non levés", format_number(still))
-    if status.empty:
-        st.caption("Aucun blocage rapporté (ateliers, enquêtes, comités) pour ce territoire.")
-    else:
+    blockages = still_blocking(model)
+    st.metric("Blocages non levés", format_number(blockages.count))
+    if blockages.reported:
         st.caption(f"Ce qui bloque encore, tel que rapporté en atelier, enquête ou comité : "
-                   f"{format_number(int((status == OPEN).sum()))} ouvert(s), "
-                   f"{format_number(int((status == 'en_cours').sum()))} en cours, et déjà "
-                   f"{format_number(int((status == LIFTED).sum()))} levé(s).")
+                   f"{blockages.sentence()}")
+    else:
+        st.caption(blockages.sentence())
     _link("blockages", "Ce qui bloque et les leviers", ":material/block:")
 
 
 def _publication(context: Context) -> None:
     version = context.version
-    st.metric("Version publiée", f"n° {version.version}")
+    published = format_datetime(version.published_at)
+    st.metric("Données publiées le", published.split(" à ")[0])
+    if context.presenting:  # a committee needs the date, not the version number
+        st.caption(f"Les chiffres de cette page viennent des données publiées le {published}.")
+        return
     source = f" depuis « {display.md(version.file)} »" if version.file else ""
-    st.caption(f"Les chiffres de cette page viennent de la version publiée le "
-               f"{format_datetime(version.published_at)}{source}. Les versions précédentes "
-               "restent consultables.")
+    st.caption(f"Les chiffres de cette page viennent de la version n° {version.version}, "
+               f"publiée le {published}{source}. Les versions précédentes restent "
+               "consultables.")
     _link("importing", "Historique des versions", ":material/history:")

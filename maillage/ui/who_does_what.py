@@ -14,11 +14,17 @@ import plotly.graph_objects as go
 from maillage.directory import directory, directory_for_display
 from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
-from maillage.texts import format_number, label
-from maillage.transversality import bridging_actors, late_funders, scheme_fields
+from maillage.texts import format_number, format_share, label
+from maillage.transversality import (
+    bridging_actors,
+    bridging_schemes,
+    late_funders,
+    scheme_fields,
+)
 from maillage.ui import data, display
 from maillage.ui.frame import Context
-from maillage.ui.style import FIELD_COLOURS, NEUTRAL
+from maillage.ui.style import CHART_FONT, FIELD_COLOURS, NEUTRAL
+from maillage.vocabularies import LOCAL_DEVELOPMENT, SOCIAL
 
 MAX_NODES = 500  # beyond this a node-link figure is a hairball on a projector
 LABELLED = 25  # names written on the figure; every other node has its tooltip
@@ -48,12 +54,40 @@ def found(context: Context, **filters) -> pd.DataFrame:
     return data.cached(_directory, context.view, given)
 
 
+def actors_found(found: int, total: int) -> str:
+    """« 12 acteurs sur 149. », « 1 acteur sur 149. », « Les 149 acteurs. »"""
+    if found == total:
+        return f"Les {format_number(total)} acteurs." if total > 1 else "Le seul acteur."
+    return f"{format_number(found)} {'acteur' if found == 1 else 'acteurs'} sur " \
+           f"{format_number(total)}."
+
+
+def components_sentence(components: int) -> str:
+    """How many separate groups the network has, without « ensemble(s) »."""
+    if components <= 1:
+        return "Tous les acteurs et dispositifs sont reliés, de proche en proche."
+    return (f"{format_number(components)} groupes d’acteurs et de dispositifs sans lien entre "
+            "eux.")
+
+
+def _relays(model) -> pd.DataFrame:
+    table = bridging_schemes(model)
+    return pd.DataFrame({"Personne relais": table["nom"].to_numpy(),
+                         "Dispositifs sociaux": table[SOCIAL].to_numpy(),
+                         "Développement local": table[LOCAL_DEVELOPMENT].to_numpy()})
+
+
+def relays_table(context: Context) -> pd.DataFrame:
+    """The bridging actors and the schemes of each field they link (the phone's network)."""
+    return data.cached(_relays, context.view)
+
+
 def transversality_table(fields: pd.DataFrame) -> pd.DataFrame:
     """One row per scheme, in French: which fields its participants bring."""
     yes_no = {True: "oui", False: "non"}
     table = pd.DataFrame({
         "Dispositif": fields["nom"],
-        "Type": fields["type"],
+        "Type": fields["type"].map(lambda t: label("scheme_type", t) if t == "AUTRE" else t),
         "Secteur": fields["sector"].map(lambda s: label("sector", s), na_action="ignore"),
         "Participants": fields["participants"],
         "Social": fields["social"].map(yes_no),
@@ -74,7 +108,8 @@ def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
         "Champ": actors["champ"].map(lambda c: label("field", c)).to_numpy(),
         "Dispositifs": table["degree"].to_numpy(),
         "Acteurs côtoyés": table["neighbours"].to_numpy(),
-        "Intermédiarité": table["betweenness"].round(4).to_numpy(),
+        # betweenness, said as what it is: the share of shortest paths between two others
+        "Part des chemins courts": table["betweenness"].map(format_share).to_numpy(),
     })
 
 
@@ -147,13 +182,14 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
             x=[position[n][0] for n in ids], y=[position[n][1] for n in ids],
             mode="markers+text", name=name,
             text=[display.chart(_name(model, n), 28) if n in labelled else "" for n in ids],
-            textposition="top center", textfont={"size": 10},
+            textposition="top center", textfont={"size": 14},
             hovertext=[_tooltip(model, n, degree[n], n in relays) for n in ids],
             hoverinfo="text",
             marker={"color": colour, "symbol": symbol, "size": size,
                     "line": {"width": outline, "color": RELAY_OUTLINE}}))
     figure.update_layout(
-        height=650, margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white",
+        height=650, margin={"l": 20, "r": 20, "t": 20, "b": 0}, plot_bgcolor="white",
+        font=CHART_FONT, separators=", ",
         legend={"orientation": "h", "yanchor": "top", "y": -0.02},
         xaxis={"visible": False}, yaxis={"visible": False}, hoverlabel={"align": "left"})
     return figure

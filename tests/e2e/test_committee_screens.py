@@ -1,0 +1,113 @@
+"""A steering committee's screens, through a share link, on a projector (1920×1080) and on a
+phone (390×844): the territory named in the tab title, the shared-view notice in the page
+itself, French only, and a phone layout without the network graph. Every page is saved as a
+screenshot under test-artifacts/ecrans/ (gitignored), for a human to look at."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bench.live import screens, url_path
+from maillage import sharing
+from maillage.model import build_model
+from maillage.reference import load_reference
+from tests import walk
+from tests.e2e.test_share_journey import PAGE_TIMEOUT, settle
+
+SIZES = {"projecteur": (1920, 1080), "telephone": (390, 844)}
+# The app scrolls inside its own container: let the page grow so a screenshot shows it all.
+WHOLE_PAGE = (
+    "[data-testid=stAppViewContainer],[data-testid=stMain],html,body,#root,.stApp"
+    "{height:auto!important;overflow:visible!important}"
+)
+
+
+@pytest.fixture(scope="module")
+def committee(live):
+    full = build_model(live.store.load(live.space))
+    epci = full.perimeters[full.perimeters["type"] == "epci"]
+    perimeter = epci.index[0]
+    token, link = sharing.create(live.store, live.space, perimeter)
+    codes = {
+        *load_reference().communes.index,
+        *load_reference().epci.index,
+        *full.perimeters.index,
+        *full.actors.index,
+        *full.schemes.index,
+    }
+    yield token, str(epci.loc[perimeter, "nom"]), codes
+    sharing.revoke(live.store, link.id)
+
+
+def _pages() -> list[tuple[str, str]]:
+    return [
+        ("", "synthese"),
+        *((url_path(f), url_path(f)) for f, _t, analyst_only in screens() if not analyst_only),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+def test_every_shared_page_reads_french_at_both_sizes(live, browser, committee, artifacts, size):
+    token, name, codes = committee
+    width, height = SIZES[size]
+    folder = artifacts.parent / "ecrans"
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        is_mobile=size == "telephone",
+        has_touch=size == "telephone",
+    )
+    page: Page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT)
+    problems = []
+    try:
+        for path, stem in _pages():
+            page.goto(
+                f"{live.url}/{path}?{sharing.QUERY_PARAM}={token}", wait_until="domcontentloaded"
+            )
+            settle(page)
+            page.wait_for_timeout(800)
+            main = page.locator('[data-testid="stMain"]')
+            expect(main.get_by_text("Vue partagée", exact=False).first).to_be_visible()
+            assert name in page.title(), (stem, page.title())
+            text = main.inner_text()
+            texts = [("page", line) for line in text.splitlines() if line.strip()]
+            for label, found in (
+                ("anglais", walk.english(texts)),
+                ("code brut", walk.codes_shown(texts, walk.raw_codes())),
+                ("nombre sans séparateur", walk.bare_numbers(texts, codes)),
+                ("point décimal", walk.decimal_points(texts)),
+            ):
+                problems += [f"{stem} ({size}) — {label} : {f}" for f in found]
+            if size == "telephone" and stem == url_path("who_does_what.py"):
+                expect(page.locator(".st-key-reseau")).to_be_hidden()
+                expect(page.locator(".st-key-relais_liste")).to_be_visible()
+                sidebar = page.locator('[data-testid="stSidebar"]')
+                assert (
+                    not sidebar.is_visible() or sidebar.get_attribute("aria-expanded") == "false"
+                ), "les filtres ne sont pas repliés"
+            page.add_style_tag(content=WHOLE_PAGE)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(folder / f"{stem}-{width}x{height}.png"), full_page=True)
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_small_print_is_at_least_16_px_for_the_committee(live, page, committee):
+    token, _name, _codes = committee
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live.url}/?{sharing.QUERY_PARAM}={token}", wait_until="domcontentloaded")
+    settle(page)
+    sizes = page.eval_on_selector_all(
+        '[data-testid="stMain"] [data-testid="stCaptionContainer"], '
+        '[data-testid="stMain"] [data-testid="stMetricLabel"]',
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 16, sizes
+    assert re.search(r"\d", page.locator('[data-testid="stMetricValue"]').first.inner_text())
