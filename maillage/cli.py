@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from maillage.database import DatabaseError
 from maillage.problems import ERROR
 from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
 from maillage.texts import SEVERITY_LABELS, format_number
@@ -19,6 +20,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 class UnknownPerimeter(LookupError):
     """`--perimeter` names no perimeter of the published version."""
 DEMO_SPACE = "demo"
+DB_HELP = "fichier SQLite ou adresse postgresql://… (défaut : MAILLAGE_DB)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return args.handler(args)
+    except DatabaseError as unusable:  # unreachable server, wrong password, newer schema
+        print(f"[Erreur] {unusable}", file=sys.stderr)
+        return EXIT_ERRORS
     except UnknownPerimeter as unknown:
         print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
               f"l’espace « {args.space} ».", file=sys.stderr)
@@ -48,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--db", default=None, help=DB_HELP)
         sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
         sub.set_defaults(handler=handler)
         return sub
@@ -127,7 +132,7 @@ def _account_commands(commands) -> None:
 
     def action(actions, name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--db", default=None, help=DB_HELP)
         sub.set_defaults(handler=handler)
         return sub
 

@@ -1,20 +1,33 @@
 """The SQL of accounts, login attempts, share links and space settings, in the same database
-file as the published versions.
+as the published versions (a SQLite file or a PostgreSQL server).
 
 Kept apart from `store.py` (which holds the versions) so that each stays small; like it, every
-statement sits behind a method, so a server database could replace SQLite. Times are ISO 8601
+statement sits behind a method and is written once for both backends. Times are ISO 8601
 strings in UTC, which sort as they compare. A share link stores the SHA-256 of its token,
 never the token: reading the database does not let anyone open a link.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from maillage.store import Store
 
-SCHEMA = """
+def _persons_settings(db) -> str:
+    """Migration 2: whether persons are shown as their role, per share link and per space. A
+    link made before persons could be hidden hides them (the safe side); a file of an older
+    maillage may already have the column."""
+    db.add_column("share_links", "hide_persons", "INTEGER NOT NULL DEFAULT 1")
+    return """
+CREATE TABLE IF NOT EXISTS space_settings (
+    space TEXT PRIMARY KEY,
+    hide_persons INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+MIGRATIONS = [
+    """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL CHECK (role IN ('admin', 'analyste', 'lecteur')),
@@ -22,32 +35,25 @@ CREATE TABLE IF NOT EXISTS users (
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS login_attempts (
-    id INTEGER PRIMARY KEY,
+    id {id},
     name TEXT NOT NULL,
     at TEXT NOT NULL,
     success INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_attempts_by_name ON login_attempts (name, at);
 CREATE TABLE IF NOT EXISTS share_links (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     token_sha256 TEXT NOT NULL UNIQUE,
     space TEXT NOT NULL,
     perimeter TEXT,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     revoked_at TEXT,
-    author TEXT,
-    hide_persons INTEGER NOT NULL DEFAULT 1
+    author TEXT
 );
-CREATE TABLE IF NOT EXISTS space_settings (
-    space TEXT PRIMARY KEY,
-    hide_persons INTEGER NOT NULL DEFAULT 0
-);
-"""
-# Columns added after a table was first created: (table, column, definition). A database
-# made by an older maillage gets them on first open; a link made before persons could be
-# hidden hides them (the safe side).
-ADDED_COLUMNS = [("share_links", "hide_persons", "INTEGER NOT NULL DEFAULT 1")]
+""",
+    _persons_settings,
+]
 
 
 class DuplicateUser(ValueError):
@@ -84,24 +90,18 @@ def _link_row(row) -> LinkRow:
 class AccountStore:
     def __init__(self, store: Store):
         self.store = store
-        with store.connect() as db:
-            db.executescript(SCHEMA)
-            for table, column, definition in ADDED_COLUMNS:
-                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                if column not in present:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        store.database.migrate("accounts", MIGRATIONS)
 
     # --- users ------------------------------------------------------------------------------
 
     def add_user(self, name: str, role: str, password_hash: str, created_at: str) -> None:
-        try:
-            with self.store.transaction() as db:
-                db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
-                           (name, role, password_hash, created_at))
-        except sqlite3.IntegrityError as error:
-            if "UNIQUE" in str(error):
-                raise DuplicateUser(name) from error
-            raise
+        with self.store.transaction() as db:
+            added = db.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO NOTHING RETURNING name",
+                (name, role, password_hash, created_at)).fetchone()
+        if added is None:
+            raise DuplicateUser(name)
 
     def user(self, name: str) -> UserRow | None:
         with self.store.connect() as db:
@@ -171,12 +171,11 @@ class AccountStore:
     def add_link(self, token_sha256: str, space: str, perimeter: str | None, created_at: str,
                  expires_at: str, author: str | None, hide_persons: bool = True) -> LinkRow:
         with self.store.transaction() as db:
-            cursor = db.execute(
+            (link_id,) = db.execute(
                 "INSERT INTO share_links (token_sha256, space, perimeter, created_at, "
-                "expires_at, author, hide_persons) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "expires_at, author, hide_persons) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (token_sha256, space, perimeter, created_at, expires_at, author,
-                 int(hide_persons)))
-            link_id = cursor.lastrowid
+                 int(hide_persons))).fetchone()
         return LinkRow(link_id, space, perimeter, created_at, expires_at, None, author,
                        hide_persons)
 

@@ -1,7 +1,6 @@
 """Share links: unguessable tokens stored as hashes, expiry, revocation, tampering, scope."""
 
 import hashlib
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +15,12 @@ T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def db_path(both_backends):
+    """Every test of this module runs on a SQLite file and on a real PostgreSQL server."""
+    return both_backends
+
+
+@pytest.fixture
 def published(store):
     workbook, validation = check([("t.xlsx", xlsx_bytes(minimal_sheets()))])
     publish_checked(store, "principal", workbook, validation)
@@ -27,7 +32,7 @@ def test_token_is_random_and_only_its_hash_is_stored(published):
     other, _ = sharing.create(published, "principal", "P_EPCI", now=T0)
     assert token != other and len(token) >= 43
     assert sharing.share_path(token) == f"/?partage={token}"
-    with sqlite3.connect(published.path) as db:
+    with published.connect() as db:
         rows = db.execute("SELECT * FROM share_links").fetchall()
     flat = " ".join(str(v) for row in rows for v in row)
     assert token not in flat and other not in flat

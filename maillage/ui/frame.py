@@ -13,6 +13,7 @@ import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import PUBLISH
+from maillage.database import DatabaseError
 from maillage.model import Model
 from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
@@ -78,7 +79,11 @@ def frame(title: str, *, filters: bool = True) -> Context:
     """Set up the page and the sidebar; return what the page needs to ask the domain."""
     st.markdown(CSS, unsafe_allow_html=True)
     db = data.db_path()
-    store = data.store(db)
+    try:
+        store = data.store(db)
+    except DatabaseError as unusable:  # the server is down, or the base is from a newer maillage
+        st.error(f"La base de données est inaccessible. {unusable}")
+        st.stop()
     access = auth.gate()  # login form or refusal, and stop, when nobody may see
     url.absorb()  # a copied address or a reload: its choices before any widget is drawn
     link = access.share
