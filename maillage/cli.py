@@ -160,6 +160,11 @@ def _account_commands(commands) -> None:
     persons.add_argument("--afficher-personnes", dest="hide_persons", action="store_const",
                          const=False, help="les lecteurs voient le nom des personnes (les liens "
                          "de partage suivent leur propre réglage)")
+    databases = group("db", "la base de données elle-même")
+    sub = action(databases, "copy", _db_copy,
+                 "copie une base SQLite (--db) dans une base PostgreSQL vide (--to)")
+    sub.add_argument("--to", required=True, metavar="URL",
+                     help="adresse postgresql://… de la base vide qui reçoit la copie")
     users = group("user", "comptes et rôles (admin, analyste, lecteur)")
     sub = action(users, "add", _user_add, "crée un compte")
     sub.add_argument("name")
@@ -517,6 +522,21 @@ def _share_revoke(args) -> int:
         print(f"[Erreur] Aucun lien n° {args.id}.", file=sys.stderr)
         return EXIT_ERRORS
     print(f"Lien n° {args.id} révoqué : il ne donne plus accès à rien.")
+    return EXIT_OK
+
+
+def _db_copy(args) -> int:
+    from maillage.database import redacted
+    from maillage.database_copy import copy
+    from maillage.store import default_location
+
+    source = args.db or default_location()
+    copied = copy(source, args.to)
+    for table in copied:
+        print(f"{table.name} : {table.rows} ligne(s), sha256 {table.sha256[:16]}…")
+    print(f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
+          "lignes et mêmes empreintes SHA-256 pour chaque table. Le fichier SQLite n’a pas été "
+          "modifié ; gardez-le comme sauvegarde.")
     return EXIT_OK
 
 

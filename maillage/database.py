@@ -61,6 +61,16 @@ def redacted(location: str) -> str:
     return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
 
+COMPONENTS: dict[str, Sequence[Step]] = {}
+"""Every component's migrations, registered by its module when imported (`db copy` needs them
+all, to make every table on the target before copying)."""
+
+
+def register(component: str, steps: Sequence[Step]) -> Sequence[Step]:
+    COMPONENTS[component] = steps
+    return steps
+
+
 # --- dialects -------------------------------------------------------------------------------
 
 

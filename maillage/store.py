@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from maillage.database import Connection, Database, is_server_url
+from maillage.database import Connection, Database, is_server_url, register
 
 DEFAULT_SPACE = "principal"
 
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS version_sheets (
 """) + dialect.immutable("versions", "versions") + dialect.immutable("version_sheets", "sheets")
 
 
-MIGRATIONS = [_versions_tables]
+MIGRATIONS = register("versions", [_versions_tables])
 
 
 _COLUMNS = "space, version, published_at, author, file, sha256, rows, restored_from"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maillage.database import register
 from maillage.store import Store
 
 def _persons_settings(db) -> str:
@@ -26,7 +27,7 @@ CREATE TABLE IF NOT EXISTS space_settings (
 """
 
 
-MIGRATIONS = [
+MIGRATIONS = register("accounts", [
     """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS share_links (
 );
 """,
     _persons_settings,
-]
+])
 
 
 class DuplicateUser(ValueError):
