@@ -469,18 +469,20 @@ def _share_create(args) -> int:
     from maillage import sharing
 
     try:
+        base = sharing.public_url()  # checked first: a bad address issues no link
         token, link = sharing.create(_store(args), args.space, args.perimeter,
                                      sharing.parse_duration(args.expires), author=args.author,
                                      hide_persons=not args.show_persons)
     except sharing.CannotShare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    print(sharing.share_path(token))
+    print(sharing.share_url(token, base))
     print(f"Lien n° {link.id} : espace « {link.space} », "
           f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
           f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC), personnes "
-          f"{'masquées' if link.hide_persons else 'affichées'}. Le jeton n’est affiché qu’une "
-          "fois : ajoutez ce chemin à l’adresse du serveur.")
+          f"{'masquées' if link.hide_persons else 'affichées'}. Le lien n’est affiché qu’une "
+          "fois : copiez-le tel quel dans votre message. (Adresse du tableau de bord : "
+          f"{sharing.URL_VARIABLE}.)")
     return EXIT_OK
 
 

@@ -136,8 +136,9 @@ def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
 
     assert main(["share", "create", "--db", str(db_path), "--space", "principal",
                  "--perimeter", "P_EPCI", "--expires", "7d"]) == 0
-    path, sentence = capsys.readouterr().out.splitlines()[:2]
-    token = path.removeprefix("/?partage=")
+    address, sentence = capsys.readouterr().out.splitlines()[:2]
+    assert address.startswith("http://127.0.0.1:8501/?partage=")  # the whole link, by default
+    token = address.removeprefix("http://127.0.0.1:8501/?partage=")
     link = sharing.resolve(published, token)
     assert isinstance(link, ShareLink) and link.perimeter == "P_EPCI"
     assert f"n° {link.id}" in sentence
@@ -150,3 +151,29 @@ def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
     assert "révoqué" in capsys.readouterr().out
     assert main(["share", "revoke", "--db", str(db_path), "999"]) == 1
     assert main(["share", "create", "--db", str(db_path), "--perimeter", "P_X"]) == 1
+
+
+def test_the_link_is_whole_with_the_configured_public_address(published, db_path, capsys,
+                                                               monkeypatch):
+    from maillage.cli import main
+
+    monkeypatch.setenv("MAILLAGE_URL", "https://maillage.allier.fr/tableau/")
+    assert main(["share", "create", "--db", str(db_path), "--space", "principal"]) == 0
+    address = capsys.readouterr().out.splitlines()[0]
+    prefix = "https://maillage.allier.fr/tableau/?partage="
+    assert address.startswith(prefix)
+    assert isinstance(sharing.resolve(published, address.removeprefix(prefix)), ShareLink)
+    assert sharing.share_url("T", "http://10.0.0.5:8501") == "http://10.0.0.5:8501/?partage=T"
+
+
+@pytest.mark.parametrize("wrong", ["maillage.allier.fr", "ftp://serveur", "https://x.fr/?a=1",
+                                   "https://"])
+def test_an_unreadable_public_address_issues_no_link(published, db_path, capsys, monkeypatch,
+                                                      wrong):
+    from maillage.cli import main
+
+    monkeypatch.setenv("MAILLAGE_URL", wrong)
+    assert main(["share", "create", "--db", str(db_path), "--space", "principal"]) == 1
+    err = capsys.readouterr().err
+    assert "MAILLAGE_URL" in err and "https://maillage.mon-departement.fr" in err
+    assert sharing.links(published) == []
