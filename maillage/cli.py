@@ -171,12 +171,27 @@ def _account_commands(commands) -> None:
     sub.add_argument("--role", required=True, choices=["admin", "analyste", "lecteur"])
     sub.add_argument("--password-stdin", action="store_true",
                      help="lit le mot de passe sur l’entrée standard (sinon il est demandé)")
+    _scope_options(sub)
+    sub = action(users, "update", _user_update,
+                 "change le rôle ou les territoires d’un compte existant")
+    sub.add_argument("name")
+    sub.add_argument("--role", default=None, choices=["admin", "analyste", "lecteur"])
+    _scope_options(sub)
+    sub.add_argument("--no-perimeter", action="store_true",
+                     help="retire toute limite : le compte voit de nouveau tout")
     sub = action(users, "remove", _user_remove, "supprime un compte")
     sub.add_argument("name")
     action(users, "list", _user_list, "liste les comptes")
     from maillage import cli_contributions
 
     cli_contributions.register(group, action)
+
+
+def _scope_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--perimeter", action="append", default=[], metavar="P",
+                     help="id d’un périmètre auquel limiter un compte lecteur (répétable)")
+    sub.add_argument("--space", default=None,
+                     help="le seul espace que voit le compte (défaut : tous)")
 
 
 def _store(args) -> Store:
@@ -545,7 +560,13 @@ def _db_copy(args) -> int:
 def _user_add(args) -> int:
     from getpass import getpass
 
-    from maillage.accounts import Accounts, DuplicateUser, UnknownRole, WeakPassword
+    from maillage.accounts import (
+        Accounts,
+        DuplicateUser,
+        UnknownRole,
+        UnknownScope,
+        WeakPassword,
+    )
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -555,14 +576,52 @@ def _user_add(args) -> int:
             print("[Erreur] Les deux mots de passe diffèrent.", file=sys.stderr)
             return EXIT_ERRORS
     try:
-        user = Accounts(_store(args)).add(args.name, args.role, password)
+        user = Accounts(_store(args)).add(args.name, args.role, password,
+                                          perimeters=tuple(args.perimeter), space=args.space)
     except DuplicateUser:
         print(f"[Erreur] Le compte « {args.name} » existe déjà.", file=sys.stderr)
         return EXIT_ERRORS
-    except (UnknownRole, WeakPassword, ValueError) as refusal:
+    except (UnknownRole, UnknownScope, WeakPassword, ValueError) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"Compte « {user.name} » créé (rôle {user.role}).")
+    print(f"Compte « {user.name} » créé (rôle {user.role}{_limits(user)}).")
+    return EXIT_OK
+
+
+def _limits(user) -> str:
+    """How far an account sees, as `user add|update|list` say it."""
+    parts = []
+    if user.perimeters:
+        parts.append(f"limité à {', '.join(user.perimeters)}")
+    if user.space is not None:
+        parts.append(f"espace « {user.space} » seulement")
+    return f", {', '.join(parts)}" if parts else ""
+
+
+def _user_update(args) -> int:
+    from maillage.accounts import Accounts, UnknownRole, UnknownScope, UnknownUser
+
+    if args.no_perimeter and (args.perimeter or args.space):
+        print("[Erreur] --no-perimeter retire toute limite : ne le combinez pas avec "
+              "--perimeter ou --space.", file=sys.stderr)
+        return EXIT_ERRORS
+    book = Accounts(_store(args))
+    current = book.get(args.name)
+    if current is None:
+        print(f"[Erreur] Aucun compte « {args.name} ».", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.no_perimeter:
+        perimeters, space = (), None
+    elif args.perimeter or args.space:
+        perimeters, space = tuple(args.perimeter), args.space
+    else:  # only the role changes: the limits stay
+        perimeters, space = current.perimeters, current.space
+    try:
+        user = book.limit(args.name, perimeters, space, role=args.role)
+    except (UnknownRole, UnknownScope, UnknownUser) as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Compte « {user.name} » : rôle {user.role}{_limits(user) or ', sans limite'}.")
     return EXIT_OK
 
 
@@ -583,7 +642,7 @@ def _user_list(args) -> int:
     if not users:
         print("Aucun compte.")
     for user in users:
-        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}")
+        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}{_limits(user)}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ never the token: reading the database does not let anyone open a link.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from maillage.database import register
@@ -54,6 +55,14 @@ CREATE TABLE IF NOT EXISTS share_links (
 );
 """,
     _persons_settings,
+    # 3: accounts limited to territories, like a scoped share link (`space` NULL: every space)
+    """
+CREATE TABLE IF NOT EXISTS user_limits (
+    name TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,
+    space TEXT,
+    perimeters TEXT NOT NULL
+);
+""",
 ])
 
 
@@ -122,8 +131,31 @@ class AccountStore:
                               (password_hash, name)).rowcount
         return done == 1
 
+    def set_user_perimeters(self, name: str, space: str | None,
+                            perimeters: tuple[str, ...], role: str | None = None) -> bool:
+        """Replace the territories an account may see (none: its whole space), and its role
+        when given, in one transaction; False if there is no such account."""
+        with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is None:
+                return False
+            if role is not None:
+                db.execute("UPDATE users SET role = ? WHERE name = ?", (role, name))
+            db.execute("DELETE FROM user_limits WHERE name = ?", (name,))
+            if space is not None or perimeters:
+                db.execute("INSERT INTO user_limits (name, space, perimeters) VALUES (?, ?, ?)",
+                           (name, space, json.dumps(list(perimeters))))
+        return True
+
+    def user_perimeters(self, name: str) -> tuple[str | None, tuple[str, ...]]:
+        """The space an account is limited to (None: any) and its perimeters (none: all)."""
+        with self.store.connect() as db:
+            row = db.execute("SELECT space, perimeters FROM user_limits WHERE name = ?",
+                             (name,)).fetchone()
+        return (row[0], tuple(json.loads(row[1]))) if row else (None, ())
+
     def remove_user(self, name: str) -> bool:
         with self.store.transaction() as db:
+            db.execute("DELETE FROM user_limits WHERE name = ?", (name,))
             done = db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount
             db.execute("DELETE FROM login_attempts WHERE name = ?", (name,))
         return done == 1

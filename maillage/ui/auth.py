@@ -59,6 +59,8 @@ class Access:
     share: ShareLink | None = None
     local: bool = False
     oidc: bool = False
+    space: str | None = None  # an account limited to one space
+    perimeters: tuple[str, ...] = ()  # an account limited to territories (frame.py applies it)
 
     def can(self, action: str) -> bool:
         return self.share is None and accounts.can(self.role, action)
@@ -181,13 +183,16 @@ def _current() -> Access | Refused | None:
     book = _accounts(data.db_path())
     if name := st.session_state.get(SESSION_USER):
         if user := book.get(name):
-            return Access(user.role, user.name)
+            return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
         st.session_state.pop(SESSION_USER, None)
     if oidc_configured() and st.user.is_logged_in:
         identity = str(st.user.get("email") or st.user.get("name") or "")
         known = book.get(identity)  # a built-in account of that e-mail gives its role
         st.session_state[SESSION_OIDC] = True
-        return Access(known.role if known else READER, identity or None, oidc=True)
+        if known:
+            return Access(known.role, identity, oidc=True, space=known.space,
+                          perimeters=known.perimeters)
+        return Access(READER, identity or None, oidc=True)
     if not login_required():
         return Access(accounts.ANALYST, local=True)
     return None
@@ -258,6 +263,9 @@ def sidebar(access: Access, territory: str | None = None) -> None:
     elif access.user is not None:
         st.sidebar.caption(f"Connecté·e : {access.user} "
                            f"({ROLE_LABELS.get(access.role, access.role)})")
+        if territory:
+            st.sidebar.info(f"Votre compte ne voit que « {territory} ».",
+                            icon=":material/visibility:")
         st.sidebar.button("Se déconnecter", on_click=_log_out, icon=":material/logout:",
                           key="connexion_deconnecter")
 
