@@ -552,8 +552,8 @@ def _db_copy(args) -> int:
     for table in copied:
         print(f"{table.name} : {table.rows} ligne(s), sha256 {table.sha256[:16]}…")
     print(f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
-          "lignes et mêmes empreintes SHA-256 pour chaque table. Le fichier SQLite n’a pas été "
-          "modifié ; gardez-le comme sauvegarde.")
+          "lignes et mêmes empreintes SHA-256 pour chaque table. Les données du fichier SQLite "
+          "sont intactes : gardez-le comme sauvegarde.")
     return EXIT_OK
 
 

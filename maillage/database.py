@@ -99,9 +99,9 @@ class _SQLite(Dialect):
     def immutable(self, table: str, name: str) -> str:
         return (
             f"CREATE TRIGGER IF NOT EXISTS {name}_are_immutable BEFORE UPDATE ON {table}\n"
-            "BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;\n"
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END;\n"
             f"CREATE TRIGGER IF NOT EXISTS {name}_are_kept BEFORE DELETE ON {table}\n"
-            "BEGIN SELECT RAISE(ABORT, 'published versions are never deleted'); END;\n"
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are never deleted'); END;\n"
         )
 
 
@@ -115,7 +115,7 @@ class _PostgreSQL(Dialect):
         return (
             "CREATE OR REPLACE FUNCTION maillage_refuse_change() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
-            "RAISE EXCEPTION 'published versions are immutable (%)', TG_TABLE_NAME "
+            "RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME "
             "USING ERRCODE = 'integrity_constraint_violation'; END $$;\n"
             f"CREATE OR REPLACE TRIGGER {name}_are_immutable BEFORE UPDATE OR DELETE "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION maillage_refuse_change();\n"

@@ -51,6 +51,14 @@ def test_every_version_account_link_and_attempt_arrives_checked(filled, postgres
     source, token = filled
     assert main(["db", "copy", "--db", str(source.path), "--to", postgres_url]) == 0
     said = capsys.readouterr().out
+    for table in (
+        *TABLES,
+        "user_limits",
+        "contribution_links",
+        "contributions",
+        "contribution_events",
+    ):  # every table of every component is copied
+        assert f"\n{table} : " in f"\n{said}", table
     assert "Copie vérifiée" in said and "mot-de-passe" not in said
     target = Store(postgres_url)
     assert rows_of(target) == rows_of(source)
@@ -129,7 +137,7 @@ def test_a_copy_killed_half_way_leaves_the_target_empty_and_can_start_again(fill
     target = Store(postgres_url)
     assert rows_of(target) == dict.fromkeys(TABLES, 0)
     copied = copy(source.path, postgres_url)
-    assert {t.name: t.rows for t in copied} == rows_of(source)
+    assert {t.name: t.rows for t in copied if t.name in TABLES} == rows_of(source)
     assert sharing.resolve(target, token).space == "demo"
 
 
