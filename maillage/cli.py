@@ -182,6 +182,13 @@ def _account_commands(commands) -> None:
     sub = action(users, "remove", _user_remove, "supprime un compte")
     sub.add_argument("name")
     action(users, "list", _user_list, "liste les comptes")
+    sub = action(users, "sessions", _user_sessions,
+                 "sessions de connexion ouvertes (cookie), et leur révocation")
+    sub.add_argument("name", nargs="?", default=None, help="un seul compte (défaut : tous)")
+    sub.add_argument("--revoke", type=int, default=None, metavar="N",
+                     help="révoque la session n° N")
+    sub.add_argument("--revoke-all", action="store_true",
+                     help="révoque toutes les sessions du compte nommé")
     from maillage import cli_contributions
 
     cli_contributions.register(group, action)
@@ -596,6 +603,34 @@ def _limits(user) -> str:
     if user.space is not None:
         parts.append(f"espace « {user.space} » seulement")
     return f", {', '.join(parts)}" if parts else ""
+
+
+def _user_sessions(args) -> int:
+    from maillage import sessions
+
+    store = _store(args)
+    if args.revoke_all:
+        if not args.name:
+            print("[Erreur] --revoke-all révoque les sessions d’un compte : nommez-le.",
+                  file=sys.stderr)
+            return EXIT_ERRORS
+        count = sessions.revoke(store, name=args.name)
+        print(f"{count} session(s) de « {args.name} » révoquée(s).")
+        return EXIT_OK
+    if args.revoke is not None:
+        if not sessions.revoke(store, session_id=args.revoke):
+            print(f"[Erreur] Aucune session active n° {args.revoke}.", file=sys.stderr)
+            return EXIT_ERRORS
+        print(f"Session n° {args.revoke} révoquée : son cookie n’ouvre plus rien.")
+        return EXIT_OK
+    found = sessions.sessions(store, args.name)
+    if not found:
+        print("Aucune session de connexion.")
+    for session in found:
+        print(f"{session.id}  {session.name}  {session.state():9}  ouverte le "
+              f"{session.created_at.strftime('%d/%m/%Y %H:%M')} UTC, vue le "
+              f"{session.last_seen.strftime('%d/%m/%Y %H:%M')} UTC")
+    return EXIT_OK
 
 
 def _user_update(args) -> int:

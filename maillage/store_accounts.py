@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from maillage.database import register
 from maillage.store import Store
@@ -63,6 +64,19 @@ CREATE TABLE IF NOT EXISTS user_limits (
     perimeters TEXT NOT NULL
 );
 """,
+    # 3: login sessions that outlive a browser reload: only the SHA-256 of each cookie's token
+    """
+CREATE TABLE IF NOT EXISTS sessions (
+    id {id},
+    token_sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_by_name ON sessions (name, created_at);
+""",
 ])
 
 
@@ -76,6 +90,19 @@ class UserRow:
     role: str
     password_hash: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    name: str
+    created_at: str
+    last_seen: str
+    expires_at: str
+    revoked_at: str | None
+
+
+_SESSION_COLUMNS = "id, name, created_at, last_seen, expires_at, revoked_at"
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,8 @@ class AccountStore:
     def remove_user(self, name: str) -> bool:
         with self.store.transaction() as db:
             db.execute("DELETE FROM user_limits WHERE name = ?", (name,))
+            db.execute("UPDATE sessions SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                       (datetime.now(UTC).isoformat(timespec="microseconds"), name))
             done = db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount
             db.execute("DELETE FROM login_attempts WHERE name = ?", (name,))
         return done == 1
@@ -198,6 +227,46 @@ class AccountStore:
         rows = db.execute("SELECT at FROM login_attempts WHERE name = ? AND success = 0 "
                           "AND at > ? ORDER BY at", (name, start)).fetchall()
         return [at for (at,) in rows]
+
+    # --- login sessions -------------------------------------------------------------------
+
+    def add_session(self, token_sha256: str, name: str, created_at: str,
+                    expires_at: str) -> SessionRow:
+        with self.store.transaction() as db:
+            (session_id,) = db.execute(
+                "INSERT INTO sessions (token_sha256, name, created_at, last_seen, expires_at) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (token_sha256, name, created_at, created_at, expires_at)).fetchone()
+        return SessionRow(session_id, name, created_at, created_at, expires_at, None)
+
+    def session_by_hash(self, token_sha256: str) -> SessionRow | None:
+        with self.store.connect() as db:
+            row = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token_sha256 = ?",
+                             (token_sha256,)).fetchone()
+        return SessionRow(*row) if row else None
+
+    def touch_session(self, session_id: int, at: str) -> None:
+        with self.store.transaction() as db:
+            db.execute("UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?",
+                       (at, session_id, at))
+
+    def sessions(self, name: str | None = None) -> list[SessionRow]:
+        """Newest first; every account's when `name` is None."""
+        where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+        with self.store.connect() as db:
+            rows = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions {where} "
+                              "ORDER BY id DESC", params).fetchall()
+        return [SessionRow(*row) for row in rows]
+
+    def revoke_sessions(self, at: str, session_id: int | None = None,
+                        token_sha256: str | None = None, name: str | None = None) -> int:
+        """Revoke one session (by id or token hash) or all of an account's; how many."""
+        column, value = next((c, v) for c, v in (("id", session_id),
+                                                 ("token_sha256", token_sha256),
+                                                 ("name", name)) if v is not None)
+        with self.store.transaction() as db:
+            return db.execute(f"UPDATE sessions SET revoked_at = ? WHERE {column} = ? "
+                              "AND revoked_at IS NULL", (at, value)).rowcount
 
     # --- share links ------------------------------------------------------------------------
 

@@ -160,3 +160,111 @@ def test_the_database_and_its_journal_are_private(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:
         os.umask(before)
+
+
+def marked(n: int) -> dict[str, pd.DataFrame]:
+    """Three sheets that all carry the number of the publication that wrote them."""
+    return {name: pd.DataFrame({"marque": [n] * 50, "x": range(50)})
+            for name in ("acteurs", "perimetres", "dispositifs")}
+
+
+def test_racing_publications_of_one_space_get_consecutive_numbers(store, db_path):
+    store.publish("principal", marked(0), file=None, sha256=None)
+    start = threading.Barrier(6)
+    failures = []
+
+    def publish_three(worker: int) -> None:
+        mine = Store(db_path)  # each publisher its own store, as separate instances would
+        start.wait()
+        try:
+            for i in range(3):
+                mine.publish("principal", marked(worker * 10 + i), file=None, sha256=None)
+        except Exception as error:  # reported below by the main thread
+            failures.append(error)
+
+    workers = [threading.Thread(target=publish_three, args=(w,)) for w in range(1, 7)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert failures == []
+    numbers = sorted(v.version for v in store.history("principal"))
+    assert numbers == list(range(1, 20))  # 1 + 6 × 3, no gap, no duplicate
+    markers = {int(store.load("principal", n)["acteurs"]["marque"].iloc[0]) for n in numbers}
+    assert markers == {0} | {w * 10 + i for w in range(1, 7) for i in range(3)}
+
+
+def test_readers_see_the_old_version_or_the_new_one_whole(store, db_path):
+    store.publish("principal", marked(0), file=None, sha256=None)
+    done = threading.Event()
+    torn = []
+
+    def publish() -> None:
+        writer = Store(db_path)
+        for n in range(1, 16):
+            writer.publish("principal", marked(n), file=None, sha256=None)
+        done.set()
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    reads = 0
+    while not done.is_set() or reads < 3:
+        sheets = store.load("principal")
+        seen = {int(sheet["marque"].iloc[0]) for sheet in sheets.values()}
+        if len(seen) != 1 or len(sheets) != 3:
+            torn.append(seen)
+        reads += 1
+    thread.join(120)
+    assert torn == [] and reads >= 3
+    assert int(store.load("principal")["acteurs"]["marque"].iloc[0]) == 15
+
+
+def test_two_imports_started_together_give_two_consecutive_versions(db_path, tmp_path):
+    workbook = tmp_path / "territoire.xlsx"
+    workbook.write_bytes(xlsx_bytes(minimal_sheets()))
+    command = [sys.executable, "-m", "maillage.cli", "import", str(workbook), "--db",
+               str(db_path)]
+    imports = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in imports]
+    assert [p.returncode for p in imports] == [0, 0], outputs
+    said = sorted(line for out, _ in outputs for line in out.splitlines() if "publiée" in line)
+    assert said == ["Version 1 de l’espace « principal » publiée.",
+                    "Version 2 de l’espace « principal » publiée."]
+    assert [v.version for v in Store(db_path).history("principal")] == [2, 1]
+
+
+def test_migrations_are_recorded_and_a_newer_schema_is_refused(store, db_path):
+    from maillage.accounts import Accounts
+
+    Accounts(store)
+    assert store.database.schema_versions() == {"versions": 1, "accounts": 4}
+    import_files(store, "principal", good_files())
+    with store.transaction() as db:
+        db.execute("UPDATE schema_versions SET version = 7 WHERE component = 'versions'")
+    with pytest.raises(SchemaTooNew) as refused:
+        Store(db_path)
+    assert "version plus récente de maillage" in str(refused.value)
+    assert "version 7" in str(refused.value) and "mot de passe" not in str(refused.value)
+    assert store.database.schema_versions()["versions"] == 7  # nothing rewritten
+    assert [v.version for v in store.history("principal")] == [1]
+
+
+def test_a_file_made_before_schema_versions_is_adopted_as_it_is(sqlite_path):
+    old_schema = """
+    CREATE TABLE versions (space TEXT NOT NULL, version INTEGER NOT NULL,
+        published_at TEXT NOT NULL, author TEXT, file TEXT, sha256 TEXT, rows TEXT NOT NULL,
+        restored_from INTEGER, PRIMARY KEY (space, version));
+    CREATE TABLE version_sheets (space TEXT NOT NULL, version INTEGER NOT NULL,
+        sheet TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (space, version, sheet));
+    CREATE TRIGGER versions_are_kept BEFORE DELETE ON versions
+    BEGIN SELECT RAISE(ABORT, 'published versions are never deleted'); END;
+    INSERT INTO versions VALUES ('principal', 1, '2026-01-01T00:00:00+00:00', NULL, 'a.xlsx',
+        NULL, '{"acteurs": 1}', NULL);
+    """
+    with sqlite3.connect(sqlite_path) as db:
+        db.executescript(old_schema)
+    store = Store(sqlite_path)
+    assert [v.file for v in store.history("principal")] == ["a.xlsx"]
+    assert store.database.schema_versions() == {"versions": 1}
+    assert import_files(store, "principal", good_files()).version.version == 2
