@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from maillage import accounts, sharing
+from maillage import accounts, sessions, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
@@ -181,6 +181,10 @@ def _current() -> Access | Refused | None:
             st.query_params[QUERY_PARAM] = token
         return Access(READER, share=found)
     book = _accounts(data.db_path())
+    cookie = st.context.cookies.get(sessions.COOKIE)
+    if cookie and (session := sessions.resolve(store, cookie)) and (user := book.get(
+            session.name)):  # a login at /connexion, kept across reloads, tabs and instances
+        return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
     if name := st.session_state.get(SESSION_USER):
         if user := book.get(name):
             return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
@@ -218,6 +222,8 @@ def gate_page(found: Access | Refused | None = None) -> None:
         return
     st.title("Connexion")
     st.caption("maillage — qui fait quoi sur le territoire")
+    st.link_button("Se connecter et le rester sur cet appareil", "/connexion", type="primary",
+                   icon=":material/login:")
     if message := st.session_state.pop(LOGIN_MESSAGE, None):
         st.error(message, icon=":material/lock:")
     with st.form("connexion", enter_to_submit=True):
@@ -248,6 +254,7 @@ def _log_in() -> None:
 
 
 def _log_out() -> None:
+    sessions.revoke_token(_store(), st.context.cookies.get(sessions.COOKIE))  # for good
     st.session_state.pop(SESSION_USER, None)
     if st.session_state.pop(SESSION_OIDC, False):
         st.logout()
