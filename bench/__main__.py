@@ -3,7 +3,9 @@
 Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes) and France.
 Ratios against the baseline, not absolute times, are what we compare between runs.
 `python -m bench departement region` runs only the named scales, `python -m bench load` only
-the load test, `python -m bench pages` only the screens in a browser against a minimal page.
+the load test, `python -m bench pages` only the screens in a browser against a minimal page,
+`python -m bench sessions` only the 100 sessions on two instances and one PostgreSQL
+(bench/load_sessions.py).
 """
 
 from __future__ import annotations
@@ -108,6 +110,10 @@ def main(argv: list[str]) -> None:
 
         for line in bench_changes_and_dossier():
             emit(**line)
+    if not argv or "sessions" in argv:
+        from bench.load_sessions import bench_load_sessions
+
+        emit(scale="departement", **bench_load_sessions())
 
 
 if __name__ == "__main__":
