@@ -120,3 +120,20 @@ def test_a_newer_schema_stops_every_command_before_it_writes(capsys, postgres_ur
 )
 def test_a_location_is_shown_without_its_password(location, shown):
     assert redacted(location) == shown
+
+
+def test_the_dashboard_names_an_unreachable_server_in_french(monkeypatch):
+    from tests.apptests import ROOT
+    from tests.pgserver import _free_port
+
+    monkeypatch.setenv(
+        "MAILLAGE_DB", f"postgresql://maillage:{PASSWORD}@127.0.0.1:{_free_port()}/m"
+    )
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("La base de données est inaccessible. Impossible de joindre")
+    assert PASSWORD not in error.value
+    assert not at.title and not at.metric

@@ -79,11 +79,7 @@ def frame(title: str, *, filters: bool = True) -> Context:
     """Set up the page and the sidebar; return what the page needs to ask the domain."""
     st.markdown(CSS, unsafe_allow_html=True)
     db = data.db_path()
-    try:
-        store = data.store(db)
-    except DatabaseError as unusable:  # the server is down, or the base is from a newer maillage
-        st.error(f"La base de données est inaccessible. {unusable}")
-        st.stop()
+    store = open_store()
     access = auth.gate()  # login form or refusal, and stop, when nobody may see
     url.absorb()  # a copied address or a reload: its choices before any widget is drawn
     link = access.share
@@ -142,6 +138,17 @@ def _account_scope(access: auth.Access, full: Model | None) -> str | None:
         st.session_state[keys.ACCOUNT_SCOPE] = present[0]
     return st.sidebar.selectbox("Territoire de votre compte", present, key=keys.ACCOUNT_SCOPE,
                                 format_func=lambda p: str(names[p]))
+
+
+def open_store() -> Store:
+    """The store, or the French reason it cannot be used (server down, wrong password, a
+    database of a newer maillage) and stop."""
+    try:
+        return data.store(data.db_path())
+    except DatabaseError as unusable:
+        st.error(f"La base de données est inaccessible. {unusable}", icon=":material/error:")
+        st.stop()
+        raise AssertionError("unreachable") from None  # st.stop() ends the script run
 
 
 def require_data(context: Context) -> Model:
