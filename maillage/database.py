@@ -115,7 +115,8 @@ class _PostgreSQL(Dialect):
         return (
             "CREATE OR REPLACE FUNCTION maillage_refuse_change() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
-            "RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME "
+            "RAISE EXCEPTION '% rows are %', TG_TABLE_NAME, CASE WHEN TG_OP = 'UPDATE' "
+            "THEN 'immutable' ELSE 'never deleted' END "
             "USING ERRCODE = 'integrity_constraint_violation'; END $$;\n"
             f"CREATE OR REPLACE TRIGGER {name}_are_immutable BEFORE UPDATE OR DELETE "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION maillage_refuse_change();\n"

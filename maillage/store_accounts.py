@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS user_limits (
     perimeters TEXT NOT NULL
 );
 """,
-    # 3: login sessions that outlive a browser reload: only the SHA-256 of each cookie's token
+    # 4: login sessions that outlive a browser reload: only the SHA-256 of each cookie's token
     """
 CREATE TABLE IF NOT EXISTS sessions (
     id {id},
