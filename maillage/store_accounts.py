@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from maillage.database import register
 from maillage.store import Store
 
+
 def _persons_settings(db) -> str:
     """Migration 2: whether persons are shown as their role, per share link and per space. A
     link made before persons could be hidden hides them (the safe side); a file of an older

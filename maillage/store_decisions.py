@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from maillage.database import Connection, register
 from maillage.store import Store
 
+
 def _decisions(db: Connection) -> str:
     """Migration 1: one append-only table of decisions for every space."""
     return db.dialect.render("""
