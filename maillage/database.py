@@ -184,8 +184,11 @@ class Connection:
     def columns(self, table: str) -> set[str]:
         """The column names of a table of this database."""
         if self.dialect.name == "postgresql":
-            rows = self.execute("SELECT column_name FROM information_schema.columns WHERE "
-                                "table_name = ? AND table_schema = current_schema()", (table,))
+            rows = self.execute(
+                "SELECT column_name FROM information_schema.columns WHERE "
+                "table_name = ? AND table_schema = current_schema()",
+                (table,),
+            )
             return {row[0] for row in rows}
         return {row[1] for row in self.execute(f'PRAGMA table_info("{table}")')}
 
