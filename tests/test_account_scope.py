@@ -190,3 +190,46 @@ def test_the_command_line_adds_updates_and_lists_limits(demo, db_path, capsys, m
     assert run("user", "remove", "paul")[0] == 0
     with demo.connect() as db:
         assert db.execute("SELECT COUNT(*) FROM user_limits").fetchone()[0] == 0
+
+
+@pytest.fixture(scope="module")
+def account_walk(tmp_path_factory):
+    """Every page and download, as a reader limited to SCOPE (tests/scope_data.py) sees them."""
+    from maillage.publishing import check, publish_checked
+    from maillage.store import Store
+    from tests.page_walk import walk
+    from tests.scope_data import SCOPE, tempting_sheets
+    from tests.workbooks import xlsx_bytes
+
+    db = tmp_path_factory.mktemp("compte") / "maillage.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MAILLAGE_DB", str(db))
+        patch.setenv("MAILLAGE_AUTH", "on")
+        store = Store(db)
+        workbook, validation = check([("t.xlsx", xlsx_bytes(tempting_sheets()))])
+        publish_checked(store, "principal", workbook, validation)
+        Accounts(store, FAST).add("paul", READER, PASSWORD, perimeters=(SCOPE,))
+
+        def logged_in(at: AppTest) -> None:
+            at.session_state[auth.SESSION_USER] = "paul"
+
+        yield walk(setup=logged_in)
+
+
+def test_a_limited_reader_walks_every_page_and_download_inside_its_territory(account_walk):
+    from tests.scope_data import IN, OUT
+
+    assert [s.page for s in account_walk.screens] == [
+        "",
+        "atlas.py",
+        "discordances.py",
+        "chevauchements.py",
+        "qui_fait_quoi.py",
+        "blocages.py",
+    ]
+    names = set(account_walk.downloads)
+    assert any(n.endswith("rapport-principal-v1.html") for n in names), names
+    assert any(n.endswith("qui-fait-quoi.csv") for n in names), names
+    assert OUT not in account_walk.everything(), account_walk.where(OUT)
+    assert IN in account_walk.everything()
+    assert "Connecté·e : paul" in account_walk.screens[0].text
