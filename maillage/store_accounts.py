@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from maillage.database import register
+from maillage.database import Connection, register
 from maillage.store import Store
 
 
@@ -196,16 +196,18 @@ class AccountStore:
                         forget_before: str) -> tuple[int | None, list[str]]:
         """Count the recent failures and, unless they reach `max_failures`, record this
         attempt as one more failure, in one write transaction (`BEGIN IMMEDIATE`): parallel
-        attempts queue here, so N of them count N before any password is verified.
+        attempts queue here (a lock per name on PostgreSQL), so N of them count N before any
+        password is verified.
 
         Returns (id of the reserved attempt, or None when locked; times of the failures after
         `since` and after the last success, this one included, oldest first)."""
         with self.store.transaction() as db:
+            db.lock(f"maillage:login:{name}")  # PostgreSQL: what SQLite's write lock does
             failures = self._recent_failures(db, name, since)
             if len(failures) >= max_failures:
                 return None, failures
-            attempt = db.execute("INSERT INTO login_attempts (name, at, success) "
-                                 "VALUES (?, ?, 0)", (name, at)).lastrowid
+            (attempt,) = db.execute("INSERT INTO login_attempts (name, at, success) "
+                                    "VALUES (?, ?, 0) RETURNING id", (name, at)).fetchone()
             db.execute("DELETE FROM login_attempts WHERE at < ?", (forget_before,))
         return attempt, [*failures, at]
 
@@ -220,7 +222,7 @@ class AccountStore:
             return self._recent_failures(db, name, since)
 
     @staticmethod
-    def _recent_failures(db: sqlite3.Connection, name: str, since: str) -> list[str]:
+    def _recent_failures(db: Connection, name: str, since: str) -> list[str]:
         (last_success,) = db.execute(
             "SELECT MAX(at) FROM login_attempts WHERE name = ? AND success = 1",
             (name,)).fetchone()
