@@ -127,7 +127,7 @@ def test_a_limited_reader_cannot_reach_import_or_share(demo):
     Accounts(demo, FAST).add("paul", READER, PASSWORD, perimeters=("epci_montlucon",))
     at = _logged_in("paul", script=None)
     assert at.title[0].value == "Qui fait quoi sur le territoire"
-    for page in ("pages/importer.py", "pages/partage.py"):
+    for page in ("pages/importing.py", "pages/sharing.py"):
         with pytest.raises(ValueError, match="Could not find"):
             at.switch_page(page)  # not even registered for this account
 

@@ -17,7 +17,7 @@ def test_the_page_shows_the_whole_link(db_path, store, monkeypatch, configured, 
     if configured:
         monkeypatch.setenv("MAILLAGE_URL", configured)
     publish(db_path)
-    at = open_page("partage.py")
+    at = open_page("sharing.py")
     at.button[0].click().run()
     assert not at.exception
     (code,) = at.code
@@ -30,7 +30,7 @@ def test_the_page_shows_the_whole_link(db_path, store, monkeypatch, configured, 
 def test_an_unreadable_public_address_is_explained_and_issues_no_link(db_path, store, monkeypatch):
     monkeypatch.setenv("MAILLAGE_URL", "maillage.allier.fr")
     publish(db_path)
-    at = open_page("partage.py")
+    at = open_page("sharing.py")
     assert any("MAILLAGE_URL" in e.value for e in at.error)
     assert at.button[0].disabled
     assert not at.code and sharing.links(store) == []
