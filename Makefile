@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint browser clean
+.PHONY: run test bench lint browser postgresql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,14 @@ run: $(STAMP)
 browser:
 	@$(PYTHON) scripts/ensure_chromium.py
 
+postgresql:
+	@$(PYTHON) scripts/ensure_postgresql.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgresql
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -4,7 +4,9 @@ Scales follow DESIGN.md §Bench: a département, a region (Auvergne-Rhône-Alpes
 Ratios against the baseline, not absolute times, are what we compare between runs.
 `python -m bench departement region` runs only the named scales, `python -m bench load` only
 the load test, `python -m bench pages` only the screens in a browser against a minimal page,
-`python -m bench complete` only the completion of the demo by a national list.
+`python -m bench complete` only the completion of the demo by a national list,
+`python -m bench sessions` only the 100 sessions on two instances and one PostgreSQL
+(bench/load_sessions.py).
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ def main(argv: list[str]) -> None:
 
         for line in bench_complete():
             emit(scale="departement", **line)
+    if not argv or "sessions" in argv:
+        from bench.load_sessions import bench_load_sessions
+
+        emit(scale="departement", **bench_load_sessions())
 
 
 if __name__ == "__main__":

@@ -98,11 +98,21 @@ def authorize(role: str | None, action: str) -> None:
         raise NotAllowed(REFUSALS.get(action, "Action non autorisée."))
 
 
+class UnknownScope(ValueError):
+    """A territory limit names a perimeter or space that is not published; French message."""
+
+
 @dataclass(frozen=True)
 class User:
     name: str
     role: str
     created_at: str
+    space: str | None = None  # the only space this account sees (None: every space)
+    perimeters: tuple[str, ...] = ()  # the territories it sees, as a share link would
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.perimeters) or self.space is not None
 
 
 @dataclass(frozen=True)
@@ -131,26 +141,73 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self._decoy_hash = decoy_hash(self.hasher)
 
-    def add(self, name: str, role: str, password: str, now: datetime | None = None) -> User:
+    def add(self, name: str, role: str, password: str, now: datetime | None = None,
+            perimeters: tuple[str, ...] = (), space: str | None = None) -> User:
+        """A new account; with `perimeters` and/or `space`, a reader limited to them."""
         name = name.strip()
         if not name:
             raise ValueError("Le nom du compte est vide.")
         if role not in ROLES:
             raise UnknownRole(f"Rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}.")
         _check_password(password, name)
+        perimeters = self._check_scope(role, space, perimeters)
         created_at = _iso(_now(now))
         self.rows.add_user(name, role, self.hasher.hash(password), created_at)
-        return User(name, role, created_at)
+        if perimeters or space:
+            self.rows.set_user_perimeters(name, space, perimeters)
+        return User(name, role, created_at, space, perimeters)
+
+    def limit(self, name: str, perimeters: tuple[str, ...] = (), space: str | None = None,
+              role: str | None = None) -> User:
+        """Change what an account sees (no perimeter and no space: everything) and, when
+        given, its role; checked like `add`."""
+        user = self.get(name)
+        if user is None:
+            raise UnknownUser(name)
+        role = role or user.role
+        if role not in ROLES:
+            raise UnknownRole(f"Rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}.")
+        perimeters = self._check_scope(role, space, perimeters)
+        self.rows.set_user_perimeters(name, space, perimeters, role=role)
+        return User(user.name, role, user.created_at, space, perimeters)
+
+    def _check_scope(self, role: str, space: str | None,
+                     perimeters: tuple[str, ...]) -> tuple[str, ...]:
+        """The perimeters, deduplicated and sorted, once each is known to be published."""
+        perimeters = tuple(sorted({p.strip() for p in perimeters if p.strip()}))
+        if not perimeters and space is None:
+            return ()
+        if role != READER:
+            raise UnknownScope("Seul un compte « lecteur » peut être limité à des territoires : "
+                               "un·e analyste publie pour tout l’espace.")
+        store = self.rows.store
+        spaces = [space] if space is not None else store.spaces()
+        if space is not None and store.latest(space) is None:
+            raise UnknownScope(f"L’espace « {space} » n’a aucune version publiée : publiez-la "
+                               "d’abord, ou corrigez --space.")
+        known = set()
+        for each in spaces:
+            known |= set(store.load(each)["perimetres"]["id"])
+        if missing := [p for p in perimeters if p not in known]:
+            where = f"l’espace « {space} »" if space else "aucun espace publié"
+            raise UnknownScope(f"Périmètre(s) inconnu(s) dans {where} : {', '.join(missing)}. "
+                               "Utilisez l’identifiant de la feuille « perimetres » (colonne "
+                               "id).")
+        return perimeters
 
     def remove(self, name: str) -> bool:
         return self.rows.remove_user(name)
 
     def get(self, name: str) -> User | None:
         row = self.rows.user(name)
-        return User(row.name, row.role, row.created_at) if row else None
+        return self._user(row) if row else None
 
     def list(self) -> list[User]:
-        return [User(r.name, r.role, r.created_at) for r in self.rows.users()]
+        return [self._user(r) for r in self.rows.users()]
+
+    def _user(self, row) -> User:
+        space, perimeters = self.rows.user_perimeters(row.name)
+        return User(row.name, row.role, row.created_at, space, perimeters)
 
     def set_password(self, name: str, password: str) -> None:
         _check_password(password, name)
@@ -177,7 +234,7 @@ class Accounts:
         self.rows.mark_success(attempt)
         if self.hasher.check_needs_rehash(row.password_hash):
             self.rows.set_password_hash(name, self.hasher.hash(password))
-        return Login(User(row.name, row.role, row.created_at))
+        return Login(self._user(row))
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:

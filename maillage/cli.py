@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from maillage.database import DatabaseError
 from maillage.problems import ERROR
 from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
 from maillage.texts import SEVERITY_LABELS, format_number
@@ -19,6 +20,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 class UnknownPerimeter(LookupError):
     """`--perimeter` names no perimeter of the published version."""
 DEMO_SPACE = "demo"
+DB_HELP = "fichier SQLite ou adresse postgresql://… (défaut : MAILLAGE_DB)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return args.handler(args)
+    except DatabaseError as unusable:  # unreachable server, wrong password, newer schema
+        print(f"[Erreur] {unusable}", file=sys.stderr)
+        return EXIT_ERRORS
     except UnknownPerimeter as unknown:
         print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
               f"l’espace « {args.space} ».", file=sys.stderr)
@@ -48,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--db", default=None, help=DB_HELP)
         sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
         sub.set_defaults(handler=handler)
         return sub
@@ -165,7 +170,7 @@ def _account_commands(commands) -> None:
 
     def action(actions, name: str, handler, help_text: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=None, help="fichier de base (défaut : MAILLAGE_DB)")
+        sub.add_argument("--db", default=None, help=DB_HELP)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -193,18 +198,45 @@ def _account_commands(commands) -> None:
     persons.add_argument("--afficher-personnes", dest="hide_persons", action="store_const",
                          const=False, help="les lecteurs voient le nom des personnes (les liens "
                          "de partage suivent leur propre réglage)")
+    databases = group("db", "la base de données elle-même")
+    sub = action(databases, "copy", _db_copy,
+                 "copie une base SQLite (--db) dans une base PostgreSQL vide (--to)")
+    sub.add_argument("--to", required=True, metavar="URL",
+                     help="adresse postgresql://… de la base vide qui reçoit la copie")
     users = group("user", "comptes et rôles (admin, analyste, lecteur)")
     sub = action(users, "add", _user_add, "crée un compte")
     sub.add_argument("name")
     sub.add_argument("--role", required=True, choices=["admin", "analyste", "lecteur"])
     sub.add_argument("--password-stdin", action="store_true",
                      help="lit le mot de passe sur l’entrée standard (sinon il est demandé)")
+    _scope_options(sub)
+    sub = action(users, "update", _user_update,
+                 "change le rôle ou les territoires d’un compte existant")
+    sub.add_argument("name")
+    sub.add_argument("--role", default=None, choices=["admin", "analyste", "lecteur"])
+    _scope_options(sub)
+    sub.add_argument("--no-perimeter", action="store_true",
+                     help="retire toute limite : le compte voit de nouveau tout")
     sub = action(users, "remove", _user_remove, "supprime un compte")
     sub.add_argument("name")
     action(users, "list", _user_list, "liste les comptes")
+    sub = action(users, "sessions", _user_sessions,
+                 "sessions de connexion ouvertes (cookie), et leur révocation")
+    sub.add_argument("name", nargs="?", default=None, help="un seul compte (défaut : tous)")
+    sub.add_argument("--revoke", type=int, default=None, metavar="N",
+                     help="révoque la session n° N")
+    sub.add_argument("--revoke-all", action="store_true",
+                     help="révoque toutes les sessions du compte nommé")
     from maillage import cli_contributions
 
     cli_contributions.register(group, action)
+
+
+def _scope_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--perimeter", action="append", default=[], metavar="P",
+                     help="id d’un périmètre auquel limiter un compte lecteur (répétable)")
+    sub.add_argument("--space", default=None,
+                     help="le seul espace que voit le compte (défaut : tous)")
 
 
 def _store(args) -> Store:
@@ -586,18 +618,20 @@ def _share_create(args) -> int:
     from maillage import sharing
 
     try:
+        base = sharing.public_url()  # checked first: a bad address issues no link
         token, link = sharing.create(_store(args), args.space, args.perimeter,
                                      sharing.parse_duration(args.expires), author=args.author,
                                      hide_persons=not args.show_persons)
     except sharing.CannotShare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    print(sharing.share_path(token))
+    print(sharing.share_url(token, base))
     print(f"Lien n° {link.id} : espace « {link.space} », "
           f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
           f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC), personnes "
-          f"{'masquées' if link.hide_persons else 'affichées'}. Le jeton n’est affiché qu’une "
-          "fois : ajoutez ce chemin à l’adresse du serveur.")
+          f"{'masquées' if link.hide_persons else 'affichées'}. Le lien n’est affiché qu’une "
+          "fois : copiez-le tel quel dans votre message. (Adresse du tableau de bord : "
+          f"{sharing.URL_VARIABLE}.)")
     return EXIT_OK
 
 
@@ -642,10 +676,31 @@ def _share_revoke(args) -> int:
     return EXIT_OK
 
 
+def _db_copy(args) -> int:
+    from maillage.database import redacted
+    from maillage.database_copy import copy
+    from maillage.store import default_location
+
+    source = args.db or default_location()
+    copied = copy(source, args.to)
+    for table in copied:
+        print(f"{table.name} : {table.rows} ligne(s), sha256 {table.sha256[:16]}…")
+    print(f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
+          "lignes et mêmes empreintes SHA-256 pour chaque table. Les données du fichier SQLite "
+          "sont intactes : gardez-le comme sauvegarde.")
+    return EXIT_OK
+
+
 def _user_add(args) -> int:
     from getpass import getpass
 
-    from maillage.accounts import Accounts, DuplicateUser, UnknownRole, WeakPassword
+    from maillage.accounts import (
+        Accounts,
+        DuplicateUser,
+        UnknownRole,
+        UnknownScope,
+        WeakPassword,
+    )
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -655,14 +710,80 @@ def _user_add(args) -> int:
             print("[Erreur] Les deux mots de passe diffèrent.", file=sys.stderr)
             return EXIT_ERRORS
     try:
-        user = Accounts(_store(args)).add(args.name, args.role, password)
+        user = Accounts(_store(args)).add(args.name, args.role, password,
+                                          perimeters=tuple(args.perimeter), space=args.space)
     except DuplicateUser:
         print(f"[Erreur] Le compte « {args.name} » existe déjà.", file=sys.stderr)
         return EXIT_ERRORS
-    except (UnknownRole, WeakPassword, ValueError) as refusal:
+    except (UnknownRole, UnknownScope, WeakPassword, ValueError) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"Compte « {user.name} » créé (rôle {user.role}).")
+    print(f"Compte « {user.name} » créé (rôle {user.role}{_limits(user)}).")
+    return EXIT_OK
+
+
+def _limits(user) -> str:
+    """How far an account sees, as `user add|update|list` say it."""
+    parts = []
+    if user.perimeters:
+        parts.append(f"limité à {', '.join(user.perimeters)}")
+    if user.space is not None:
+        parts.append(f"espace « {user.space} » seulement")
+    return f", {', '.join(parts)}" if parts else ""
+
+
+def _user_sessions(args) -> int:
+    from maillage import sessions
+
+    store = _store(args)
+    if args.revoke_all:
+        if not args.name:
+            print("[Erreur] --revoke-all révoque les sessions d’un compte : nommez-le.",
+                  file=sys.stderr)
+            return EXIT_ERRORS
+        count = sessions.revoke(store, name=args.name)
+        print(f"{count} session(s) de « {args.name} » révoquée(s).")
+        return EXIT_OK
+    if args.revoke is not None:
+        if not sessions.revoke(store, session_id=args.revoke):
+            print(f"[Erreur] Aucune session active n° {args.revoke}.", file=sys.stderr)
+            return EXIT_ERRORS
+        print(f"Session n° {args.revoke} révoquée : son cookie n’ouvre plus rien.")
+        return EXIT_OK
+    found = sessions.sessions(store, args.name)
+    if not found:
+        print("Aucune session de connexion.")
+    for session in found:
+        print(f"{session.id}  {session.name}  {session.state():9}  ouverte le "
+              f"{session.created_at.strftime('%d/%m/%Y %H:%M')} UTC, vue le "
+              f"{session.last_seen.strftime('%d/%m/%Y %H:%M')} UTC")
+    return EXIT_OK
+
+
+def _user_update(args) -> int:
+    from maillage.accounts import Accounts, UnknownRole, UnknownScope, UnknownUser
+
+    if args.no_perimeter and (args.perimeter or args.space):
+        print("[Erreur] --no-perimeter retire toute limite : ne le combinez pas avec "
+              "--perimeter ou --space.", file=sys.stderr)
+        return EXIT_ERRORS
+    book = Accounts(_store(args))
+    current = book.get(args.name)
+    if current is None:
+        print(f"[Erreur] Aucun compte « {args.name} ».", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.no_perimeter:
+        perimeters, space = (), None
+    elif args.perimeter or args.space:
+        perimeters, space = tuple(args.perimeter), args.space
+    else:  # only the role changes: the limits stay
+        perimeters, space = current.perimeters, current.space
+    try:
+        user = book.limit(args.name, perimeters, space, role=args.role)
+    except (UnknownRole, UnknownScope, UnknownUser) as refusal:
+        print(f"[Erreur] {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Compte « {user.name} » : rôle {user.role}{_limits(user) or ', sans limite'}.")
     return EXIT_OK
 
 
@@ -683,7 +804,7 @@ def _user_list(args) -> int:
     if not users:
         print("Aucun compte.")
     for user in users:
-        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}")
+        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}{_limits(user)}")
     return EXIT_OK
 
 

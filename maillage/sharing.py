@@ -9,16 +9,20 @@ link: the caller shows the French reason and nothing else.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
+from urllib.parse import urlsplit
 
 from maillage.store import Store
 from maillage.store_accounts import AccountStore, LinkRow
 
 QUERY_PARAM = "partage"
+URL_VARIABLE = "MAILLAGE_URL"  # the dashboard's public address, as a visitor types it
+DEFAULT_URL = "http://127.0.0.1:8501"  # where `make run` listens
 DEFAULT_EXPIRY = timedelta(days=30)
 MAX_EXPIRY = timedelta(days=366)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32): 43 characters, no padding
@@ -84,6 +88,23 @@ def _link(row: LinkRow) -> ShareLink:
 def share_path(token: str) -> str:
     """The address of the shared view, relative to the server root."""
     return f"/?{QUERY_PARAM}={token}"
+
+
+def public_url(value: str | None = None) -> str:
+    """The dashboard's public address: `value`, else MAILLAGE_URL, else `make run`'s; without
+    a trailing slash, and refused (in French) unless it is a plain http(s) address."""
+    text = (value or os.environ.get(URL_VARIABLE) or DEFAULT_URL).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise CannotShare(f"L’adresse publique du tableau de bord « {text} » est illisible : "
+                          f"réglez {URL_VARIABLE} sur l’adresse que les destinataires ouvrent, "
+                          "par exemple https://maillage.mon-departement.fr (sans ? ni #).")
+    return text.rstrip("/")
+
+
+def share_url(token: str, base: str | None = None) -> str:
+    """The whole link to paste in an e-mail: the public address, then the token."""
+    return public_url(base) + share_path(token)
 
 
 def parse_duration(text: str) -> timedelta:

@@ -1,10 +1,11 @@
-"""The embedded database: spaces and their immutable, numbered versions.
+"""Spaces and their immutable, numbered versions, in a SQLite file or a PostgreSQL server.
 
-Every SQL statement of the product lives in this module, behind a small interface, so that a
-PostgreSQL server could replace the SQLite file for deployments with several app instances.
-SQLite runs in WAL mode: a publication is one transaction, and a reader querying meanwhile
-sees the old version or the new one, whole. Triggers forbid changing or deleting a published
-version: restoring an old version publishes it again as a new one.
+Every SQL statement of the versions lives in this module, written once for both backends
+(`maillage.database` hides what differs). A publication is one transaction, numbered under a
+lock per space, so two publications of one space racing get consecutive numbers; a reader
+querying meanwhile sees the old version or the new one, whole (SQLite's WAL, PostgreSQL's
+MVCC). Triggers forbid changing or deleting a published version: restoring an old version
+publishes it again as a new one.
 """
 
 from __future__ import annotations
@@ -12,18 +13,23 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from maillage.database import Connection, Database, is_server_url, register
+
 DEFAULT_SPACE = "principal"
 
-SCHEMA = """
+
+def _versions_tables(db: Connection) -> str:
+    """Migration 1: the versions and their sheets, immutable once written."""
+    dialect = db.dialect
+    return dialect.render("""
 CREATE TABLE IF NOT EXISTS versions (
     space TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -39,10 +45,17 @@ CREATE TABLE IF NOT EXISTS version_sheets (
     space TEXT NOT NULL,
     version INTEGER NOT NULL,
     sheet TEXT NOT NULL,
-    data BLOB NOT NULL,
+    data {blob} NOT NULL,
     PRIMARY KEY (space, version, sheet),
     FOREIGN KEY (space, version) REFERENCES versions (space, version)
 );
+""") + dialect.immutable("versions", "versions") + dialect.immutable("version_sheets", "sheets")
+
+
+def _version_notes(db: Connection) -> str:
+    """Migration 2: a version's note (« complété depuis … »), in its own table so that the
+    versions table keeps SPEC §4's columns."""
+    return db.dialect.render("""
 CREATE TABLE IF NOT EXISTS version_notes (
     space TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -50,15 +63,11 @@ CREATE TABLE IF NOT EXISTS version_notes (
     PRIMARY KEY (space, version),
     FOREIGN KEY (space, version) REFERENCES versions (space, version)
 );
-CREATE TRIGGER IF NOT EXISTS versions_are_immutable BEFORE UPDATE ON versions
-BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS versions_are_kept BEFORE DELETE ON versions
-BEGIN SELECT RAISE(ABORT, 'published versions are never deleted'); END;
-CREATE TRIGGER IF NOT EXISTS sheets_are_immutable BEFORE UPDATE ON version_sheets
-BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS sheets_are_kept BEFORE DELETE ON version_sheets
-BEGIN SELECT RAISE(ABORT, 'published versions are never deleted'); END;
-"""
+""")
+
+
+MIGRATIONS = register("versions", [_versions_tables, _version_notes])
+
 
 
 class UnknownVersion(LookupError):
@@ -91,12 +100,18 @@ class VersionInfo:
         return data
 
 
-def default_db_path() -> Path:
-    """MAILLAGE_DB, else a per-user file under the XDG data folder."""
+def default_location() -> str:
+    """MAILLAGE_DB (a file path or a `postgresql://` URL), else a per-user file under the XDG
+    data folder."""
     if env := os.environ.get("MAILLAGE_DB"):
-        return Path(env)
+        return env
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "maillage" / "maillage.db"
+    return str(base / "maillage" / "maillage.db")
+
+
+def default_db_path() -> Path:
+    """The default SQLite file (kept for callers that predate server databases)."""
+    return Path(default_location())
 
 
 def _private_file(path: Path) -> None:
@@ -111,34 +126,27 @@ def _private_file(path: Path) -> None:
 
 
 class Store:
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_db_path()
-        _private_file(self.path)
-        with self.connect() as db:
-            db.executescript(SCHEMA)
+    """The versions of every space; `location` is a file path or a `postgresql://` URL."""
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
-            yield db
-        finally:
-            db.close()
+    def __init__(self, location: str | Path | None = None):
+        location = str(location or default_location())
+        if not is_server_url(location):
+            _private_file(Path(location))
+        self.database = Database(location)
+        self.location = self.database.location
+        self.database.migrate("versions", MIGRATIONS)
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so that two publishers queue, never interleave."""
-        with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None on a server."""
+        return None if is_server_url(self.location) else Path(self.location)
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        return self.database.connect()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One write transaction: two publishers queue, never interleave."""
+        return self.database.transaction()
 
     def publish(
         self,
@@ -155,12 +163,14 @@ class Store:
         rows = {name: len(frame) for name, frame in sorted(tables.items())}
         published_at = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
+            db.lock(f"maillage:space:{space}")  # numbered under the lock: no gap, no duplicate
             (latest,) = db.execute(
                 "SELECT COALESCE(MAX(version), 0) FROM versions WHERE space = ?", (space,)
             ).fetchone()
             version = latest + 1
             db.execute(
-                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO versions (space, version, published_at, author, file, sha256, "
+                "rows, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     space,
                     version,
@@ -175,7 +185,7 @@ class Store:
             if note:
                 db.execute("INSERT INTO version_notes VALUES (?, ?, ?)", (space, version, note))
             db.executemany(
-                "INSERT INTO version_sheets VALUES (?, ?, ?, ?)",
+                "INSERT INTO version_sheets (space, version, sheet, data) VALUES (?, ?, ?, ?)",
                 [(space, version, name, blob) for name, blob in blobs.items()],
             )
         return VersionInfo(space, version, published_at, author, file, sha256, rows, restored_from,
@@ -215,8 +225,7 @@ class Store:
 
     def load(self, space: str, version: int | None = None) -> dict[str, pd.DataFrame]:
         """The cleaned sheets of one version (the latest by default), read in one snapshot."""
-        with self.connect() as db:
-            db.execute("BEGIN")
+        with self.database.snapshot() as db:
             if version is None:
                 (version,) = db.execute(
                     "SELECT MAX(version) FROM versions WHERE space = ?", (space,)
@@ -225,10 +234,9 @@ class Store:
                 "SELECT sheet, data FROM version_sheets WHERE space = ? AND version = ?",
                 (space, version),
             ).fetchall()
-            db.execute("COMMIT")
         if not found:
             raise UnknownVersion(f"{space} v{version}")
-        return {sheet: pd.read_parquet(io.BytesIO(blob)) for sheet, blob in found}
+        return {sheet: pd.read_parquet(io.BytesIO(bytes(blob))) for sheet, blob in found}
 
     def restore(self, space: str, version: int, author: str | None = None) -> VersionInfo:
         """Publish a former version again, as the newest: nothing is ever overwritten."""

@@ -12,11 +12,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from maillage.database import register
 from maillage.store import Store
 
-SCHEMA = """
+
+def _tables(dialect) -> str:
+    """Migration 1: links, contributions and their moderation events (append-only)."""
+    return (
+        dialect.render("""
 CREATE TABLE IF NOT EXISTS contribution_links (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     token_sha256 TEXT NOT NULL UNIQUE,
     space TEXT NOT NULL,
     perimeter TEXT,
@@ -27,7 +32,7 @@ CREATE TABLE IF NOT EXISTS contribution_links (
     max_contributions INTEGER
 );
 CREATE TABLE IF NOT EXISTS contributions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     link_id INTEGER NOT NULL REFERENCES contribution_links (id),
     space TEXT NOT NULL,
     submitted_at TEXT NOT NULL,
@@ -36,7 +41,7 @@ CREATE TABLE IF NOT EXISTS contributions (
 );
 CREATE INDEX IF NOT EXISTS contributions_by_link ON contributions (link_id, submitted_at);
 CREATE TABLE IF NOT EXISTS contribution_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     contribution_id INTEGER NOT NULL REFERENCES contributions (id),
     status TEXT NOT NULL
         CHECK (status IN ('acceptee', 'corrigee', 'rejetee', 'publiee')),
@@ -47,16 +52,13 @@ CREATE TABLE IF NOT EXISTS contribution_events (
     author TEXT,
     at TEXT NOT NULL
 );
-CREATE TRIGGER IF NOT EXISTS contributions_are_kept BEFORE DELETE ON contributions
-BEGIN SELECT RAISE(ABORT, 'contributions are never deleted'); END;
-CREATE TRIGGER IF NOT EXISTS contributions_are_immutable BEFORE UPDATE ON contributions
-BEGIN SELECT RAISE(ABORT, 'contributions are immutable'); END;
-CREATE TRIGGER IF NOT EXISTS contribution_events_are_kept BEFORE DELETE ON contribution_events
-BEGIN SELECT RAISE(ABORT, 'moderation events are never deleted'); END;
-CREATE TRIGGER IF NOT EXISTS contribution_events_are_immutable
-BEFORE UPDATE ON contribution_events
-BEGIN SELECT RAISE(ABORT, 'moderation events are immutable'); END;
-"""
+""")
+        + dialect.immutable("contributions", "contributions")
+        + dialect.immutable("contribution_events", "contribution_events")
+    )
+
+
+MIGRATIONS = register("contributions", [_tables])
 
 _LINK_COLUMNS = (
     "id, space, perimeter, created_at, expires_at, revoked_at, author, max_contributions"
@@ -117,8 +119,7 @@ class LimitReached(Exception):
 class ContributionStore:
     def __init__(self, store: Store):
         self.store = store
-        with store.connect() as db:
-            db.executescript(SCHEMA)
+        store.database.migrate("contributions", MIGRATIONS)
 
     # --- links ------------------------------------------------------------------------------
 
@@ -133,12 +134,12 @@ class ContributionStore:
         max_contributions: int | None,
     ) -> ContributionLinkRow:
         with self.store.transaction() as db:
-            cursor = db.execute(
+            (link_id,) = db.execute(
                 "INSERT INTO contribution_links (token_sha256, space, perimeter, created_at, "
-                "expires_at, author, max_contributions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "expires_at, author, max_contributions) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (token_sha256, space, perimeter, created_at, expires_at, author, max_contributions),
-            )
-            link_id = int(cursor.lastrowid or 0)
+            ).fetchone()
         return ContributionLinkRow(
             link_id, space, perimeter, created_at, expires_at, None, author, max_contributions
         )
@@ -192,8 +193,10 @@ class ContributionStore:
         day_ago: str,
     ) -> int:
         """Store one contribution unless a limit is reached, counted and written in one
-        transaction: parallel submissions queue on the write lock, so a cap is never beaten."""
+        transaction: parallel submissions queue on the link's lock (SQLite's write lock, a
+        PostgreSQL advisory lock), so a cap is never beaten."""
         with self.store.transaction() as db:
+            db.lock(f"maillage:contribution-link:{link.id}")
 
             def since(moment: str) -> int:
                 (found,) = db.execute(
@@ -208,9 +211,9 @@ class ContributionStore:
                 raise LimitReached("jour")
             if since(minute_ago) >= limits.per_minute:
                 raise LimitReached("minute")
-            cursor = db.execute(
+            (contribution_id,) = db.execute(
                 "INSERT INTO contributions (link_id, space, submitted_at, payload, contact) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (
                     link.id,
                     link.space,
@@ -218,8 +221,8 @@ class ContributionStore:
                     json.dumps(payload, ensure_ascii=False),
                     contact,
                 ),
-            )
-            return int(cursor.lastrowid or 0)
+            ).fetchone()
+            return int(contribution_id)
 
     def contributions(self, space: str) -> list[ContributionRow]:
         """Oldest first, the order in which the analyst reads the queue."""

@@ -1,5 +1,5 @@
-"""The SQL of the committees' decisions on proposals, in the same database file as the
-published versions.
+"""The SQL of the committees' decisions on proposals, in the same database as the published
+versions (a SQLite file or a PostgreSQL server).
 
 One append-only table for every space: a decision is never changed nor deleted (triggers
 refuse it), a later decision on the same proposal supersedes it, and the whole history stays.
@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maillage.database import Connection, register
 from maillage.store import Store
 
-SCHEMA = """
+
+def _decisions(db: Connection) -> str:
+    """Migration 1: one append-only table of decisions for every space."""
+    return db.dialect.render("""
 CREATE TABLE IF NOT EXISTS decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     space TEXT NOT NULL,
     proposal TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('retenue', 'ecartee', 'engagee', 'realisee')),
@@ -27,11 +31,10 @@ CREATE TABLE IF NOT EXISTS decisions (
     CHECK (status <> 'ecartee' OR (comment IS NOT NULL AND TRIM(comment) <> ''))
 );
 CREATE INDEX IF NOT EXISTS decisions_by_proposal ON decisions (space, proposal, id);
-CREATE TRIGGER IF NOT EXISTS decisions_are_immutable BEFORE UPDATE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are kept as recorded'); END;
-CREATE TRIGGER IF NOT EXISTS decisions_are_kept BEFORE DELETE ON decisions
-BEGIN SELECT RAISE(ABORT, 'decisions are never deleted'); END;
-"""
+""") + db.dialect.immutable("decisions", "decisions")
+
+
+MIGRATIONS = register("decisions", [_decisions])
 
 _COLUMNS = "id, space, proposal, status, comment, author, decided_at, version"
 
@@ -51,17 +54,15 @@ class DecisionRow:
 class DecisionStore:
     def __init__(self, store: Store):
         self.store = store
-        with store.connect() as db:
-            db.executescript(SCHEMA)
+        store.database.migrate("decisions", MIGRATIONS)
 
     def add(self, space: str, proposal: str, status: str, comment: str | None,
             author: str | None, decided_at: str, version: int | None) -> DecisionRow:
         with self.store.transaction() as db:
-            cursor = db.execute(
+            (row_id,) = db.execute(
                 "INSERT INTO decisions (space, proposal, status, comment, author, decided_at, "
-                "version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (space, proposal, status, comment, author, decided_at, version))
-            row_id = cursor.lastrowid
+                "version) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (space, proposal, status, comment, author, decided_at, version)).fetchone()
         return DecisionRow(row_id, space, proposal, status, comment, author, decided_at, version)
 
     def all(self, space: str) -> list[DecisionRow]:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maillage.database import Connection, register
 from maillage.store import Store
 
-SCHEMA = """
+
+def _profiles(db: Connection) -> str:
+    """Migration 1: the saved profiles of every space."""
+    return db.dialect.render("""
 CREATE TABLE IF NOT EXISTS import_profiles (
     space TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -22,7 +26,10 @@ CREATE TABLE IF NOT EXISTS import_profiles (
     author TEXT,
     PRIMARY KEY (space, name)
 );
-"""
+""")
+
+
+MIGRATIONS = register("import_profiles", [_profiles])
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,7 @@ _COLUMNS = "space, name, body, headers, saved_at, author"
 class ProfileStore:
     def __init__(self, store: Store):
         self.store = store
-        with store.connect() as db:
-            db.executescript(SCHEMA)
+        store.database.migrate("import_profiles", MIGRATIONS)
 
     def save(self, space: str, name: str, body: str, headers: str, saved_at: str,
              author: str | None) -> None:

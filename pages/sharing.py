@@ -1,5 +1,6 @@
 """Partager : créer, lister et révoquer les liens en lecture seule envoyés aux comités."""
 
+import os
 from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -44,6 +45,14 @@ def set_space_setting() -> None:
                                     bool(st.session_state[SPACE_HIDES]))
 
 
+def browser_address() -> str | None:
+    """The address this browser used, when MAILLAGE_URL does not say the public one."""
+    if os.environ.get(sharing.URL_VARIABLE):
+        return None
+    address = urlsplit(st.context.url or "")
+    return f"{address.scheme}://{address.netloc}" if address.netloc else None
+
+
 def revoke(link_id: int) -> None:
     auth.require(SHARE)
     sharing.revoke(context.store, link_id)
@@ -62,16 +71,23 @@ with st.form("partage_creation"):
                  format_func=DURATIONS.get)
     st.checkbox("Masquer les personnes", value=True, key=HIDE_PERSONS, help=PERSONS_HELP
                 + " Décochez seulement si les personnes nommées ont donné leur accord.")
+    try:  # a link nobody could open is not issued
+        sharing.public_url(browser_address())
+        wrong_address = None
+    except sharing.CannotShare as refusal:
+        wrong_address = str(refusal)
     st.form_submit_button("Créer le lien", type="primary", icon=":material/add_link:",
-                          on_click=create)
+                          on_click=create, disabled=wrong_address is not None)
+if wrong_address:
+    st.error(wrong_address)
 
 if new := st.session_state.get(NEW_LINK):
     link_id, token = new
-    address = urlsplit(st.context.url or "")
-    base = f"{address.scheme}://{address.netloc}" if address.netloc else ""
     st.success(f"Lien n° {link_id} créé. Copiez-le maintenant : il ne sera plus affiché.",
                icon=":material/link:")
-    st.code(base + sharing.share_path(token), language=None)
+    st.code(sharing.share_url(token, browser_address()), language=None)
+    st.caption("Le bouton en haut à droite du cadre copie le lien entier, prêt à coller "
+               "dans un courriel.")
 
 st.toggle("Masquer les personnes pour tous les lecteurs de cet espace",
           value=sharing.space_hides_persons(context.store, context.space), key=SPACE_HIDES,

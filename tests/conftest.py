@@ -27,3 +27,36 @@ def local_server(monkeypatch):
     monkeypatch.delenv("MAILLAGE_URL", raising=False)
     with patch_config_options({"server.address": "127.0.0.1"}):
         yield
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the whole run, in a temporary folder."""
+    from tests.pgserver import PostgresServer
+
+    try:
+        server = PostgresServer()
+    except RuntimeError as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server, monkeypatch):
+    """A fresh, empty database on the test server, also seen by code that reads MAILLAGE_DB."""
+    url = postgres_server.create_database()
+    monkeypatch.setenv("MAILLAGE_DB", url)
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_backends(request, tmp_path, monkeypatch):
+    """A database location on each backend in turn: a module whose `db_path` fixture returns
+    this runs every test on a SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        path = tmp_path / "maillage.db"
+        monkeypatch.setenv("MAILLAGE_DB", str(path))
+        return path
+    return request.getfixturevalue("postgres_url")

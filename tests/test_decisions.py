@@ -5,7 +5,6 @@ kept across versions and restores, refused in French with nothing stored; and th
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -17,6 +16,12 @@ from tests.test_proposals import actor, scheme, sheets_of
 from tests.workbooks import write_xlsx
 
 PAIR = "mutualiser:D_CTG+D_GMR"
+
+
+@pytest.fixture
+def db_path(both_backends):
+    """Every test of this module runs on a SQLite file and on a real PostgreSQL server."""
+    return both_backends
 
 
 def pair_sheets(**gmr):
@@ -79,14 +84,14 @@ def test_refusals_store_nothing(store, status, comment, role, known, refusal):
 def test_decisions_are_append_only(store):
     decide(store, "principal", PAIR, "ecartee", "Déjà un COPIL commun", author="claire",
            role="analyste", known=[PAIR])
-    with store.connect() as db:
-        with pytest.raises(sqlite3.DatabaseError, match="kept as recorded"):
-            db.execute("UPDATE decisions SET status = 'retenue'")
-        with pytest.raises(sqlite3.DatabaseError, match="never deleted"):
-            db.execute("DELETE FROM decisions")
-        with pytest.raises(sqlite3.IntegrityError):  # the reason is required by the table too
-            db.execute("INSERT INTO decisions (space, proposal, status, decided_at) "
-                       "VALUES ('principal', 'x', 'ecartee', '2026-01-01')")
+    refused = store.database.dialect.integrity_errors
+    with store.connect() as db, pytest.raises(refused, match="immutable"):
+        db.execute("UPDATE decisions SET status = 'retenue'")
+    with store.connect() as db, pytest.raises(refused, match="never deleted"):
+        db.execute("DELETE FROM decisions")
+    with store.connect() as db, pytest.raises(refused):  # the reason is required by the table
+        db.execute("INSERT INTO decisions (space, proposal, status, decided_at) "
+                   "VALUES ('principal', 'x', 'ecartee', '2026-01-01')")
     assert [d.comment for d in history(store, "principal", PAIR)] == ["Déjà un COPIL commun"]
 
 

@@ -1,7 +1,6 @@
 """Share links: unguessable tokens stored as hashes, expiry, revocation, tampering, scope."""
 
 import hashlib
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +15,12 @@ T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def db_path(both_backends):
+    """Every test of this module runs on a SQLite file and on a real PostgreSQL server."""
+    return both_backends
+
+
+@pytest.fixture
 def published(store):
     workbook, validation = check([("t.xlsx", xlsx_bytes(minimal_sheets()))])
     publish_checked(store, "principal", workbook, validation)
@@ -27,7 +32,7 @@ def test_token_is_random_and_only_its_hash_is_stored(published):
     other, _ = sharing.create(published, "principal", "P_EPCI", now=T0)
     assert token != other and len(token) >= 43
     assert sharing.share_path(token) == f"/?partage={token}"
-    with sqlite3.connect(published.path) as db:
+    with published.connect() as db:
         rows = db.execute("SELECT * FROM share_links").fetchall()
     flat = " ".join(str(v) for row in rows for v in row)
     assert token not in flat and other not in flat
@@ -131,8 +136,9 @@ def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
 
     assert main(["share", "create", "--db", str(db_path), "--space", "principal",
                  "--perimeter", "P_EPCI", "--expires", "7d"]) == 0
-    path, sentence = capsys.readouterr().out.splitlines()[:2]
-    token = path.removeprefix("/?partage=")
+    address, sentence = capsys.readouterr().out.splitlines()[:2]
+    assert address.startswith("http://127.0.0.1:8501/?partage=")  # the whole link, by default
+    token = address.removeprefix("http://127.0.0.1:8501/?partage=")
     link = sharing.resolve(published, token)
     assert isinstance(link, ShareLink) and link.perimeter == "P_EPCI"
     assert f"n° {link.id}" in sentence
@@ -145,3 +151,29 @@ def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
     assert "révoqué" in capsys.readouterr().out
     assert main(["share", "revoke", "--db", str(db_path), "999"]) == 1
     assert main(["share", "create", "--db", str(db_path), "--perimeter", "P_X"]) == 1
+
+
+def test_the_link_is_whole_with_the_configured_public_address(published, db_path, capsys,
+                                                               monkeypatch):
+    from maillage.cli import main
+
+    monkeypatch.setenv("MAILLAGE_URL", "https://maillage.allier.fr/tableau/")
+    assert main(["share", "create", "--db", str(db_path), "--space", "principal"]) == 0
+    address = capsys.readouterr().out.splitlines()[0]
+    prefix = "https://maillage.allier.fr/tableau/?partage="
+    assert address.startswith(prefix)
+    assert isinstance(sharing.resolve(published, address.removeprefix(prefix)), ShareLink)
+    assert sharing.share_url("T", "http://10.0.0.5:8501") == "http://10.0.0.5:8501/?partage=T"
+
+
+@pytest.mark.parametrize("wrong", ["maillage.allier.fr", "ftp://serveur", "https://x.fr/?a=1",
+                                   "https://"])
+def test_an_unreadable_public_address_issues_no_link(published, db_path, capsys, monkeypatch,
+                                                      wrong):
+    from maillage.cli import main
+
+    monkeypatch.setenv("MAILLAGE_URL", wrong)
+    assert main(["share", "create", "--db", str(db_path), "--space", "principal"]) == 1
+    err = capsys.readouterr().err
+    assert "MAILLAGE_URL" in err and "https://maillage.mon-departement.fr" in err
+    assert sharing.links(published) == []

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from maillage import accounts, sharing
+from maillage import accounts, sessions, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
@@ -59,6 +59,8 @@ class Access:
     share: ShareLink | None = None
     local: bool = False
     oidc: bool = False
+    space: str | None = None  # an account limited to one space
+    perimeters: tuple[str, ...] = ()  # an account limited to territories (frame.py applies it)
 
     def can(self, action: str) -> bool:
         return self.share is None and accounts.can(self.role, action)
@@ -179,15 +181,22 @@ def _current() -> Access | Refused | None:
             st.query_params[QUERY_PARAM] = token
         return Access(READER, share=found)
     book = _accounts(data.db_path())
+    cookie = st.context.cookies.get(sessions.COOKIE)
+    if cookie and (session := sessions.resolve(store, cookie)) and (user := book.get(
+            session.name)):  # a login at /connexion, kept across reloads, tabs and instances
+        return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
     if name := st.session_state.get(SESSION_USER):
         if user := book.get(name):
-            return Access(user.role, user.name)
+            return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
         st.session_state.pop(SESSION_USER, None)
     if oidc_configured() and st.user.is_logged_in:
         identity = str(st.user.get("email") or st.user.get("name") or "")
         known = book.get(identity)  # a built-in account of that e-mail gives its role
         st.session_state[SESSION_OIDC] = True
-        return Access(known.role if known else READER, identity or None, oidc=True)
+        if known:
+            return Access(known.role, identity, oidc=True, space=known.space,
+                          perimeters=known.perimeters)
+        return Access(READER, identity or None, oidc=True)
     if not login_required():
         return Access(accounts.ANALYST, local=True)
     return None
@@ -213,6 +222,8 @@ def gate_page(found: Access | Refused | None = None) -> None:
         return
     st.title("Connexion")
     st.caption("maillage — qui fait quoi sur le territoire")
+    st.link_button("Se connecter et le rester sur cet appareil", "/connexion", type="primary",
+                   icon=":material/login:")
     if message := st.session_state.pop(LOGIN_MESSAGE, None):
         st.error(message, icon=":material/lock:")
     with st.form("connexion", enter_to_submit=True):
@@ -243,6 +254,7 @@ def _log_in() -> None:
 
 
 def _log_out() -> None:
+    sessions.revoke_token(_store(), st.context.cookies.get(sessions.COOKIE))  # for good
     st.session_state.pop(SESSION_USER, None)
     if st.session_state.pop(SESSION_OIDC, False):
         st.logout()
@@ -258,6 +270,9 @@ def sidebar(access: Access, territory: str | None = None) -> None:
     elif access.user is not None:
         st.sidebar.caption(f"Connecté·e : {access.user} "
                            f"({ROLE_LABELS.get(access.role, access.role)})")
+        if territory:
+            st.sidebar.info(f"Votre compte ne voit que « {territory} ».",
+                            icon=":material/visibility:")
         st.sidebar.button("Se déconnecter", on_click=_log_out, icon=":material/logout:",
                           key="connexion_deconnecter")
 

@@ -27,9 +27,10 @@ _LOG = get_logger("maillage.data")
 
 
 def db_path() -> str:
-    from maillage.store import default_db_path
+    """The database location: a SQLite file path or a `postgresql://` URL (MAILLAGE_DB)."""
+    from maillage.store import default_location
 
-    return str(default_db_path())
+    return default_location()
 
 
 @st.cache_resource(show_spinner=False)

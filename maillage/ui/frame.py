@@ -13,6 +13,7 @@ import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import PUBLISH
+from maillage.database import DatabaseError
 from maillage.model import Model
 from maillage.naming import territory_name
 from maillage.persons import persons_hidden
@@ -81,11 +82,13 @@ def frame(title: str, *, filters: bool = True) -> Context:
     """Set up the page and the sidebar; return what the page needs to ask the domain."""
     st.markdown(CSS, unsafe_allow_html=True)
     db = data.db_path()
-    store = data.store(db)
+    store = open_store()
     access = auth.gate()  # login form or refusal, and stop, when nobody may see
     url.absorb()  # a copied address or a reload: its choices before any widget is drawn
     link = access.share
     spaces = [s for s in store.spaces() if link is None or s == link.space]
+    if access.space is not None:  # an account limited to one space sees no other
+        spaces = [s for s in spaces if s == access.space]
     space = _choose_space(store, spaces)
     version = store.latest(space) if space else None
     hidden = space is not None and persons_hidden(
@@ -93,7 +96,7 @@ def frame(title: str, *, filters: bool = True) -> Context:
         space_hides=sharing.space_hides_persons(store, space))
     full = data.restricted(db, space, version.version, None, None,
                            hide_persons=hidden) if version else None
-    scope = link.perimeter if link else None
+    scope = link.perimeter if link else _account_scope(access, full)
     if full is not None and scope is not None:  # a scoped link: no page sees beyond it
         if scope not in full.perimeters.index:
             st.error("Le territoire de ce lien de partage n’existe plus dans les données "
@@ -115,6 +118,38 @@ def frame(title: str, *, filters: bool = True) -> Context:
     return Context(store, db, space, version, full, model, perimeter, types,
                    read_only=access.read_only, access=access, scope=scope, hide_persons=hidden,
                    presenting=presenting, territory_name=name)
+
+
+def _account_scope(access: auth.Access, full: Model | None) -> str | None:
+    """The perimeter an account limited to territories sees, applied exactly like a scoped
+    share link's; with several, the one chosen in the sidebar (never their merge with
+    anything else). An account whose territories are not in this version sees nothing."""
+    if not access.perimeters or full is None:
+        return None
+    present = [p for p in access.perimeters if p in full.perimeters.index]
+    if not present:
+        st.error("Les territoires de votre compte n’existent pas dans les données publiées de "
+                 "cet espace. Demandez à un·e administrateur·rice de les mettre à jour "
+                 "(maillage user update).")
+        st.stop()
+    if len(present) == 1:
+        return present[0]
+    names = full.perimeters["nom"].to_dict()
+    if st.session_state.get(keys.ACCOUNT_SCOPE) not in present:
+        st.session_state[keys.ACCOUNT_SCOPE] = present[0]
+    return st.sidebar.selectbox("Territoire de votre compte", present, key=keys.ACCOUNT_SCOPE,
+                                format_func=lambda p: str(names[p]))
+
+
+def open_store() -> Store:
+    """The store, or the French reason it cannot be used (server down, wrong password, a
+    database of a newer maillage) and stop."""
+    try:
+        return data.store(data.db_path())
+    except DatabaseError as unusable:
+        st.error(f"La base de données est inaccessible. {unusable}", icon=":material/error:")
+        st.stop()
+        raise AssertionError("unreachable") from None  # st.stop() ends the script run
 
 
 def require_data(context: Context) -> Model:

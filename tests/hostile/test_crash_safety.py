@@ -29,12 +29,14 @@ CHILD = textwrap.dedent("""
     import sys, time
     from contextlib import contextmanager
     import numpy as np, pandas as pd
+    from maillage.database import Database
     from maillage.store import Store
 
-    class Watched(Store):
+    class Watched(Database):
         @contextmanager
         def connect(self):
-            with super().connect() as db:
+            with super().connect() as connection:
+                db = connection.raw  # the sqlite3 connection
                 said = []
                 def handler():
                     if db.in_transaction and not said:
@@ -44,12 +46,13 @@ CHILD = textwrap.dedent("""
                             time.sleep(60)
                     return 0
                 db.set_progress_handler(handler, 1)
-                yield db
+                yield connection
 
     rows = 400_000
     table = pd.DataFrame({"id": [f"A{i}" for i in range(rows)],
                           "nom": np.random.default_rng(0).random(rows).astype(str)})
-    store = Watched(sys.argv[1])
+    store = Store(sys.argv[1])
+    store.database = Watched(sys.argv[1])
     while True:
         store.publish("principal", {"acteurs": table, "perimetres": table.head(10)},
                       file="gros.xlsx", sha256=None)

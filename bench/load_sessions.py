@@ -1,0 +1,225 @@
+"""Load of a committee day: 100 read-only sessions of a share link on two app instances that
+share one PostgreSQL database, while an analyst publishes a new version.
+
+Not 100 chromiums on 2 cores: each session is a raw WebSocket client that sends what a
+browser sends (a `rerun_script` BackMsg with the link's query string and a page's hash) and
+reads the ForwardMsgs until `script_finished`. Every session opens the link, then cycles
+through every page it is offered; half of them talk to each instance. Loopback only, bounded
+in visits (`cycles` per session) and in time (a deadline), it stops by itself.
+
+Reported: errors (an exception element, a page that never finishes), torn reads (a home page
+whose version number and actor count do not belong to one published version), and for each
+page the 95th-percentile time under load next to the same page's time for one session alone,
+measured first in the same run (goal: ≤ 3×).
+
+    .venv/bin/python -m bench.load_sessions     # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.live import ROOT, french_int, publish_base, streamlit_server
+
+VERSION = re.compile(r"version (\d+) publiée")
+SPACE = "demo"
+
+
+@dataclass
+class Visit:
+    page: str
+    seconds: float
+    error: str | None = None
+    version: int | None = None
+    actors: int | None = None
+
+
+def _messages():
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    return BackMsg, ForwardMsg
+
+
+async def _visit(ws, query: str, page_hash: str, name: str, timeout: float) -> tuple[Visit, list]:
+    back_msg, forward_msg = _messages()
+    msg = back_msg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_script_hash = page_hash
+    began = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    pages, texts, error, actors = [], [], None, None
+    try:
+        while True:
+            forward = forward_msg.FromString(await asyncio.wait_for(ws.recv(), timeout))
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":
+                pages = [(p.page_script_hash, p.url_pathname) for p in forward.navigation.app_pages]
+            elif kind == "delta" and forward.delta.HasField("new_element"):
+                element = forward.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "exception":
+                    error = f"exception : {element.exception.message[:200]}"
+                elif which == "metric" and element.metric.label == "Acteurs":
+                    actors = french_int(element.metric.body)
+                elif which in ("markdown", "alert"):
+                    texts.append(getattr(element, which).body)
+            elif kind == "script_finished":
+                break
+    except TimeoutError:
+        error = "page jamais terminée"
+    seconds = time.perf_counter() - began
+    shown = next((int(m[1]) for t in texts if (m := VERSION.search(t))), None)
+    return Visit(name, seconds, error, shown, actors), pages
+
+
+async def _session(
+    url: str, query: str, cycles: int, deadline: float, timeout: float, visits: list[Visit]
+) -> None:
+    from websockets.asyncio.client import connect
+
+    host = url.removeprefix("http://")
+    try:
+        async with connect(
+            f"ws://{host}/_stcore/stream",
+            subprotocols=["streamlit"],
+            additional_headers={"Origin": url},
+            max_size=None,
+            open_timeout=timeout,
+        ) as ws:
+            first, pages = await _visit(ws, query, "", "", timeout)
+            visits.append(first)
+            for _ in range(cycles):
+                for page_hash, name in pages:
+                    if time.monotonic() > deadline:
+                        return
+                    visit, _ = await _visit(ws, query, page_hash, name, timeout)
+                    visits.append(visit)
+    except Exception as error:  # a refused or dropped connection is an error of the run
+        visits.append(Visit("(connexion)", 0.0, f"{type(error).__name__}: {error}"[:200]))
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def _run(
+    urls: list[str],
+    query: str,
+    sessions: int,
+    cycles: int,
+    deadline_s: float,
+    timeout: float,
+    publish,
+) -> tuple[list[Visit], list[Visit], float | None]:
+    for instance in urls:  # every page drawn once on each instance: caches warm on both
+        await _session(instance, query, 1, time.monotonic() + deadline_s, timeout, [])
+    alone: list[Visit] = []
+    for _ in range(3):  # one session alone, three cycles: the reference of each page
+        await _session(urls[0], query, 1, time.monotonic() + deadline_s, timeout, alone)
+    loaded: list[Visit] = []
+    deadline = time.monotonic() + deadline_s
+    clients = [
+        asyncio.create_task(_session(urls[i % len(urls)], query, cycles, deadline, timeout, loaded))
+        for i in range(sessions)
+    ]
+    await asyncio.sleep(5)  # every session has opened the link: now the publication lands
+    began = time.perf_counter()
+    await asyncio.to_thread(publish)
+    published_in = time.perf_counter() - began
+    await asyncio.gather(*clients)
+    return alone, loaded, published_in
+
+
+def bench_load_sessions(
+    sessions: int = 100, cycles: int = 1, deadline_s: float = 180.0, timeout: float = 180.0
+) -> dict:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from maillage import sharing
+    from maillage.store import Store
+    from tests.pgserver import PostgresServer
+
+    began = time.perf_counter()
+    server = PostgresServer()
+    try:
+        url = server.create_database()
+        publish_base(url)
+        store = Store(url)
+        first = store.load(SPACE)
+        expected = {1: len(first["acteurs"])}
+        second = dict(first)
+        second["acteurs"] = first["acteurs"].iloc[:-7]  # a smaller version: a torn read shows
+        expected[2] = len(second["acteurs"])
+        token, _ = sharing.create(store, SPACE)
+
+        def publish() -> None:
+            Store(url).publish(SPACE, second, file="nouvelle.xlsx", sha256=None)
+
+        with tempfile.TemporaryDirectory(prefix="maillage-charge-") as folder:
+            logs = Path(folder)
+            with (
+                streamlit_server(url, logs / "a.log") as a,
+                streamlit_server(url, logs / "b.log") as b,
+            ):
+                alone, loaded, published_in = asyncio.run(
+                    _run(
+                        [a, b],
+                        f"{sharing.QUERY_PARAM}={token}",
+                        sessions,
+                        cycles,
+                        deadline_s,
+                        timeout,
+                        publish,
+                    )
+                )
+    finally:
+        server.stop()
+    errors = [v.error for v in loaded + alone if v.error]
+    torn = [
+        v
+        for v in loaded
+        if v.version is not None and v.actors is not None and expected.get(v.version) != v.actors
+    ]
+    pages = {}
+    for name in sorted({v.page for v in alone if not v.error}):
+        single = statistics.median(v.seconds for v in alone if v.page == name and not v.error)
+        times = [v.seconds for v in loaded if v.page == name and not v.error]
+        if times:
+            pages[name or "/"] = {
+                "single_s": round(single, 3),
+                "p95_s": round(_p95(times), 3),
+                "ratio": round(_p95(times) / single, 1),
+                "visits": len(times),
+            }
+    ratios = [p["ratio"] for p in pages.values()]
+    return {
+        "step": "100 sessions on 2 instances, one PostgreSQL",
+        "sessions": sessions,
+        "instances": 2,
+        "visits": len(loaded),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "torn_reads": len(torn),
+        "checked_reads": sum(v.version is not None and v.actors is not None for v in loaded),
+        "versions_seen": sorted({v.version for v in loaded if v.version is not None}),
+        "publish_seconds": round(published_in or 0, 3),
+        "pages": pages,
+        "worst_p95_ratio": max(ratios) if ratios else None,
+        "goal_ratio": 3,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    print(json.dumps(bench_load_sessions(count), ensure_ascii=False), flush=True)
