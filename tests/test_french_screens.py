@@ -14,12 +14,12 @@ from maillage.demo import publish_demo
 from maillage.model import build_model
 from maillage.reference import load_reference
 from maillage.store import Store
-from maillage.ui.navigation import SCREENS
+from maillage.ui.navigation import HOME, SCREENS
 from tests import walk
 from tests.apptests import open_page, publish
 from tests.workbooks import ardeche_sheets
 
-PAGES = [None, *(file for file, _title, _icon, analyst_only in SCREENS if not analyst_only)]
+PAGES = [None, *(s.file for s in SCREENS if s is not HOME and s.needs is None)]
 CODES = walk.raw_codes()
 
 
