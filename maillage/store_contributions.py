@@ -16,8 +16,9 @@ from maillage.database import register
 from maillage.store import Store
 
 
-def _tables(dialect) -> str:
+def _tables(db) -> str:
     """Migration 1: links, contributions and their moderation events (append-only)."""
+    dialect = db.dialect
     return (
         dialect.render("""
 CREATE TABLE IF NOT EXISTS contribution_links (

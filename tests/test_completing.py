@@ -126,7 +126,7 @@ def test_cli_completer_history_and_refusal(capsys, tmp_path, db_path):
     assert main(["history", "--json"]) == 0
     versions = json.loads(capsys.readouterr().out)
     assert versions[0]["note"] == "complété depuis nouveaux.csv : 1 ajoutés, 0 mis à jour"
-    assert set(versions[1]) == {"version", "published_at", "file", "sha256", "rows"}
+    assert set(versions[1]) == {"version", "published_at", "file", "sha256", "rows", "author"}
     assert versions[0]["rows"]["acteurs"] == 5
 
 

@@ -103,7 +103,7 @@ VALIDATION_CASES = [
     ("cycle-de-composition", _cycle, "composition_cycle", None),
     ("cellule-obligatoire-vide", _set("acteurs", 1, "nom", None), "empty_required",
      ("acteurs", 3, "nom")),
-    ("date-illisible", _set("dispositifs", 1, "debut", "32/13/2024"), "bad_date",
+    ("date-illisible", _set("dispositifs", 1, "debut", "32/13/2024"), "impossible_date",
      ("dispositifs", 3, "debut")),
     ("nombre-illisible", _set("acteurs", 0, "latitude", "nord"), "bad_number",
      ("acteurs", 2, "latitude")),
