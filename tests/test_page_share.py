@@ -1,9 +1,28 @@
 """The « Partager » page hands out the whole link, ready to paste in an e-mail."""
 
 import pytest
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
 
 from maillage import sharing
-from tests.apptests import open_page, publish
+from maillage.accounts import ANALYST, Accounts
+from maillage.store import Store
+from maillage.ui import auth
+from tests.apptests import ROOT, page_file, publish
+
+
+def open_page(page: str) -> AppTest:
+    """As a logged-in analyst: a public MAILLAGE_URL turns the local no-login mode off."""
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    book = Accounts(Store(), fast)
+    if book.get("claire") is None:
+        book.add("claire", ANALYST, "un mot de passe solide")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.switch_page(page_file(page))
+    at.session_state[auth.SESSION_USER] = "claire"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.mark.parametrize(

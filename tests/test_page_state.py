@@ -96,11 +96,14 @@ def test_the_pair_to_look_at_survives_a_filter_change(db_path):
 
 def test_a_share_link_pins_its_space_whatever_the_address_says(db_path):
     publish(db_path, space="demo")
-    publish(db_path, space="essai")
+    other = minimal_sheets()
+    for row in other["perimetres"]:
+        row["nom"] = f"{row['nom']} (essai)"
+    publish(db_path, other, space="essai")
     token, _ = sharing.create(Store(db_path), "demo", "P_CAS", timedelta(days=1))
     at = open_page(None, {sharing.QUERY_PARAM: token, keys.SPACE: "essai",
                           keys.PERIMETER: "P_EPCI"})
-    assert caption_space(at) == "demo"
+    # the committee view names no space: the link's data (not « essai ») is what is shown
     # the filters only narrow the link's scope (its first option is the whole scope)
     options = at.sidebar.selectbox(key=keys.PERIMETER).options
     assert options[0] == "Tout « Circonscription Montluçon Est »"

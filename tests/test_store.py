@@ -238,7 +238,7 @@ def test_migrations_are_recorded_and_a_newer_schema_is_refused(store, db_path):
     from maillage.accounts import Accounts
 
     Accounts(store)
-    assert store.database.schema_versions() == {"versions": 1, "accounts": 4}
+    assert store.database.schema_versions() == {"versions": 2, "accounts": 4}
     import_files(store, "principal", good_files())
     with store.transaction() as db:
         db.execute("UPDATE schema_versions SET version = 7 WHERE component = 'versions'")
@@ -266,5 +266,5 @@ def test_a_file_made_before_schema_versions_is_adopted_as_it_is(sqlite_path):
         db.executescript(old_schema)
     store = Store(sqlite_path)
     assert [v.file for v in store.history("principal")] == ["a.xlsx"]
-    assert store.database.schema_versions() == {"versions": 1}
+    assert store.database.schema_versions() == {"versions": 2}
     assert import_files(store, "principal", good_files()).version.version == 2

@@ -74,6 +74,8 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
             if kind in ("plotly_chart", "deck_gl_json_chart", "text", "code"):
                 continue  # charts are checked below; st.text and st.code show text as is
             bodies: list[str] = []
+            if kind in ("selectbox", "multiselect", "radio"):  # options are plain text there;
+                proto = {k: proto.get(k) for k in ("label", "help")}  # only these are markdown
             _markdown_strings(proto, bodies)
             for body in bodies:
                 if proto.get("allow_html"):  # our own CSS and legend: no data in them at all
