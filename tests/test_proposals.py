@@ -451,3 +451,15 @@ def test_every_lever_is_quoted_from_cap_rural_2023():
     part = text[start:text.index("04_ Mieux identifier", start)]
     for lever, quote in LEVER_QUOTES.items():
         assert quote.rstrip(".") in part, lever
+
+
+def test_a_filter_on_scheme_types_still_ranks_every_proposal(store):
+    """A blockage can name a scheme the type filter left out: found in a real browser, where
+    Synthèse on « CTG, GMR » of one circonscription raised a KeyError."""
+    from maillage.demo import publish_demo
+
+    publish_demo(store)
+    model = build_model(store.load("demo")).restrict("cas_moulins", ["CTG", "GMR"])
+    found = build_proposals(model, date(2026, 12, 1))
+    assert found
+    assert all(0 <= p.score <= 100 for p in found)

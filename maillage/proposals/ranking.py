@@ -109,10 +109,13 @@ class _Scorer:
         self._answered(drafts)
 
     def _schemes_matrix(self, drafts: list[Draft]) -> sparse.csr_matrix:
-        """Draft × scheme 0/1."""
+        """Draft × scheme 0/1, over the schemes of the model (a draft may name a scheme that a
+        filter on scheme types left out, e.g. through a blockage: it then weighs nothing)."""
         position = self.f.scheme_position
-        rows = np.repeat(np.arange(len(drafts)), [len(d.schemes) for d in drafts])
-        cols = np.array([position[s] for d in drafts for s in d.schemes], dtype=np.int64)
+        pairs = [(row, position[s]) for row, d in enumerate(drafts) for s in d.schemes
+                 if s in position]
+        rows = np.array([r for r, _ in pairs], dtype=np.int64)
+        cols = np.array([c for _, c in pairs], dtype=np.int64)
         return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
                                  shape=(len(drafts), len(self.f.scheme_ids)))
 
