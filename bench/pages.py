@@ -39,6 +39,7 @@ MAIN_DRAWING = {  # the drawing a visitor waits for; the first metric or table o
     "blockages": PLOTLY,
     "importing": DATAFRAME,
     "sharing": '[data-testid="stForm"]',
+    "methode": '[data-testid="stMarkdown"] h2',
 }
 
 

@@ -36,6 +36,7 @@ MAIN_DRAWING = {
     "sharing.py": '[data-testid="stForm"]',  # the form that creates a link
     "contributions.py": '[data-testid="stForm"]',  # the form that creates a partner's link
     "evolutions.py": '[data-testid="stDownloadButton"]',  # the dossier, even with one version
+    "methode.py": '[data-testid="stMarkdown"] h2',  # the guides of docs/: text, not drawings
 }
 
 
