@@ -71,7 +71,8 @@ def page() -> None:
     )
     st.caption(
         "Si vous contribuez en votre nom propre (« personne »), votre nom sera visible des "
-        "partenaires du territoire qui consultent le tableau de bord."
+        "partenaires connectés au tableau de bord ; les liens envoyés aux comités le remplacent "
+        "par votre rôle, sauf accord de votre part."
     )
     _problems(problems, "form")
     st.selectbox(
