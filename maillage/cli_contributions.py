@@ -4,10 +4,9 @@ links partners use to propose their own rows, and the moderation queue, for scri
 from __future__ import annotations
 
 import json
-import os
 import sys
 
-from maillage import contributions
+from maillage import contributions, sharing
 from maillage.store import DEFAULT_SPACE, Store
 
 EXIT_OK, EXIT_ERRORS = 0, 1
@@ -45,6 +44,7 @@ def _store(args) -> Store:
 
 def _create(args) -> int:
     try:
+        sharing.public_url()  # a link nobody could open is not issued
         token, link = contributions.create_link(
             _store(args),
             args.space,
@@ -56,8 +56,7 @@ def _create(args) -> int:
     except ValueError as refusal:  # CannotContribute, CannotShare: French, ready to show
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    base = os.environ.get("MAILLAGE_URL", "http://127.0.0.1:8501").rstrip("/")
-    print(base + contributions.contribution_path(token))
+    print(sharing.public_url() + contributions.contribution_path(token))
     cap = f", {link.max_contributions} contributions au plus" if link.max_contributions else ""
     print(
         f"Lien de contribution n° {link.id} : espace « {link.space} », "

@@ -15,20 +15,26 @@ browsers and restarts.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 import pandas as pd
 
 from maillage.model import Model, build_model
-from maillage.sharing import DEFAULT_EXPIRY, MAX_EXPIRY, parse_duration
+from maillage.sharing import (
+    DEFAULT_EXPIRY,
+    MAX_EXPIRY,
+    parse_duration,
+    token_digest,
+    utc_iso,
+    utc_now,
+)
 from maillage.store import Store, VersionInfo
 from maillage.store_contributions import (
     ContributionLinkRow,
@@ -106,7 +112,7 @@ class ContributionLink:
     def state(self, now: datetime | None = None) -> Literal["actif", "expire", "revoque"]:
         if self.revoked_at is not None:
             return "revoque"
-        if _now(now) >= self.expires_at:
+        if utc_now(now) >= self.expires_at:
             return "expire"
         return "actif"
 
@@ -214,13 +220,13 @@ def create_link(
             f"version de l’espace « {space} »."
         )
     token = secrets.token_urlsafe(32)
-    moment = _now(now)
+    moment = utc_now(now)
     row = ContributionStore(store).add_link(
-        _digest(token),
+        token_digest(token),
         space,
         perimeter,
-        _iso(moment),
-        _iso(moment + expires),
+        utc_iso(moment),
+        utc_iso(moment + expires),
         author,
         max_contributions,
     )
@@ -237,7 +243,7 @@ def resolve(store: Store, token: str, now: datetime | None = None) -> Contributi
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return "inconnu"
     book = ContributionStore(store)
-    row = book.link_by_hash(_digest(token))
+    row = book.link_by_hash(token_digest(token))
     if row is None:
         return "inconnu"
     link = _link(row)
@@ -255,7 +261,7 @@ def links(store: Store, space: str | None = None) -> list[ContributionLink]:
 
 def revoke(store: Store, link_id: int, now: datetime | None = None) -> bool:
     """Revoke at once and for good; False when no link has this id."""
-    return ContributionStore(store).revoke_link(link_id, _iso(_now(now)))
+    return ContributionStore(store).revoke_link(link_id, utc_iso(utc_now(now)))
 
 
 def received(store: Store, link_id: int) -> int:
@@ -385,16 +391,16 @@ def submit(
     submission = clean(submission)
     if problems := check(submission, territory_model(store, link)):
         return problems
-    moment = _now(now)
+    moment = utc_now(now)
     try:
         contribution_id = ContributionStore(store).add(
             _row(link),
-            _iso(moment),
+            utc_iso(moment),
             submission.payload(),
             submission.contact or None,
             limits(link),
-            _iso(moment - timedelta(minutes=1)),
-            _iso(moment - timedelta(days=1)),
+            utc_iso(moment - timedelta(minutes=1)),
+            utc_iso(moment - timedelta(days=1)),
         )
     except LimitReached as reached:
         raise CannotContribute(LIMIT_MESSAGES[reached.which]) from reached
@@ -498,7 +504,7 @@ def review(
     ContributionStore(store).add_event(
         contribution_id,
         status,
-        _iso(_now(now)),
+        utc_iso(utc_now(now)),
         author,
         reason=reason,
         payload=payload,
@@ -594,7 +600,7 @@ def publish_accepted(
     version = store.publish(space, validation.tables, file=summary, sha256=None, author=author)
     book = ContributionStore(store)
     for item in ready:
-        book.add_event(item.id, "publiee", _iso(_now(now)), author, version=version.version)
+        book.add_event(item.id, "publiee", utc_iso(utc_now(now)), author, version=version.version)
     return version
 
 
@@ -645,18 +651,6 @@ def _setting(name: str, default: int) -> int:
         return default
 
 
-def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(UTC)).astimezone(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _link(row: ContributionLinkRow) -> ContributionLink:
     def moment(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
@@ -680,8 +674,8 @@ def _row(link: ContributionLink) -> ContributionLinkRow:
         link.id,
         link.space,
         link.perimeter,
-        _iso(link.created_at),
-        _iso(link.expires_at),
+        utc_iso(link.created_at),
+        utc_iso(link.expires_at),
         None,
         link.author,
         link.max_contributions,

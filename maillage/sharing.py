@@ -59,20 +59,20 @@ class ShareLink:
     def state(self, now: datetime | None = None) -> Literal["actif", "expire", "revoque"]:
         if self.revoked_at is not None:
             return "revoque"
-        if _now(now) >= self.expires_at:
+        if utc_now(now) >= self.expires_at:
             return "expire"
         return "actif"
 
 
-def _now(now: datetime | None) -> datetime:
+def utc_now(now: datetime | None) -> datetime:
     return (now or datetime.now(UTC)).astimezone(UTC)
 
 
-def _iso(moment: datetime) -> str:
+def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -132,9 +132,9 @@ def create(store: Store, space: str, perimeter: str | None = None,
             raise CannotShare(f"Le périmètre « {perimeter} » n’existe pas dans la dernière "
                               f"version de l’espace « {space} ».")
     token = secrets.token_urlsafe(32)
-    moment = _now(now)
-    row = AccountStore(store).add_link(_digest(token), space, perimeter, _iso(moment),
-                                       _iso(moment + expires), author, hide_persons)
+    moment = utc_now(now)
+    row = AccountStore(store).add_link(token_digest(token), space, perimeter, utc_iso(moment),
+                                       utc_iso(moment + expires), author, hide_persons)
     return token, _link(row)
 
 
@@ -142,7 +142,7 @@ def resolve(store: Store, token: str, now: datetime | None = None) -> ShareLink 
     """The link a token opens, or why it opens nothing."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return "inconnu"
-    row = AccountStore(store).link_by_hash(_digest(token))
+    row = AccountStore(store).link_by_hash(token_digest(token))
     if row is None:
         return "inconnu"
     link = _link(row)
@@ -161,7 +161,7 @@ def get(store: Store, link_id: int) -> ShareLink | None:
 
 def revoke(store: Store, link_id: int, now: datetime | None = None) -> bool:
     """Revoke at once and for good; False when no link has this id."""
-    return AccountStore(store).revoke_link(link_id, _iso(_now(now)))
+    return AccountStore(store).revoke_link(link_id, utc_iso(utc_now(now)))
 
 
 def space_hides_persons(store: Store, space: str) -> bool:
