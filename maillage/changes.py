@@ -694,12 +694,12 @@ def compare_in_store(
 def proposal_ids_on(old: Published, new: Published) -> ProposalIds:
     """The ids of a model's proposals (SPEC §3.2), each version dated by its publication, so
     that « new » and « resolved » compare the pistes each version showed."""
-    from maillage.proposals import build_proposals
+    from maillage.proposals import proposal_ids
     from maillage.proposals.listing import reference_day
 
     def ids(model: Model, published_at: str | None) -> list[str]:
         when = published_at or new.published_at or old.published_at
-        return [p.id for p in build_proposals(model, reference_day(when))] if when else []
+        return proposal_ids(model, reference_day(when)) if when else []
 
     return ids
 

@@ -527,9 +527,13 @@ def _changes(args) -> int:
     return EXIT_OK
 
 
+DOSSIER_PROPOSALS = 5  # the top proposals with their status, as the meeting report lists
+
+
 def _dossier(args) -> int:
     from maillage.changes import CannotCompare, versions_to_compare
-    from maillage.dossier import EmptyDossier, dossier_for
+    from maillage.decisions import STATUS_LABELS
+    from maillage.dossier import EmptyDossier, Proposal, dossier_for
 
     store = _store(args)
     versions = [v.version for v in store.history(args.space)]
@@ -541,7 +545,11 @@ def _dossier(args) -> int:
     try:
         if args.since is not None:
             versions_to_compare(args.space, versions, args.since, None)
-        content = dossier_for(store, args.space, perimeter=args.perimeter, since=args.since)
+        found = _listing(args, args.perimeter, limit=DOSSIER_PROPOSALS)
+        top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "")) for p in
+               found.proposals]
+        content = dossier_for(store, args.space, perimeter=args.perimeter, since=args.since,
+                              proposals=top)
     except (CannotCompare, EmptyDossier) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
@@ -552,7 +560,7 @@ def _dossier(args) -> int:
     return EXIT_OK
 
 
-def _listing(args, perimeter: str | None):
+def _listing(args, perimeter: str | None, limit: int | None = None):
     from maillage.decisions import latest
     from maillage.model import build_model
     from maillage.proposals.listing import listing, reference_day
@@ -567,17 +575,17 @@ def _listing(args, perimeter: str | None):
         model = whole.restrict(perimeter=perimeter)
     return listing(model, space=args.space, version=info.version,
                    today=reference_day(info.published_at), decisions=latest(store, args.space),
-                   whole=whole)
+                   whole=whole, limit=limit)
 
 
 def _pistes(args) -> int:
     from maillage.decisions import STATUS_LABELS
 
-    found = _listing(args, args.perimeter)
+    found = _listing(args, args.perimeter, args.limit)
     if args.json:
-        _print_json(found.as_json(args.limit))
+        _print_json(found.as_json())
         return EXIT_OK
-    shown = found.proposals if args.limit is None else found.proposals[:max(args.limit, 0)]
+    shown = found.proposals
     if not shown:
         print(f"Aucune piste d’action pour l’espace « {args.space} » (version {found.version}).")
     for rank, proposal in enumerate(shown, start=1):
@@ -601,10 +609,10 @@ def _pistes_decide(args) -> int:
     author = args.by or getpass.getuser()
     account = Accounts(store).get(author) if args.by else None
     role = account.role if account else ANALYST  # at the keyboard: the local analyst
-    found = _listing(args, None)
+    found = _listing(args, None, limit=0)
     try:
         decision = decide(store, args.space, args.id, args.status, args.comment, author=author,
-                          role=role, known=[p.id for p in found.proposals],
+                          role=role, known=found.ids,
                           version=found.version)
     except (DecisionRefused, NotAllowed) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)

@@ -10,6 +10,7 @@ sparse so that a France-scale workbook costs a few products, not a loop over act
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from functools import cached_property
 
@@ -48,6 +49,13 @@ class Findings:
         return str(self.model.perimeters["nom"].get(scope, scope))
 
     @cached_property
+    def of_territory(self) -> str:
+        """« du territoire », « de « CC du Bocage » »: how a sentence says « of it »."""
+        if self.model.scope is None:
+            return "du territoire"
+        return f"de «\u00a0{self.territory_name}\u00a0»"
+
+    @cached_property
     def _names(self) -> tuple[dict, dict, dict]:
         model = self.model
         return tuple(dict(zip(frame.index.tolist(), frame["nom"].astype(str).tolist(),
@@ -72,6 +80,31 @@ class Findings:
     @cached_property
     def scheme_position(self) -> dict[str, int]:
         return {sid: i for i, sid in enumerate(self.model.schemes.index.tolist())}
+
+    def rows_of(self, schemes: pd.Series) -> np.ndarray:
+        """Positions in model.schemes of scheme ids (all known)."""
+        return self._scheme_index.get_indexer(schemes.to_numpy(dtype=object))
+
+    @cached_property
+    def _scheme_index(self) -> pd.Index:
+        return pd.Index(self.model.schemes.index.to_numpy(dtype=object))
+
+    @cached_property
+    def scheme_id_order(self) -> np.ndarray:
+        """Scheme positions in id order."""
+        return np.argsort(self.scheme_ids.astype(str), kind="stable")
+
+    @cached_property
+    def scheme_id_rank(self) -> np.ndarray:
+        """The rank of each scheme's id among the ids (position → rank)."""
+        rank = np.empty(len(self.scheme_ids), dtype=np.int64)
+        rank[self.scheme_id_order] = np.arange(len(self.scheme_ids))
+        return rank
+
+    @cached_property
+    def scheme_sizes(self) -> np.ndarray:
+        """Communes of each scheme in the territory, by position."""
+        return np.diff(self.scheme_incidence.indptr)
 
     @cached_property
     def actor_ids(self) -> np.ndarray:
@@ -113,15 +146,13 @@ class Findings:
         j = self.scheme_position[sid]
         return matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]]
 
-    def union_rows(self, rows: sparse.csr_matrix) -> tuple[list[np.ndarray], np.ndarray]:
-        """For each row of a (k × schemes) 0/1 matrix: the territory positions of the union of
-        its schemes' communes, and their population — one sparse product for all rows."""
-        reached = (rows @ self.scheme_incidence.T).tocsr()
+    def union_sizes(self, rows: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of a (k × schemes) 0/1 matrix: how many territory communes the union
+        of its schemes' communes holds, and their population — one sparse product."""
+        reached = sparse.csr_matrix(rows @ self.scheme_incidence.T)
         reached.data[:] = 1.0
-        reached.sort_indices()
         population = reached @ self.commune_population.astype(np.float64)
-        return ([reached.indices[reached.indptr[i]:reached.indptr[i + 1]]
-                 for i in range(reached.shape[0])], population.astype(np.int64))
+        return np.diff(reached.indptr), population.astype(np.int64)
 
     def union_positions(self, schemes) -> np.ndarray:
         parts = [self.scheme_positions(s) for s in schemes]
@@ -143,11 +174,23 @@ class Findings:
     @cached_property
     def pilots(self) -> dict[str, tuple[str, ...]]:
         """Scheme id → its pilots (the `pilote` column and `pilote` participations), sorted."""
-        participations = self.model.participations
-        pilots = participations[participations["role"] == "pilote"]
-        pilots = pilots[pilots["acteur"].isin(self.model.actors.index)]
-        grouped = pilots.groupby("dispositif")["acteur"]
-        return {str(s): tuple(sorted(set(a))) for s, a in grouped}
+        actors, schemes, rows = participation_positions(self.model)
+        role = self.model.participations["role"].to_numpy(dtype=object)[rows]
+        actors, schemes = actors[role == "pilote"], schemes[role == "pilote"]
+        if not len(actors):
+            return {}
+        actor_ids = self.actor_ids.astype(str)
+        rank = np.empty(len(actor_ids), dtype=np.int64)
+        rank[np.argsort(actor_ids, kind="stable")] = np.arange(len(actor_ids))
+        order = np.lexsort((rank[actors], schemes))
+        actors, schemes = actors[order], schemes[order]
+        new = np.r_[True, (schemes[1:] != schemes[:-1]) | (actors[1:] != actors[:-1])]
+        actors, schemes = actors[new], schemes[new]  # one scheme–pilot pair once
+        starts = np.flatnonzero(np.r_[True, schemes[1:] != schemes[:-1]]).tolist()
+        bounds = [*starts, len(schemes)]
+        names = actor_ids[actors]
+        return {str(self.scheme_ids[schemes[s]]): tuple(names[s:e].tolist())
+                for s, e in itertools.pairwise(bounds)}
 
     def pilots_of(self, *schemes: str) -> tuple[str, ...]:
         pilots = self.pilots

@@ -10,7 +10,7 @@ from datetime import date
 from maillage.decisions import Decision, resolved
 from maillage.model import Model
 from maillage.proposals.findings import WHOLE_TERRITORY
-from maillage.proposals.ranking import build_proposals
+from maillage.proposals.ranking import Ranking, proposal_ids
 from maillage.proposals.record import Proposal
 from maillage.vocabularies import VOCABULARIES
 
@@ -25,6 +25,7 @@ class Listing:
     proposals: list[Proposal]  # best first
     decisions: dict[str, Decision]  # last decision per proposal id (this list's and resolved)
     resolved: list[Decision]  # decided proposals gone from the latest version, by id
+    ids: list[str]  # every proposal of the view, best first (`proposals` may be the first)
 
     def status(self, proposal_id: str) -> str | None:
         decision = self.decisions.get(proposal_id)
@@ -44,29 +45,38 @@ def reference_day(published_at: str) -> date:
 
 
 def listing(model: Model, *, space: str, version: int, today: date,
-            decisions: dict[str, Decision], whole: Model | None = None) -> Listing:
+            decisions: dict[str, Decision], whole: Model | None = None,
+            limit: int | None = None) -> Listing:
     """`model` is the view (perimeter, types); `whole` the version's whole space, which says
-    what is resolved (a proposal outside a perimeter is not resolved, only out of view)."""
-    proposals = build_proposals(model, today)
-    every = (None if whole is None or whole is model
-             else [p.id for p in build_proposals(whole, today)])
-    return assemble(model, proposals, every, space=space, version=version, decisions=decisions)
+    what is resolved (a proposal outside a perimeter is not resolved, only out of view);
+    `limit`: only the first proposals are worded (what is resolved still reads them all)."""
+    ranking = Ranking(model, today)
+    whole_space = whole is None or whole is model
+    every = ranking.ids if whole_space else proposal_ids(whole, today)
+    return assemble(model, ranking.proposals(limit), every, space=space, version=version,
+                    decisions=decisions, whole_space=whole_space, ids=ranking.ids)
 
 
 def assemble(model: Model, proposals: list[Proposal], every: list[str] | None, *, space: str,
-             version: int, decisions: dict[str, Decision]) -> Listing:
+             version: int, decisions: dict[str, Decision], whole_space: bool = False,
+             ids: list[str] | None = None) -> Listing:
     """The listing from proposals already built (a page caches them per version and view,
     and reads the decisions afresh on every run); `every`: the whole space's ids, None when
-    `model` is the whole space."""
+    `model` is the whole space and `proposals` all of its proposals (`whole_space`: `model`
+    is the whole space, `proposals` maybe only its first ones; `ids`: every id of the view,
+    when `proposals` are only the first)."""
+    view_ids = ids if ids is not None else [p.id for p in proposals]
     ids = {p.id for p in proposals}
     if every is None:
         gone = resolved(decisions, ids)
+    elif whole_space:
+        gone = resolved(decisions, every)
     else:
         gone = resolved(decisions, every, {pid for pid in decisions if within(pid, model)})
     gone_ids = {d.proposal for d in gone}
     return Listing(space, version, model.scope, proposals,
                    {pid: d for pid, d in decisions.items() if pid in ids or pid in gone_ids},
-                   gone)
+                   gone, view_ids)
 
 
 def within(proposal_id: str, model: Model) -> bool:

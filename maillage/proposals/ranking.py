@@ -21,10 +21,11 @@ day the version was published), so the same version always gives the same list.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import date
+from itertools import chain
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from maillage.model import Model
@@ -36,6 +37,7 @@ from maillage.texts import format_share, label
 
 WEIGHTS: dict[str, float] = {"strength": 30, "reach": 20, "calendar": 20, "stage": 15,
                              "blockages": 15}
+FACTORS = ("strength", "reach", "calendar", "stage", "blockages")  # in the order shown
 CALENDAR_HORIZON_DAYS = 3 * 365
 BLOCKAGES_FOR_FULL = 5
 NEUTRAL = 0.5
@@ -50,157 +52,182 @@ RULES = (  # SPEC §3.2, in its order; `articuler` folds the first two
 
 
 def drafts(f: Findings) -> list[Draft]:
-    """Every rule's drafts, the pairs of a wide scheme folded into its `articuler`."""
-    pooling = rules.mutualiser(f)
+    """Every rule's drafts, the pairs of a wide scheme folded into its `articuler`, and a
+    pooling pair that also diagnosed twice folded into its `mutualiser` (which already
+    proposes « la gouvernance et le diagnostic »: one finding, one proposal)."""
+    pairs = f.pairs
+    pooling = pairs[pairs["pooling_candidate"].to_numpy()]
+    apart = pairs[pairs["side_by_side_not_crossing"].to_numpy()]
     diagnostics = rules.partager_diagnostic(f)
-    pooled = {d.schemes: d for d in pooling}
-    pooling = [_with_diagnostic(d, [x for x in diagnostics if x.schemes == d.schemes])
-               for d in pooling]
-    pairs = pooling + rules.se_rencontrer(f)
-    wide, folded = rules.articuler(f, pairs)
-    found = [d for d in pairs if d.id not in folded] + wide
+    diagnostic_of = {d.schemes: d for d in diagnostics}
+    wide, kept_pooling, kept_apart = rules.articuler(f, pooling, apart, diagnostic_of)
+    found = (rules.mutualiser(f, pooling[kept_pooling], diagnostic_of)
+             + rules.se_rencontrer(f, apart[kept_apart]) + wide)
+    pooled = set(zip(pooling["a"].tolist(), pooling["b"].tolist(), strict=True))
     found += [d for d in diagnostics if d.schemes not in pooled]
     for rule in RULES[4:]:
         found += getattr(rules, rule)(f)
     return found
 
 
-def _with_diagnostic(pooling: Draft, diagnostic: list[Draft]) -> Draft:
-    """A pooling pair that also diagnosed twice: its `partager_diagnostic` is folded into its
-    `mutualiser`, which already proposes « la gouvernance et le diagnostic » (one finding,
-    one proposal); the years join its evidence."""
-    if not diagnostic:
-        return pooling
-    (found,) = diagnostic
-    years = [found.evidence["year_a"], found.evidence["year_b"]]
-    return replace(pooling, evidence={**pooling.evidence, "diagnostic_years": years,
-                                      "folded": [found.id]})
+class Ranking:
+    """Every draft of a model scored and sorted (best first, ties broken by id); a proposal
+    is worded only when asked for, so that ids and order cost no sentence."""
+
+    def __init__(self, model: Model, today: date):
+        self._f = Findings(model, today)
+        self._drafts = drafts(self._f)
+        self._scorer = _Scorer(self._f, self._drafts)
+        ids = [d.id for d in self._drafts]
+        scores = self._scorer.scores
+        self._order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
+        self.ids = [ids[i] for i in self._order]
+
+    def proposals(self, limit: int | None = None) -> list[Proposal]:
+        chosen = self._order if limit is None else self._order[:max(limit, 0)]
+        return [self._scorer.freeze(i, self._drafts[i]) for i in chosen]
 
 
-def build_proposals(model: Model, today: date) -> list[Proposal]:
+def build_proposals(model: Model, today: date, limit: int | None = None) -> list[Proposal]:
     """The proposals of SPEC §3.2 for `model` (already cut to a perimeter and scheme types),
-    best first, ties broken by id."""
-    f = Findings(model, today)
-    found = drafts(f)
-    scorer = _Scorer(f, found)
-    proposals = [_freeze(d, scorer.factors(i, d)) for i, d in enumerate(found)]
-    return sorted(proposals, key=lambda p: (-p.score, p.id))
+    best first, ties broken by id; the first `limit` only when given."""
+    return Ranking(model, today).proposals(limit)
 
 
-def _freeze(draft: Draft, factors: tuple[Factor, ...]) -> Proposal:
-    return Proposal(
-        id=draft.id, rule=draft.rule, levers=draft.levers, title=draft.title,
-        explanation=draft.explanation, score=round(sum(x.points for x in factors), 2),
-        factors=factors, schemes=draft.schemes, actors=draft.actors,
-        perimeters=draft.perimeters, communes=draft.commune_count,
-        population=int(draft.population), evidence=draft.evidence, page=draft.page,
-        query=draft.query, folded=tuple(draft.evidence.get("folded", ())))
+def proposal_ids(model: Model, today: date) -> list[str]:
+    """The ids of `build_proposals`, best first, without writing a sentence."""
+    return Ranking(model, today).ids
 
 
 class _Scorer:
-    """The five factors. What several drafts read (the blockages and stages of their schemes)
-    is computed for all drafts at once with sparse products, not draft by draft."""
+    """The five factors of every draft at once: numbers as arrays (sparse products for what
+    several drafts read, the blockages and stages of their schemes), words per draft shown."""
 
     def __init__(self, f: Findings, drafts: list[Draft]):
         self.f = f
         self.population = f.territory_population
         self.communes = len(f.model.territory)
-        self._stages(drafts)
-        self._answered(drafts)
+        self.stages = f.model.schemes["stade"].astype(object).to_numpy()
+        self.rows = self._schemes_matrix(drafts)
+        self.touched = self._answered(drafts)
+        self.values = np.column_stack([
+            np.clip([d.strength for d in drafts], 0.0, 1.0), self._reach(drafts),
+            self._calendar(drafts), self._stage(drafts),
+            np.minimum(np.diff(self.touched.indptr) / BLOCKAGES_FOR_FULL, 1.0),
+        ]).reshape(len(drafts), len(FACTORS))
+        weights = [WEIGHTS[name] for name in FACTORS]
+        self.scores = [round(sum(round(v * w, 2) for v, w in zip(row, weights, strict=True)), 2)
+                       for row in self.values.tolist()]
 
     def _schemes_matrix(self, drafts: list[Draft]) -> sparse.csr_matrix:
         """Draft × scheme 0/1, over the schemes of the model (a draft may name a scheme that a
         filter on scheme types left out, e.g. through a blockage: it then weighs nothing)."""
-        position = self.f.scheme_position
-        pairs = [(row, position[s]) for row, d in enumerate(drafts) for s in d.schemes
-                 if s in position]
-        rows = np.array([r for r, _ in pairs], dtype=np.int64)
-        cols = np.array([c for _, c in pairs], dtype=np.int64)
-        return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
-                                 shape=(len(drafts), len(self.f.scheme_ids)))
+        lengths = [len(d.schemes) for d in drafts]
+        named = np.fromiter(chain.from_iterable(d.schemes for d in drafts), dtype=object,
+                            count=sum(lengths))
+        cols = self.f.rows_of(pd.Series(named, dtype=object))
+        rows = np.repeat(np.arange(len(drafts), dtype=np.int64), lengths)
+        known = cols >= 0
+        matrix = sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], cols[known])),
+                                   shape=(len(drafts), len(self.f.scheme_ids)))
+        matrix.sort_indices()
+        return matrix
 
-    def _stages(self, drafts: list[Draft]) -> None:
-        stages = self.f.model.schemes["stade"].astype(object).to_numpy()
+    def _reach(self, drafts: list[Draft]) -> np.ndarray:
+        if self.population:
+            part = np.array([d.population for d in drafts], dtype=np.float64)
+            whole = self.population
+        else:
+            part = np.array([d.commune_count for d in drafts], dtype=np.float64)
+            whole = self.communes
+        if not whole:
+            return np.zeros(len(drafts))
+        return np.clip(np.log1p(part) / math.log1p(whole), 0.0, 1.0)
+
+    def _calendar(self, drafts: list[Draft]) -> np.ndarray:
+        days = np.array([-1 if d.calendar_days is None else d.calendar_days for d in drafts],
+                        dtype=np.float64)
+        return np.where(days < 0, NEUTRAL, np.minimum(days / CALENDAR_HORIZON_DAYS, 1.0))
+
+    def _stage(self, drafts: list[Draft]) -> np.ndarray:
         values = np.array([STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
-                           for s in stages])
-        codes = list(STAGE_VALUES)
-        onehot = np.array([[s == c for c in codes] for s in stages], dtype=np.float64)
-        matrix = self._schemes_matrix(drafts)
-        counts = np.asarray(matrix.sum(axis=1)).ravel()
+                           for s in self.stages])
+        counts = np.diff(self.rows.indptr)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.stage_values = np.where(counts > 0, (matrix @ values) / counts, NEUTRAL)
-        present = (matrix @ onehot.reshape(len(stages), len(codes))) > 0
-        self.stage_words = [", ".join(sorted(label("stage", c) for c, on in zip(codes, row,
-                                                                                 strict=True)
-                                             if on)) for row in present]
+            mean = (self.rows @ values) / counts
+        return np.where(counts > 0, mean, NEUTRAL)
 
-    def _answered(self, drafts: list[Draft]) -> None:
-        """Open blockages on the communes of each draft's schemes (on its own communes when
-        it has no scheme) whose lever, or else their category's levers, is one of its."""
+    def _answered(self, drafts: list[Draft]) -> sparse.csr_matrix:
+        """Draft × open blockage (columns by id): the blockages on the communes of each
+        draft's schemes (on its own communes when it has no scheme) whose lever, or else
+        their category's levers, is one of its levers."""
         f = self.f
         blockages = f.open_blockages
-        order = np.argsort(blockages.index.astype(str).to_numpy(dtype=object), kind="stable")
-        self.blockage_ids = blockages.index.astype(str).to_numpy(dtype=object)[order]
+        ids = blockages.index.astype(str).to_numpy(dtype=object)
+        order = np.argsort(ids, kind="stable")
+        self.blockage_ids = ids[order]
         named = [{str(lever)} if isinstance(lever, str)
                  else set(rules.CATEGORY_LEVERS.get(str(c), ()))
                  for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
-        named = [named[i] for i in order]
-        answering = {lever: np.array([lever in n for n in named], dtype=bool)
-                     for lever in {x for n in named for x in n}}
+        bits = {lever: 1 << i for i, lever in enumerate(sorted({x for n in named for x in n}))}
+        answers = np.array([sum(bits[x] for x in named[i]) for i in order], dtype=np.int64)
+        wants = np.array([sum(bits.get(x, 0) for x in d.levers) for d in drafts],
+                         dtype=np.int64)
         incidence = f.blockage_incidence[order]  # blockage × commune, rows by id
-        touched = (self._schemes_matrix(drafts) @ (incidence @ f.scheme_incidence).T).tocsr()
+        touched = self.rows @ (incidence @ f.scheme_incidence).T
         alone = [i for i, d in enumerate(drafts) if not d.schemes and d.positions is not None]
-        rows = np.repeat(alone, [len(drafts[i].positions) for i in alone]).astype(np.int64)
-        cols = (np.concatenate([drafts[i].positions for i in alone]) if alone
-                else np.zeros(0, dtype=np.int64))
-        own = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
-                                shape=(len(drafts), len(f.commune_positions)))
-        touched = (touched + own @ incidence.T).tocsr()
+        if alone:
+            rows = np.repeat(alone, [len(drafts[i].positions) for i in alone]).astype(np.int64)
+            cols = np.concatenate([drafts[i].positions for i in alone])
+            own = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
+                                    shape=(len(drafts), len(f.commune_positions)))
+            touched = touched + own @ incidence.T
+        touched = sparse.csr_matrix(touched)
         touched.sort_indices()
-        self.answered: list[list[str]] = []
-        for i, draft in enumerate(drafts):
-            hit = touched.indices[touched.indptr[i]:touched.indptr[i + 1]]
-            keep = np.zeros(len(hit), dtype=bool)
-            for lever in draft.levers:
-                if lever in answering:
-                    keep |= answering[lever][hit]
-            self.answered.append(self.blockage_ids[hit[keep]].tolist())
+        row_of = np.repeat(np.arange(len(drafts)), np.diff(touched.indptr))
+        touched.data = ((wants[row_of] & answers[touched.indices]) != 0).astype(np.float64)
+        touched.eliminate_zeros()
+        return touched
 
-    def factors(self, i: int, draft: Draft) -> tuple[Factor, ...]:
-        return (self._strength(draft), self._reach(draft), self._calendar(draft),
-                self._stage(i, draft), self._blockages(i))
+    def freeze(self, i: int, draft: Draft) -> Proposal:
+        words = draft.write()
+        strength, reach, calendar, stage, blockages = self.values[i].tolist()
+        factors = (Factor("strength", strength, WEIGHTS["strength"], words.strength_detail),
+                   Factor("reach", reach, WEIGHTS["reach"], self._reach_words(draft)),
+                   Factor("calendar", calendar, WEIGHTS["calendar"],
+                          self._calendar_words(draft)),
+                   Factor("stage", stage, WEIGHTS["stage"], self._stage_words(i, draft)),
+                   Factor("blockages", blockages, WEIGHTS["blockages"],
+                          self._blockage_words(i)))
+        return Proposal(
+            id=draft.id, rule=draft.rule, levers=draft.levers, title=words.title,
+            explanation=words.explanation, score=self.scores[i], factors=factors,
+            schemes=draft.schemes, actors=words.actors, perimeters=words.perimeters,
+            communes=draft.commune_count, population=int(draft.population),
+            evidence=words.evidence, page=draft.page, query=words.query,
+            folded=tuple(words.evidence.get("folded", ())))  # type: ignore[arg-type]
 
-    def _strength(self, draft: Draft) -> Factor:
-        value = min(max(draft.strength, 0.0), 1.0)
-        return Factor("strength", value, WEIGHTS["strength"], draft.strength_detail)
-
-    def _reach(self, draft: Draft) -> Factor:
+    def _reach_words(self, draft: Draft) -> str:
         if self.population:
-            part, whole = draft.population, self.population
-            detail = (f"{plural(part, 'habitant')} ({format_share(part / whole)} du "
-                      "territoire)")
-        else:
-            part, whole = draft.commune_count, self.communes
-            detail = f"{plural(part, 'commune')}"
-        value = math.log1p(part) / math.log1p(whole) if whole else 0.0
-        return Factor("reach", min(max(value, 0.0), 1.0), WEIGHTS["reach"], detail)
+            share = format_share(draft.population / self.population)
+            return f"{plural(draft.population, 'habitant')} ({share} du territoire)"
+        return plural(draft.commune_count, "commune")
 
-    def _calendar(self, draft: Draft) -> Factor:
-        days = draft.calendar_days
-        if days is None:
-            return Factor("calendar", NEUTRAL, WEIGHTS["calendar"], "ne s’applique pas")
-        return Factor("calendar", min(days / CALENDAR_HORIZON_DAYS, 1.0), WEIGHTS["calendar"],
-                      f"{plural(days, 'jour')} restant à courir")
+    @staticmethod
+    def _calendar_words(draft: Draft) -> str:
+        if draft.calendar_days is None:
+            return "ne s’applique pas"
+        return f"{plural(draft.calendar_days, 'jour')} restant à courir"
 
-    def _blockages(self, i: int) -> Factor:
-        answered = self.answered[i]
-        value = min(len(answered) / BLOCKAGES_FOR_FULL, 1.0)
-        detail = plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
-                                                     if answered else "")
-        return Factor("blockages", value, WEIGHTS["blockages"], detail)
-
-    def _stage(self, i: int, draft: Draft) -> Factor:
+    def _stage_words(self, i: int, draft: Draft) -> str:
         if not draft.schemes:
-            return Factor("stage", NEUTRAL, WEIGHTS["stage"], "aucun dispositif")
-        return Factor("stage", float(self.stage_values[i]), WEIGHTS["stage"],
-                      self.stage_words[i] or "inconnu")
+            return "aucun dispositif"
+        present = set(self.stages[self.rows.indices[self.rows.indptr[i]:self.rows.indptr[i + 1]]])
+        return ", ".join(sorted(label("stage", c) for c in STAGE_VALUES if c in present)) or (
+            "inconnu")
+
+    def _blockage_words(self, i: int) -> str:
+        hit = self.touched.indices[self.touched.indptr[i]:self.touched.indptr[i + 1]]
+        answered = self.blockage_ids[hit].tolist()
+        return plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
+                                                   if answered else "")

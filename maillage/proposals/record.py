@@ -1,13 +1,14 @@
 """A proposal (« piste d'action », SPEC §3.2) as a frozen record, and the factors of its score.
 
-Rules build `Draft`s (the finding, its evidence and the communes it touches); the ranking adds
-the score and freezes them into `Proposal`s. Everything a page, the command line or an export
-shows comes from these records: nothing is recomputed downstream.
+Rules build `Draft`s (the finding, the numbers of its score, and how to word it); the ranking
+scores every draft, sorts them, and freezes into `Proposal`s only those a reader is shown.
+Everything a page, the command line or an export shows comes from these records: nothing is
+recomputed downstream.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,30 +33,45 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class Words:
+    """What a proposal says: written only for the proposals a reader is shown, since a
+    France-scale space finds tens of thousands and a committee reads ten."""
+
+    title: str
+    explanation: str
+    evidence: Mapping[str, object] = field(default_factory=dict)
+    strength_detail: str = ""
+    actors: tuple[str, ...] = ()
+    perimeters: tuple[str, ...] = ()
+    query: Mapping[str, str] = field(default_factory=dict)  # its filter, as URL codes
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
-    """What a rule found, before it is scored."""
+    """What a rule found, before it is scored: the numbers the score reads, and `write`,
+    which turns them into words when the proposal is shown."""
 
     rule: str
     keys: tuple[str, ...]  # the ids that define it (SPEC: sorted, joined by +)
     levers: tuple[str, ...]
-    title: str
-    explanation: str
+    write: Callable[[], Words]
     schemes: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    perimeters: tuple[str, ...] = ()
     positions: np.ndarray | None = None  # its communes, as positions in the territory
     commune_count: int = 0  # len(positions), or the shared communes of a pair
     population: int = 0
-    evidence: Mapping[str, object] = field(default_factory=dict)
     strength: float = 0.0  # how strong the finding is, in [0, 1] (see ranking.STRENGTH)
-    strength_detail: str = ""
     calendar_days: int | None = None  # common calendar still to run; None: does not apply
     page: str = ""  # stem of the page that shows the rows behind it
-    query: Mapping[str, str] = field(default_factory=dict)  # its filter, as URL codes
+    folded: tuple[str, ...] = ()  # ids of the findings this one stands for
 
     @property
     def id(self) -> str:
         return f"{self.rule}:{'+'.join(sorted(self.keys))}"
+
+
+def written(words: Words) -> Callable[[], Words]:
+    """`write` for a rule that finds few proposals and writes them at once."""
+    return lambda: words
 
 
 @dataclass(frozen=True)

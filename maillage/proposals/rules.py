@@ -10,7 +10,9 @@ sentence is invented. `articuler` is the folding rule: it takes the drafts of `m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,7 +25,7 @@ from maillage.mismatch import mismatch
 from maillage.network import network_measures, participation_positions
 from maillage.overlaps import THRESHOLD, duplicate_diagnostics
 from maillage.proposals.findings import WHOLE_TERRITORY, Findings
-from maillage.proposals.record import Draft
+from maillage.proposals.record import Draft, Words, written
 from maillage.proposals.wording import FIELD_NAMES, duration, names, plural, quoted, themes
 from maillage.reference import load_reference
 from maillage.texts import format_number, format_share, label
@@ -83,126 +85,189 @@ def _perimeters_of(f: Findings, schemes: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({f.scheme_perimeter[s] for s in schemes}))
 
 
-def mutualiser(f: Findings) -> list[Draft]:
-    """One per pooling candidate (SPEC §3): one governance and one diagnostic for both."""
-    drafts = []
-    frame = f.pairs[f.pairs["pooling_candidate"]]
-    for row, remaining in zip(frame.itertuples(index=False),
-                              f.pairs_remaining(frame["a"], frame["b"]), strict=True):
-        a, b = row.a, row.b
-        where = _pair_communes(row)
-        common = f.common_themes(a, b)
-        title = (f"Mutualiser la gouvernance et le diagnostic de {quoted(f.scheme_name(a))} et "
-                 f"de {quoted(f.scheme_name(b))}\u00a0: {where}, {duration(int(row.shared_days))} "
-                 f"de calendrier commun, {themes(common)} en commun")
-        still = ("" if remaining is None else
-                 f", dont {plural(remaining, 'jour')} restent à courir" if remaining
-                 else ", aujourd’hui écoulés")
-        explanation = (
-            f"{_pilots_words(f, a)} et {_pilots_words(f, b)} couvrent "
-            f"{plural(int(row.shared_communes), 'commune')} en commun "
-            f"({plural(int(row.shared_population), 'habitant')})\u00a0; leurs calendriers se "
-            f"recouvrent sur {plural(int(row.shared_days), 'jour')}{still}. Une seule "
-            "gouvernance et un diagnostic partagé éviteraient de faire deux fois le même "
-            "travail sur les mêmes communes.")
-        drafts.append(Draft(
-            rule="mutualiser", keys=(a, b), levers=("dispositifs_transversaux",), title=title,
-            explanation=explanation, schemes=(a, b), actors=f.pilots_of(a, b),
-            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
-            population=int(row.shared_population),
-            evidence=_pair_evidence(row, themes=common, remaining_days=remaining),
-            strength=float(row.overlap) * (0.5 + 0.5 * min(1.0, len(common) / 2)),
-            strength_detail=f"{format_share(row.overlap)} de chevauchement, "
-            f"{plural(len(common), 'thème')} en commun",
-            calendar_days=remaining, page="chevauchements", query={"paire": f"{a}|{b}"}))
-    return drafts
+class _Pair(NamedTuple):
+    a: str
+    b: str
+    overlap: float
+    shared_communes: int
+    shared_population: int
+    shared_days: float
+    common_actors: int
+    common_themes: int
+    size_a: int
+    size_b: int
 
 
-def se_rencontrer(f: Findings) -> list[Draft]:
-    """One per pair side by side, not crossing: the pilots of both schemes meet."""
-    drafts = []
-    frame = f.pairs[f.pairs["side_by_side_not_crossing"]]
-    for row, remaining in zip(frame.itertuples(index=False),
-                              f.pairs_remaining(frame["a"], frame["b"]), strict=True):
-        a, b = row.a, row.b
-        where = _pair_communes(row)
-        pilots = f.pilots_of(a, b)
-        title = (f"Faire se rencontrer les pilotes de {quoted(f.scheme_name(a))} et de "
-                 f"{quoted(f.scheme_name(b))}\u00a0: {where}, aucun acteur en commun")
-        who = (f"{names([f.actor_name(p) for p in pilots])} pilotent deux dispositifs qui"
-               if pilots else "Ces deux dispositifs")
-        explanation = (f"{who} couvrent {format_share(row.overlap)} des mêmes communes "
-                       f"({plural(int(row.shared_population), 'habitant')}) sans aucun acteur "
-                       "en commun\u00a0: ils se côtoient sans se croiser.")
-        drafts.append(Draft(
-            rule="se_rencontrer", keys=(a, b), levers=("faire_reseau",), title=title,
-            explanation=explanation, schemes=(a, b), actors=pilots,
-            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
-            population=int(row.shared_population), evidence=_pair_evidence(row),
-            strength=float(row.overlap),
-            strength_detail=f"{format_share(row.overlap)} de chevauchement",
-            calendar_days=remaining, page="chevauchements", query={"paire": f"{a}|{b}"}))
-    return drafts
+def _pair_rows(frame: pd.DataFrame) -> list[_Pair]:
+    """The rows of a pairs frame as plain tuples (iterating Arrow-backed columns row by row
+    costs more than the rest of a rule)."""
+    columns = [frame[name].tolist() for name in _Pair._fields]
+    return [_Pair(*values) for values in zip(*columns, strict=True)]
 
 
-def articuler(f: Findings, pairs: Sequence[Draft]) -> tuple[list[Draft], set[str]]:
-    """Schemes that are the larger (more communes) in more than 3 pairs of `pairs`: one
-    proposal each, standing for those pairs; returns the drafts and the ids folded.
+def _common_theme_counts(f: Findings, frame: pd.DataFrame) -> np.ndarray:
+    themes = f.scheme_themes
+    return np.bitwise_count(themes[f.rows_of(frame["a"])] & themes[f.rows_of(frame["b"])])
+
+
+def mutualiser(f: Findings, frame: pd.DataFrame,
+               diagnostic_of: Mapping[tuple[str, str], Draft]) -> list[Draft]:
+    """One per pooling candidate (SPEC §3) of `frame` (`f.pairs` rows left unfolded): one
+    governance and one diagnostic for both."""
+    common = _common_theme_counts(f, frame)
+    strengths = (frame["overlap"].to_numpy() * (0.5 + 0.5 * np.minimum(1.0, common / 2)))
+    return [Draft(
+        rule="mutualiser", keys=(row.a, row.b), levers=("dispositifs_transversaux",),
+        write=partial(_pooling_words, f, row, remaining, diagnostic_of.get((row.a, row.b))),
+        schemes=(row.a, row.b), commune_count=int(row.shared_communes),
+        population=int(row.shared_population), strength=strength, calendar_days=remaining,
+        page="chevauchements")
+        for row, remaining, strength in zip(_pair_rows(frame),
+                                            f.pairs_remaining(frame["a"], frame["b"]),
+                                            strengths.tolist(), strict=True)]
+
+
+def _pooling_words(f: Findings, row, remaining: int | None, diagnostic: Draft | None) -> Words:
+    a, b = row.a, row.b
+    common = f.common_themes(a, b)
+    title = (f"Mutualiser la gouvernance et le diagnostic de {quoted(f.scheme_name(a))} et "
+             f"de {quoted(f.scheme_name(b))}\u00a0: {_pair_communes(row)}, "
+             f"{duration(int(row.shared_days))} de calendrier commun, {themes(common)} en commun")
+    still = ("" if remaining is None else
+             f", dont {plural(remaining, 'jour')} restent à courir" if remaining
+             else ", aujourd’hui écoulés")
+    explanation = (
+        f"{_pilots_words(f, a)} et {_pilots_words(f, b)} couvrent "
+        f"{plural(int(row.shared_communes), 'commune')} en commun "
+        f"({plural(int(row.shared_population), 'habitant')})\u00a0; leurs calendriers se "
+        f"recouvrent sur {plural(int(row.shared_days), 'jour')}{still}. Une seule "
+        "gouvernance et un diagnostic partagé éviteraient de faire deux fois le même "
+        "travail sur les mêmes communes.")
+    evidence = _pair_evidence(row, themes=common, remaining_days=remaining)
+    if diagnostic is not None:  # the years of the diagnostic it also stands for
+        found = diagnostic.write().evidence
+        evidence |= {"diagnostic_years": [found["year_a"], found["year_b"]],
+                     "folded": [diagnostic.id]}
+    return Words(
+        title, explanation, evidence,
+        strength_detail=f"{format_share(row.overlap)} de chevauchement, "
+        f"{plural(len(common), 'thème')} en commun",
+        actors=f.pilots_of(a, b), perimeters=_perimeters_of(f, (a, b)),
+        query={"paire": f"{a}|{b}"})
+
+
+def se_rencontrer(f: Findings, frame: pd.DataFrame) -> list[Draft]:
+    """One per pair of `frame` side by side, not crossing: the pilots of both schemes meet."""
+    return [Draft(
+        rule="se_rencontrer", keys=(row.a, row.b), levers=("faire_reseau",),
+        write=partial(_meeting_words, f, row), schemes=(row.a, row.b),
+        commune_count=int(row.shared_communes), population=int(row.shared_population),
+        strength=float(row.overlap), calendar_days=remaining, page="chevauchements")
+        for row, remaining in zip(_pair_rows(frame),
+                                  f.pairs_remaining(frame["a"], frame["b"]), strict=True)]
+
+
+def _meeting_words(f: Findings, row) -> Words:
+    a, b = row.a, row.b
+    pilots = f.pilots_of(a, b)
+    title = (f"Faire se rencontrer les pilotes de {quoted(f.scheme_name(a))} et de "
+             f"{quoted(f.scheme_name(b))}\u00a0: {_pair_communes(row)}, aucun acteur en commun")
+    if len(pilots) > 1:
+        who = f"{names([f.actor_name(p) for p in pilots])} pilotent deux dispositifs qui"
+    elif pilots:
+        who = f"{names([f.actor_name(p) for p in pilots])} pilote deux dispositifs qui"
+    else:
+        who = "Ces deux dispositifs"
+    explanation = (f"{who} couvrent {format_share(row.overlap)} des mêmes communes "
+                   f"({plural(int(row.shared_population), 'habitant')}) sans aucun acteur "
+                   "en commun\u00a0: ils se côtoient sans se croiser.")
+    return Words(title, explanation, _pair_evidence(row),
+                 strength_detail=f"{format_share(row.overlap)} de chevauchement",
+                 actors=pilots, perimeters=_perimeters_of(f, (a, b)),
+                 query={"paire": f"{a}|{b}"})
+
+
+def articuler(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame,
+              diagnostic_of: Mapping[tuple[str, str], Draft]
+              ) -> tuple[list[Draft], np.ndarray, np.ndarray]:
+    """Schemes that are the larger (more communes) in more than 3 distinct pairs of
+    `mutualiser` (`pooling`) and `se_rencontrer` (`apart`): one proposal each, standing for
+    those pairs; returns the drafts and, for each frame, which rows stay unfolded.
 
     Every other pair of a wide scheme (with one of the same size or larger) is folded too —
     into its largest wide scheme, then the one with most pairs, then the first id: otherwise
     the wide scheme would still flood the list through its equals."""
-    size = {s: len(f.scheme_positions(s)) for d in pairs for s in d.schemes}
-    larger: dict[str, int] = {}  # distinct pairs (a pair may be under both rules)
-    for a, b in sorted({d.schemes for d in pairs}):
-        if size[a] != size[b]:
-            wide = a if size[a] > size[b] else b
-            larger[wide] = larger.get(wide, 0) + 1
-    wide_schemes = {s for s, n in larger.items() if n > FOLD_ABOVE}
-    by_wide: dict[str, list[Draft]] = {}
-    for draft in pairs:
-        owners = [s for s in draft.schemes if s in wide_schemes]
-        if owners:
-            owner = min(owners, key=lambda s: (-size[s], -larger[s], s))
-            by_wide.setdefault(owner, []).append(draft)
-    drafts, folded = [], set()
-    for wide, found in sorted(by_wide.items()):
-        partners = sorted({s for d in found for s in d.schemes} - {wide})
-        pooling = sum(d.rule == "mutualiser" for d in found)
-        apart = len(found) - pooling
-        communes = np.unique(np.concatenate([
-            np.intersect1d(f.scheme_positions(d.schemes[0]), f.scheme_positions(d.schemes[1]),
-                           assume_unique=True) for d in found]))
-        schemes = tuple(sorted([wide, *partners]))
-        count = size[wide]
-        partner_names = [f.scheme_name(s) for s in partners]
-        parts = [w for n, w in ((pooling, plural(pooling, "candidat") + " à la mutualisation"),
+    a = np.concatenate([f.rows_of(pooling["a"]), f.rows_of(apart["a"])])
+    b = np.concatenate([f.rows_of(pooling["b"]), f.rows_of(apart["b"])])
+    is_pooling = np.arange(len(a)) < len(pooling)
+    size = f.scheme_sizes
+    distinct = np.unique(a * len(size) + b)
+    first, second = distinct // len(size), distinct % len(size)
+    differ = size[first] != size[second]
+    wider = np.where(size[first] > size[second], first, second)[differ]
+    larger = np.bincount(wider, minlength=len(size))
+    wide = larger > FOLD_ABOVE
+    rank = f.scheme_id_rank
+    a_first = ((size[a] > size[b]) | ((size[a] == size[b]) & (
+        (larger[a] > larger[b]) | ((larger[a] == larger[b]) & (rank[a] < rank[b])))))
+    owner = np.where(wide[a] & (a_first | ~wide[b]), a, b)
+    owned = wide[a] | wide[b]
+    drafts = []
+    for scheme in sorted(np.unique(owner[owned]).tolist(), key=lambda s: rank[s]):
+        rows = np.flatnonzero(owned & (owner == scheme))
+        drafts.append(_articulation(f, scheme, a[rows], b[rows], is_pooling[rows],
+                                    diagnostic_of))
+    return drafts, ~owned[:len(pooling)], ~owned[len(pooling):]
+
+
+def _articulation(f: Findings, scheme: int, a: np.ndarray, b: np.ndarray,
+                  pooling: np.ndarray, diagnostic_of: Mapping[tuple[str, str], Draft]) -> Draft:
+    ids = f.scheme_ids
+    wide = str(ids[scheme])
+    partners = np.unique(np.where(a == scheme, b, a))
+    partner_ids = sorted(str(s) for s in ids[partners])
+    inside = f.scheme_positions(wide)
+    reached = np.unique(np.concatenate([f.scheme_positions(p) for p in partner_ids]))
+    communes = np.intersect1d(inside, reached, assume_unique=True)
+    schemes = tuple(sorted([wide, *partner_ids]))
+    count = len(inside)
+    pooled = int(pooling.sum())
+
+    def write() -> Words:
+        pairs = sorted({(str(ids[x]), str(ids[y])) for x, y in zip(a, b, strict=True)})
+        folded = {f"{rule}:{'+'.join(sorted((str(ids[x]), str(ids[y]))))}"
+                  for x, y, p in zip(a, b, pooling, strict=True)
+                  for rule in ["mutualiser" if p else "se_rencontrer"]}
+        folded |= {diagnostic_of[pair].id for pair, p in
+                   zip(((str(ids[x]), str(ids[y])) for x, y in zip(a, b, strict=True)),
+                       pooling, strict=True) if p and pair in diagnostic_of}
+        apart = len(a) - pooled
+        parts = [w for n, w in ((pooled, plural(pooled, "candidat") + " à la mutualisation"),
                                 (apart, plural(apart, "paire") + " qui se côtoient sans se "
                                  "croiser")) if n]
         title = (f"Articuler {quoted(f.scheme_name(wide))} avec les "
-                 f"{plural(len(partners), 'dispositif')} qu’il recouvre, plutôt que "
-                 f"{plural(len(found), 'rapprochement')} séparés")
+                 f"{plural(len(partner_ids), 'dispositif')} qu’il recouvre, plutôt que "
+                 f"{plural(len(a), 'rapprochement')} séparés")
+        pilots = f.pilots_of(wide)
         explanation = (f"{quoted(f.scheme_name(wide))} ({plural(count, 'commune')}"
-                       + (f", pilote\u00a0: {names([f.actor_name(a) for a in f.pilots_of(wide)])}"
-                          if f.pilots_of(wide) else "") + ") couvre au moins "
-                       f"la moitié des communes de {names(partner_names)}\u00a0: "
+                       + (f", pilote\u00a0: {names([f.actor_name(x) for x in pilots])}"
+                          if pilots else "") + ") couvre au moins "
+                       f"la moitié des communes de "
+                       f"{names([f.scheme_name(s) for s in partner_ids])}\u00a0: "
                        f"{' et '.join(parts)}. Une articulation d’ensemble autour de ce "
                        "dispositif remplace ces pistes une à une.")
-        ids = sorted({d.id for d in found}
-                     | {x for d in found for x in d.evidence.get("folded", ())})
-        folded.update(ids)
-        drafts.append(Draft(
-            rule="articuler", keys=(wide,), levers=("dispositifs_transversaux",), title=title,
-            explanation=explanation, schemes=schemes, actors=f.pilots_of(*schemes),
-            perimeters=_perimeters_of(f, schemes), positions=communes,
-            commune_count=len(communes), population=f.population_at(communes),
-            evidence={"scheme": wide, "communes_of_scheme": count, "partners": partners,
-                      "pairs": len({d.schemes for d in found}), "pooling_candidates": pooling,
-                      "side_by_side_not_crossing": apart, "folded": ids},
-            strength=min(1.0, len(found) / 10),
-            strength_detail=f"{plural(len(found), 'paire')} regroupées",
-            calendar_days=f.remaining_days(wide), page="chevauchements"))
-    return drafts, folded
+        evidence = {"scheme": wide, "communes_of_scheme": count, "partners": partner_ids,
+                    "pairs": len(pairs), "pooling_candidates": pooled,
+                    "side_by_side_not_crossing": apart, "folded": sorted(folded)}
+        return Words(title, explanation, evidence,
+                     strength_detail=f"{plural(len(a), 'paire')} regroupées",
+                     actors=f.pilots_of(*schemes), perimeters=_perimeters_of(f, schemes))
+
+    return Draft(
+        rule="articuler", keys=(wide,), levers=("dispositifs_transversaux",), write=write,
+        schemes=schemes, positions=communes, commune_count=len(communes),
+        population=f.population_at(communes), strength=min(1.0, len(a) / 10),
+        calendar_days=f.remaining_days(wide), page="chevauchements")
 
 
 def partager_diagnostic(f: Findings) -> list[Draft]:
@@ -226,20 +291,22 @@ def partager_diagnostic(f: Findings) -> list[Draft]:
                        f"{plural(population, 'habitant')})\u00a0: le prochain peut être fait "
                        "une fois, pour les deux.")
         apart = int(row.years_apart)
-        drafts.append(Draft(
-            rule="partager_diagnostic", keys=(a, b), levers=("methodes_communes",), title=title,
-            explanation=explanation, schemes=(a, b), actors=f.pilots_of(a, b),
-            perimeters=_perimeters_of(f, (a, b)), commune_count=int(row.shared_communes),
-            population=population,
-            evidence={"overlap": float(row.overlap),
-                      "shared_communes": int(row.shared_communes),
-                      "shared_population": population, "year_a": int(row.year_a),
-                      "year_b": int(row.year_b), "years_apart": apart},
-            strength=DIAGNOSTIC_STRENGTH * float(row.overlap)
-            * (1 - apart / (DIAGNOSTIC_YEARS + 1)),
+        words = Words(
+            title, explanation,
+            {"overlap": float(row.overlap), "shared_communes": int(row.shared_communes),
+             "shared_population": population, "year_a": int(row.year_a),
+             "year_b": int(row.year_b), "years_apart": apart},
             strength_detail=f"{format_share(row.overlap)} de chevauchement, "
             f"{plural(apart, 'an')} d’écart",
-            calendar_days=remaining, page="chevauchements", query={"paire": f"{a}|{b}"}))
+            actors=f.pilots_of(a, b), perimeters=_perimeters_of(f, (a, b)),
+            query={"paire": f"{a}|{b}"})
+        drafts.append(Draft(
+            rule="partager_diagnostic", keys=(a, b), levers=("methodes_communes",),
+            write=written(words), schemes=(a, b), commune_count=int(row.shared_communes),
+            population=population,
+            strength=DIAGNOSTIC_STRENGTH * float(row.overlap)
+            * (1 - apart / (DIAGNOSTIC_YEARS + 1)),
+            calendar_days=remaining, page="chevauchements"))
     return drafts
 
 
@@ -261,73 +328,73 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
             & (participations["stade_entree"] != START).fillna(False).to_numpy())
     if not late.any():
         return []
-    table = pd.DataFrame({"actor": actors[late], "scheme": schemes[late],
-                          "stage": participations["stade_entree"].to_numpy()[late]})
-    funders = np.unique(table["actor"].to_numpy())
+    order = np.lexsort((schemes[late], actors[late]))
+    late_actors, late_schemes = actors[late][order], schemes[late][order]
+    late_stages = participations["stade_entree"].to_numpy(dtype=object)[late][order]
+    funders = np.unique(late_actors)
+    bounds = [*np.searchsorted(late_actors, funders, side="left").tolist(), len(late_actors)]
+    count = len(f.scheme_ids)
+    joined = sparse.csr_matrix((np.ones(len(late_schemes)),
+                                (np.searchsorted(funders, late_actors), late_schemes)),
+                               shape=(len(funders), count))
+    joined.data[:] = 1.0
     emerging = np.flatnonzero((model.schemes["stade"] == START).fillna(False).to_numpy())
     reach = _reach(f, funders, f.scheme_incidence[:, emerging]).tocsr()
-    present = f.participation[funders][:, emerging]
-    absent = reach - reach.multiply(present)
+    absent = reach - reach.multiply(f.participation[funders][:, emerging])
     absent.eliminate_zeros()
-    absent = absent.tocsr()
+    absent = sparse.csr_matrix(absent)
+    absent = sparse.csr_matrix((np.ones(absent.nnz), emerging[absent.indices], absent.indptr),
+                               shape=(len(funders), count))
+    listed = (joined + absent).tocsr()
+    listed.data[:] = 1.0
+    communes, population = f.union_sizes(listed)
+    by_id = f.scheme_id_order  # columns in id order: each row's ids come out sorted
+    sorted_ids = f.scheme_ids[by_id].astype(str)
+    listed, absent, joined = (m[:, by_id].tocsr() for m in (listed, absent, joined))
     drafts = []
-    table = table.sort_values(["actor", "scheme"], kind="stable")
-    bounds = np.searchsorted(table["actor"].to_numpy(), funders, side="left").tolist()
-    bounds.append(len(table))
-    late_schemes = table["scheme"].to_numpy()
-    late_stages = table["stage"].to_numpy(dtype=object)
-    groups = {funder: (late_schemes[bounds[i]:bounds[i + 1]].tolist(),
-                       late_stages[bounds[i]:bounds[i + 1]].tolist())
-              for i, funder in enumerate(funders)}
-    listed = []
-    for i, funder in enumerate(funders):
-        cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
-        listed.append((funder, sorted(set(groups[funder][0]) | set(emerging[cols].tolist()))))
-    rows = sparse.csr_matrix(
-        (np.ones(sum(len(c) for _, c in listed)),
-         (np.repeat(np.arange(len(listed)), [len(c) for _, c in listed]),
-          np.concatenate([np.asarray(c, dtype=np.int64) for _, c in listed]))),
-        shape=(len(listed), len(f.scheme_ids)))
-    communes_of, population_of = f.union_rows(rows)
-    drafts = []
-    for i, funder in enumerate(funders):
+    for i, funder in enumerate(funders.tolist()):
+        late_ids = sorted_ids[joined.indices[joined.indptr[i]:joined.indptr[i + 1]]].tolist()
+        new_ids = sorted_ids[absent.indices[absent.indptr[i]:absent.indptr[i + 1]]].tolist()
         aid = str(f.actor_ids[funder])
-        mine_schemes, mine_stages = groups[funder]
-        late_ids = sorted({str(f.scheme_ids[s]) for s in mine_schemes})
-        stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(mine_schemes, mine_stages,
-                                                                  strict=True)}
-        cols = absent.indices[absent.indptr[i]:absent.indptr[i + 1]]
-        new_ids = sorted(str(f.scheme_ids[emerging[c]]) for c in cols)
-        schemes_all = tuple(sorted(set(late_ids) | set(new_ids)))
-        communes = communes_of[i]
-        name = quoted(f.actor_name(aid))
-        title = (f"Associer {name} dès l’émergence des projets\u00a0: arrivé après "
-                 f"l’émergence dans {plural(len(late_ids), 'dispositif')}")
-        if new_ids:
-            title += (f", absent de {plural(len(new_ids), 'dispositif')} qui émergent sur ses "
-                      "communes")
-        joined = [f"{quoted(f.scheme_name(s))} ({STAGE_WORDS.get(stages[s], stages[s])})"
-                  for s in late_ids]
-        explanation = (f"{name} est entré comme partenaire financier après l’émergence dans "
-                       f"{_listed(joined)}.")
-        if new_ids:
-            explanation += (" Dispositifs qui émergent sur ses communes sans lui\u00a0: "
-                            f"{names([f.scheme_name(s) for s in new_ids], 5)}.")
-        explanation += (" L’associer dès la réflexion, et non seulement au financement, évite "
-                        "de reprendre le projet à la fin.")
+        mine = slice(bounds[i], bounds[i + 1])
         drafts.append(Draft(
-            rule="financeurs_des_emergence", keys=(aid,), levers=("faire_reseau",), title=title,
-            explanation=explanation, schemes=schemes_all,
-            actors=tuple(sorted({aid, *f.pilots_of(*new_ids)})),
-            perimeters=_perimeters_of(f, schemes_all), positions=communes,
-            commune_count=len(communes), population=int(population_of[i]),
-            evidence={"late_schemes": late_ids, "entry_stages": stages,
-                      "emerging_schemes_without_it": new_ids},
-            strength=min(1.0, (len(late_ids) + len(new_ids)) / 4),
-            strength_detail=f"{plural(len(late_ids), 'arrivée')} tardive(s), "
-            f"{plural(len(new_ids), 'dispositif')} en émergence",
-            page="qui_fait_quoi"))
+            rule="financeurs_des_emergence", keys=(aid,), levers=("faire_reseau",),
+            write=partial(_late_funder_words, f, aid, late_ids, new_ids,
+                          late_schemes[mine], late_stages[mine]),
+            schemes=tuple(sorted_ids[listed.indices[listed.indptr[i]:listed.indptr[i + 1]]]),
+            commune_count=int(communes[i]), population=int(population[i]),
+            strength=min(1.0, (len(late_ids) + len(new_ids)) / 4), page="qui_fait_quoi"))
     return drafts
+
+
+def _late_funder_words(f: Findings, aid: str, late_ids: list[str], new_ids: list[str],
+                       late_schemes: np.ndarray, late_stages: np.ndarray) -> Words:
+    stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(
+        late_schemes.tolist(), late_stages.tolist(), strict=True)}
+    name = quoted(f.actor_name(aid))
+    title = (f"Associer {name} dès l’émergence des projets\u00a0: arrivé après "
+             f"l’émergence dans {plural(len(late_ids), 'dispositif')}")
+    if new_ids:
+        title += (f", absent de {plural(len(new_ids), 'dispositif')} qui émergent sur ses "
+                  "communes")
+    joined = [f"{quoted(f.scheme_name(s))} ({STAGE_WORDS.get(stages[s], stages[s])})"
+              for s in late_ids]
+    explanation = (f"{name} est entré comme partenaire financier après l’émergence dans "
+                   f"{_listed(joined)}.")
+    if new_ids:
+        explanation += (" Dispositifs qui émergent sur ses communes sans lui\u00a0: "
+                        f"{names([f.scheme_name(s) for s in new_ids], 5)}.")
+    explanation += (" L’associer dès la réflexion, et non seulement au financement, évite "
+                    "de reprendre le projet à la fin.")
+    schemes = tuple(sorted({*late_ids, *new_ids}))
+    return Words(
+        title, explanation,
+        {"late_schemes": late_ids, "entry_stages": stages,
+         "emerging_schemes_without_it": new_ids},
+        strength_detail=f"{plural(len(late_ids), 'arrivée tardive', 'arrivées tardives')}, "
+        f"{plural(len(new_ids), 'dispositif')} en émergence",
+        actors=tuple(sorted({aid, *f.pilots_of(*new_ids)})),
+        perimeters=_perimeters_of(f, schemes))
 
 
 def _listed(items: Sequence[str]) -> str:
@@ -394,17 +461,19 @@ def _opening(f: Findings, sid: str, missing: str, top: list[tuple[str, int, int]
         explanation = (f"Les participants de {scheme} viennent tous du même champ et aucun "
                        f"acteur connu du {field_words} n’agit sur ses communes\u00a0: "
                        "à rechercher avec les partenaires.")
+    words = Words(
+        title, explanation,
+        {"missing_field": missing, "participants": int(f.fields.at[sid, "participants"]),
+         "candidates": [{"actor": a, "shared_communes": n, "common_themes": t}
+                        for a, n, t in top]},
+        strength_detail=f"{plural(len(actors), 'acteur')} de l’autre champ sur ses communes",
+        actors=tuple(actors), perimeters=_perimeters_of(f, (sid,)))
     return Draft(
         rule="ouvrir_a_l_autre_champ", keys=(sid,), levers=("dispositifs_transversaux",),
-        title=title, explanation=explanation, schemes=(sid,), actors=tuple(actors),
-        perimeters=_perimeters_of(f, (sid,)), positions=communes,
+        write=written(words), schemes=(sid,), positions=communes,
         commune_count=len(communes), population=f.population_at(communes),
-        evidence={"missing_field": missing, "participants": int(f.fields.at[sid, "participants"]),
-                  "candidates": [{"actor": a, "shared_communes": n, "common_themes": t}
-                                 for a, n, t in top]},
-        strength=0.4 + 0.2 * len(actors),
-        strength_detail=f"{plural(len(actors), 'acteur')} de l’autre champ sur ses communes",
-        calendar_days=f.remaining_days(sid), page="qui_fait_quoi")
+        strength=0.4 + 0.2 * len(actors), calendar_days=f.remaining_days(sid),
+        page="qui_fait_quoi")
 
 
 def personnes_relais(f: Findings) -> list[Draft]:
@@ -436,25 +505,25 @@ def personnes_relais(f: Findings) -> list[Draft]:
     title = f"S’appuyer sur les personnes relais {who}"
     title += (f" pour ouvrir {plural(len(schemes), 'dispositif')} à l’autre champ" if schemes
               else ", à l’interface du social et du développement local")
-    explanation = (f"{plural(len(bridging), 'acteur')} de {f.territory_name} prennent part à la "
+    explanation = (f"{plural(len(bridging), 'acteur')} {f.of_territory} prennent part à la "
                    "fois à un dispositif du social et à un du développement local\u00a0; "
                    f"{who} sont les plus centraux du réseau (intermédiarité).")
     if schemes:
         explanation += (" Dispositifs d’un seul champ sur leurs communes, où ils ne sont pas "
                         f"encore\u00a0: {names([f.scheme_name(s) for s in schemes], 5)}.")
+    words = Words(
+        title, explanation,
+        {"bridging_actors": len(bridging),
+         "relays": [{"actor": a, "betweenness": round(float(ranked.at[a, "betweenness"]), 6),
+                     "degree": int(ranked.at[a, "degree"]), "could_join": could[a]}
+                    for a in top]},
+        strength_detail=f"{plural(len(schemes), 'dispositif')} qu’ils pourraient rejoindre",
+        actors=tuple(top), perimeters=(f.model.scope,) if f.model.scope else ())
     return [Draft(
         rule="personnes_relais", keys=(f.territory_id,), levers=("personnes_relais",),
-        title=title, explanation=explanation, schemes=schemes, actors=tuple(top),
-        perimeters=(f.model.scope,) if f.model.scope else (), positions=communes,
+        write=written(words), schemes=schemes, positions=communes,
         commune_count=len(communes), population=f.population_at(communes),
-        evidence={"bridging_actors": len(bridging),
-                  "relays": [{"actor": a, "betweenness": round(float(ranked.at[a, "betweenness"]),
-                                                                6),
-                              "degree": int(ranked.at[a, "degree"]), "could_join": could[a]}
-                             for a in top]},
-        strength=min(1.0, 0.3 + 0.1 * len(schemes)),
-        strength_detail=f"{plural(len(schemes), 'dispositif')} qu’ils pourraient rejoindre",
-        page="qui_fait_quoi")]
+        strength=min(1.0, 0.3 + 0.1 * len(schemes)), page="qui_fait_quoi")]
 
 
 # ----- territories ---------------------------------------------------------------------------
@@ -500,14 +569,16 @@ def couvrir_communes_blanches(f: Findings) -> list[Draft]:
         if top:
             explanation += (" Acteurs du social qui y agissent déjà\u00a0: "
                             f"{names([f.actor_name(a) for a, _, _ in top])}.")
+        words = Words(
+            title, explanation,
+            {"epci": siren, "epci_name": name, "blank_communes": codes,
+             "epci_communes": int(totals[siren]), "blank_population": population},
+            strength_detail=f"{format_share(share)} des communes de l’EPCI",
+            actors=tuple(a for a, _, _ in top))
         drafts.append(Draft(
             rule="couvrir_communes_blanches", keys=(siren,), levers=("ingenierie_qualifiee",),
-            title=title, explanation=explanation, actors=tuple(a for a, _, _ in top),
-            positions=where, commune_count=len(where), population=population,
-            evidence={"epci": siren, "epci_name": name, "blank_communes": codes,
-                      "epci_communes": int(totals[siren]), "blank_population": population},
-            strength=share, strength_detail=f"{format_share(share)} des communes de l’EPCI",
-            page="atlas"))
+            write=written(words), positions=where, commune_count=len(where),
+            population=population, strength=share, page="atlas"))
     return drafts
 
 
@@ -542,17 +613,18 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
         cutting = [str(y) for y in result.y_ids if not f.model.communes_of(y).isdisjoint(inside)]
         ressort = f.model.actors["ressort"]  # who acts for those EPCI or those ressorts
         actors = tuple(sorted(str(a) for a in ressort.index[is_in(ressort, [*ids, *cutting])]))
+        words = Words(
+            title, explanation,
+            {"perimeter_type": kind, "split_rate": float(result.split_rate),
+             "split_epci": list(ids), "epci": total,
+             "split_population": int(result.split_population)},
+            strength_detail=f"taux de coupure {format_share(result.split_rate)}",
+            actors=actors, perimeters=ids, query={"x": "epci", "y": kind})
         drafts.append(Draft(
             rule="coordonner_ressorts", keys=(kind,), levers=("methodes_communes",),
-            title=title, explanation=explanation, actors=actors, perimeters=ids,
-            positions=communes, commune_count=len(communes),
-            population=int(result.split_population),
-            evidence={"perimeter_type": kind, "split_rate": float(result.split_rate),
-                      "split_epci": list(ids), "epci": total,
-                      "split_population": int(result.split_population)},
-            strength=float(result.split_rate),
-            strength_detail=f"taux de coupure {format_share(result.split_rate)}",
-            page="discordances", query={"x": "epci", "y": kind}))
+            write=written(words), positions=communes, commune_count=len(communes),
+            population=int(result.split_population), strength=float(result.split_rate),
+            page="discordances"))
     return drafts
 
 
@@ -565,35 +637,43 @@ def lever_blocage(f: Findings) -> list[Draft]:
     table = found.assign(where=territory.fillna(WHOLE_TERRITORY).to_numpy())
     drafts = []
     for (category, where), group in table.groupby(["categorie", "where"], sort=True):
-        ids = sorted(str(b) for b in group.index)
         place = None if where == WHOLE_TERRITORY else str(where)
-        levers = CATEGORY_LEVERS[str(category)]
         schemes = tuple(sorted({str(s) for s in group["dispositif"].to_numpy(dtype=object)
                                 if isinstance(s, str)}))
         communes = (f.positions_of(f.model.communes_of(place)) if place
                     else np.arange(len(f.commune_positions)))
-        on = f"sur {quoted(f.perimeter_name(place))}" if place else "sans territoire précis"
-        title = (f"Choisir un levier contre {plural(len(ids), 'blocage')} "
-                 f"«\u00a0{label('blockage_category', str(category))}\u00a0» {on}\u00a0: "
-                 f"{label('lever', levers[0]).lower()} ou {label('lever', levers[1]).lower()}")
-        words = list(dict.fromkeys(str(w) for w in group["sous_categorie"].to_numpy(dtype=object)
-                                   if isinstance(w, str)))
-        explanation = (f"{plural(len(ids), 'blocage')} encore ouvert(s) ou en cours n’ont aucun "
-                       "levier proposé"
-                       + (f" ({', '.join(words[:4])})" if words else "") + ". Cap Rural "
-                       f"propose pour cette catégorie\u00a0: {quoted(label('lever', levers[0]))} "
-                       f"et {quoted(label('lever', levers[1]))}.")
         drafts.append(Draft(
-            rule="lever_blocage", keys=(str(category), str(where)), levers=levers, title=title,
-            explanation=explanation, schemes=schemes, actors=f.pilots_of(*schemes),
-            perimeters=(place,) if place else (), positions=communes,
-            commune_count=len(communes), population=f.population_at(communes),
-            evidence={"category": str(category), "territory": place, "blockages": ids,
-                      "statuses": {s: int(n) for s, n in
-                                   group["statut"].fillna("ouvert").value_counts().items()}},
-            strength=min(1.0, len(ids) / 3), strength_detail=plural(len(ids), "blocage"),
-            page="blocages", query={"categorie": str(category)}))
+            rule="lever_blocage", keys=(str(category), str(where)),
+            levers=CATEGORY_LEVERS[str(category)],
+            write=partial(_blockage_words, f, str(category), place, schemes, group),
+            schemes=schemes, positions=communes, commune_count=len(communes),
+            population=f.population_at(communes), strength=min(1.0, len(group) / 3),
+            page="blocages"))
     return drafts
+
+
+def _blockage_words(f: Findings, category: str, place: str | None, schemes: tuple[str, ...],
+                    group: pd.DataFrame) -> Words:
+    ids = sorted(str(b) for b in group.index)
+    first, second = (label("lever", x) for x in CATEGORY_LEVERS[category])
+    on = f"sur {quoted(f.perimeter_name(place))}" if place else "sans territoire précis"
+    title = (f"Choisir un levier contre {plural(len(ids), 'blocage')} "
+             f"«\u00a0{label('blockage_category', category)}\u00a0» {on}\u00a0: "
+             f"{first.lower()} ou {second.lower()}")
+    words = list(dict.fromkeys(str(w) for w in group["sous_categorie"].to_numpy(dtype=object)
+                               if isinstance(w, str)))
+    state = ("blocage encore ouvert ou en cours n’a" if len(ids) == 1
+             else "blocages encore ouverts ou en cours n’ont")
+    explanation = (f"{format_number(len(ids))}\u00a0{state} aucun levier proposé"
+                   + (f" ({', '.join(words[:4])})" if words else "") + ". Cap Rural "
+                   f"propose pour cette catégorie\u00a0: {quoted(first)} et {quoted(second)}.")
+    statuses = group["statut"].fillna("ouvert").value_counts()
+    return Words(
+        title, explanation,
+        {"category": category, "territory": place, "blockages": ids,
+         "statuses": {s: int(n) for s, n in statuses.items()}},
+        strength_detail=plural(len(ids), "blocage"), actors=f.pilots_of(*schemes),
+        perimeters=(place,) if place else (), query={"categorie": category})
 
 
 def _isolated(f: Findings) -> np.ndarray:
@@ -609,17 +689,20 @@ def _territory_actors(f: Findings, rule: str, chosen: np.ndarray, lever: str,
     reached = (np.asarray(f.scheme_incidence[communes].sum(axis=0)).ravel() > 0
                if len(communes) else np.zeros(len(f.scheme_ids), dtype=bool))
     schemes = tuple(sorted(str(s) for s in f.scheme_ids[reached]))
+    if schemes:
+        covering = "couvre" if len(schemes) == 1 else "couvrent"
+        explanation += (f" {plural(len(schemes), 'dispositif')} {covering} leurs "
+                        f"communes\u00a0: {names([f.scheme_name(s) for s in schemes])}.")
+    words = Words(
+        title, explanation,
+        {"actors": len(actors), "actors_in_territory": len(f.actor_ids),
+         "schemes_on_their_communes": len(schemes)},
+        strength_detail=plural(len(actors), "acteur"), actors=actors,
+        perimeters=(f.model.scope,) if f.model.scope else ())
     return Draft(
-        rule=rule, keys=(f.territory_id,), levers=(lever,), title=title,
-        explanation=explanation + (f" {plural(len(schemes), 'dispositif')} couvrent leurs "
-                                   f"communes\u00a0: {names([f.scheme_name(s) for s in schemes])}."
-                                   if schemes else ""),
-        schemes=schemes, actors=actors, perimeters=(f.model.scope,) if f.model.scope else (),
-        positions=communes, commune_count=len(communes), population=f.population_at(communes),
-        evidence={"actors": len(actors), "actors_in_territory": len(f.actor_ids),
-                  "schemes_on_their_communes": len(schemes)},
-        strength=strength, strength_detail=plural(len(actors), "acteur"),
-        page="qui_fait_quoi")
+        rule=rule, keys=(f.territory_id,), levers=(lever,), write=written(words),
+        schemes=schemes, positions=communes, commune_count=len(communes),
+        population=f.population_at(communes), strength=strength, page="qui_fait_quoi")
 
 
 def associer_habitants(f: Findings) -> list[Draft]:
@@ -632,8 +715,8 @@ def associer_habitants(f: Findings) -> list[Draft]:
     return [_territory_actors(
         f, "associer_habitants", chosen, "besoins_habitants",
         f"Associer {plural(len(chosen), 'collectif')} d’habitants aux dispositifs\u00a0: {who}",
-        f"{who} ne {'prennent' if len(chosen) > 1 else 'prend'} part à aucun dispositif de "
-        f"{f.territory_name}.", min(1.0, 0.5 + 0.25 * len(chosen)))]
+        f"{who} ne {'prennent' if len(chosen) > 1 else 'prend'} part à aucun dispositif "
+        f"{f.of_territory}.", min(1.0, 0.5 + 0.25 * len(chosen)))]
 
 
 def integrer_isoles(f: Findings) -> list[Draft]:
@@ -648,6 +731,6 @@ def integrer_isoles(f: Findings) -> list[Draft]:
         f, "integrer_isoles", chosen, "faire_reseau",
         f"Intégrer {plural(len(chosen), 'acteur')} qui ne prennent part à aucun dispositif\u00a0: "
         f"{who}",
-        f"{format_number(len(chosen))} des {plural(len(f.actor_ids), 'acteur')} de "
-        f"{f.territory_name} ({format_share(share)}) ne prennent part à aucun dispositif.",
+        f"{format_number(len(chosen))} des {plural(len(f.actor_ids), 'acteur')} "
+        f"{f.of_territory} ({format_share(share)}) ne prennent part à aucun dispositif.",
         min(1.0, 2 * share))]

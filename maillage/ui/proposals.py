@@ -14,7 +14,7 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
-from maillage.proposals import build_proposals
+from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
 from maillage.proposals.wording import FACTOR_LABELS, LEVER_QUOTES, QUOTE_SOURCE, RULE_LABELS
@@ -53,7 +53,7 @@ def _proposals(view: data.View, published_at: str) -> tuple[list[Proposal], list
     if view.perimeter is None and view.scheme_types is None:
         return found, None
     whole = data.restricted(view.db, view.space, view.version, None, None, scope=view.scope)
-    return found, [p.id for p in build_proposals(whole, today)]
+    return found, proposal_ids(whole, today)
 
 
 def listing(context: Context) -> Listing:

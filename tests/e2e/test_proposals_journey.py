@@ -12,9 +12,11 @@ COMMENT = "Retenue au COPIL du 12 mars"
 
 
 def test_decide_publish_and_the_decision_is_kept(live, page: Page, artifacts):
+    # the space in the address: a new session opens on the newest non-demo space, and other
+    # journeys of this server publish their own
     store = live.store
     assert latest(store, live.space) == {}
-    open_screen(page, f"{live.url}/pistes")
+    open_screen(page, f"{live.url}/pistes?espace={live.space}")
     assert_clean(page, "Pistes d’action")
     # the first card is the first form of the page: its status is « Retenue » by default
     page.get_by_label("Commentaire (obligatoire pour écarter)").first.fill(COMMENT)
@@ -26,7 +28,7 @@ def test_decide_publish_and_the_decision_is_kept(live, page: Page, artifacts):
 
     before = store.latest(live.space).version
     store.publish(live.space, store.load(live.space), file="nouvelle-version.xlsx", sha256=None)
-    open_screen(page, f"{live.url}/pistes")
+    open_screen(page, f"{live.url}/pistes?espace={live.space}")
     assert_clean(page, "Pistes d’action après publication")
     expect(page.get_by_text(f"version {before + 1} publiée", exact=False)).to_be_visible()
     expect(page.get_by_text("Piste 1 · Mutualiser", exact=False).first).to_contain_text(
