@@ -15,6 +15,7 @@ and draws the layout of the figure.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import networkx as nx
@@ -166,9 +167,20 @@ def _dependencies(matrix: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
     return delta.sum(axis=1)
 
 
+_MEASURED: weakref.WeakKeyDictionary[Model, NetworkMeasures] = weakref.WeakKeyDictionary()
+
+
 def network_measures(model: Model) -> NetworkMeasures:
     """Degree, betweenness of the projected actor graph, isolated actors and connected
-    components of the bipartite graph, for the territory and types the model is cut to."""
+    components of the bipartite graph, for the territory and types the model is cut to;
+    computed once per (immutable) model, as `overlaps.pairs_at_threshold`: the indicators,
+    the proposals and the changes between versions read the same measures."""
+    if model not in _MEASURED:
+        _MEASURED[model] = _measure(model)
+    return _MEASURED[model]
+
+
+def _measure(model: Model) -> NetworkMeasures:
     actors = model.actors.index
     members = incidence(model)
     degree = np.diff(members.indptr).astype("int64")

@@ -350,7 +350,7 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
     communes, population = f.union_sizes(listed)
     by_id = f.scheme_id_order  # columns in id order: each row's ids come out sorted
     sorted_ids = f.scheme_ids[by_id].astype(str)
-    listed, absent, joined = (m[:, by_id].tocsr() for m in (listed, absent, joined))
+    listed, absent, joined = (_sorted_rows(m[:, by_id]) for m in (listed, absent, joined))
     drafts = []
     for i, funder in enumerate(funders.tolist()):
         late_ids = sorted_ids[joined.indices[joined.indptr[i]:joined.indptr[i + 1]]].tolist()
@@ -365,6 +365,12 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
             commune_count=int(communes[i]), population=int(population[i]),
             strength=min(1.0, (len(late_ids) + len(new_ids)) / 4), page="qui_fait_quoi"))
     return drafts
+
+
+def _sorted_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    rows = sparse.csr_matrix(matrix)
+    rows.sort_indices()
+    return rows
 
 
 def _late_funder_words(f: Findings, aid: str, late_ids: list[str], new_ids: list[str],
