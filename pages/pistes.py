@@ -45,4 +45,4 @@ if found.resolved:
         st.text(f"{decision.proposal} — {STATUS_LABELS[decision.status]}")
 
 st.subheader("Toutes les pistes")
-download_table(cards.table(found, context), "pistes-d-action", context)
+download_table(lambda: cards.table(found, context), "pistes-d-action", context)

@@ -79,23 +79,26 @@ def refusal_html(why: str) -> str:
             f"<p>{escape(why)}</p></html>")
 
 
-def download_table(frame: pd.DataFrame, name: str, context: Context | None = None, *,
+def download_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+                   context: Context | None = None, *,
                    csv: Callable[[pd.DataFrame], bytes] = csv_bytes) -> None:
     """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
     version and filters it comes from) and as .csv (`;`, for French Excel; `csv` writes it,
-    formula-like cells made inert either way)."""
+    formula-like cells made inert either way). `frame` may be a function: a long table is
+    then built at the click only."""
     stem = _slug(name)
+    make = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
     left.download_button(
         "Télécharger (.xlsx)",
-        data=checked(context, lambda: xlsx_bytes({name: frame}, _about(context)),
+        data=checked(context, lambda: xlsx_bytes({name: make()}, _about(context)),
                      lambda why: xlsx_bytes({"Refus": _refusal_table(why)}, {})),
         file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
         on_click="ignore", key=f"telecharger_xlsx_{stem}",
         help="Le tableau affiché, au format Excel, avec la version des données.")
     right.download_button(
         "Télécharger (.csv)",
-        data=checked(context, lambda: csv(frame), lambda why: csv_bytes(_refusal_table(why))),
+        data=checked(context, lambda: csv(make()), lambda why: csv_bytes(_refusal_table(why))),
         file_name=f"{stem}.csv",
         mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")

@@ -79,7 +79,9 @@ def names(context: Context, kind: str, ids) -> list[str]:
 
 
 def table(found: Listing, context: Context) -> pd.DataFrame:
-    """Every proposal of the view, one row each, for the download."""
+    """Every proposal of the view, one row each, for the download (built at the click)."""
+    actors = context.model.actors["nom"].astype(str).to_dict()
+    schemes = context.model.schemes["nom"].astype(str).to_dict()
     rows = []
     for rank, p in enumerate(found.proposals, start=1):
         status = found.status(p.id)
@@ -87,8 +89,8 @@ def table(found: Listing, context: Context) -> pd.DataFrame:
             "Rang": rank, "Piste": p.title, "Règle": RULE_LABELS[p.rule],
             "Levier": label("lever", p.lever), "Score": p.score,
             "Statut": committee.STATUS_LABELS.get(status, "") if status else "",
-            "Acteurs à associer": ", ".join(names(context, "actors", p.actors)),
-            "Dispositifs": ", ".join(names(context, "schemes", p.schemes)),
+            "Acteurs à associer": ", ".join(actors.get(a, a) for a in p.actors),
+            "Dispositifs": ", ".join(schemes.get(s, s) for s in p.schemes),
             "Communes": p.communes, "Habitants": p.population, "Identifiant": p.id,
             "Explication": p.explanation})
     return pd.DataFrame(rows)
@@ -184,7 +186,7 @@ def record(context: Context, p: Proposal, status: str, comment: str) -> None:
     try:
         committee.decide(context.store, context.space, p.id, status, comment,
                          author=author or "analyste local", role=context.role,
-                         known=[x.id for x in found.proposals],
+                         known=found.ids,
                          version=context.version.version)
     except (committee.DecisionRefused, NotAllowed) as refusal:
         st.error(str(refusal))
