@@ -23,9 +23,10 @@ import shapely
 
 from maillage.columns import has_any_item, is_in
 from maillage.coverage import blank_communes, schemes_per_commune
+from maillage.formats import format_number
 from maillage.model import Model
 from maillage.reference import Reference, ShapeLevel, load_reference, load_shapes
-from maillage.texts import format_number, label
+from maillage.texts import label
 
 COMMUNE_LIMIT = 5_000  # a region: Auvergne-Rhône-Alpes has 4,025 communes
 EPCI_LIMIT = 400  # EPCI in view; above, départements

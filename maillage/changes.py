@@ -19,10 +19,10 @@ import pandas as pd
 
 from maillage.blockages import LIFTED, OPEN
 from maillage.columns import is_in
+from maillage.formats import format_number, format_share
 from maillage.indicators import indicator_values
 from maillage.model import Model
 from maillage.schema import LIST_SEPARATOR, SHEETS
-from maillage.texts import format_number, format_share
 
 # how the rows of each sheet are matched between two versions
 KEYS: dict[str, tuple[str, ...]] = {

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from maillage.formats import format_number
 from maillage.mapping import Relocation, canonical_headers
 from maillage.problems import WARNING, Problem, problem
 from maillage.schema import SHEETS, normalize_name
-from maillage.texts import COMPLETE_NOTE, DELETED_NOTE, format_number
+from maillage.texts import COMPLETE_NOTE, DELETED_NOTE
 from maillage.workbook import RawSheet, RawWorkbook
 from maillage.workbook_export import text_tables
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from maillage.columns import list_items
+from maillage.formats import format_number
 from maillage.guesses import COLUMN_SYNONYMS, VALUE_SYNONYMS, guess_field
 from maillage.problems import WARNING, Problem, problem
 from maillage.profiles import Profile
 from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Sheet, normalize_name
-from maillage.texts import LABELS, MAPPING_REASONS, format_number
+from maillage.texts import LABELS, MAPPING_REASONS
 from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import RawSheet, RawWorkbook
 

@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from maillage.columns import is_in, join_items, list_items, normalize_commune_codes
+from maillage.formats import DATE, format_date
 from maillage.problems import ERROR, WARNING, Problem, has_errors, problem, sort_key
 from maillage.reference import Reference, load_reference
 from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Column, Sheet, normalize_name
@@ -295,7 +296,7 @@ class _SheetChecker:
 
     def _date(self, column: Column, series: pd.Series) -> pd.Series:
         text = series.dropna()
-        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        parsed = pd.to_datetime(text, format=DATE, errors="coerce")
         parsed = parsed.fillna(pd.to_datetime(text, format="ISO8601", errors="coerce"))
         serial = pd.to_numeric(text, errors="coerce")
         from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(serial.between(1, 80_000)), "D")
@@ -351,14 +352,10 @@ def _check_dates_order(schemes: pd.DataFrame | None, problems: list[Problem]) ->
                 sheet="dispositifs",
                 row=int(row),
                 column="fin",
-                value=_french_date(schemes.at[row, "fin"]),
-                start=_french_date(schemes.at[row, "debut"]),
+                value=format_date(schemes.at[row, "fin"]),
+                start=format_date(schemes.at[row, "debut"]),
             )
         )
-
-
-def _french_date(value: pd.Timestamp) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:

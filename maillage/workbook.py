@@ -24,9 +24,10 @@ import defusedxml.ElementTree as SafeET
 import fastexcel
 import pandas as pd
 
+from maillage.formats import format_bytes, format_date, format_dates, format_number
 from maillage.problems import WARNING, Problem, problem
 from maillage.schema import normalize_name
-from maillage.texts import UNREADABLE, format_bytes, format_number
+from maillage.texts import UNREADABLE
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
@@ -82,7 +83,7 @@ def raw_from_tables(tables: Mapping[str, pd.DataFrame], source: str) -> RawWorkb
 
 def _as_cells(column: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
-        return column.dt.strftime("%d/%m/%Y").astype(object).where(column.notna(), "")
+        return format_dates(column)
     values = column.astype(object)
     return values.map(_as_cell)
 
@@ -91,7 +92,7 @@ def _as_cell(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     return str(value)
 
 

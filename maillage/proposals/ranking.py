@@ -28,12 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.formats import format_share
 from maillage.model import Model
 from maillage.proposals import rules
 from maillage.proposals.findings import Findings
 from maillage.proposals.record import Draft, Factor, Proposal
 from maillage.proposals.wording import plural
-from maillage.texts import format_share, label
+from maillage.texts import label
 
 WEIGHTS: dict[str, float] = {"strength": 30, "reach": 20, "calendar": 20, "stage": 15,
                              "blockages": 15}

@@ -21,6 +21,7 @@ from scipy import sparse
 from maillage.blockages import without_lever
 from maillage.columns import is_in
 from maillage.coverage import blank_communes
+from maillage.formats import format_number, format_share
 from maillage.mismatch import mismatch
 from maillage.network import network_measures, participation_positions
 from maillage.overlaps import THRESHOLD, duplicate_diagnostics
@@ -28,7 +29,7 @@ from maillage.proposals.findings import WHOLE_TERRITORY, Findings
 from maillage.proposals.record import Draft, Words, written
 from maillage.proposals.wording import FIELD_NAMES, duration, names, plural, quoted, themes
 from maillage.reference import load_reference
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.transversality import FUNDER, START, bridging_actors
 from maillage.vocabularies import LOCAL_DEVELOPMENT, SOCIAL
 

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage import blockages
+from maillage.formats import format_dates
 from maillage.model import Model
 from maillage.texts import label
 from maillage.ui import data, display
@@ -116,5 +117,5 @@ def blockage_list(rows: pd.DataFrame) -> pd.DataFrame:
         "Sous-thème": rows["sous_categorie"].fillna(""),
         "Propos rapportés": rows["description"],
         "Statut": rows["statut"].fillna(blockages.OPEN).map(lambda s: label("status", s)),
-        "Date": pd.to_datetime(rows["date"]).dt.strftime("%d/%m/%Y").fillna(""),
+        "Date": format_dates(rows["date"]),
     })

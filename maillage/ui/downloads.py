@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
 from maillage.exports import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from maillage.formats import format_datetime
 from maillage.report import ReportSource, meeting_report
-from maillage.texts import format_datetime, scheme_type_name
+from maillage.texts import scheme_type_name
 from maillage.ui import auth
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS
@@ -34,11 +34,11 @@ def _about(context: Context | None) -> dict[str, str]:
     return {
         "Espace de travail": context.space or "",
         "Version": str(context.version.version),
-        "Publiée le": format_datetime(context.version.published_at),
+        "Publiée le": format_datetime(context.version.published_at, zone=True),
         "Territoire": territory_name(context),
         "Types de dispositifs": ", ".join(map(scheme_type_name, context.scheme_types or ()))
         or "Tous",
-        "Exporté le": datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M"),
+        "Exporté le": format_datetime(datetime.now(UTC), zone=True),
     }
 
 

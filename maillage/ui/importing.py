@@ -21,12 +21,13 @@ import streamlit as st
 
 from maillage.accounts import PUBLISH, RESTORE
 from maillage.exports import CSV_MIME, XLSX_MIME
+from maillage.formats import format_bytes, format_datetime, format_number
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.profiles import BadProfile, Profile, profile_json
 from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
-from maillage.texts import SEVERITY_LABELS, format_bytes, format_datetime, format_number
+from maillage.texts import SEVERITY_LABELS
 from maillage.ui import auth, display, keys, url
 from maillage.ui.frame import Context
 from maillage.validation import Validation, data_rows

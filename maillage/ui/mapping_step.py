@@ -16,13 +16,14 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.accounts import PUBLISH
+from maillage.formats import format_number
 from maillage.mapping import draft_profile, propose_columns, propose_values
 from maillage.national import BUILTIN_PROFILES
 from maillage.profiles import Profile, find_profile, save_profile, saved_profiles
 from maillage.publishing import COMPLETE, REPLACE, Mode
 from maillage.schema import SHEETS
 from maillage.store import Store
-from maillage.texts import LABELS, SHEET_LABELS, format_number
+from maillage.texts import LABELS, SHEET_LABELS
 from maillage.ui import auth
 from maillage.ui.display import md
 from maillage.ui.importing import files_digest

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from maillage.atlas import CommuneMap, commune_map
+from maillage.formats import format_number, format_share
 from maillage.mismatch import MismatchResult, mismatch
 from maillage.model import Model
-from maillage.texts import format_number, format_share
 from maillage.ui import data, display, maps
 from maillage.ui.style import ALERT, CHART_FONT, NEUTRAL, SEQUENTIAL, hex_to_rgb
 

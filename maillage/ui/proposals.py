@@ -14,11 +14,12 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
+from maillage.formats import format_datetime, format_number
 from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
 from maillage.proposals.wording import FACTOR_LABELS, LEVER_QUOTES, QUOTE_SOURCE, RULE_LABELS
-from maillage.texts import format_datetime, format_number, label
+from maillage.texts import label
 from maillage.ui import data
 from maillage.ui.frame import Context
 

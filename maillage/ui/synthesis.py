@@ -8,8 +8,9 @@ import streamlit as st
 
 from maillage.blockages import still_blocking
 from maillage.coverage import blank_communes, blank_share
+from maillage.formats import format_datetime, format_number, format_share
 from maillage.model import Model
-from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.texts import label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.navigation import link as _link

@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage.directory import directory, directory_for_display
+from maillage.formats import format_number, format_share
 from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.transversality import (
     bridging_actors,
     bridging_schemes,
