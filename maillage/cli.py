@@ -782,6 +782,8 @@ def _user_update(args) -> int:
     if current is None:
         print(f"[Erreur] Aucun compte « {args.name} ».", file=sys.stderr)
         return EXIT_ERRORS
+    perimeters: tuple[str, ...]
+    space: str | None
     if args.no_perimeter:
         perimeters, space = (), None
     elif args.perimeter or args.space:

@@ -88,7 +88,8 @@ class Completion:
 def sheet_key(sheet: str, keys: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
     if keys and sheet in keys:
         return tuple(keys[sheet])
-    return PAIR_KEYS.get(sheet) or ((SHEETS[sheet].key,) if SHEETS[sheet].key else ())
+    key = SHEETS[sheet].key
+    return PAIR_KEYS.get(sheet) or ((key,) if key else ())
 
 
 def _key_values(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:

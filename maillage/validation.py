@@ -229,19 +229,19 @@ class _SheetChecker:
         return series
 
     def _code(self, column: Column, series: pd.Series) -> pd.Series:
-        codes = _to_codes(series, column.vocabulary)
+        codes = _to_codes(series, column.code_vocabulary)
         bad = series.notna() & codes.isna()
         self.report("unknown_code", series.index[bad], column, series[bad],
-                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
         result = codes.astype("str")
         return result.fillna(column.default) if column.default else result
 
     def _codes(self, column: Column, series: pd.Series) -> pd.Series:
         items = list_items(series)
-        codes = _to_codes(items, column.vocabulary)
+        codes = _to_codes(items, column.code_vocabulary)
         bad = codes.isna()
         self.report("unknown_code", items.index[bad], column, items[bad],
-                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
         return join_items(codes[~bad], series.index)
 
     def _ref(self, column: Column, series: pd.Series) -> pd.Series:
@@ -363,7 +363,7 @@ def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) 
     if perimeters is None:
         return
     graph = nx.DiGraph()
-    rows = {}
+    rows: dict[str, int] = {}  # perimeter → its first row
     for row, pid, composition in perimeters[["id", "composition"]].itertuples():
         if pd.isna(pid):
             continue

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
@@ -163,7 +164,7 @@ def _read_file(name: str, data: bytes, max_bytes: int):
     return _read_with_calamine(name, data, facts)
 
 
-def _refuse(code: str, name: str, **params: object):
+def _refuse(code: str, name: str, **params: str | int) -> NoReturn:
     if "size" in params:
         params["size"] = format_bytes(int(params["size"]))
         params["limit"] = format_bytes(int(params["limit"]))
@@ -229,7 +230,8 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>\s*<f[ >/]')
 
 
 def _scan_sheet_xml(archive: zipfile.ZipFile, path: str) -> _XlsxSheetFacts:
-    first_row, count, cells, tail = None, 0, [], b""
+    first_row, count, tail = None, 0, b""
+    cells: list[str] = []
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk  # the tail lets a tag cut between two chunks be seen whole

@@ -243,7 +243,7 @@ def _log_in() -> None:
     password = str(st.session_state.get(LOGIN_PASSWORD) or "")
     st.session_state[LOGIN_PASSWORD] = ""
     login = _accounts(data.db_path()).authenticate(name, password)
-    if login.ok:
+    if login.user is not None:
         st.session_state[SESSION_USER] = login.user.name
     elif login.locked_until:
         until = format_time(login.locked_until, zone=True)

@@ -44,9 +44,8 @@ def _about(context: Context | None) -> dict[str, str]:
 
 def territory_name(context: Context) -> str:
     model = context.model
-    scope = model.scope if model is not None else None
-    if scope is not None and scope in model.perimeters.index:
-        return str(model.perimeters.loc[scope, "nom"])
+    if model is not None and model.scope is not None and model.scope in model.perimeters.index:
+        return str(model.perimeters.loc[model.scope, "nom"])
     return "Tout le territoire"
 
 
@@ -102,6 +101,7 @@ def download_table(frame: pd.DataFrame, name: str, context: Context | None = Non
 
 
 def report_html(context: Context) -> str:
+    assert context.model is not None and context.version is not None  # the button says so
     source = ReportSource(context.space or "", context.version.version,
                           context.version.published_at, territory_name(context),
                           context.scheme_types)
@@ -134,6 +134,7 @@ def dossier_bytes(context: Context, since: int | None = None) -> bytes:
     from maillage.ui import proposals
 
     found = proposals.listing(context)
+    assert context.space is not None  # as listing() said
     top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
            for p in found.proposals[:5]]
     return dossier_for(context.store, context.space, perimeter=context.perimeter, since=since,

@@ -117,7 +117,7 @@ async def connexion(request: Request) -> Response:
     password = str(form.get("mot_de_passe") or "")
     store = _store()
     login = await run_in_threadpool(Accounts(store).authenticate, name, password)
-    if not login.ok:
+    if login.user is None:
         if login.locked_until:
             until = format_time(login.locked_until, zone=True)
             message = f"Trop de tentatives manquées pour ce compte : réessayez après {until}."
