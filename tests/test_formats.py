@@ -3,7 +3,9 @@ exports and on the command line. Expected values are written by hand."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -168,3 +170,20 @@ def test_the_command_line_shows_paris_time_and_names_the_zone(tmp_path, db_path,
     assert main(["share", "list", "--db", str(db_path), "--space", "principal"]) == 0
     listed = capsys.readouterr().out
     assert f"expire le {expires}" in listed and "UTC" not in listed
+
+
+def test_no_screen_or_command_writes_a_date_or_zone_of_its_own():
+    """Dates, times and the Paris zone are written by `maillage.formats` only: a `strftime`,
+    `%d/%m`, `%H:%M` or `ZoneInfo(…)` elsewhere would bring UTC or another layout back. ISO
+    days (`%Y-%m-%d`) stay allowed: they are what JSON says (SPEC §4)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [*(root / "maillage").rglob("*.py"), *(root / "pages").glob("*.py"),
+               root / "app.py", root / "serve.py"]
+    pattern = re.compile(r"""strftime\((?!["']%Y-%m-%d["']\))|ZoneInfo\(|%d/%m|%H:%M""")
+    found = {
+        f"{path.relative_to(root)}:{number}": line.strip()
+        for path in sources if path.exists() and path.name != "formats.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    }
+    assert found == {}
