@@ -1,5 +1,6 @@
 """Every French format the product shows, in one place: numbers `1 234,5`, shares `12 %`,
-sizes `25 Mo`, dates `21/11/2026`, times `14:30`.
+sizes `25 Mo`, dates `21/11/2026`, times `14:30` (and the separators Plotly is given, so that
+the charts' own numbers read the same).
 
 Moments are stored in UTC (aware ISO text or datetimes) and always shown in Europe/Paris — the
 screens, the exports, the reports and the command line alike; where a moment is printed for a
@@ -23,6 +24,7 @@ TIME = "%H:%M"
 ZONE_NAME = "heure de Paris"
 MISSING = "—"
 NNBSP, NBSP = "\u202f", "\u00a0"  # thousands separator; before « % », « Mo »
+CHART_SEPARATORS = f",{NNBSP}"  # Plotly's `separators`: its numbers read as format_number's
 
 Moment = datetime | str  # a datetime (pandas Timestamps included) or its ISO text
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage import blockages
-from maillage.formats import format_dates
+from maillage.formats import CHART_SEPARATORS, format_dates
 from maillage.model import Model
 from maillage.texts import label
 from maillage.ui import data, display
@@ -45,7 +45,7 @@ def _layout(figure: go.Figure, height: int = 360) -> go.Figure:
     figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                          font=CHART_FONT,
                          plot_bgcolor="white", legend={"orientation": "h", "y": -0.15},
-                         separators=", ")
+                         separators=CHART_SEPARATORS)
     return figure
 
 

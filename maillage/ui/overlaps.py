@@ -15,7 +15,7 @@ import streamlit as st
 
 from maillage.atlas import CommuneMap, commune_map
 from maillage.exports import csv_bytes
-from maillage.formats import format_dates, format_number, format_share
+from maillage.formats import CHART_SEPARATORS, format_dates, format_number, format_share
 from maillage.model import Model
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
 from maillage.texts import label
@@ -131,7 +131,7 @@ def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
                          font=CHART_FONT,
                          xaxis={**ticks, "tickangle": -60},
                          yaxis={**ticks, "autorange": "reversed"},
-                         separators=", ")
+                         separators=CHART_SEPARATORS)
     return figure
 
 
@@ -165,7 +165,7 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
                                 axis=-1),
             hovertemplate="%{y}<br>du %{customdata[0]} au %{customdata[1]}<extra></extra>"))
     figure.update_layout(
-        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=", ",
+        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=CHART_SEPARATORS,
         font=CHART_FONT,
         xaxis={"type": "date", "tickformat": "%Y"},
         yaxis={"autorange": "reversed", "categoryorder": "array",

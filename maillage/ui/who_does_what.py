@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage.directory import directory, directory_for_display
-from maillage.formats import format_number, format_share
+from maillage.formats import CHART_SEPARATORS, format_number, format_share
 from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
 from maillage.texts import label
@@ -193,7 +193,7 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
                     "line": {"width": outline, "color": RELAY_OUTLINE}}))
     figure.update_layout(
         height=650, margin={"l": 20, "r": 20, "t": 20, "b": 0}, plot_bgcolor="white",
-        font=CHART_FONT, separators=", ",
+        font=CHART_FONT, separators=CHART_SEPARATORS,
         legend={"orientation": "h", "yanchor": "top", "y": -0.02},
         xaxis={"visible": False}, yaxis={"visible": False}, hoverlabel={"align": "left"})
     return figure
