@@ -112,7 +112,7 @@ def _common_theme_counts(f: Findings, frame: pd.DataFrame) -> np.ndarray:
 
 
 def mutualiser(f: Findings, frame: pd.DataFrame,
-               diagnostic_of: Mapping[tuple[str, str], Draft]) -> list[Draft]:
+               diagnostic_of: Mapping[tuple[str, ...], Draft]) -> list[Draft]:
     """One per pooling candidate (SPEC §3) of `frame` (`f.pairs` rows left unfolded): one
     governance and one diagnostic for both."""
     common = _common_theme_counts(f, frame)
@@ -189,7 +189,7 @@ def _meeting_words(f: Findings, row) -> Words:
 
 
 def articuler(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame,
-              diagnostic_of: Mapping[tuple[str, str], Draft]
+              diagnostic_of: Mapping[tuple[str, ...], Draft]
               ) -> tuple[list[Draft], np.ndarray, np.ndarray]:
     """Schemes that are the larger (more communes) in more than 3 distinct pairs of
     `mutualiser` (`pooling`) and `se_rencontrer` (`apart`): one proposal each, standing for
@@ -222,7 +222,7 @@ def articuler(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame,
 
 
 def _articulation(f: Findings, scheme: int, a: np.ndarray, b: np.ndarray,
-                  pooling: np.ndarray, diagnostic_of: Mapping[tuple[str, str], Draft]) -> Draft:
+                  pooling: np.ndarray, diagnostic_of: Mapping[tuple[str, ...], Draft]) -> Draft:
     ids = f.scheme_ids
     wide = str(ids[scheme])
     partners = np.unique(np.where(a == scheme, b, a))
