@@ -229,7 +229,7 @@ class Accounts:
             return Login(None, _unlock_time(failures))
         row = self.rows.user(name)
         ok = self._verify(row.password_hash if row else self._decoy_hash, password) and bool(row)
-        if not ok:
+        if not ok or row is None:
             return Login(None, _unlock_time(failures))
         self.rows.mark_success(attempt)
         if self.hasher.check_needs_rehash(row.password_hash):

@@ -23,9 +23,10 @@ import shapely
 
 from maillage.columns import has_any_item, is_in
 from maillage.coverage import blank_communes, schemes_per_commune
+from maillage.formats import format_number
 from maillage.model import Model
 from maillage.reference import Reference, ShapeLevel, load_reference, load_shapes
-from maillage.texts import format_number, label
+from maillage.texts import label
 
 COMMUNE_LIMIT = 5_000  # a region: Auvergne-Rhône-Alpes has 4,025 communes
 EPCI_LIMIT = 400  # EPCI in view; above, départements
@@ -306,14 +307,14 @@ def _outline_layer(model: Model, kind: str, members: dict[str, list[str]],
     return Layer("outline", (kind,), records)
 
 
-def _pieces(codes: list[str], reference: Reference) -> list[tuple[str, str]]:
+def _pieces(codes: list[str], reference: Reference) -> list[tuple[ShapeLevel, str]]:
     """A set of communes as whole départements, whole EPCI and the communes left over.
 
     The reference's shapes of départements and EPCI are unions made at build time, so a
     perimeter that follows them is outlined from a handful of shapes instead of hundreds.
     """
     left = set(codes)
-    pieces = []
+    pieces: list[tuple[ShapeLevel, str]] = []
     for level, parent, members in _hierarchy(reference):
         for unit in sorted({parent[c] for c in left if c in parent}):
             if left.issuperset(members[unit]):
@@ -337,10 +338,10 @@ def _hierarchy(reference: Reference):
 
 def _outline_shapes(members: dict[str, dict[str, list[str]]], reference: Reference) -> dict:
     """(level, code) → geometry for every piece of every perimeter to outline."""
-    wanted: dict[str, set[str]] = {"departement": set(), "epci": set(), "commune": set()}
+    wanted: dict[ShapeLevel, set[str]] = {"departement": set(), "epci": set(), "commune": set()}
     for by_pid in members.values():
-        for codes in by_pid.values():
-            for level, code in _pieces(codes, reference):
+        for listed in by_pid.values():
+            for level, code in _pieces(listed, reference):
                 wanted[level].add(code)
     shapes = {}
     for level, codes in wanted.items():
@@ -479,8 +480,8 @@ def commune_map(groups: dict[str, dict[str, tuple[str, str]]],
         if records:
             layers.append(Layer("area", (key,), records))
     lines = []
-    for name, members in (borders or {}).items():
-        parts = [shape for code in members if (shape := geometry.get(code)) is not None]
+    for name, border in (borders or {}).items():
+        parts = [shape for code in border if (shape := geometry.get(code)) is not None]
         if parts:
             union = shapely.union_all(np.array(parts, dtype=object))
             lines += [{"label": name, "detail": "", "path": ring} for ring in _flat_rings(union)]

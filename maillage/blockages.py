@@ -12,8 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
+from maillage.formats import format_number
 from maillage.model import Model
-from maillage.texts import format_number
 from maillage.vocabularies import VOCABULARIES
 
 OPEN = "ouvert"

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from maillage.blockages import LIFTED, OPEN
 from maillage.columns import is_in
+from maillage.formats import format_number, format_share
 from maillage.indicators import indicator_values
 from maillage.model import Model
 from maillage.schema import LIST_SEPARATOR, SHEETS
-from maillage.texts import format_number, format_share
 
 # how the rows of each sheet are matched between two versions
 KEYS: dict[str, tuple[str, ...]] = {
@@ -121,7 +122,9 @@ class Changes:
     rows: Mapping[str, SheetChanges]
     perimeter_communes: Mapping[str, CommuneChanges]
     blockage_status: tuple[StatusChange, ...]
-    indicators: Mapping[str, tuple[object, object]]
+    # indicator → (before, after) as `maillage indicators --json` gives them: lists of ids,
+    # shares, counts by status; each read by its name, so typed as JSON values are
+    indicators: Mapping[str, tuple[Any, Any]]
     proposals: ProposalChanges = field(default_factory=ProposalChanges)
     communes: tuple[int, int] = (0, 0)  # size of the territory, before and after
 
@@ -157,10 +160,11 @@ class Changes:
     def social_coverage(self) -> tuple[float | None, float | None]:
         """Share of the territory's communes reached by a social scheme, before and after."""
         before, after = self.indicators["blank_communes"]
-        return tuple(
-            None if not total else 1 - len(blank) / total  # type: ignore[return-value]
-            for blank, total in ((before, self.communes[0]), (after, self.communes[1]))
-        )
+
+        def reached(blank: list[str], total: int) -> float | None:
+            return None if not total else 1 - len(blank) / total
+
+        return reached(before, self.communes[0]), reached(after, self.communes[1])
 
     @property
     def lifted(self) -> list[str]:
@@ -442,7 +446,7 @@ def _sheet_phrase(sheet: str, changes: SheetChanges) -> str | None:
     """`1 acteur ajouté, 2 retirés et 1 modifié`: the noun once, each count agreed."""
     one, many, feminine, verbs = _PHRASES[sheet]
     counts = (len(changes.added), len(changes.removed), len(changes.modified))
-    parts = []
+    parts: list[str] = []
     for count, verb in zip(counts, verbs, strict=True):
         if count and verb:
             number = _count(count, one, many) if not parts else format_number(count)
@@ -736,9 +740,12 @@ def mask_persons(changes: Changes, persons: set[str], kept: Iterable[str]) -> Ch
             tuple(key(k) for k in found.removed),
             tuple(modified),
         )
+    def shown(name: str, side: Any) -> Any:
+        return [key(v) for v in side] if name == "bridging_actors" else side
+
     indicators = {
-        name: tuple([key(v) for v in side] if name == "bridging_actors" else side for side in pair)
-        for name, pair in changes.indicators.items()
+        name: (shown(name, before), shown(name, after))
+        for name, (before, after) in changes.indicators.items()
     }
     return replace(changes, rows=rows, indicators=indicators)
 

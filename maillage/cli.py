@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from maillage.database import DatabaseError
+from maillage.formats import format_date, format_datetime, format_number
 from maillage.problems import ERROR
 from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
-from maillage.texts import SEVERITY_LABELS, format_number
+from maillage.texts import SEVERITY_LABELS
 from maillage.vocabularies import VOCABULARIES
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -433,7 +434,8 @@ def _history(args) -> int:
         note = f" — {v.note}" if v.note else ""
         rows = ", ".join(f"{name} {count}" for name, count in v.rows.items())
         by = f"  par {v.author}" if v.author else ""
-        print(f"v{v.version}  {v.published_at}  {v.file or '—'}{restored}{note}{by}  [{rows}]")
+        when = format_datetime(v.published_at, zone=True)
+        print(f"v{v.version}  {when}  {v.file or '—'}{restored}{note}{by}  [{rows}]")
     return EXIT_OK
 
 
@@ -636,7 +638,7 @@ def _share_create(args) -> int:
     print(sharing.share_url(token, base))
     print(f"Lien n° {link.id} : espace « {link.space} », "
           f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
-          f"valable jusqu’au {link.expires_at.strftime('%d/%m/%Y à %H:%M')} (UTC), personnes "
+          f"valable jusqu’au {format_datetime(link.expires_at, zone=True)}, personnes "
           f"{'masquées' if link.hide_persons else 'affichées'}. Le lien n’est affiché qu’une "
           "fois : copiez-le tel quel dans votre message. (Adresse du tableau de bord : "
           f"{sharing.URL_VARIABLE}.)")
@@ -669,7 +671,7 @@ def _share_list(args) -> int:
     for link in found:
         print(f"{link.id}  {states[link.state()]:8}  espace « {link.space} »  "
               f"{link.perimeter or 'tout le territoire'}  "
-              f"expire le {link.expires_at.strftime('%d/%m/%Y %H:%M')} UTC  personnes "
+              f"expire le {format_datetime(link.expires_at, zone=True)}  personnes "
               f"{'masquées' if link.hide_persons else 'affichées'}")
     return EXIT_OK
 
@@ -763,8 +765,8 @@ def _user_sessions(args) -> int:
         print("Aucune session de connexion.")
     for session in found:
         print(f"{session.id}  {session.name}  {session.state():9}  ouverte le "
-              f"{session.created_at.strftime('%d/%m/%Y %H:%M')} UTC, vue le "
-              f"{session.last_seen.strftime('%d/%m/%Y %H:%M')} UTC")
+              f"{format_datetime(session.created_at)}, vue le "
+              f"{format_datetime(session.last_seen, zone=True)}")
     return EXIT_OK
 
 
@@ -780,6 +782,8 @@ def _user_update(args) -> int:
     if current is None:
         print(f"[Erreur] Aucun compte « {args.name} ».", file=sys.stderr)
         return EXIT_ERRORS
+    perimeters: tuple[str, ...]
+    space: str | None
     if args.no_perimeter:
         perimeters, space = (), None
     elif args.perimeter or args.space:
@@ -812,7 +816,7 @@ def _user_list(args) -> int:
     if not users:
         print("Aucun compte.")
     for user in users:
-        print(f"{user.name}  {user.role}  créé le {user.created_at[:10]}{_limits(user)}")
+        print(f"{user.name}  {user.role}  créé le {format_date(user.created_at)}{_limits(user)}")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from maillage import contributions, sharing
+from maillage.formats import format_datetime
 from maillage.store import DEFAULT_SPACE, Store
 
 EXIT_OK, EXIT_ERRORS = 0, 1
@@ -61,8 +62,8 @@ def _create(args) -> int:
     print(
         f"Lien de contribution n° {link.id} : espace « {link.space} », "
         f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}"
-        f"{cap}, valable jusqu’au {_paris(link.expires_at)}. Le jeton n’est affiché "
-        "qu’une fois."
+        f"{cap}, valable jusqu’au {format_datetime(link.expires_at, zone=True)}. Le jeton "
+        "n’est affiché qu’une fois."
     )
     return EXIT_OK
 
@@ -78,7 +79,7 @@ def _list(args) -> int:
             f"{link.id}  {STATES[link.state()]:8}  espace « {link.space} »  "
             f"{link.perimeter or 'tout le territoire'}  "
             f"{contributions.received(store, link.id)}{cap} reçues  "
-            f"expire le {_paris(link.expires_at)}"
+            f"expire le {format_datetime(link.expires_at, zone=True)}"
         )
     return EXIT_OK
 
@@ -103,9 +104,3 @@ def _queue(args) -> int:
         print(f"{item.id}  {label:26}  {item.submission.name}  ({item.submission.commune})")
     return EXIT_OK
 
-
-def _paris(moment) -> str:
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo("Europe/Paris"))
-    return local.strftime("%d/%m/%Y à %H:%M") + " (heure de Paris)"

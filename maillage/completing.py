@@ -17,10 +17,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from maillage.formats import format_number
 from maillage.mapping import Relocation, canonical_headers
 from maillage.problems import WARNING, Problem, problem
 from maillage.schema import SHEETS, normalize_name
-from maillage.texts import COMPLETE_NOTE, DELETED_NOTE, format_number
+from maillage.texts import COMPLETE_NOTE, DELETED_NOTE
 from maillage.workbook import RawSheet, RawWorkbook
 from maillage.workbook_export import text_tables
 
@@ -87,7 +88,8 @@ class Completion:
 def sheet_key(sheet: str, keys: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
     if keys and sheet in keys:
         return tuple(keys[sheet])
-    return PAIR_KEYS.get(sheet) or ((SHEETS[sheet].key,) if SHEETS[sheet].key else ())
+    key = SHEETS[sheet].key
+    return PAIR_KEYS.get(sheet) or ((key,) if key else ())
 
 
 def _key_values(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:

@@ -95,11 +95,11 @@ def copy(
                 _copy_table(src, dst, table, progress, batch)
         copied = [CopiedTable(t, *_fingerprint(src, t)) for t in tables]
     with destination.snapshot() as dst:  # read back after the commit, on the server itself
-        for table in copied:
-            if (table.rows, table.sha256) != _fingerprint(dst, table.name):
+        for done in copied:
+            if (done.rows, done.sha256) != _fingerprint(dst, done.name):
                 raise CannotCopy(
-                    f"La table {table.name} copiée diffère de l’original "
-                    f"({table.rows} lignes attendues) : ne supprimez pas le fichier "
+                    f"La table {done.name} copiée diffère de l’original "
+                    f"({done.rows} lignes attendues) : ne supprimez pas le fichier "
                     "SQLite, et signalez ce problème."
                 )
     return copied

@@ -21,12 +21,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from maillage.changes import Changes, headline, indicator_rows
+from maillage.formats import PARIS, format_date, format_datetime, format_number
 from maillage.model import Model
 from maillage.report import (
     EMPTY_PAIRS,
@@ -40,11 +40,9 @@ from maillage.report import (
     scheme_pairs,
 )
 from maillage.static_map import StaticMap, Style, territory_map
-from maillage.texts import format_datetime, format_number
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu Sans"  # the SVG map names the same family
-PARIS = ZoneInfo("Europe/Paris")
 INK, MUTED, RULE, BAR = (26, 26, 26), (85, 85, 85), (200, 200, 200), (110, 110, 110)
 MAX_LISTED = 12
 
@@ -127,7 +125,7 @@ def _document(source: DossierSource, today: datetime) -> _Pdf:
     pdf.set_creation_date(today)
     scope = f" · lien de partage limité à « {source.scope} »" if source.scope else ""
     pdf.footer_text = (
-        f"maillage · {today.strftime('%d/%m/%Y %H:%M')} (heure de Paris) · espace "
+        f"maillage · {format_datetime(today, zone=True)} · espace "
         f"« {source.space} », version {source.version}{scope}"
     )
     pdf.alias_nb_pages()
@@ -187,7 +185,7 @@ def _cover(pdf: _Pdf, source: DossierSource, today: datetime, changes: Changes |
         pdf,
         f"Données : espace « {source.space} », version {source.version} publiée le "
         f"{format_datetime(source.published_at)}. {types}. Dossier du "
-        f"{today.strftime('%d/%m/%Y')}.{scope}",
+        f"{format_date(today)}.{scope}",
         9.5,
         colour=MUTED,
     )

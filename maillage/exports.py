@@ -23,6 +23,7 @@ import pandas as pd
 import xlsxwriter
 
 from maillage.bidi import neutralise_bidi
+from maillage.formats import format_cell, wall_clock
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
@@ -123,12 +124,9 @@ def _write_cell(sheet, row: int, column: int, value: object, formats: dict,
         sheet.write_number(row, column, float(value) if isinstance(value, np.floating)
                            else value)
     elif isinstance(value, datetime | pd.Timestamp):
-        moment = pd.Timestamp(value)
-        if moment.tzinfo is not None:
-            moment = moment.tz_convert("Europe/Paris").tz_localize(None)
-        timed = moment != moment.normalize()
-        sheet.write_datetime(row, column, moment.to_pydatetime(),
-                             formats["datetime" if timed else "date"])
+        moment = wall_clock(pd.Timestamp(value).to_pydatetime())
+        timed = moment != datetime(moment.year, moment.month, moment.day)
+        sheet.write_datetime(row, column, moment, formats["datetime" if timed else "date"])
     elif isinstance(value, date):
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day),
                              formats["date"])
@@ -151,11 +149,8 @@ def neutralised_csv_cell(value: object) -> str:
         return repr(float(value)).replace(".", ",").removesuffix(",0")
     if isinstance(value, int | np.integer):
         return str(value)
-    if isinstance(value, datetime | pd.Timestamp):
-        moment = pd.Timestamp(value)
-        return moment.strftime("%d/%m/%Y" if moment == moment.normalize() else "%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime | date):  # pandas Timestamps included
+        return format_cell(value)
     text = neutralise_bidi(str(value))
     return f"'{text}" if is_formula_like(text) else text
 

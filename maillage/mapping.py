@@ -12,15 +12,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 import pandas as pd
 
 from maillage.columns import list_items
+from maillage.formats import format_number
 from maillage.guesses import COLUMN_SYNONYMS, VALUE_SYNONYMS, guess_field
 from maillage.problems import WARNING, Problem, problem
 from maillage.profiles import Profile
 from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Sheet, normalize_name
-from maillage.texts import LABELS, MAPPING_REASONS, format_number
+from maillage.texts import LABELS, MAPPING_REASONS
 from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import RawSheet, RawWorkbook
 
@@ -153,7 +155,7 @@ def draft_profile(raw: RawSheet, sheet_name: str, name: str | None = None,
     values: dict[str, dict[str, str]] = {}
     for p in proposals:
         column = sheet.column(p.target) if p.target else None
-        if column is None or column.vocabulary is None:
+        if p.target is None or column is None or column.vocabulary is None:
             continue
         found = propose_values(raw.frame[p.source], column.vocabulary, column.kind == "codes",
                                (base.values if base else {}).get(p.target))
@@ -185,10 +187,11 @@ class Relocation:
         sheet, row, column = found.sheet, found.row, found.column
         from_file = True
         origin = self.rows.get(sheet or "", {}).get(row) if row is not None else None
+        label: str | None
         if origin is not None:
             label, row, from_file = origin
         else:
-            label = self.sheets.get(sheet or "", sheet)
+            label = self.sheets.get(sheet, sheet) if sheet is not None else None
         message = found.message
         header = self.columns.get(sheet or "", {}).get(column or "")
         if from_file and header and header != column:
@@ -252,10 +255,17 @@ def canonical_headers(frame: pd.DataFrame, sheet_name: str) -> pd.DataFrame:
     return frame.rename(columns=renames)
 
 
+class _Where(TypedDict):
+    """Where a mapping problem points: the analyst's sheet and its header row."""
+
+    sheet: str
+    row: int
+
+
 def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
     sheet = SHEETS[profile.sheet]
     frame = raw.frame
-    where = {"sheet": raw.name, "row": raw.header_row}
+    where = _Where(sheet=raw.name, row=raw.header_row)
     problems: list[Problem] = []
     present = {normalize_name(h): h for h in frame.columns}
     for source in profile.columns:
@@ -354,8 +364,8 @@ def _guess(frame: pd.DataFrame, profile: Profile, problems: list[Problem],
         pd.NA, index=frame.index, dtype="str")
     triples = pd.DataFrame({"type": column("type"), "nom": column("nom"),
                             "categorie": column("categorie")})[empty]
-    guessed = {}
-    rules = {}
+    guessed: dict[tuple, tuple[str, str]] = {}
+    rules: dict[tuple[str, str], list[int]] = {}  # (champ, rule) → its rows
     for combo in triples.drop_duplicates().itertuples(index=False):
         guessed[tuple(combo)] = guess_field(*combo)
     keys = list(triples.itertuples(index=False, name=None))

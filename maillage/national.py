@@ -305,7 +305,7 @@ def _shape_structures(frame: pd.DataFrame, services: list[pd.DataFrame],
     themes, zones = _services_by_structure(services)
     keys = (source.where(source == "", source + "|") + frame["id"]).tolist()
     shaped["thematiques"] = [themes.get(k) for k in keys]
-    ressort = []
+    ressort: list[str | None] = []
     for key in keys:
         zone = zones.get(key)
         if not zone:

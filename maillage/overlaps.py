@@ -18,9 +18,10 @@ from scipy.cluster.hierarchy import leaves_list, linkage
 from scipy.spatial.distance import squareform
 
 from maillage.columns import is_in, list_items
+from maillage.formats import format_number, format_share
 from maillage.model import Model
 from maillage.schema import LIST_SEPARATOR
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.vocabularies import VOCABULARIES
 
 THRESHOLD = 0.5  # SPEC §3: "side by side, not crossing" and "pooling candidates"

@@ -8,7 +8,7 @@ from typing import Literal
 
 from maillage.completing import Completion, complete
 from maillage.mapping import Relocation, apply_profile
-from maillage.problems import sort_key
+from maillage.problems import Problem, sort_key
 from maillage.profiles import Profile
 from maillage.reference import Reference
 from maillage.store import Store, VersionInfo
@@ -90,7 +90,8 @@ def check_files(
     step = on_step or (lambda _label, _progress: None)
     step("Lecture du classeur", 0.1)
     source = read_source(files, profile, max_bytes)
-    workbook, problems, relocation = source, [], Relocation()
+    workbook, relocation = source, Relocation()
+    problems: list[Problem] = []
     if profile is not None:
         mapped = apply_profile(source, profile, partial=mode == COMPLETE)
         workbook, relocation = mapped.workbook, mapped.relocation
@@ -98,7 +99,7 @@ def check_files(
     completion = None
     if mode == COMPLETE:
         latest = store.latest(space) if store is not None and space else None
-        if latest is None:
+        if store is None or space is None or latest is None:
             raise CannotComplete(CANNOT_COMPLETE.format(space=space))
         step("Ajout des lignes du fichier à la dernière version", 0.25)
         keys = {profile.sheet: profile.key} if profile is not None else None

@@ -15,9 +15,10 @@ from html import escape
 
 from maillage.blockages import blockage_summary, still_blocking
 from maillage.coverage import blank_communes, coverage
+from maillage.formats import format_date, format_datetime, format_number, format_share
 from maillage.model import Model
 from maillage.overlaps import pooling_candidates, side_by_side_not_crossing
-from maillage.texts import format_datetime, format_number, format_share, label, scheme_type_name
+from maillage.texts import label, scheme_type_name
 from maillage.transversality import bridging_actors, transversality
 from maillage.vocabularies import VOCABULARIES
 
@@ -69,7 +70,7 @@ def _header(source: ReportSource, today: str) -> str:
             f"<h1>{escape(_short(source.territory, 120))}</h1>"
             f"<p class=\"source\">Données : espace « {escape(source.space)} », version "
             f"{source.version} publiée le {escape(format_datetime(source.published_at))}. "
-            f"{escape(types)}. Rapport du {escape(format_datetime(today)[:10])}.</p></header>")
+            f"{escape(types)}. Rapport du {escape(format_date(today))}.</p></header>")
 
 
 def headline_cards(model: Model) -> list[tuple[str, str, str]]:

@@ -36,6 +36,13 @@ class Column:
     default: str | None = None
     bounds: tuple[float, float] | None = None
 
+    @property
+    def code_vocabulary(self) -> str:
+        """The vocabulary of a `code` or `codes` column: every such column names one."""
+        if self.vocabulary is None:
+            raise TypeError(f"la colonne « {self.name} » ne prend pas de codes")
+        return self.vocabulary
+
 
 @dataclass(frozen=True)
 class Sheet:

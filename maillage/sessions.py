@@ -58,16 +58,13 @@ def _digest(token: str) -> str:
 
 
 def _session(row: SessionRow) -> LoginSession:
-    def moment(text: str | None) -> datetime | None:
-        return datetime.fromisoformat(text) if text else None
-
     return LoginSession(
         row.id,
         row.name,
-        moment(row.created_at),
-        moment(row.last_seen),
-        moment(row.expires_at),
-        moment(row.revoked_at),
+        datetime.fromisoformat(row.created_at),
+        datetime.fromisoformat(row.last_seen),
+        datetime.fromisoformat(row.expires_at),
+        datetime.fromisoformat(row.revoked_at) if row.revoked_at else None,
     )
 
 

@@ -77,11 +77,9 @@ def token_digest(token: str) -> str:
 
 
 def _link(row: LinkRow) -> ShareLink:
-    def moment(text: str | None) -> datetime | None:
-        return datetime.fromisoformat(text) if text else None
-
-    return ShareLink(row.id, row.space, row.perimeter, moment(row.created_at),
-                     moment(row.expires_at), moment(row.revoked_at), row.author,
+    revoked = datetime.fromisoformat(row.revoked_at) if row.revoked_at else None
+    return ShareLink(row.id, row.space, row.perimeter, datetime.fromisoformat(row.created_at),
+                     datetime.fromisoformat(row.expires_at), revoked, row.author,
                      row.hide_persons)
 
 

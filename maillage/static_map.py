@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from maillage.atlas import Atlas, build_atlas
+from maillage.formats import format_number
 from maillage.model import Model
-from maillage.texts import format_number, label
+from maillage.texts import label
 
 # light to dark: the order survives a black-and-white printer (maillage.ui.style.SEQUENTIAL)
 SHADES = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")

@@ -122,7 +122,8 @@ _LINK_COLUMNS = "id, space, perimeter, created_at, expires_at, revoked_at, autho
 
 
 def _link_row(row) -> LinkRow:
-    return LinkRow(*row[:-1], hide_persons=bool(row[-1]))
+    link_id, space, perimeter, created, expires, revoked, author, hide = row
+    return LinkRow(link_id, space, perimeter, created, expires, revoked, author, bool(hide))
 
 
 class AccountStore:

@@ -89,7 +89,7 @@ def _write_data_sheet(worksheet: Worksheet, sheet: Sheet, lists: dict[str, str])
         if column.kind == "code":
             help_text = column_help(sheet.name, column.name)
             worksheet.add_data_validation(
-                _drop_down(column, letter, lists[column.vocabulary], help_text))
+                _drop_down(column, letter, lists[column.code_vocabulary], help_text))
     worksheet.freeze_panes = "A2"
 
 
@@ -98,8 +98,8 @@ def _header_comment(sheet: str, column: Column) -> Comment:
     if help_text := column_help(sheet, column.name):
         lines.append(help_text)
     if column.kind == "codes":
-        codes = VOCABULARIES[column.vocabulary]
-        labels = " ; ".join(LABELS[column.vocabulary][code] for code in codes)
+        codes = VOCABULARIES[column.code_vocabulary]
+        labels = " ; ".join(LABELS[column.code_vocabulary][code] for code in codes)
         lines.append(f"Valeurs séparées par « {LIST_SEPARATOR} », parmi : {labels} "
                      f"(ou leurs codes : {', '.join(codes)}).")
     if column.default:
@@ -112,7 +112,7 @@ def _header_comment(sheet: str, column: Column) -> Comment:
 def _drop_down(column: Column, letter: str, source: str, help_text: str) -> DataValidation:
     """A drop-down of French labels whose refusal is only a warning: the code itself
     (« developpement_local ») is accepted too, and validation at import is the real check."""
-    example = VOCABULARIES[column.vocabulary][0]
+    example = VOCABULARIES[column.code_vocabulary][0]
     validation = DataValidation(
         type="list",
         formula1=f"={source}",

@@ -1,4 +1,7 @@
-"""Every French word the product shows, in one place.
+"""The French words of the workbook, in one place: the label of every code, sheet and
+column, the template's help, and the messages of import problems, column mappings,
+publications and profiles. Sentences that belong to one screen or command stay beside it;
+numbers, shares, sizes, dates and times are written by `maillage.formats`.
 
 Labels come from the Cap Rural report (2023) where it has one, so that the screens speak the
 words the professionals used in the workshops. A test checks that every code has a label.
@@ -397,33 +400,3 @@ def scheme_type_name(code: str) -> str:
     name = label("scheme_type", code)
     return name if code == "AUTRE" or name == code else f"{code} — {name}"
 
-
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """French number format: 1 234,5 (narrow no-break space as thousands separator)."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def format_share(value: float | None, decimals: int = 0) -> str:
-    """French percentage: 12 % (no-break space before the sign)."""
-    if value is None:
-        return "—"
-    return f"{format_number(value * 100, decimals)}\u00a0%"
-
-
-def format_bytes(size: int) -> str:
-    """Human size in French units, binary like Streamlit's upload limit (25 Mo = 25 × 1024²)."""
-    if size >= 1024 * 1024:
-        return f"{format_number(size / 1024 / 1024, 1).removesuffix(',0')}\u00a0Mo"
-    return f"{format_number(size / 1024, 0)}\u00a0ko"
-
-
-def format_datetime(iso: str) -> str:
-    """An ISO timestamp (stored in UTC) as French readers expect it: 21/11/2026 à 14:30."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
-    return moment.strftime("%d/%m/%Y à %H:%M")

@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from maillage.columns import is_in, join_items, list_items, normalize_commune_codes
+from maillage.formats import DATE, format_date
 from maillage.problems import ERROR, WARNING, Problem, has_errors, problem, sort_key
 from maillage.reference import Reference, load_reference
 from maillage.schema import ALIASES, LIST_SEPARATOR, SHEETS, Column, Sheet, normalize_name
@@ -228,19 +229,19 @@ class _SheetChecker:
         return series
 
     def _code(self, column: Column, series: pd.Series) -> pd.Series:
-        codes = _to_codes(series, column.vocabulary)
+        codes = _to_codes(series, column.code_vocabulary)
         bad = series.notna() & codes.isna()
         self.report("unknown_code", series.index[bad], column, series[bad],
-                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
         result = codes.astype("str")
         return result.fillna(column.default) if column.default else result
 
     def _codes(self, column: Column, series: pd.Series) -> pd.Series:
         items = list_items(series)
-        codes = _to_codes(items, column.vocabulary)
+        codes = _to_codes(items, column.code_vocabulary)
         bad = codes.isna()
         self.report("unknown_code", items.index[bad], column, items[bad],
-                    allowed=", ".join(VOCABULARIES[column.vocabulary]))
+                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
         return join_items(codes[~bad], series.index)
 
     def _ref(self, column: Column, series: pd.Series) -> pd.Series:
@@ -295,7 +296,7 @@ class _SheetChecker:
 
     def _date(self, column: Column, series: pd.Series) -> pd.Series:
         text = series.dropna()
-        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+        parsed = pd.to_datetime(text, format=DATE, errors="coerce")
         parsed = parsed.fillna(pd.to_datetime(text, format="ISO8601", errors="coerce"))
         serial = pd.to_numeric(text, errors="coerce")
         from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(serial.between(1, 80_000)), "D")
@@ -351,14 +352,10 @@ def _check_dates_order(schemes: pd.DataFrame | None, problems: list[Problem]) ->
                 sheet="dispositifs",
                 row=int(row),
                 column="fin",
-                value=_french_date(schemes.at[row, "fin"]),
-                start=_french_date(schemes.at[row, "debut"]),
+                value=format_date(schemes.at[row, "fin"]),
+                start=format_date(schemes.at[row, "debut"]),
             )
         )
-
-
-def _french_date(value: pd.Timestamp) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
@@ -366,7 +363,7 @@ def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) 
     if perimeters is None:
         return
     graph = nx.DiGraph()
-    rows = {}
+    rows: dict[str, int] = {}  # perimeter → its first row
     for row, pid, composition in perimeters[["id", "composition"]].itertuples():
         if pd.isna(pid):
             continue

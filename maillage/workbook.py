@@ -19,14 +19,16 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
 import pandas as pd
 
+from maillage.formats import format_bytes, format_date, format_dates, format_number
 from maillage.problems import WARNING, Problem, problem
 from maillage.schema import normalize_name
-from maillage.texts import UNREADABLE, format_bytes, format_number
+from maillage.texts import UNREADABLE
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
@@ -82,7 +84,7 @@ def raw_from_tables(tables: Mapping[str, pd.DataFrame], source: str) -> RawWorkb
 
 def _as_cells(column: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
-        return column.dt.strftime("%d/%m/%Y").astype(object).where(column.notna(), "")
+        return format_dates(column)
     values = column.astype(object)
     return values.map(_as_cell)
 
@@ -91,7 +93,7 @@ def _as_cell(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     return str(value)
 
 
@@ -162,7 +164,7 @@ def _read_file(name: str, data: bytes, max_bytes: int):
     return _read_with_calamine(name, data, facts)
 
 
-def _refuse(code: str, name: str, **params: object):
+def _refuse(code: str, name: str, **params: str | int) -> NoReturn:
     if "size" in params:
         params["size"] = format_bytes(int(params["size"]))
         params["limit"] = format_bytes(int(params["limit"]))
@@ -228,7 +230,8 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*>\s*<f[ >/]')
 
 
 def _scan_sheet_xml(archive: zipfile.ZipFile, path: str) -> _XlsxSheetFacts:
-    first_row, count, cells, tail = None, 0, [], b""
+    first_row, count, tail = None, 0, b""
+    cells: list[str] = []
     with archive.open(path) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk  # the tail lets a tag cut between two chunks be seen whole

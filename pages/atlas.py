@@ -3,7 +3,8 @@ dispositif social n’atteint, où les dispositifs s’empilent."""
 
 import streamlit as st
 
-from maillage.texts import format_number, label
+from maillage.formats import format_number
+from maillage.texts import label
 from maillage.ui import atlas as screen
 from maillage.ui import auth, keys, maps, url
 from maillage.ui.frame import frame, require_data

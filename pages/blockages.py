@@ -3,7 +3,8 @@ proposés pour agir (Cap Rural, « Identifier ce qui bloque » et « Agir concr�
 
 import streamlit as st
 
-from maillage.texts import format_number, format_share, label
+from maillage.formats import format_number, format_share
+from maillage.texts import label
 from maillage.ui import blockages as screen
 from maillage.ui import display
 from maillage.ui.downloads import download_table

@@ -3,8 +3,8 @@ se croiser » et ceux qui pourraient mettre en commun gouvernance et diagnostic.
 
 import streamlit as st
 
+from maillage.formats import format_number
 from maillage.overlaps import FLAGS
-from maillage.texts import format_number
 from maillage.ui import display, url
 from maillage.ui import overlaps as screen
 from maillage.ui.downloads import download_table

@@ -4,9 +4,10 @@ prendre, classée, prouvée, reliée à un levier de Cap Rural, avec les décisi
 import streamlit as st
 
 from maillage.decisions import STATUS_LABELS, STATUSES
+from maillage.formats import format_number
 from maillage.proposals import RULES
 from maillage.proposals.wording import RULE_LABELS
-from maillage.texts import format_number, label
+from maillage.texts import label
 from maillage.ui import proposals as cards
 from maillage.ui import url
 from maillage.ui.downloads import download_table

@@ -3,13 +3,13 @@
 import os
 from datetime import timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import SHARE
+from maillage.formats import format_date
 from maillage.ui import auth, display
 from maillage.ui.frame import frame, require_data
 
@@ -22,7 +22,6 @@ PERSONS_HELP = ("Les personnes à l’interface (élu·es, chef·fes de projet, 
                 "et dans le rapport de réunion.")
 DURATIONS = {7: "1 semaine", 30: "1 mois", 90: "3 mois", 365: "1 an"}
 STATES = {"actif": "Actif", "expire": "Expiré", "revoque": "Révoqué"}
-PARIS = ZoneInfo("Europe/Paris")  # the day a committee reads, as the sidebar says it
 
 context = frame("Partager en lecture seule", filters=False)
 auth.require_page(context.access, SHARE)
@@ -103,8 +102,8 @@ else:
     st.dataframe(pd.DataFrame([{
         "N°": x.id,
         "Territoire": names.get(x.perimeter, x.perimeter) if x.perimeter else "Tout",
-        "Créé le": x.created_at.astimezone(PARIS).strftime("%d/%m/%Y"),
-        "Expire le": x.expires_at.astimezone(PARIS).strftime("%d/%m/%Y"),
+        "Créé le": format_date(x.created_at),
+        "Expire le": format_date(x.expires_at),
         "Par": x.author or "—",
         "Personnes": "masquées" if x.hide_persons else "affichées",
         "État": STATES[x.state()],

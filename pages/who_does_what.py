@@ -3,7 +3,8 @@ et la transversalité de chaque dispositif."""
 
 import streamlit as st
 
-from maillage.texts import LABELS, format_number, format_share, label
+from maillage.formats import format_number, format_share
+from maillage.texts import LABELS, label
 from maillage.ui import display, url
 from maillage.ui import who_does_what as screen
 from maillage.ui.downloads import download_table

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from maillage.demo import DEMO_FILE
+from maillage.formats import format_number
 from maillage.model import build_model
-from maillage.texts import format_number
 from maillage.validation import validate
 from maillage.workbook import read_paths
 

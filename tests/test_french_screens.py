@@ -144,5 +144,5 @@ def test_every_chart_writes_french_numbers_in_type_readable_at_3_m(spaces, monke
                 t.get("type") in ("bar", "heatmap", "sankey")
                 for t in json.loads(element.proto.spec)["data"]
             ):
-                assert layout.get("separators") == ", ", page
+                assert layout.get("separators") == ",\u202f", page  # as format_number
     assert seen >= 4

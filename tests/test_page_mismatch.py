@@ -9,10 +9,10 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from maillage.formats import format_number, format_share
 from maillage.publishing import check, publish_checked
 from maillage.reference import load_reference
 from maillage.store import Store
-from maillage.texts import format_number, format_share
 from maillage.ui.style import ALERT, hex_to_rgb
 from tests.apptests import open_page
 from tests.test_mismatch import CAS, C, perimeter, sheets

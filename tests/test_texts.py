@@ -1,7 +1,8 @@
 """Every code of every controlled vocabulary has a French label; formats are French."""
 
+from maillage.formats import format_number, format_share
 from maillage.schema import SHEETS
-from maillage.texts import COLUMN_HELP, LABELS, SHEET_HELP, format_number, format_share
+from maillage.texts import COLUMN_HELP, LABELS, SHEET_HELP
 from maillage.vocabularies import SCHEME_SECTOR, VOCABULARIES
 
 

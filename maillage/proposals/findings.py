@@ -58,9 +58,11 @@ class Findings:
     @cached_property
     def _names(self) -> tuple[dict, dict, dict]:
         model = self.model
-        return tuple(dict(zip(frame.index.tolist(), frame["nom"].astype(str).tolist(),
-                              strict=True))
-                     for frame in (model.schemes, model.actors, model.perimeters))
+
+        def names(frame) -> dict:
+            return dict(zip(frame.index.tolist(), frame["nom"].astype(str).tolist(), strict=True))
+
+        return names(model.schemes), names(model.actors), names(model.perimeters)
 
     def scheme_name(self, sid: str) -> str:
         return self._names[0].get(sid, sid)

@@ -52,7 +52,7 @@ def listing(model: Model, *, space: str, version: int, today: date,
     `limit`: only the first proposals are worded (what is resolved still reads them all)."""
     ranking = Ranking(model, today)
     whole_space = whole is None or whole is model
-    every = ranking.ids if whole_space else proposal_ids(whole, today)
+    every = proposal_ids(whole, today) if whole is not None and whole is not model else ranking.ids
     return assemble(model, ranking.proposals(limit), every, space=space, version=version,
                     decisions=decisions, whole_space=whole_space, ids=ranking.ids)
 
@@ -66,16 +66,16 @@ def assemble(model: Model, proposals: list[Proposal], every: list[str] | None, *
     is the whole space, `proposals` maybe only its first ones; `ids`: every id of the view,
     when `proposals` are only the first)."""
     view_ids = ids if ids is not None else [p.id for p in proposals]
-    ids = {p.id for p in proposals}
+    shown = {p.id for p in proposals}
     if every is None:
-        gone = resolved(decisions, ids)
+        gone = resolved(decisions, shown)
     elif whole_space:
         gone = resolved(decisions, every)
     else:
         gone = resolved(decisions, every, {pid for pid in decisions if within(pid, model)})
     gone_ids = {d.proposal for d in gone}
     return Listing(space, version, model.scope, proposals,
-                   {pid: d for pid, d in decisions.items() if pid in ids or pid in gone_ids},
+                   {pid: d for pid, d in decisions.items() if pid in shown or pid in gone_ids},
                    gone, view_ids)
 
 

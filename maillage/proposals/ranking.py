@@ -28,12 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from maillage.formats import format_share
 from maillage.model import Model
 from maillage.proposals import rules
 from maillage.proposals.findings import Findings
-from maillage.proposals.record import Draft, Factor, Proposal
+from maillage.proposals.record import Draft, Factor, Proposal, folded_ids
 from maillage.proposals.wording import plural
-from maillage.texts import format_share, label
+from maillage.texts import label
 
 WEIGHTS: dict[str, float] = {"strength": 30, "reach": 20, "calendar": 20, "stage": 15,
                              "blockages": 15}
@@ -175,10 +176,12 @@ class _Scorer:
                          dtype=np.int64)
         incidence = f.blockage_incidence[order]  # blockage × commune, rows by id
         touched = self.rows @ (incidence @ f.scheme_incidence).T
-        alone = [i for i, d in enumerate(drafts) if not d.schemes and d.positions is not None]
+        alone = {i: d.positions for i, d in enumerate(drafts)
+                 if not d.schemes and d.positions is not None}  # draft → its own communes
         if alone:
-            rows = np.repeat(alone, [len(drafts[i].positions) for i in alone]).astype(np.int64)
-            cols = np.concatenate([drafts[i].positions for i in alone])
+            rows = np.repeat(np.array(list(alone), dtype=np.int64),
+                             [len(p) for p in alone.values()]).astype(np.int64)
+            cols = np.concatenate(list(alone.values()))
             own = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
                                     shape=(len(drafts), len(f.commune_positions)))
             touched = touched + own @ incidence.T
@@ -205,7 +208,7 @@ class _Scorer:
             schemes=draft.schemes, actors=words.actors, perimeters=words.perimeters,
             communes=draft.commune_count, population=int(draft.population),
             evidence=words.evidence, page=draft.page, query=words.query,
-            folded=tuple(words.evidence.get("folded", ())))  # type: ignore[arg-type]
+            folded=folded_ids(words.evidence))
 
     def _reach_words(self, draft: Draft) -> str:
         if self.population:

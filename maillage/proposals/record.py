@@ -109,3 +109,9 @@ class Proposal:
             "folded": list(self.folded), "page": self.page, "query": dict(self.query),
             "status": status,
         }
+
+
+def folded_ids(evidence: Mapping[str, object]) -> tuple[str, ...]:
+    """The ids of the proposals an evidence says it stands for (its `folded` list)."""
+    folded = evidence.get("folded", ())
+    return tuple(str(x) for x in folded) if isinstance(folded, list | tuple | set) else ()

@@ -21,6 +21,7 @@ from scipy import sparse
 from maillage.blockages import without_lever
 from maillage.columns import is_in
 from maillage.coverage import blank_communes
+from maillage.formats import format_number, format_share
 from maillage.mismatch import mismatch
 from maillage.network import network_measures, participation_positions
 from maillage.overlaps import THRESHOLD, duplicate_diagnostics
@@ -28,7 +29,7 @@ from maillage.proposals.findings import WHOLE_TERRITORY, Findings
 from maillage.proposals.record import Draft, Words, written
 from maillage.proposals.wording import FIELD_NAMES, duration, names, plural, quoted, themes
 from maillage.reference import load_reference
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.transversality import FUNDER, START, bridging_actors
 from maillage.vocabularies import LOCAL_DEVELOPMENT, SOCIAL
 
@@ -111,7 +112,7 @@ def _common_theme_counts(f: Findings, frame: pd.DataFrame) -> np.ndarray:
 
 
 def mutualiser(f: Findings, frame: pd.DataFrame,
-               diagnostic_of: Mapping[tuple[str, str], Draft]) -> list[Draft]:
+               diagnostic_of: Mapping[tuple[str, ...], Draft]) -> list[Draft]:
     """One per pooling candidate (SPEC §3) of `frame` (`f.pairs` rows left unfolded): one
     governance and one diagnostic for both."""
     common = _common_theme_counts(f, frame)
@@ -188,7 +189,7 @@ def _meeting_words(f: Findings, row) -> Words:
 
 
 def articuler(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame,
-              diagnostic_of: Mapping[tuple[str, str], Draft]
+              diagnostic_of: Mapping[tuple[str, ...], Draft]
               ) -> tuple[list[Draft], np.ndarray, np.ndarray]:
     """Schemes that are the larger (more communes) in more than 3 distinct pairs of
     `mutualiser` (`pooling`) and `se_rencontrer` (`apart`): one proposal each, standing for
@@ -221,7 +222,7 @@ def articuler(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame,
 
 
 def _articulation(f: Findings, scheme: int, a: np.ndarray, b: np.ndarray,
-                  pooling: np.ndarray, diagnostic_of: Mapping[tuple[str, str], Draft]) -> Draft:
+                  pooling: np.ndarray, diagnostic_of: Mapping[tuple[str, ...], Draft]) -> Draft:
     ids = f.scheme_ids
     wide = str(ids[scheme])
     partners = np.unique(np.where(a == scheme, b, a))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from maillage.texts import format_number, label
+from maillage.formats import format_number
+from maillage.texts import label
 
 LEVER_QUOTES: dict[str, str] = {
     "faire_ensemble": "Avoir ou construire des valeurs partagées, travailler à repérer le "

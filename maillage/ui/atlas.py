@@ -6,8 +6,9 @@ from __future__ import annotations
 import pydeck as pdk
 
 from maillage.atlas import Atlas, Layer, build_atlas
+from maillage.formats import format_number
 from maillage.model import Model
-from maillage.texts import format_number, label
+from maillage.texts import label
 from maillage.ui import data, maps
 from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 from maillage.vocabularies import VOCABULARIES

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from maillage import accounts, sessions, sharing
 from maillage.accounts import PUBLISH, READER, REFUSALS, ROLE_LABELS, Accounts
+from maillage.formats import format_date, format_time
 from maillage.sharing import QUERY_PARAM, REFUSAL_MESSAGES, ShareLink
 from maillage.store import Store
 from maillage.ui import data, display, guard
@@ -243,10 +243,10 @@ def _log_in() -> None:
     password = str(st.session_state.get(LOGIN_PASSWORD) or "")
     st.session_state[LOGIN_PASSWORD] = ""
     login = _accounts(data.db_path()).authenticate(name, password)
-    if login.ok:
+    if login.user is not None:
         st.session_state[SESSION_USER] = login.user.name
     elif login.locked_until:
-        until = login.locked_until.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M")
+        until = format_time(login.locked_until, zone=True)
         st.session_state[LOGIN_MESSAGE] = ("Trop de tentatives manquées pour ce compte : "
                                            f"réessayez après {until}.")
     else:
@@ -263,10 +263,10 @@ def _log_out() -> None:
 def sidebar(access: Access, territory: str | None = None) -> None:
     """Say in the sidebar who is looking, with what rights, and offer to log out."""
     if access.share is not None:
-        until = access.share.expires_at.astimezone(ZoneInfo("Europe/Paris"))
+        until = format_date(access.share.expires_at)
         where = f" limitée à « {display.md(territory)} »" if territory else ""
         st.sidebar.info(f"Vue partagée en lecture seule{where}, valable jusqu’au "
-                        f"{until.strftime('%d/%m/%Y')}.", icon=":material/visibility:")
+                        f"{until}.", icon=":material/visibility:")
     elif access.user is not None:
         st.sidebar.caption(f"Connecté·e : {access.user} "
                            f"({ROLE_LABELS.get(access.role, access.role)})")

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage import blockages
+from maillage.formats import CHART_SEPARATORS, format_dates
 from maillage.model import Model
 from maillage.texts import label
 from maillage.ui import data, display
@@ -44,7 +45,7 @@ def _layout(figure: go.Figure, height: int = 360) -> go.Figure:
     figure.update_layout(height=height, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                          font=CHART_FONT,
                          plot_bgcolor="white", legend={"orientation": "h", "y": -0.15},
-                         separators=", ")
+                         separators=CHART_SEPARATORS)
     return figure
 
 
@@ -116,5 +117,5 @@ def blockage_list(rows: pd.DataFrame) -> pd.DataFrame:
         "Sous-thème": rows["sous_categorie"].fillna(""),
         "Propos rapportés": rows["description"],
         "Statut": rows["statut"].fillna(blockages.OPEN).map(lambda s: label("status", s)),
-        "Date": pd.to_datetime(rows["date"]).dt.strftime("%d/%m/%Y").fillna(""),
+        "Date": format_dates(rows["date"]),
     })

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from maillage.changes import Changes, change_table, compare_in_store, indicator_rows
+from maillage.formats import format_datetime, format_number
 from maillage.store import VersionInfo
-from maillage.texts import format_datetime, format_number
 from maillage.ui import data, url
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import Context

@@ -8,12 +8,10 @@ number), and captions and labels of at least 16 px, readable at 3 m.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import streamlit as st
 
+from maillage.formats import format_date, format_datetime
 from maillage.store import VersionInfo
-from maillage.texts import format_datetime
 from maillage.ui import auth, display
 
 PRESENTATION = "presentation"  # session key and address parameter of the toggle
@@ -60,10 +58,10 @@ def head(
         st.markdown(CSS, unsafe_allow_html=True)
     st.title(f"{title} — {display.md(territory)}" if territory else title, anchor=False)
     if access.share is not None:
-        until = access.share.expires_at.astimezone(ZoneInfo("Europe/Paris"))
         where = f", limitée à « {display.md(territory)} »" if territory else ""
+        until = format_date(access.share.expires_at)
         st.info(
-            f"Vue partagée en lecture seule{where}, valable jusqu’au {until.strftime('%d/%m/%Y')}.",
+            f"Vue partagée en lecture seule{where}, valable jusqu’au {until}.",
             icon=":material/visibility:",
         )
     elif committee:

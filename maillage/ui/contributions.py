@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -19,12 +18,12 @@ import streamlit as st
 from maillage import contributions
 from maillage.accounts import PUBLISH
 from maillage.contributions import CannotContribute, QueueItem
+from maillage.formats import format_date, format_datetime
 from maillage.model import Model
-from maillage.texts import format_datetime, label
+from maillage.texts import label
 from maillage.ui import auth, display
 from maillage.ui.frame import Context
 
-PARIS = ZoneInfo("Europe/Paris")
 NEW_LINK = "contributions_nouveau_lien"
 MESSAGE = "contributions_message"
 DURATIONS = {7: "1 semaine", 30: "1 mois", 90: "3 mois", 365: "1 an"}
@@ -36,10 +35,6 @@ def _author(context: Context) -> str | None:
     if access is None:
         return None
     return access.user or ("analyste local" if access.local else None)
-
-
-def _day(moment) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y")
 
 
 def links_section(context: Context, model: Model) -> None:
@@ -118,7 +113,7 @@ def links_section(context: Context, model: Model) -> None:
                     "Territoire": names.get(x.perimeter, x.perimeter) if x.perimeter else "Tout",
                     "Reçues": contributions.received(context.store, x.id),
                     "Maximum": x.max_contributions or "—",
-                    "Expire le": _day(x.expires_at),
+                    "Expire le": format_date(x.expires_at),
                     "Par": x.author or "—",
                     "État": STATES[x.state()],
                 }

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
 from maillage.exports import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from maillage.formats import format_datetime
 from maillage.report import ReportSource, meeting_report
-from maillage.texts import format_datetime, scheme_type_name
+from maillage.texts import scheme_type_name
 from maillage.ui import auth
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, FIELD_COLOURS
@@ -34,19 +34,18 @@ def _about(context: Context | None) -> dict[str, str]:
     return {
         "Espace de travail": context.space or "",
         "Version": str(context.version.version),
-        "Publiée le": format_datetime(context.version.published_at),
+        "Publiée le": format_datetime(context.version.published_at, zone=True),
         "Territoire": territory_name(context),
         "Types de dispositifs": ", ".join(map(scheme_type_name, context.scheme_types or ()))
         or "Tous",
-        "Exporté le": datetime.now(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M"),
+        "Exporté le": format_datetime(datetime.now(UTC), zone=True),
     }
 
 
 def territory_name(context: Context) -> str:
     model = context.model
-    scope = model.scope if model is not None else None
-    if scope is not None and scope in model.perimeters.index:
-        return str(model.perimeters.loc[scope, "nom"])
+    if model is not None and model.scope is not None and model.scope in model.perimeters.index:
+        return str(model.perimeters.loc[model.scope, "nom"])
     return "Tout le territoire"
 
 
@@ -105,6 +104,7 @@ def download_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
 
 
 def report_html(context: Context) -> str:
+    assert context.model is not None and context.version is not None  # the button says so
     source = ReportSource(context.space or "", context.version.version,
                           context.version.published_at, territory_name(context),
                           context.scheme_types)
@@ -137,6 +137,7 @@ def dossier_bytes(context: Context, since: int | None = None) -> bytes:
     from maillage.ui import proposals
 
     found = proposals.listing(context)
+    assert context.space is not None  # as listing() said
     top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
            for p in found.proposals[:5]]
     return dossier_for(context.store, context.space, perimeter=context.perimeter, since=since,

@@ -45,7 +45,10 @@ class Context:
 
     @property
     def view(self) -> data.View:
-        """The key of every cached computation of the pages."""
+        """The key of every cached computation of the pages (with published data only: pages
+        call `require_data` first)."""
+        if self.space is None or self.version is None:
+            raise LookupError("aucune version publiée : la page appelle require_data d’abord")
         return data.View(self.db, self.space, self.version.version, self.scope, self.perimeter,
                          self.scheme_types, self.hide_persons)
 
@@ -94,10 +97,11 @@ def frame(title: str, *, filters: bool = True) -> Context:
     hidden = space is not None and persons_hidden(
         can_publish=access.can(PUBLISH), link_hides=link.hide_persons if link else None,
         space_hides=sharing.space_hides_persons(store, space))
-    full = data.restricted(db, space, version.version, None, None,
-                           hide_persons=hidden) if version else None
+    full = (data.restricted(db, space, version.version, None, None, hide_persons=hidden)
+            if space is not None and version is not None else None)
     scope = link.perimeter if link else _account_scope(access, full)
     if full is not None and scope is not None:  # a scoped link: no page sees beyond it
+        assert space is not None and version is not None  # as `full` is there
         if scope not in full.perimeters.index:
             st.error("Le territoire de ce lien de partage n’existe plus dans les données "
                      "publiées. Demandez un nouveau lien à la personne qui vous l’a envoyé.")
@@ -110,7 +114,8 @@ def frame(title: str, *, filters: bool = True) -> Context:
         everything = f"Tout « {display.short(scope_name)} »" if scope else None
         perimeter, types = _filters(full, everything=everything)
     model = (data.restricted(db, space, version.version, perimeter, types, scope=scope,
-                             hide_persons=hidden) if full else None)
+                             hide_persons=hidden)
+             if full is not None and space is not None and version is not None else None)
     auth.sidebar(access, scope_name if scope else None)
     presenting = committee.presenting(access)
     name = territory_name(model, space) if model is not None else None
@@ -168,13 +173,15 @@ def _choose_space(store: Store, spaces: list[str]) -> str | None:
     new session, pinned for the session so another analyst's publication never swaps it."""
     if not spaces:
         return None
-    if (url.get(keys.SPACE) or [None])[0] not in spaces:
-        url.choose(keys.SPACE, [data.default_space(store, spaces) or spaces[0]])
+    chosen = (url.get(keys.SPACE) or [""])[0]
+    if chosen not in spaces:
+        chosen = data.default_space(store, spaces) or spaces[0]
+        url.choose(keys.SPACE, [chosen])
     if len(spaces) == 1:  # a share link, or a single space: nothing to choose
         url.write(keys.SPACE, spaces)
         return spaces[0]
     return url.selectbox("Espace de travail", spaces, keys.SPACE, where=st.sidebar,
-                         default=url.get(keys.SPACE)[0], always=True)
+                         default=chosen, always=True)
 
 
 def _filters(model: Model, everything: str | None = None

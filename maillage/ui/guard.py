@@ -78,7 +78,7 @@ def allowed(port: int | None) -> tuple[frozenset[str], frozenset[str]]:
         if port in (None, 80):
             hosts |= set(names)
         return frozenset(hosts), frozenset(f"http://{h}" for h in hosts)
-    host = parts.hostname.lower()
+    host = (parts.hostname or "").lower()  # never empty: check_public_url wants a host
     if ":" in host:
         host = f"[{host}]"
     default = 443 if parts.scheme == "https" else 80

@@ -15,18 +15,20 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
 
 from maillage.accounts import PUBLISH, RESTORE
 from maillage.exports import CSV_MIME, XLSX_MIME
+from maillage.formats import format_bytes, format_datetime, format_number
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.profiles import BadProfile, Profile, profile_json
 from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
-from maillage.texts import SEVERITY_LABELS, format_bytes, format_datetime, format_number
+from maillage.texts import SEVERITY_LABELS
 from maillage.ui import auth, display, keys, url
 from maillage.ui.frame import Context
 from maillage.validation import Validation, data_rows
@@ -206,7 +208,7 @@ def _summary(result: CheckedUpload) -> str:
     return "Classeur prêt à publier, sans aucun problème"
 
 
-def _state(result: CheckedUpload) -> str:
+def _state(result: CheckedUpload) -> Literal["complete", "error"]:
     return "error" if result.unreadable or result.errors else "complete"
 
 
@@ -219,6 +221,7 @@ def _summary_status(result: CheckedUpload) -> None:
 
 def show_outcome(result: CheckedUpload) -> None:
     """Counts, the filterable table of problems and their downloads."""
+    assert result.workbook is not None  # an unreadable upload is shown by show_unreadable
     rows = data_rows(result.workbook)
     left, middle, right = st.columns(3)
     left.metric("Erreurs", format_number(result.errors),
@@ -303,8 +306,12 @@ def _publish(context: Context, space: str, digest: str) -> None:
         return
     if needs_confirmation(context, space) and not st.session_state.get(OTHER_SPACE_CONFIRM):
         return
+    if result.workbook is None or result.validation is None:  # nothing read: nothing to publish
+        return
     version = publish_checked(context.store, space, result.workbook, result.validation,
                               author=context.author, note=result.note)
+    if version is None:  # refused as invalid: the page already says why
+        return
     st.session_state[keys.CHECKED] = replace(result, published=version.version)
     st.session_state[OTHER_SPACE_CONFIRM] = False
     url.choose(keys.SPACE, [space])  # every page now shows the space just published

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import os
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from starlette.routing import Route
 
 from maillage import sessions
 from maillage.accounts import Accounts
+from maillage.formats import format_time
 from maillage.sharing import URL_VARIABLE
 from maillage.store import Store, default_location
 
@@ -117,9 +117,9 @@ async def connexion(request: Request) -> Response:
     password = str(form.get("mot_de_passe") or "")
     store = _store()
     login = await run_in_threadpool(Accounts(store).authenticate, name, password)
-    if not login.ok:
+    if login.user is None:
         if login.locked_until:
-            until = login.locked_until.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M")
+            until = format_time(login.locked_until, zone=True)
             message = f"Trop de tentatives manquées pour ce compte : réessayez après {until}."
         else:
             message = "Identifiant ou mot de passe incorrect."

@@ -10,19 +10,21 @@ file (headers, values) is shown as data or escaped text, never interpreted as Ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
 from maillage.accounts import PUBLISH
+from maillage.formats import format_number
 from maillage.mapping import draft_profile, propose_columns, propose_values
 from maillage.national import BUILTIN_PROFILES
 from maillage.profiles import Profile, find_profile, save_profile, saved_profiles
 from maillage.publishing import COMPLETE, REPLACE, Mode
 from maillage.schema import SHEETS
 from maillage.store import Store
-from maillage.texts import LABELS, SHEET_LABELS, format_number
+from maillage.texts import LABELS, SHEET_LABELS
 from maillage.ui import auth
 from maillage.ui.display import md
 from maillage.ui.importing import files_digest
@@ -83,7 +85,7 @@ def choose_profile(store: Store, space: str,
               **{k: f"{p.name} (intégré)" for k, p in BUILTIN_PROFILES.items()},
               **{k: f"{k} (enregistré)" for k in saved}}
     choice = st.selectbox("Correspondance des colonnes", options, index=options.index(default),
-                          key=f"{PROFILE}_{_digest(files)}", format_func=labels.get,
+                          key=f"{PROFILE}_{_digest(files)}", format_func=lambda k: labels.get(k, k),
                           help="Pour un fichier qui ne suit pas le modèle : quelle colonne "
                           "est laquelle, quelle valeur est quel code.")
     if automatic is not None and choice == automatic.name:
@@ -167,20 +169,20 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
         if column.vocabulary is None or column.name not in mapped:
             continue
         header = mapped[column.name]
-        found = propose_values(raw.frame[header], column.vocabulary, column.kind == "codes",
+        found = propose_values(raw.frame[header], column.code_vocabulary, column.kind == "codes",
                                (base.values if base else {}).get(column.name))
         if not found or all(v.reason == "code" for v in found):
             continue
         st.markdown(f"**Valeurs de « {md(header)} »** → {md(column.name)}")
-        codes = ["", *LABELS[column.vocabulary]]
-        table = {}
+        codes = ["", *LABELS[column.code_vocabulary]]
+        table: dict[str, str] = {}
         for position, value in enumerate(found[:SHOWN_VALUES]):
             code = value.code or draft.values.get(column.name, {}).get(value.source) or ""
             chosen = st.selectbox(
                 f"{md(value.source)} ({format_number(value.count)} ligne(s))", codes,
                 index=codes.index(code) if code in codes else 0,
                 key=f"{prefix}_{target}_val_{column.name}_{position}",
-                format_func=lambda c, v=column.vocabulary: LABELS[v][c] if c else "— à choisir —",
+                format_func=partial(_value_label, LABELS[column.code_vocabulary]),
                 help=md(value.explanation, None))
             if value.reason != "code" or chosen != value.code:
                 table[value.source] = chosen
@@ -189,6 +191,15 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
                        "elles sont vérifiées telles quelles.")
         values[column.name] = table
     return values
+
+
+def _value_label(labels: Mapping[str, str], code: str) -> str:
+    """How a code reads in the value pickers: its label, or what choosing it means."""
+    if not code:
+        return "— à choisir —"
+    if code == GUESS:
+        return "déduire du type et du nom (règles documentées)"
+    return labels[code]
 
 
 def _required_choices(prefix, target, mapped, base) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -207,9 +218,7 @@ def _required_choices(prefix, target, mapped, base) -> tuple[dict[str, str], tup
             f"« {column.name} » n’est pas dans le fichier : valeur pour toutes les lignes",
             options, index=options.index(default) if default in options else 0,
             key=f"{prefix}_{target}_const_{column.name}",
-            format_func=lambda c, v=column.vocabulary: (
-                "— à choisir —" if not c else
-                "déduire du type et du nom (règles documentées)" if c == GUESS else LABELS[v][c]))
+            format_func=partial(_value_label, LABELS[column.code_vocabulary]))
         constants.pop(column.name, None)
         guess = tuple(g for g in guess if g != column.name)
         if chosen == GUESS:

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import pydeck as pdk
 
 from maillage.atlas import CommuneMap, commune_map
+from maillage.formats import CHART_SEPARATORS, format_number, format_share
 from maillage.mismatch import MismatchResult, mismatch
 from maillage.model import Model
-from maillage.texts import format_number, format_share
 from maillage.ui import data, display, maps
 from maillage.ui.style import ALERT, CHART_FONT, NEUTRAL, SEQUENTIAL, hex_to_rgb
 
@@ -211,7 +211,7 @@ def heatmap(r: MismatchResult) -> go.Figure:
         zmin=0, zmax=1, showscale=False,
         hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
     figure.update_layout(height=max(300, 34 * len(rows) + 140), font=CHART_FONT,
-                         separators=", ",
+                         separators=CHART_SEPARATORS,
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
     return figure
@@ -251,7 +251,7 @@ def sankey(r: MismatchResult) -> go.Figure:
     figure.update_layout(height=max(340, 30 * max(len(x_nodes), len(y_nodes)) + 80),
                          font=CHART_FONT,
                          margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         separators=", ")
+                         separators=CHART_SEPARATORS)
     return figure
 
 

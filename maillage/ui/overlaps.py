@@ -15,9 +15,10 @@ import streamlit as st
 
 from maillage.atlas import CommuneMap, commune_map
 from maillage.exports import csv_bytes
+from maillage.formats import CHART_SEPARATORS, format_dates, format_number, format_share
 from maillage.model import Model
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.ui import auth, data, display, maps
 from maillage.ui.frame import Context
 from maillage.ui.style import ALERT, CHART_FONT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
@@ -130,7 +131,7 @@ def heatmap(matrix: pd.DataFrame, names: pd.Series) -> go.Figure:
                          font=CHART_FONT,
                          xaxis={**ticks, "tickangle": -60},
                          yaxis={**ticks, "autorange": "reversed"},
-                         separators=", ")
+                         separators=CHART_SEPARATORS)
     return figure
 
 
@@ -160,11 +161,11 @@ def timeline(schemes: pd.DataFrame, highlight: tuple[str, ...] = ()) -> go.Figur
             base=rows["debut"], x=length * 86_400_000, y=labels[rows.index], orientation="h",
             name=label("sector", sector) or "Autre",
             marker_color=FIELD_COLOURS.get(sector, NEUTRAL),
-            customdata=np.stack([rows["debut"].dt.strftime("%d/%m/%Y"),
-                                 rows["fin"].dt.strftime("%d/%m/%Y")], axis=-1),
+            customdata=np.stack([format_dates(rows["debut"]), format_dates(rows["fin"])],
+                                axis=-1),
             hovertemplate="%{y}<br>du %{customdata[0]} au %{customdata[1]}<extra></extra>"))
     figure.update_layout(
-        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=", ",
+        barmode="overlay", height=max(320, 30 * len(dated) + 130), separators=CHART_SEPARATORS,
         font=CHART_FONT,
         xaxis={"type": "date", "tickformat": "%Y"},
         yaxis={"autorange": "reversed", "categoryorder": "array",

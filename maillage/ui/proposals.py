@@ -14,11 +14,12 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
+from maillage.formats import format_datetime, format_number
 from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
 from maillage.proposals.wording import FACTOR_LABELS, LEVER_QUOTES, QUOTE_SOURCE, RULE_LABELS
-from maillage.texts import format_datetime, format_number, label
+from maillage.texts import label
 from maillage.ui import data
 from maillage.ui.frame import Context
 
@@ -57,6 +58,8 @@ def _proposals(view: data.View, published_at: str) -> tuple[list[Proposal], list
 
 
 def listing(context: Context) -> Listing:
+    assert context.model is not None and context.version is not None  # the page required data
+    assert context.space is not None
     proposals, every = _proposals(context.view, context.version.published_at)
     return assemble(context.model, proposals, every, space=context.space,
                     version=context.version.version,
@@ -74,6 +77,7 @@ def filtered(found: Listing, levers: list[str], rules: list[str],
 
 
 def names(context: Context, kind: str, ids) -> list[str]:
+    assert context.model is not None  # the page required data
     table = context.model.actors if kind == "actors" else context.model.schemes
     return [str(table["nom"].get(i, i)) for i in ids]
 
@@ -158,6 +162,7 @@ def _link(p: Proposal, context: Context) -> None:
 
 
 def _decisions(p: Proposal, context: Context) -> None:
+    assert context.space is not None  # the page required data
     past = committee.history(context.store, context.space, p.id)
     if past:
         with st.expander(f"Décisions du comité ({len(past)})"):
@@ -171,7 +176,7 @@ def _decisions(p: Proposal, context: Context) -> None:
     with st.form(key=f"decision_{p.id}", border=False):
         left, right = st.columns([1, 2])
         status = left.selectbox("Décision du comité", committee.STATUSES,
-                                format_func=committee.STATUS_LABELS.get,
+                                format_func=committee.STATUS_LABELS.__getitem__,
                                 key=f"statut_{p.id}")
         comment = right.text_input("Commentaire (obligatoire pour écarter)",
                                    key=f"commentaire_{p.id}")
@@ -182,6 +187,7 @@ def _decisions(p: Proposal, context: Context) -> None:
 def record(context: Context, p: Proposal, status: str, comment: str) -> None:
     """The one way the page records: the domain checks the role, status, reason and id."""
     found = listing(context)
+    assert context.space is not None and context.version is not None  # as listing() said
     author = context.access.user if context.access and context.access.user else None
     try:
         committee.decide(context.store, context.space, p.id, status, comment,

@@ -8,8 +8,9 @@ import streamlit as st
 
 from maillage.blockages import still_blocking
 from maillage.coverage import blank_communes, blank_share
+from maillage.formats import format_date, format_datetime, format_number, format_share
 from maillage.model import Model
-from maillage.texts import format_datetime, format_number, format_share, label
+from maillage.texts import label
 from maillage.ui import data, display
 from maillage.ui.frame import Context
 from maillage.ui.navigation import link as _link
@@ -144,8 +145,9 @@ def _blockages(model: Model) -> None:
 
 def _publication(context: Context) -> None:
     version = context.version
+    assert version is not None  # the page required data
     published = format_datetime(version.published_at)
-    st.metric("Données publiées le", published.split(" à ")[0])
+    st.metric("Données publiées le", format_date(version.published_at))
     if context.presenting:  # a committee needs the date, not the version number
         st.caption(f"Les chiffres de cette page viennent des données publiées le {published}.")
         return

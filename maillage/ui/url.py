@@ -155,7 +155,7 @@ def slider(label: str, low: int, high: int, default: int, step: int, key: str, *
     _seed(key, value)
     where.slider(label, low, high, step=step, key=key, on_change=_keep, args=(key, False),
                  **kwargs)
-    write(key, [] if value == default else [value])
+    write(key, [] if value == default else [str(value)])
     return value
 
 

@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage.directory import directory, directory_for_display
+from maillage.formats import CHART_SEPARATORS, format_number, format_share
 from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
-from maillage.texts import format_number, format_share, label
+from maillage.texts import label
 from maillage.transversality import (
     bridging_actors,
     bridging_schemes,
@@ -102,6 +103,7 @@ def brokers_table(context: Context, count: int = 10) -> pd.DataFrame:
     table = measures(context).actors
     table = table[table["betweenness"] > 0].sort_values("betweenness", ascending=False)
     table = table.head(count)
+    assert context.model is not None  # `measures` needed it
     actors = context.model.actors.reindex(table.index)
     return pd.DataFrame({
         "Acteur": actors["nom"].to_numpy(),
@@ -162,11 +164,13 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
     labelled = set(sorted(degree, key=lambda n: (-degree[n], str(n)))[:LABELLED])
     actors = [n for n, kind in graph.nodes(data="kind") if kind == "acteur"]
     schemes = [n for n, kind in graph.nodes(data="kind") if kind == "dispositif"]
-    groups = []
+    # (ids, legend, colour or one per point, symbol, size, outline width)
+    groups: list[tuple[list, str, str | list[str], str, int, int]] = []
     for code in ("social", "developpement_local", None):
         ids = [s for s in schemes if _none(model.schemes.at[s, "sector"]) == code]
         name = f"Dispositif {label('sector', code).lower()}" if code else "Dispositif sans secteur"
-        groups.append((ids, name, FIELD_COLOURS.get(code, NEUTRAL), "square", 13, 0))
+        fill = FIELD_COLOURS.get(code, NEUTRAL) if code else NEUTRAL
+        groups.append((ids, name, fill, "square", 13, 0))
     for code in ("social", "developpement_local", "les_deux"):
         ids = [a for a in actors if model.actors.at[a, "champ"] == code and a not in relays]
         groups.append((ids, f"Acteur — {label('field', code).lower()}", FIELD_COLOURS[code],
@@ -189,7 +193,7 @@ def _draw(model, graph: nx.Graph, position: dict, relays: set[str]) -> go.Figure
                     "line": {"width": outline, "color": RELAY_OUTLINE}}))
     figure.update_layout(
         height=650, margin={"l": 20, "r": 20, "t": 20, "b": 0}, plot_bgcolor="white",
-        font=CHART_FONT, separators=", ",
+        font=CHART_FONT, separators=CHART_SEPARATORS,
         legend={"orientation": "h", "yanchor": "top", "y": -0.02},
         xaxis={"visible": False}, yaxis={"visible": False}, hoverlabel={"align": "left"})
     return figure
