@@ -84,6 +84,7 @@ def names(context: Context, kind: str, ids) -> list[str]:
 
 def table(found: Listing, context: Context) -> pd.DataFrame:
     """Every proposal of the view, one row each, for the download (built at the click)."""
+    assert context.model is not None  # the page required data
     actors = context.model.actors["nom"].astype(str).to_dict()
     schemes = context.model.schemes["nom"].astype(str).to_dict()
     rows = []
