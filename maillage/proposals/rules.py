@@ -274,7 +274,9 @@ def _articulation(f: Findings, scheme: int, a: np.ndarray, b: np.ndarray,
 def partager_diagnostic(f: Findings) -> list[Draft]:
     """One per pair overlapping ≥ 0.5 whose diagnostics are known and ≤ 2 years apart."""
     pairs = duplicate_diagnostics(f.model, THRESHOLD)  # reads the pairs at threshold, once
-    population_of = dict(zip(zip(f.pairs["a"], f.pairs["b"], strict=True),
+    if pairs.empty:
+        return []
+    population_of = dict(zip(zip(f.pairs["a"].tolist(), f.pairs["b"].tolist(), strict=True),
                           f.pairs["shared_population"].tolist(), strict=True))
     drafts = []
     for row, remaining in zip(pairs.itertuples(index=False),
@@ -352,19 +354,21 @@ def financeurs_des_emergence(f: Findings) -> list[Draft]:
     by_id = f.scheme_id_order  # columns in id order: each row's ids come out sorted
     sorted_ids = f.scheme_ids[by_id].astype(str)
     listed, absent, joined = (_sorted_rows(m[:, by_id]) for m in (listed, absent, joined))
+    named = sorted_ids[listed.indices]  # one lookup for every row's ids
+    joined_count, absent_count = np.diff(joined.indptr), np.diff(absent.indptr)
+    strengths = np.minimum(1.0, (joined_count + absent_count) / 4).tolist()
     drafts = []
-    for i, funder in enumerate(funders.tolist()):
-        late_ids = sorted_ids[joined.indices[joined.indptr[i]:joined.indptr[i + 1]]].tolist()
-        new_ids = sorted_ids[absent.indices[absent.indptr[i]:absent.indptr[i + 1]]].tolist()
-        aid = str(f.actor_ids[funder])
+    for i, aid in enumerate(f.actor_ids[funders].astype(str).tolist()):
         mine = slice(bounds[i], bounds[i + 1])
         drafts.append(Draft(
             rule="financeurs_des_emergence", keys=(aid,), levers=("faire_reseau",),
-            write=partial(_late_funder_words, f, aid, late_ids, new_ids,
+            write=partial(_late_funder_words, f, aid, sorted_ids,
+                          joined.indices[joined.indptr[i]:joined.indptr[i + 1]],
+                          absent.indices[absent.indptr[i]:absent.indptr[i + 1]],
                           late_schemes[mine], late_stages[mine]),
-            schemes=tuple(sorted_ids[listed.indices[listed.indptr[i]:listed.indptr[i + 1]]]),
+            schemes=tuple(named[listed.indptr[i]:listed.indptr[i + 1]]),
             commune_count=int(communes[i]), population=int(population[i]),
-            strength=min(1.0, (len(late_ids) + len(new_ids)) / 4), page="qui_fait_quoi"))
+            strength=strengths[i], page="qui_fait_quoi"))
     return drafts
 
 
@@ -374,8 +378,10 @@ def _sorted_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     return rows
 
 
-def _late_funder_words(f: Findings, aid: str, late_ids: list[str], new_ids: list[str],
-                       late_schemes: np.ndarray, late_stages: np.ndarray) -> Words:
+def _late_funder_words(f: Findings, aid: str, sorted_ids: np.ndarray, late: np.ndarray,
+                       new: np.ndarray, late_schemes: np.ndarray, late_stages: np.ndarray
+                       ) -> Words:
+    late_ids, new_ids = sorted_ids[late].tolist(), sorted_ids[new].tolist()
     stages = {str(f.scheme_ids[s]): str(st) for s, st in zip(
         late_schemes.tolist(), late_stages.tolist(), strict=True)}
     name = quoted(f.actor_name(aid))
