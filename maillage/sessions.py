@@ -11,12 +11,12 @@ has ended resolves to nothing, and the login form is shown.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from maillage.sharing import token_digest
 from maillage.store import Store
 from maillage.store_accounts import AccountStore, SessionRow
 
@@ -53,10 +53,6 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _session(row: SessionRow) -> LoginSession:
     return LoginSession(
         row.id,
@@ -74,7 +70,7 @@ def open_session(store: Store, name: str, now: datetime | None = None) -> tuple[
     token = secrets.token_urlsafe(32)
     moment = _now(now)
     row = AccountStore(store).add_session(
-        _digest(token), name, _iso(moment), _iso(moment + LIFETIME)
+        token_digest(token), name, _iso(moment), _iso(moment + LIFETIME)
     )
     return token, _session(row)
 
@@ -84,7 +80,7 @@ def resolve(store: Store, token: object, now: datetime | None = None) -> LoginSe
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     rows = AccountStore(store)
-    row = rows.session_by_hash(_digest(token))
+    row = rows.session_by_hash(token_digest(token))
     if row is None:
         return None
     found = _session(row)
@@ -100,7 +96,8 @@ def revoke_token(store: Store, token: object, now: datetime | None = None) -> bo
     """End the session of a cookie (« Se déconnecter »); False if it opened none."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return False
-    return AccountStore(store).revoke_sessions(_iso(_now(now)), token_sha256=_digest(token)) > 0
+    revoked = AccountStore(store).revoke_sessions(_iso(_now(now)), token_sha256=token_digest(token))
+    return revoked > 0
 
 
 def revoke(
