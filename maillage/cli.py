@@ -254,8 +254,9 @@ def _existing_store(args) -> Store | None:
 
 
 def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    """One compact line, written at once: Python's indenting encoder and a write per token
+    took longer than computing a France-scale list of proposals (pipe it to `jq` to read)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
 def _print_problems(validation) -> None:
