@@ -96,8 +96,9 @@ def build_proposals(model: Model, today: date, limit: int | None = None) -> list
 
 
 def proposal_ids(model: Model, today: date) -> list[str]:
-    """The ids of `build_proposals`, best first, without writing a sentence."""
-    return Ranking(model, today).ids
+    """The ids of `build_proposals`, sorted by id: what is new or resolved between two
+    versions needs neither a score nor a sentence."""
+    return sorted(d.id for d in drafts(Findings(model, today)))
 
 
 class _Scorer:
