@@ -530,13 +530,9 @@ def _changes(args) -> int:
     return EXIT_OK
 
 
-DOSSIER_PROPOSALS = 5  # the top proposals with their status, as the meeting report lists
-
-
 def _dossier(args) -> int:
     from maillage.changes import CannotCompare, versions_to_compare
-    from maillage.decisions import STATUS_LABELS
-    from maillage.dossier import EmptyDossier, Proposal, dossier_for
+    from maillage.dossier import EmptyDossier, dossier_for
 
     store = _store(args)
     versions = [v.version for v in store.history(args.space)]
@@ -548,11 +544,7 @@ def _dossier(args) -> int:
     try:
         if args.since is not None:
             versions_to_compare(args.space, versions, args.since, None)
-        found = _listing(args, args.perimeter, limit=DOSSIER_PROPOSALS)
-        top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "")) for p in
-               found.proposals]
-        content = dossier_for(store, args.space, perimeter=args.perimeter, since=args.since,
-                              proposals=top)
+        content = dossier_for(store, args.space, perimeter=args.perimeter, since=args.since)
     except (CannotCompare, EmptyDossier) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS

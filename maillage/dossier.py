@@ -479,10 +479,11 @@ def dossier_for(
     scope: str | None = None,
     scheme_types: tuple[str, ...] | None = None,
     hide_persons: bool = False,
-    proposals: Sequence[Proposal] = (),
+    proposals: Sequence[Proposal] | None = None,
     now: datetime | None = None,
 ) -> bytes:
-    """The dossier of the latest version of `space`, from the command line or a page.
+    """The dossier of the latest version of `space`, from the command line or a page
+    (`proposals`: the page's own, already listed; None: the first five of the version).
 
     `scope` is a share link's perimeter: applied first, and said on every page; `perimeter`
     then narrows what is shown. Raises KeyError for a perimeter the version does not hold."""
@@ -520,5 +521,23 @@ def dossier_for(
             models=lambda version: full if version == info.version else None,
             hide_persons=hide_persons,
         )
+    if proposals is None:
+        proposals = top_proposals(store, space, info, model, full)
     return committee_dossier(model, source, changes=changes, previous=previous,
                              proposals=proposals, now=now)
+
+
+TOP_PROPOSALS = 5  # as many as the meeting report lists
+
+
+def top_proposals(store, space: str, info, model: Model, whole: Model) -> list[Proposal]:
+    """The first proposals of `model` with the committee's status (SPEC §3.2), read from the
+    same models as the rest of the dossier (their proposals are drafted once)."""
+    from maillage.decisions import STATUS_LABELS, latest
+    from maillage.proposals.listing import listing, reference_day
+
+    found = listing(model, space=space, version=info.version,
+                    today=reference_day(info.published_at), decisions=latest(store, space),
+                    whole=whole, limit=TOP_PROPOSALS)
+    return [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "")) for p in
+            found.proposals]

@@ -50,6 +50,16 @@ class Model:
     scope: str | None = None  # perimeter id the model is restricted to
     extra: Mapping[str, object] = field(default_factory=dict)
 
+    @cached_property
+    def memo(self) -> dict[object, object]:
+        """Results derived from this immutable model, which live and die with it (a module-level
+        cache keyed weakly on the model would keep alive any result that refers back to it).
+        Not pickled: what is derived is derived again."""
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "memo"}
+
     # ----- sets of communes ---------------------------------------------------------------
     @cached_property
     def perimeter_communes(self) -> dict[str, frozenset[str]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from itertools import chain
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -71,13 +72,22 @@ def drafts(f: Findings) -> list[Draft]:
     return found
 
 
+def _drafted(model: Model, today: date) -> tuple[Findings, list[Draft]]:
+    """`drafts` once per (immutable) model and day: a dossier reads the latest version's
+    proposals for its list and again for what changed since the last committee."""
+    key = ("proposal drafts", today)
+    if key not in model.memo:
+        findings = Findings(model, today)
+        model.memo[key] = (findings, drafts(findings))
+    return cast(tuple[Findings, list[Draft]], model.memo[key])
+
+
 class Ranking:
     """Every draft of a model scored and sorted (best first, ties broken by id); a proposal
     is worded only when asked for, so that ids and order cost no sentence."""
 
     def __init__(self, model: Model, today: date):
-        self._f = Findings(model, today)
-        self._drafts = drafts(self._f)
+        self._f, self._drafts = _drafted(model, today)
         self._scorer = _Scorer(self._f, self._drafts)
         ids = [d.id for d in self._drafts]
         scores = self._scorer.scores
@@ -98,7 +108,7 @@ def build_proposals(model: Model, today: date, limit: int | None = None) -> list
 def proposal_ids(model: Model, today: date) -> list[str]:
     """The ids of `build_proposals`, sorted by id: what is new or resolved between two
     versions needs neither a score nor a sentence."""
-    return sorted(d.id for d in drafts(Findings(model, today)))
+    return sorted(d.id for d in _drafted(model, today)[1])
 
 
 class _Scorer:
