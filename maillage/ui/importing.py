@@ -29,7 +29,7 @@ from maillage.profiles import BadProfile, Profile, profile_json
 from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS
-from maillage.ui import auth, display, keys, url
+from maillage.ui import auth, display, keys, pickers, url
 from maillage.ui.frame import Context
 from maillage.validation import Validation, data_rows
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
@@ -90,7 +90,7 @@ def target_space(context: Context) -> str | None:
             DESTINATION_SHOWN) != context.space:  # the space on screen changed: follow it
         st.session_state[DESTINATION] = default
     st.session_state[DESTINATION_SHOWN] = context.space
-    chosen = st.selectbox(
+    chosen = pickers.selectbox(
         "Espace de destination", options, key=DESTINATION,
         format_func=lambda s: "Nouvel espace…" if s == NEW_SPACE else s,
         help="Chaque espace de travail a ses propres versions ; « demo » est l’espace "
@@ -236,12 +236,12 @@ def show_outcome(result: CheckedUpload) -> None:
         return
     table = problems_table(result.problems)
     filters = st.columns(2)
-    severities = filters[0].multiselect(
-        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], key=SEVERITY_FILTER,
-        placeholder="Toutes")
-    sheets = filters[1].multiselect(
-        "Feuille", sorted(table["Feuille"].dropna().unique()), key=SHEET_FILTER,
-        placeholder="Toutes")
+    severities = pickers.multiselect(
+        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], where=filters[0],
+        key=SEVERITY_FILTER, placeholder="Toutes")
+    sheets = pickers.multiselect(
+        "Feuille", sorted(table["Feuille"].dropna().unique()), where=filters[1],
+        key=SHEET_FILTER, placeholder="Toutes")
     shown = table
     if severities:
         shown = shown[shown["Gravité"].isin(severities)]
@@ -351,7 +351,7 @@ def show_history(context: Context, space: str) -> None:
     former = table["Version"].iloc[1:].tolist()
     if not former:
         return
-    choice = st.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
+    choice = pickers.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
                           format_func=lambda v: f"Version {v}")
     confirmed = st.checkbox(
         f"Je confirme : la version {choice} sera republiée comme nouvelle version "

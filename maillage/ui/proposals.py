@@ -20,7 +20,7 @@ from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
 from maillage.proposals.wording import FACTOR_LABELS, LEVER_QUOTES, QUOTE_SOURCE, RULE_LABELS
 from maillage.texts import label
-from maillage.ui import data
+from maillage.ui import data, pickers
 from maillage.ui.frame import Context
 
 SHOWN = 10
@@ -176,9 +176,9 @@ def _decisions(p: Proposal, context: Context) -> None:
         return
     with st.form(key=f"decision_{p.id}", border=False):
         left, right = st.columns([1, 2])
-        status = left.selectbox("Décision du comité", committee.STATUSES,
-                                format_func=committee.STATUS_LABELS.__getitem__,
-                                key=f"statut_{p.id}")
+        status = pickers.selectbox("Décision du comité", committee.STATUSES, where=left,
+                                   format_func=committee.STATUS_LABELS.__getitem__,
+                                   key=f"statut_{p.id}")
         comment = right.text_input("Commentaire (obligatoire pour écarter)",
                                    key=f"commentaire_{p.id}")
         if st.form_submit_button("Enregistrer la décision"):
