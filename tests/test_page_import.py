@@ -1,6 +1,7 @@
 """The import page: upload → every problem shown → publish only without error → history/restore."""
 
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -69,6 +70,15 @@ def test_broken_workbook_shows_every_problem_and_cannot_be_published(db_path):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Gravité", "Feuille", "Ligne", "Colonne", "Valeur", "Message"]
     assert table["Message"].tolist() == [p.message for p in validation.problems]
+    # the longest message (314 characters, the list of the categories) read whole: rows tall
+    # enough for the 6 lines chromium wraps it to at 1400 px, and the grid wraps (> 64 px)
+    assert max(map(len, table["Message"])) == 314
+    grid = at.dataframe[0].proto
+    assert grid.row_height >= 6 * 21 and grid.row_height > 64
+    widths = {name: c["width"] for name, c in json.loads(grid.columns).items() if "width" in c}
+    assert set(widths) == set(table.columns)
+    assert sum(widths.values()) <= 910  # the main area beside the sidebar at 1400 px
+    assert widths["Message"] == max(widths.values())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Erreurs"] == str(len(errors))
     assert len(at.status) == 1

@@ -44,6 +44,13 @@ DESTINATION = "import_espace_destination"
 DESTINATION_SHOWN = "import_espace_affiche"  # the space on screen when DESTINATION was set
 OTHER_SPACE_CONFIRM = "import_confirmation_autre_espace"
 MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+# The problems grid at 1400 px (a main area of about 910 px beside the sidebar): the columns
+# fit without scrolling sideways, the message gets what is left. Chromium draws about 55
+# characters a line in 390 px of its 14 px text; 48 leaves room for long words.
+MESSAGE_WIDTH = 390
+MESSAGE_CHARS_PER_LINE = 48
+MESSAGE_LINES_MAX = 8
+LINE_HEIGHT, ROW_PADDING = 21, 14
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,16 @@ def _summary_status(result: CheckedUpload) -> None:
 
 # --- problems ----------------------------------------------------------------------------------
 
+def message_row_height(table: pd.DataFrame) -> int:
+    """A row height that shows the longest message whole: the grid wraps text only in rows
+    taller than 64 px, and one height serves every row. The analyst reads each message next
+    to its sheet, row and column, so the grid stays, its rows as tall as needed (capped: a
+    message longer than that is whole in the CSV and the annotated workbook)."""
+    longest = int(table["Message"].fillna("").str.len().max()) if len(table) else 0
+    lines = min(MESSAGE_LINES_MAX, max(1, -(-longest // MESSAGE_CHARS_PER_LINE)))
+    return max(ROW_PADDING + LINE_HEIGHT * lines, 72) if lines > 1 else 36
+
+
 def show_outcome(result: CheckedUpload) -> None:
     """Counts, the filterable table of problems and their downloads."""
     assert result.workbook is not None  # an unreadable upload is shown by show_unreadable
@@ -247,9 +264,14 @@ def show_outcome(result: CheckedUpload) -> None:
         shown = shown[shown["Gravité"].isin(severities)]
     if sheets:
         shown = shown[shown["Feuille"].isin(sheets)]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "Ligne": st.column_config.NumberColumn(format="%d"),
-        "Message": st.column_config.TextColumn(width="large")})
+    st.dataframe(shown, hide_index=True, width="stretch", row_height=message_row_height(shown),
+                 column_config={
+                     "Gravité": st.column_config.TextColumn(width=100),
+                     "Feuille": st.column_config.TextColumn(width=100),
+                     "Ligne": st.column_config.NumberColumn(format="%d", width=55),
+                     "Colonne": st.column_config.TextColumn(width=110),
+                     "Valeur": st.column_config.TextColumn(width=130),
+                     "Message": st.column_config.TextColumn(width=MESSAGE_WIDTH)})
     st.caption(f"{format_number(len(shown))} problème(s) affiché(s) sur "
                f"{format_number(len(table))}. La ligne est celle du tableur (en-têtes = ligne 1).")
     _problem_downloads(result)
