@@ -265,7 +265,8 @@ def _describe_units(model, reference, territory, units, counts, blank) -> pd.Dat
             labels.append(epci[code] if code in epci
                           else f"{departements.get(code, code)} ({code})")
             text = (f"{_plural(communes, 'commune', 'communes')} du territoire · "
-                    f"{format_number(value, 1)} dispositif(s) par commune en moyenne")
+                    f"{format_number(value, 1)}\u00a0{'dispositif' if value < 2 else 'dispositifs'}"
+                    " par commune en moyenne")
             if blanks:
                 text += f" · {_plural(blanks, 'commune blanche', 'communes blanches')}"
         details.append(text)

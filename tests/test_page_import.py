@@ -207,3 +207,15 @@ def test_rows_read_count_only_the_data_of_a_filled_template(db_path, tmp_path):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Lignes lues"] == str(sum(len(records) for records in sheets.values()))
     assert metrics["Erreurs"] == "0"
+
+
+def test_problem_filters_that_keep_nothing_say_so(db_path):
+    at = _upload(_page(), "territoire.xlsx", xlsx_bytes(_broken_sheets()))
+    assert len(at.dataframe) == 1
+    at.multiselect(key=importing.SEVERITY_FILTER).set_value(["Avertissement"]).run()
+    assert not at.exception
+    # only errors in this workbook: a sentence saying what to do, not an empty grid
+    assert [d for d in at.dataframe if "Message" in d.value.columns] == []
+    assert ("Aucun problème ne correspond à ces filtres : retirez une gravité ou une feuille "
+            "pour revoir les autres.") in [i.value for i in at.info]
+    assert any(c.value.startswith("0\u00a0problème affiché sur 3.") for c in at.caption)

@@ -22,7 +22,7 @@ import streamlit as st
 
 from maillage.accounts import PUBLISH, RESTORE
 from maillage.exports import CSV_MIME, XLSX_MIME
-from maillage.formats import format_bytes, format_datetime, format_number
+from maillage.formats import counted, format_bytes, format_datetime, format_number
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.profiles import BadProfile, Profile, profile_json
@@ -208,10 +208,10 @@ def _summary(result: CheckedUpload) -> str:
         return "Le fichier n’a pas pu être lu"
     errors, warnings = result.errors, result.warnings
     if errors:
-        return (f"Classeur vérifié : {format_number(errors)} erreur(s) à corriger, "
-                f"{format_number(warnings)} avertissement(s)")
+        return (f"Classeur vérifié : {counted(errors, 'erreur')} à corriger, "
+                f"{counted(warnings, 'avertissement', none='aucun avertissement')}")
     if warnings:
-        return f"Classeur prêt à publier, avec {format_number(warnings)} avertissement(s)"
+        return f"Classeur prêt à publier, avec {counted(warnings, 'avertissement')}"
     return "Classeur prêt à publier, sans aucun problème"
 
 
@@ -264,6 +264,24 @@ def show_outcome(result: CheckedUpload) -> None:
         shown = shown[shown["Gravité"].isin(severities)]
     if sheets:
         shown = shown[shown["Feuille"].isin(sheets)]
+    if shown.empty:  # filters that keep nothing: say so, not an empty grid
+        st.info("Aucun problème ne correspond à ces filtres : retirez une gravité ou une "
+                "feuille pour revoir les autres.", icon=":material/filter_alt_off:")
+    else:
+        _problems_grid(shown)
+    st.caption(f"{problems_shown(len(shown), len(table))} La ligne est celle du tableur "
+               "(en-têtes = ligne 1).")
+    _problem_downloads(result)
+
+
+def problems_shown(shown: int, total: int) -> str:
+    """« 2 problèmes affichés sur 3. », agreed, and whole when nothing is filtered out."""
+    if shown == total:
+        return f"{counted(total, 'problème affiché', 'problèmes affichés')}."
+    return f"{counted(shown, 'problème affiché', 'problèmes affichés')} sur {format_number(total)}."
+
+
+def _problems_grid(shown: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", row_height=message_row_height(shown),
                  column_config={
                      "Gravité": st.column_config.TextColumn(width=100),
@@ -272,9 +290,6 @@ def show_outcome(result: CheckedUpload) -> None:
                      "Colonne": st.column_config.TextColumn(width=110),
                      "Valeur": st.column_config.TextColumn(width=130),
                      "Message": st.column_config.TextColumn(width=MESSAGE_WIDTH)})
-    st.caption(f"{format_number(len(shown))} problème(s) affiché(s) sur "
-               f"{format_number(len(table))}. La ligne est celle du tableur (en-têtes = ligne 1).")
-    _problem_downloads(result)
 
 
 def _problem_downloads(result: CheckedUpload) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.accounts import PUBLISH
-from maillage.formats import format_number
+from maillage.formats import counted, format_number
 from maillage.mapping import draft_profile, propose_columns, propose_values
 from maillage.national import BUILTIN_PROFILES
 from maillage.profiles import Profile, find_profile, save_profile, saved_profiles
@@ -181,7 +181,7 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
         for position, value in enumerate(found[:SHOWN_VALUES]):
             code = value.code or draft.values.get(column.name, {}).get(value.source) or ""
             chosen = pickers.selectbox(
-                f"{md(value.source)} ({format_number(value.count)} ligne(s))", codes,
+                f"{md(value.source)} ({counted(value.count, 'ligne')})", codes,
                 index=codes.index(code) if code in codes else 0,
                 key=f"{prefix}_{target}_val_{column.name}_{position}",
                 format_func=partial(_value_label, LABELS[column.code_vocabulary]),
@@ -189,8 +189,9 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
             if value.reason != "code" or chosen != value.code:
                 table[value.source] = chosen
         if len(found) > SHOWN_VALUES:
-            st.caption(f"{format_number(len(found) - SHOWN_VALUES)} autre(s) valeur(s) : "
-                       "elles sont vérifiées telles quelles.")
+            rest = len(found) - SHOWN_VALUES
+            st.caption(counted(rest, "autre valeur : elle est vérifiée telle quelle.",
+                               "autres valeurs : elles sont vérifiées telles quelles."))
         values[column.name] = table
     return values
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
-from maillage.formats import format_datetime, format_number
+from maillage.formats import counted, format_datetime, format_number
 from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
@@ -74,6 +74,16 @@ def filtered(found: Listing, levers: list[str], rules: list[str],
         return ((not levers or bool(set(p.levers) & set(levers)))
                 and (not rules or p.rule in rules) and (not statuses or status in statuses))
     return [p for p in found.proposals if keep(p)]
+
+
+def shown_sentence(shown: int, total: int) -> str:
+    """« 3 pistes sur 12 ; les 3 premières : », agreed, for at least one piste shown."""
+    first = min(SHOWN, shown)
+    head = (f"{counted(shown, 'piste')} sur {format_number(total)}" if shown < total
+            else counted(total, "piste"))
+    if first == shown:
+        return f"{head} :" if shown > 1 else f"{head}, la voici :"
+    return f"{head} ; les {format_number(first)} premières :"
 
 
 def names(context: Context, kind: str, ids) -> list[str]:
