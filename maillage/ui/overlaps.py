@@ -90,9 +90,9 @@ def show_table(table: pd.DataFrame) -> None:
     read, not sorted."""
     shown = table[list(TABLE_COLUMNS.values())].head(SHOWN_ROWS)
     shown = shown.drop(columns=TABLE_COLUMNS["reason"])
-    shown.insert(2, FLAGGED_FOR, [
-        " · ".join(title for title in FLAGS.values() if row[title] == "oui")
-        for _, row in table.head(SHOWN_ROWS).iterrows()])
+    flags = table[list(FLAGS.values())].head(SHOWN_ROWS).eq("oui").to_numpy()
+    shown.insert(2, FLAGGED_FOR, [" · ".join(t for t, on in zip(FLAGS.values(), row, strict=True)
+                                             if on) for row in flags])
     st.dataframe(
         shown, hide_index=True, width="stretch", row_height=88, column_config={
             "Dispositif A": st.column_config.TextColumn(width=170),
