@@ -190,7 +190,8 @@ class Accounts:
             known |= set(store.load(each)["perimetres"]["id"])
         if missing := [p for p in perimeters if p not in known]:
             where = f"l’espace « {space} »" if space else "aucun espace publié"
-            raise UnknownScope(f"Périmètre(s) inconnu(s) dans {where} : {', '.join(missing)}. "
+            unknown = "Périmètre inconnu" if len(missing) == 1 else "Périmètres inconnus"
+            raise UnknownScope(f"{unknown} dans {where} : {', '.join(missing)}. "
                                "Utilisez l’identifiant de la feuille « perimetres » (colonne "
                                "id).")
         return perimeters

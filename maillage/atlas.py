@@ -47,8 +47,9 @@ class Layer:
     French tooltip) and one geometry: `polygon` (flat lon/lat list), `path` or `position`.
     """
 
-    kind: Literal["area", "outline", "actors"]
-    key: tuple  # area: (class, blank?) · outline: (perimeter type,) · actors: (field, form)
+    kind: Literal["area", "territory", "outline", "actors"]
+    key: tuple  # area: (class, blank?) · territory: () · outline: (perimeter type,) ·
+    # actors: (field, form)
     records: list[dict]
 
 
@@ -62,6 +63,9 @@ class Atlas:
     communes: int  # communes of the territory
     blank: int  # blank communes of the territory
     actors: int  # actors drawn
+    # actors seated outside the territory, « name (commune) » sorted: listed under the map
+    # rather than drawn as points floating away from every shape
+    outside: tuple[str, ...] = ()
 
     def of_kind(self, kind: str) -> list[Layer]:
         return [layer for layer in self.layers if layer.kind == kind]
@@ -159,17 +163,24 @@ def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
     edges = class_edges(described["value"])
     kinds = sorted(k for k in set(perimeter_types) if (model.perimeters["type"] == k).any())
     members = {kind: _members(model, kind) for kind in kinds}
+    members["_territoire"] = {"_territoire": sorted(territory.index)}
     outline_shapes = _outline_shapes(members, reference)
-    actors = _actor_layers(model, units, level)
+    seated_outside = model.actors["commune"].notna() & ~is_in(model.actors["commune"],
+                                                               territory.index)
+    inside = model.actors[~seated_outside]
+    actors = _actor_layers(inside, units, level)
+    outside = _outside(model.actors[seated_outside], model, reference)
     for _attempt in range(4):
         layers = _area_layers(shapes, described, edges, tolerance)
+        layers += _territory_layer(sorted(territory.index), outline_shapes, reference,
+                                   tolerance)
         layers += [_outline_layer(model, kind, members[kind], outline_shapes, reference,
                                   tolerance) for kind in kinds]
         layers += actors
         atlas = Atlas(level=level, layers=layers, class_edges=edges, bounds=bounds,
                       tolerance=tolerance, communes=len(territory), blank=len(blank),
-                      actors=int(model.actors[["latitude", "longitude"]].notna().all(axis=1)
-                                 .sum()))
+                      actors=int(inside[["latitude", "longitude"]].notna().all(axis=1).sum()),
+                      outside=outside)
         if tolerance == 0 or max_bytes is None or atlas.payload_bytes() <= max_bytes:
             break
         tolerance *= 2
@@ -254,7 +265,8 @@ def _describe_units(model, reference, territory, units, counts, blank) -> pd.Dat
             labels.append(epci[code] if code in epci
                           else f"{departements.get(code, code)} ({code})")
             text = (f"{_plural(communes, 'commune', 'communes')} du territoire · "
-                    f"{format_number(value, 1)} dispositif(s) par commune en moyenne")
+                    f"{format_number(value, 1)}\u00a0{'dispositif' if value < 2 else 'dispositifs'}"
+                    " par commune en moyenne")
             if blanks:
                 text += f" · {_plural(blanks, 'commune blanche', 'communes blanches')}"
         details.append(text)
@@ -285,6 +297,28 @@ def _area_layers(shapes, described, edges, tolerance) -> list[Layer]:
 def _members(model: Model, kind: str) -> dict[str, list[str]]:
     pids = model.perimeters.index[model.perimeters["type"] == kind]
     return {pid: sorted(model.communes_of(pid)) for pid in sorted(pids)}
+
+
+def _territory_layer(codes: list[str], shapes: dict[tuple[str, str], object],
+                     reference: Reference, tolerance: float) -> list[Layer]:
+    """The outline of the whole territory shown, to find one's way without a base map: the
+    union of its whole départements, whole EPCI and remaining communes (a handful of shapes
+    for a region), outer rings only."""
+    pieces = [shapes[piece] for piece in _pieces(codes, reference) if piece in shapes]
+    if not pieces:
+        return []
+    union = shapely.union_all(_simplified(np.array(pieces, dtype=object), tolerance))
+    rings = _flat_rings(_simplified(union, tolerance))
+    return [Layer("territory", (), [{"label": "Contour du territoire", "detail": "",
+                                     "path": ring} for ring in rings])]
+
+
+def _outside(actors: pd.DataFrame, model: Model, reference: Reference) -> tuple[str, ...]:
+    """« name (commune) » of each actor seated outside the territory, sorted by name."""
+    names = {**reference.communes["nom"].to_dict(), **model.communes["nom"].to_dict()}
+    found = sorted(zip(actors["nom"].astype(str), actors["commune"].astype(str), strict=True),
+                   key=lambda pair: (pair[0].casefold(), pair[1]))
+    return tuple(f"{name} ({names.get(code, code)})" for name, code in found)
 
 
 def _outline_layer(model: Model, kind: str, members: dict[str, list[str]],
@@ -376,11 +410,11 @@ def _flat_rings(geometry) -> list[list[float]]:
 
 # ----- actors: points by field and form -------------------------------------------------------
 
-def _actor_layers(model: Model, units: pd.Series, level: ShapeLevel) -> list[Layer]:
+def _actor_layers(actors: pd.DataFrame, units: pd.Series, level: ShapeLevel) -> list[Layer]:
     """Actors at one place with one field and form share a point (they would be drawn on top
     of each other anyway); above communes, one point per drawn unit gathers them at their
     mean position. A tooltip names the first few."""
-    actors = model.actors.dropna(subset=["latitude", "longitude"])
+    actors = actors.dropna(subset=["latitude", "longitude"])
     if actors.empty:
         return []
     forms = actors["forme"].fillna("structure") if "forme" in actors else "structure"
@@ -394,7 +428,7 @@ def _actor_layers(model: Model, units: pd.Series, level: ShapeLevel) -> list[Lay
     })
     if level == "commune":
         table["place"] = list(zip(table["lon"], table["lat"], strict=True))
-    else:  # actors outside the territory stay at their own place
+    else:  # an actor without a commune stays at its own place
         table["place"] = actors["commune"].map(units).fillna(
             pd.Series(list(zip(table["lon"], table["lat"], strict=True)), index=table.index))
     layers = []

@@ -26,7 +26,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from maillage.changes import Changes, headline, indicator_rows
-from maillage.formats import PARIS, format_date, format_datetime, format_number
+from maillage.formats import PARIS, counted, format_date, format_datetime, format_number
 from maillage.model import Model
 from maillage.report import (
     EMPTY_PAIRS,
@@ -330,7 +330,7 @@ def _listing(pdf: _Pdf, title: str, items: list[str]) -> None:
         return
     shown = items[:MAX_LISTED]
     more = (
-        f" … et {format_number(len(items) - MAX_LISTED)} autre(s)."
+        f" … et {counted(len(items) - MAX_LISTED, 'autre', 'autres')}."
         if len(items) > MAX_LISTED
         else ""
     )
@@ -385,8 +385,8 @@ def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None
         pdf,
         "Périmètres redessinés",
         [
-            f"{perimeter_names.get(pid, pid)} ({len(c.added)} commune(s) en plus, "
-            f"{len(c.removed)} en moins)"
+            f"{perimeter_names.get(pid, pid)} ({counted(len(c.added), 'commune')} en plus, "
+            f"{format_number(len(c.removed))} en moins)"
             for pid, c in changes.perimeter_communes.items()
         ],
     )
@@ -453,7 +453,8 @@ def _report(pdf: _Pdf, model: Model) -> None:
         for a, b in pairs[:MAX_PAIRS]:
             _text(pdf, f"• {a} et {b}", 9.5, height=4.8)
         if len(pairs) > MAX_PAIRS:
-            _text(pdf, f"… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).", 9.5)
+            _text(pdf, f"… et {counted(len(pairs) - MAX_PAIRS, 'autre paire', 'autres paires')}.",
+                  9.5)
     _heading(pdf, SECTIONS["blockages"][0])
     _text(pdf, lifted_sentence(model), 9.5)
     pdf.ln(1)

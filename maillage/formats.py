@@ -46,6 +46,18 @@ def format_number(value: float | Decimal | None, decimals: int = 0) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
+def counted(count: int, singular: str, plural: str | None = None,
+            none: str | None = None) -> str:
+    """« 1 commune », « 1 234 communes »: the number in French format and its noun agreed
+    (French keeps 0 and 1 singular); for 0, `none` when given (« aucune commune »). The noun
+    may go on (« commune blanche », « communes blanches ») and carry its verb (« EPCI est
+    coupé », « EPCI sont coupés »)."""
+    if count == 0 and none is not None:
+        return none
+    word = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{format_number(count)}{NBSP}{word}"
+
+
 def format_share(value: float | None, decimals: int = 0) -> str:
     """French percentage: 12 % (no-break space before the sign); 0,125 → 13 %."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

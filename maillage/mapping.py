@@ -17,7 +17,7 @@ from typing import TypedDict
 import pandas as pd
 
 from maillage.columns import list_items
-from maillage.formats import format_number
+from maillage.formats import counted
 from maillage.guesses import COLUMN_SYNONYMS, VALUE_SYNONYMS, guess_field
 from maillage.problems import WARNING, Problem, problem
 from maillage.profiles import Profile
@@ -335,7 +335,7 @@ def _recode(frame, profile, sheet, problems, where, first) -> pd.DataFrame:
                 problems.append(problem(
                     "mapping_no_code", sheet=where["sheet"], row=int(rows[0]),
                     column=first.get(target, target), value=value,
-                    count=format_number(len(rows)),
+                    count=counted(len(rows), "ligne"),
                     allowed=", ".join(VOCABULARIES[column.vocabulary])))
         if column.kind == "codes":
             items = list_items(series)
@@ -376,5 +376,5 @@ def _guess(frame: pd.DataFrame, profile: Profile, problems: list[Problem],
     for (value, rule), rows in sorted(rules.items(), key=lambda item: item[1][0]):
         problems.append(problem("guessed_value", sheet=raw.name, row=rows[0], column="champ",
                                 value=value, severity=WARNING, rule=rule,
-                                count=format_number(len(rows)), first=rows[0]))
+                                count=counted(len(rows), "ligne"), first=rows[0]))
     return frame

@@ -15,7 +15,7 @@ from html import escape
 
 from maillage.blockages import blockage_summary, still_blocking
 from maillage.coverage import blank_communes, coverage
-from maillage.formats import format_date, format_datetime, format_number, format_share
+from maillage.formats import counted, format_date, format_datetime, format_number, format_share
 from maillage.model import Model
 from maillage.overlaps import pooling_candidates, side_by_side_not_crossing
 from maillage.texts import label, scheme_type_name
@@ -209,7 +209,8 @@ def _pairs_section(model: Model) -> str:
             return f"<p class=\"empty\">{escape(empty)}</p>"
         items = "".join(f"<li>{escape(_short(a, 120))} et {escape(_short(b, 120))}</li>"
                         for a, b in pairs[:MAX_PAIRS])
-        more = (f"<li>… et {format_number(len(pairs) - MAX_PAIRS)} autre(s) paire(s).</li>"
+        rest = counted(len(pairs) - MAX_PAIRS, "autre paire", "autres paires")
+        more = (f"<li>… et {rest}.</li>"
                 if len(pairs) > MAX_PAIRS else "")
         return f"<ul>{items}{more}</ul>"
 

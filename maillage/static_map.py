@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from html import escape
 
 from maillage.atlas import Atlas, build_atlas
-from maillage.formats import format_number
+from maillage.formats import counted, format_number
 from maillage.model import Model
 from maillage.texts import label
 
@@ -75,8 +75,10 @@ class StaticMap:
         )
         return (
             "Carte du territoire : communes teintées selon le nombre de dispositifs qui les "
-            f"couvrent, {format_number(self.blank)} commune(s) blanche(s) cerclée(s) en "
-            f"pointillés{outlined}."
+            "couvrent, "
+            + (counted(self.blank, "commune blanche cerclée", "communes blanches cerclées")
+               + " en pointillés" if self.blank else "aucune commune blanche")
+            + f"{outlined}."
         )
 
     @property
@@ -180,13 +182,13 @@ def _class_labels(edges: list[float], per_commune: bool) -> list[str]:
     labels = []
     for k, low in enumerate(edges):
         if k == len(edges) - 1:
-            labels.append(f"{format_number(low)} et plus")
+            labels.append(f"{counted(int(low), 'dispositif')} et plus")
         elif step == 1:
-            labels.append(format_number(low))
+            labels.append(counted(int(low), "dispositif"))
         else:
-            labels.append(f"{format_number(low)} à {format_number(low + step - 1)}")
+            labels.append(f"{format_number(low)} à {counted(int(low + step - 1), 'dispositif')}")
     suffix = " (moyenne par commune)" if per_commune else ""
-    return [f"{text} dispositif(s){suffix}" for text in labels]
+    return [f"{text}{suffix}" for text in labels]
 
 
 def _scale_bar(projection: _Projection) -> tuple[float, int]:

@@ -268,9 +268,9 @@ MESSAGES: dict[str, str] = {
     "missing_sector": "Un dispositif de type AUTRE sans colonne « secteur » n’est compté "
     "ni dans le social ni dans le développement local. Ajoutez « social » ou "
     "« developpement_local » dans une colonne « secteur » si vous voulez qu’il le soit.",
-    "formula": "La feuille contient {count} formule(s) (ex. {cells}) : elles ne sont pas "
-    "recalculées, leur dernière valeur enregistrée est lue. Remplacez-les par des valeurs "
-    "pour être sûr de ce qui est publié.",
+    "formula": "La feuille contient {count} (ex. {cells}) : rien n’est recalculé, c’est la "
+    "dernière valeur enregistrée qui est lue. Remplacez les formules par des valeurs pour être "
+    "sûr de ce qui est publié.",
     "unknown_sheet": "La feuille « {sheet} » n’est pas une feuille attendue : elle est ignorée. "
     "Feuilles reconnues : {allowed}.",
     "duplicate_sheet": "Deux feuilles portent le nom « {sheet} » une fois normalisé "
@@ -282,14 +282,14 @@ MESSAGES: dict[str, str] = {
     "mapping_missing_target": "La colonne obligatoire « {value} » de la feuille « {target} » "
     "n’est associée à aucune colonne du fichier. Choisissez la colonne qui la contient ou "
     "donnez-lui une valeur constante.",
-    "mapping_no_code": "La valeur « {value} » de la colonne « {column} » ({count} ligne(s)) "
+    "mapping_no_code": "La valeur « {value} » de la colonne « {column} » ({count}) "
     "n’est associée à aucun code. Choisissez le code qui lui correspond ({allowed}).",
     "mapping_absent_column": "La colonne « {column} » nommée par le profil « {profile} » "
     "est absente du fichier : elle est ignorée. Vérifiez que c’est le bon profil.",
     "mapping_shadowed_column": "La colonne « {column} » est ignorée : « {value} » vient déjà "
     "de la colonne « {first} ».",
     "guessed_value": "« {column} » n’est pas dans le fichier : « {value} » a été déduit pour "
-    "{count} ligne(s) ({rule}, à partir de la ligne {first}). Vérifiez ces lignes et "
+    "{count} ({rule}, à partir de la ligne {first}). Vérifiez ces lignes et "
     "corrigez-les au besoin.",
     "completed_key_missing": "La colonne « {column} » qui sert de clé pour compléter la "
     "feuille « {target} » est absente. Ajoutez-la ou choisissez une autre clé dans le profil.",

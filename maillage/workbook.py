@@ -25,7 +25,7 @@ import defusedxml.ElementTree as SafeET
 import fastexcel
 import pandas as pd
 
-from maillage.formats import format_bytes, format_date, format_dates, format_number
+from maillage.formats import counted, format_bytes, format_date, format_dates, format_number
 from maillage.problems import WARNING, Problem, problem
 from maillage.schema import normalize_name
 from maillage.texts import UNREADABLE
@@ -282,7 +282,7 @@ def _read_with_calamine(name: str, data: bytes, facts: dict[str, _XlsxSheetFacts
                 "formula",
                 sheet=sheet_name,
                 severity=WARNING,
-                count=format_number(sheet_facts.formula_count),
+                count=counted(sheet_facts.formula_count, "formule"),
                 cells=", ".join(sheet_facts.formula_cells) or "—",
             )
         result.append((_frame_from_grid(sheet_name, name, grid, header_row), notice))

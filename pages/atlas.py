@@ -3,7 +3,6 @@ dispositif social n’atteint, où les dispositifs s’empilent."""
 
 import streamlit as st
 
-from maillage.formats import format_number
 from maillage.texts import label
 from maillage.ui import atlas as screen
 from maillage.ui import auth, keys, maps, url
@@ -18,8 +17,9 @@ model = require_data(context)
 st.markdown(
     "Chaque commune est teintée selon le **nombre de dispositifs** qui la couvrent ; les "
     "**communes blanches**, qu’aucun dispositif social (CTG, GMR, CLS, TZCLD, ABS) "
-    "n’atteint, sont cerclées de rouge. Les points sont les **acteurs**, colorés selon leur "
-    "champ. Survolez une forme pour lire son détail.")
+    "n’atteint, sont cerclées de rouge ; le trait noir est le contour du territoire. Les "
+    "points sont les **acteurs**, colorés selon leur champ. Survolez ou touchez une commune "
+    "ou un point pour lire son nom et son détail.")
 
 
 @st.fragment
@@ -42,13 +42,10 @@ def atlas_map() -> None:
         st.info("Aucune commune à dessiner pour ces filtres.")
         return
     st.pydeck_chart(screen.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    if outside := screen.outside_sentence(atlas):
+        st.markdown(outside)
     st.markdown(screen.legend_html(atlas), unsafe_allow_html=True)
-    level = {"commune": "commune par commune", "epci": "par EPCI",
-             "departement": "par département"}[atlas.level]
-    st.caption(
-        f"{format_number(atlas.communes)} communes, dessinées {level} ; "
-        f"{format_number(atlas.blank)} communes blanches ; {format_number(atlas.actors)} "
-        "acteurs localisés. Sans fond de carte : rien n’est chargé depuis Internet.")
+    st.caption(screen.summary(atlas))
 
 
 atlas_map()

@@ -36,6 +36,7 @@ if pairs.empty:
 else:
     table = screen.flagged_table(pairs)
     screen.show_table(table)
+    screen.show_reasons(table)
     download_table(table, "paires-signalees", context, csv=screen.table_csv)
 
 st.subheader("Qui couvre les mêmes communes")

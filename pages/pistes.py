@@ -4,7 +4,6 @@ prendre, classée, prouvée, reliée à un levier de Cap Rural, avec les décisi
 import streamlit as st
 
 from maillage.decisions import STATUS_LABELS, STATUSES
-from maillage.formats import format_number
 from maillage.proposals import RULES
 from maillage.proposals.wording import RULE_LABELS
 from maillage.texts import label
@@ -34,8 +33,11 @@ statuses = url.multiselect("Statut", ["aucune", *STATUSES], "statut", where=righ
                            format_func=lambda s: STATUS_LABELS.get(s, "Sans décision"),
                            placeholder="Tous")
 shown = cards.filtered(found, levers, rules, statuses)
-st.caption(f"{format_number(len(shown))} piste(s) sur {format_number(len(found.proposals))}"
-           f" ; les {min(cards.SHOWN, len(shown))} premières :")
+if not shown:
+    st.info("Aucune piste ne correspond à ces filtres : retirez un levier, une règle ou un "
+            "statut pour revoir les autres.", icon=":material/filter_alt_off:")
+else:
+    st.caption(cards.shown_sentence(len(shown), len(found.proposals)))
 for rank, proposal in enumerate(shown[:cards.SHOWN], start=1):
     cards.card(rank, proposal, found, context)
 

@@ -10,7 +10,7 @@ import streamlit as st
 from maillage import sharing
 from maillage.accounts import SHARE
 from maillage.formats import format_date
-from maillage.ui import auth, display
+from maillage.ui import auth, display, pickers
 from maillage.ui.frame import frame, require_data
 
 NEW_LINK = "partage_nouveau_lien"
@@ -62,11 +62,11 @@ st.markdown("Un lien de partage ouvre le tableau de bord **sans compte**, en **l
             "chaque page, chaque chiffre et chaque téléchargement y sont limités. Il expire "
             "à la date choisie et peut être révoqué à tout moment.")
 with st.form("partage_creation"):
-    st.selectbox("Territoire montré", ["", *sorted(names, key=lambda p: names[p])],
+    pickers.selectbox("Territoire montré", ["", *sorted(names, key=lambda p: names[p])],
                  key="partage_perimetre",
                  format_func=lambda p: display.short(names[p]) if p in names
                  else "Tout le territoire de l’espace")
-    st.selectbox("Valable", list(DURATIONS), index=1, key="partage_duree",
+    pickers.selectbox("Valable", list(DURATIONS), index=1, key="partage_duree",
                  format_func=DURATIONS.get)
     st.checkbox("Masquer les personnes", value=True, key=HIDE_PERSONS, help=PERSONS_HELP
                 + " Décochez seulement si les personnes nommées ont donné leur accord.")
@@ -110,7 +110,7 @@ else:
     } for x in links]), hide_index=True, width="stretch")
     active = [x.id for x in links if x.state() == "actif"]
     if active:
-        chosen = st.selectbox("Lien à révoquer", active, format_func=lambda i: f"Lien n° {i}",
+        chosen = pickers.selectbox("Lien à révoquer", active, format_func=lambda i: f"Lien n° {i}",
                               key="partage_a_revoquer")
         st.button("Révoquer", icon=":material/link_off:", key="partage_revoquer",
                   on_click=revoke, args=(chosen,),

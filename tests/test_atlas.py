@@ -4,6 +4,7 @@ import json
 import math
 
 import pytest
+import shapely
 
 from maillage.atlas import (
     MAX_PAYLOAD_BYTES,
@@ -100,13 +101,50 @@ def test_bounds_and_view_frame_the_territory(small):
 
 def test_actors_are_points_by_field_and_form(small):
     atlas = build_atlas(small)
-    # A_CAF and A_CHA share Moulins' point but not their field: two points.
-    assert sum(p["count"] for p in atlas.records("actors")) == 4 == atlas.actors
-    assert {layer.key for layer in atlas.of_kind("actors")} == {
-        ("les_deux", "structure"), ("social", "structure"),
-        ("developpement_local", "structure")}
-    caf = next(p for p in atlas.records("actors") if p["label"] == "CAF de l’Allier")
-    assert "Protection sociale" in caf["detail"] and "Social" in caf["detail"]
+    # Only the centre social sits inside the five communes: it alone is a point.
+    assert sum(p["count"] for p in atlas.records("actors")) == 1 == atlas.actors
+    assert {layer.key for layer in atlas.of_kind("actors")} == {("social", "structure")}
+    [centre] = atlas.records("actors")
+    assert centre["label"] == "Centre social du bocage"
+    assert centre["detail"] == (
+        "Association, centre social, EVS, éducation populaire · Social · Structure")
+
+
+def test_actors_seated_outside_the_territory_are_listed_not_drawn(small):
+    """Montluçon (03185) and Moulins (03190) are not among the five communes: their actors
+    would float in the blank around the shapes."""
+    atlas = build_atlas(small)
+    assert atlas.outside == ("CAF de l’Allier (Moulins)", "Chambre d’agriculture (Moulins)",
+                             "Montluçon Communauté (Montluçon)")
+    drawn = {p["label"] for p in atlas.records("actors")}
+    assert not drawn & {"CAF de l’Allier", "Chambre d’agriculture", "Montluçon Communauté"}
+    # once the territory holds their seat, they are on the map and no longer listed
+    sheets = minimal_sheets()
+    sheets["acteurs"][0]["commune"] = "03098"
+    inside = build_atlas(model_of(sheets))
+    assert "Montluçon Communauté" in {p["label"] for p in inside.records("actors")}
+    assert inside.outside == ("CAF de l’Allier (Moulins)", "Chambre d’agriculture (Moulins)")
+
+
+def test_the_territory_is_outlined(small):
+    atlas = build_atlas(small)
+    [territory] = atlas.of_kind("territory")
+    assert territory.records, "no outline"
+    for record in territory.records:
+        assert set(record) == {"label", "detail", "path"}
+        ring = record["path"]
+        assert ring[:2] == ring[-2:] and all(round(x, 4) == x for x in ring)
+    xs = [x for r in territory.records for x in r["path"][0::2]]
+    ys = [y for r in territory.records for y in r["path"][1::2]]
+    west, south, east, north = atlas.bounds
+    slack = 2 * atlas.tolerance + 1e-4  # simplified, then rounded to 4 decimals
+    assert abs(min(xs) - west) < slack and abs(max(xs) - east) < slack
+    assert abs(min(ys) - south) < slack and abs(max(ys) - north) < slack
+    # one ring per separate part of the territory, as the exact union of its communes has
+    from maillage.reference import load_shapes
+
+    exact = shapely.union_all(load_shapes("commune", small.territory)["geometry"].to_numpy())
+    assert len(territory.records) == len(shapely.get_parts(exact)) == 5
 
 
 def test_actors_at_one_place_with_one_field_share_a_point():

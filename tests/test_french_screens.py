@@ -79,6 +79,7 @@ def test_shared_page_is_french_named_and_formatted(spaces, monkeypatch, page, wh
     texts = walk.visible_texts(at)
     assert texts, "nothing read on the page"
     assert walk.english(texts) == []
+    assert walk.english_pickers(at) == []
     assert walk.codes_shown(texts, CODES) == []
     assert walk.bare_numbers(texts, _known_codes(Store(db), space)) == []
     assert walk.decimal_points(texts) == []

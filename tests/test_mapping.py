@@ -153,7 +153,7 @@ def test_required_target_unmapped_and_value_without_code():
     assert ("mapping_missing_target", "Partenaires", 1, None, "champ") in problems
     assert ("mapping_no_code", "Partenaires", 4, "Famille", "Financeur") in problems
     no_code = next(p for p in validation.problems if p.code == "mapping_no_code")
-    assert "2 ligne(s)" in no_code.message
+    assert "(2\u00a0lignes)" in no_code.message
 
 
 def test_profile_round_trips_through_toml_and_json():

@@ -46,7 +46,15 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     # Zones by class (03140 blank, the others not), perimeter outlines, actors by field.
     assert "zones-1-1" in ids and "zones-2-0" in ids
     assert {"perimetres-epci", "perimetres-circonscription_action_sociale"} <= set(ids)
-    assert {"acteurs-social-structure", "acteurs-les_deux-structure"} <= set(ids)
+    assert [i for i in ids if i.startswith("acteurs-")] == ["acteurs-social-structure"]
+    # the territory's outline, not pickable: the communes under it answer a tap
+    [outline] = [layer for layer in spec["layers"] if layer["id"] == "territoire"]
+    assert outline["pickable"] is False and {k for r in outline["data"] for k in r} == {"path"}
+    # the actors seated in Montluçon and Moulins are named under the map instead
+    texts = [m.value for m in at.markdown]
+    assert ("3\u00a0acteurs ont leur siège hors du territoire et ne sont pas sur la carte : "
+            "CAF de l’Allier \\(Moulins\\), Chambre d’agriculture \\(Moulins\\), "
+            "Montluçon Communauté \\(Montluçon\\).") in texts
     assert all(layer.get("positionFormat", "XY") == "XY" for layer in spec["layers"])
     view = spec["initialViewState"]
     assert 46.0 < view["latitude"] < 46.6 and 2.4 < view["longitude"] < 2.8  # Montluçon
@@ -54,7 +62,11 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     assert "commune blanche (aucun dispositif social)" in legend
     assert "Collectif d’habitants" in legend and "Développement local" in legend
     assert "Circonscription d’action sociale" in legend
-    assert any("1 communes blanches" in c.value or "1 commune" in c.value for c in at.caption)
+    assert ("Dessiné commune par commune : 5\u00a0communes, dont 1\u00a0commune blanche ; "
+            "1\u00a0acteur localisé sur la carte.") in " ".join(c.value for c in at.caption)
+    # the legend: one block per kind, entries kept whole (no « Les deux · forme : »)
+    assert "Acteurs, par champ" in legend and "Acteurs, par forme" in legend
+    assert "contour du territoire" in legend and "· forme" not in legend
 
 
 def test_theme_filter_redraws_the_map_and_goes_in_the_address(published):
@@ -63,7 +75,7 @@ def test_theme_filter_redraws_the_map_and_goes_in_the_address(published):
     assert not at.exception
     # Only the PAT (local development) remains: every commune is blank.
     caption = next(c.value for c in at.caption if "communes blanches" in c.value)
-    assert "5 communes blanches" in caption
+    assert "5\u00a0communes, dont 5\u00a0communes blanches ; aucun acteur localisé" in caption
     ids = [layer["id"] for layer in _deck(at)["layers"]]
     assert all(i.endswith("-1") for i in ids if i.startswith("zones-"))
     # The address carries the filter: opening it again shows the same map.
@@ -72,7 +84,7 @@ def test_theme_filter_redraws_the_map_and_goes_in_the_address(published):
     shared.switch_page("pages/atlas.py")
     shared.run()
     assert shared.multiselect(key=keys.THEMES).value == ["alimentation"]
-    assert any("5 communes blanches" in c.value for c in shared.caption)
+    assert any("5\u00a0communes blanches" in c.value for c in shared.caption)
 
 
 def test_territory_filter_zooms_in(published):

@@ -1,6 +1,7 @@
 """The import page: upload → every problem shown → publish only without error → history/restore."""
 
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -69,6 +70,15 @@ def test_broken_workbook_shows_every_problem_and_cannot_be_published(db_path):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Gravité", "Feuille", "Ligne", "Colonne", "Valeur", "Message"]
     assert table["Message"].tolist() == [p.message for p in validation.problems]
+    # the longest message (314 characters, the list of the categories) read whole: rows tall
+    # enough for the 6 lines chromium wraps it to at 1400 px, and the grid wraps (> 64 px)
+    assert max(map(len, table["Message"])) == 314
+    grid = at.dataframe[0].proto
+    assert grid.row_height >= 6 * 21 and grid.row_height > 64
+    widths = {name: c["width"] for name, c in json.loads(grid.columns).items() if "width" in c}
+    assert set(widths) == set(table.columns)
+    assert sum(widths.values()) <= 910  # the main area beside the sidebar at 1400 px
+    assert widths["Message"] == max(widths.values())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Erreurs"] == str(len(errors))
     assert len(at.status) == 1
@@ -197,3 +207,15 @@ def test_rows_read_count_only_the_data_of_a_filled_template(db_path, tmp_path):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Lignes lues"] == str(sum(len(records) for records in sheets.values()))
     assert metrics["Erreurs"] == "0"
+
+
+def test_problem_filters_that_keep_nothing_say_so(db_path):
+    at = _upload(_page(), "territoire.xlsx", xlsx_bytes(_broken_sheets()))
+    assert len(at.dataframe) == 1
+    at.multiselect(key=importing.SEVERITY_FILTER).set_value(["Avertissement"]).run()
+    assert not at.exception
+    # only errors in this workbook: a sentence saying what to do, not an empty grid
+    assert [d for d in at.dataframe if "Message" in d.value.columns] == []
+    assert ("Aucun problème ne correspond à ces filtres : retirez une gravité ou une feuille "
+            "pour revoir les autres.") in [i.value for i in at.info]
+    assert any(c.value.startswith("0\u00a0problème affiché sur 3.") for c in at.caption)

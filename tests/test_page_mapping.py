@@ -43,9 +43,9 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
     reasons = [c.value for c in at.caption]
     assert "nom usuel de « commune »" in reasons
     codes = {s.label: s.value for s in at.selectbox if "_val_" in (s.key or "")}
-    assert codes["Asso (1 ligne(s))"] == "association"
-    assert codes["CAF/MSA (1 ligne(s))"] == "protection_sociale"
-    assert codes["Dév. local (1 ligne(s))"] == "developpement_local"
+    assert codes["Asso (1\u00a0ligne)"] == "association"
+    assert codes["CAF/MSA (1\u00a0ligne)"] == "protection_sociale"
+    assert codes["Dév. local (1\u00a0ligne)"] == "developpement_local"
 
     at.text_input(key=f"{mapping_step.SAVE_NAME}_{key}").set_value("Partenaires du bocage")
     at.button(key=f"{key}_enregistrer").click()

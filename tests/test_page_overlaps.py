@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,17 @@ def test_page_shows_flagged_pairs_with_their_reason(published):
     table = at.dataframe[0].value
     pairs = set(zip(table["Dispositif A"], table["Dispositif B"], strict=True))
     assert ("CTG de Montluçon", "GMR du Bocage") in pairs
-    reasons = " ".join(table["Pourquoi"])
+    # the grid says what each pair is flagged for, short enough not to be cut…
+    assert "Pourquoi" not in table.columns
+    flagged_for = dict(zip(zip(table["Dispositif A"], table["Dispositif B"], strict=True),
+                           table["Signalée pour"], strict=True))
+    assert flagged_for[("CTG de Montluçon", "GMR du Bocage")] == (
+        "Se côtoient sans se croiser · Diagnostic en double · Instances en double")
+    # … and the reasons are written out whole under it, as wrapped text
+    # as read on screen: markdown's escapes and the word joiners after colons taken off
+    reasons = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown)).replace(
+        "\u2060", "")
+    assert "**CTG de Montluçon × GMR du Bocage** — Ces deux dispositifs couvrent" in reasons
     assert "n’ont aucun acteur en commun" in reasons
     assert "candidats à une gouvernance et un diagnostic communs" in reasons
     assert "Chacun a fait son diagnostic (en 2022 et 2023)" in reasons
@@ -94,3 +105,23 @@ def test_the_intro_example_comes_from_the_space_shown(db_path):
     assert ("Par exemple, « CTG de Privas Centre Ardèche » et « Grandir en milieu rural — "
             "vallée de l’Eyrieux » couvrent 100\u00a0% des mêmes communes") in text
     assert "enfance et jeunesse" in text
+
+
+def test_reasons_beyond_the_first_ten_are_folded_under_them(db_path):
+    from maillage.demo import publish_demo
+
+    publish_demo(Store(db_path))
+    at = run_page()
+    pairs = len(at.dataframe[0].value)
+    assert pairs > overlaps_screen.REASONS_SHOWN + 1
+    listed = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert [v.count("\n- **") + 1 for v in listed] == [10, pairs - 10]
+    (folded,) = [e for e in at.expander if e.label.startswith("Pourquoi")]
+    assert folded.label == f"Pourquoi {pairs - 10}\u00a0autres paires sont signalées"
+    # the download keeps the full reason in its own column
+    from maillage.model import build_model
+    from maillage.overlaps import flagged_pairs
+
+    pairs = flagged_pairs(build_model(Store(db_path).load("demo")), 0.5)
+    text = overlaps_screen.table_csv(overlaps_screen.flagged_table(pairs)).decode("utf-8-sig")
+    assert "Pourquoi" in text.splitlines()[0].split(";")

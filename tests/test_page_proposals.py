@@ -118,3 +118,17 @@ def test_home_card_and_meeting_report_show_the_first_proposals(db_path, store):
     assert "<h2>Pistes d’action prioritaires</h2>" in html
     assert "Réunir « A » &amp; &lt;B&gt; — <em>Engagée</em>" in html
     assert "Autre piste — <em>sans décision</em>" in html
+
+
+def test_filters_that_keep_no_piste_say_so(db_path):
+    publish(db_path, two_territories())
+    at = open_page(PAGE)
+    cards_before = [c.value for c in at.caption if c.value.startswith("Piste 1 ·")]
+    at.multiselect(key="statut").set_value(["ecartee"]).run()  # nothing decided yet
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Aucune piste ne correspond à ces filtres : retirez un levier, une règle ou un statut "
+        "pour revoir les autres."]
+    assert not any("premières" in c.value or "la voici" in c.value for c in at.caption)
+    assert not any(c.value.startswith("Piste 1 ·") for c in at.caption)
+    assert cards_before, "the page showed no card before filtering"

@@ -273,6 +273,26 @@ def test_coordonner_ressorts_epci_cut_by_circonscriptions():
     assert "2 des 3\u00a0EPCI sont coupés entre plusieurs circonscriptions" in p.title
 
 
+
+def test_coordonner_ressorts_says_one_of_one_and_all_plainly():
+    """« 1 des 1 EPCI est coupé » read badly: the only EPCI, or all of them."""
+    def title(epcis):
+        sheets = sheets_of(
+            [actor("A", ressort="C1"), actor("B")],
+            {**epcis, "C1": ("circonscription_action_sociale", "03007;03101"),
+             "C2": ("circonscription_action_sociale", "03098;03136")},
+            [scheme(f"D{i}", e, "B") for i, e in enumerate(epcis)],
+            [("D0", "A", "participant")])
+        return proposals_of(sheets)["coordonner_ressorts:circonscription_action_sociale"].title
+
+    assert title({"E1": ("epci", "03007;03098")}) == (
+        "Coordonner les ressorts\u00a0: le seul EPCI du territoire est coupé entre plusieurs "
+        "circonscriptions d’action sociale")
+    assert title({"E1": ("epci", "03007;03098"), "E2": ("epci", "03101;03136")}) == (
+        "Coordonner les ressorts\u00a0: les 2\u00a0EPCI sont tous coupés entre plusieurs "
+        "circonscriptions d’action sociale")
+
+
 def test_lever_blocage_groups_open_blockages_without_lever():
     def blockage(bid, category, **extra):
         return {"id": bid, "categorie": category, "description": f"Les mots {bid}", **extra}

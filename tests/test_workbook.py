@@ -78,6 +78,7 @@ def test_formulas_are_not_evaluated_and_are_reported():
     notices = [p for p in validation.problems if p.code == "formula"]
     assert [(p.sheet, p.severity) for p in notices] == [("acteurs", "avertissement")]
     assert "B2" in notices[0].message
+    assert notices[0].message.startswith("La feuille contient 1\u00a0formule (ex. B2) : ")
 
 
 def zip_with(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:

@@ -27,9 +27,14 @@ ENGLISH = (
     "Browse files",
     "Drag and drop",
     "per file",
-    "Select all",
     "No options to select",
     "Choose an option",
+    "Choose options",
+    "Choose or add",
+    "Add an option",
+    "Select all",
+    "matches",
+    "You can only select",
     "No results",
     "Skip to main content",
     "Download plot",
@@ -264,3 +269,19 @@ def decimal_points(texts) -> list[str]:
     return sorted(
         {f"{m.group(0)} ← {t[:80]!r}" for _, t in _prose(texts) for m in _DECIMAL_POINT.finditer(t)}
     )
+
+
+def english_pickers(at) -> list[str]:
+    """Selectboxes and multiselects for which the browser would write English: no
+    placeholder given (Streamlit's « Choose an option », « No options to select »), or a
+    multiselect's « Select all » row left on."""
+    found = []
+    for element in elements(at._tree):
+        if element.type not in ("selectbox", "multiselect"):
+            continue
+        proto = element.proto
+        if not proto.placeholder.strip():
+            found.append(f"{proto.label!r}: no placeholder")
+        if element.type == "multiselect" and proto.select_all != 0:
+            found.append(f"{proto.label!r}: « Select all » shown")
+    return found

@@ -614,9 +614,14 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
         communes = f.positions_of(set().union(*(f.model.communes_of(x) for x in ids)))
         many = RESSORT_WORDS[kind][1]
         total = len(result.x_ids)
-        title = (f"Coordonner les ressorts\u00a0: {format_number(len(ids))} des "
-                 f"{plural(total, 'EPCI', 'EPCI')} {'sont coupés' if len(ids) > 1 else 'est coupé'}"
-                 f" entre plusieurs {many}")
+        if len(ids) == total == 1:
+            split_words = "le seul EPCI du territoire est coupé"
+        elif len(ids) == total:
+            split_words = f"les {plural(total, 'EPCI', 'EPCI')} sont tous coupés"
+        else:
+            split_words = (f"{format_number(len(ids))} des {plural(total, 'EPCI', 'EPCI')} "
+                           f"{'sont coupés' if len(ids) > 1 else 'est coupé'}")
+        title = f"Coordonner les ressorts\u00a0: {split_words} entre plusieurs {many}"
         explanation = (f"{names([f.perimeter_name(x) for x in ids], 4)} "
                        f"{'relèvent' if len(ids) > 1 else 'relève'} de plusieurs {many} "
                        f"({plural(result.split_population, 'habitant')})\u00a0: les "
@@ -742,8 +747,11 @@ def integrer_isoles(f: Findings) -> list[Draft]:
     share = len(chosen) / len(f.actor_ids)
     return [_territory_actors(
         f, "integrer_isoles", chosen, "faire_reseau",
-        f"Intégrer {plural(len(chosen), 'acteur')} qui ne prennent part à aucun dispositif\u00a0: "
-        f"{who}",
-        f"{format_number(len(chosen))} des {plural(len(f.actor_ids), 'acteur')} "
-        f"{f.of_territory} ({format_share(share)}) ne prennent part à aucun dispositif.",
+        f"Intégrer {plural(len(chosen), 'acteur qui ne prend', 'acteurs qui ne prennent')} "
+        f"part à aucun dispositif\u00a0: {who}",
+        (f"Le seul acteur {f.of_territory} ne prend part à aucun dispositif."
+         if len(chosen) == len(f.actor_ids) == 1 else
+         f"{format_number(len(chosen))} des {plural(len(f.actor_ids), 'acteur')} "
+         f"{f.of_territory} ({format_share(share)}) "
+         f"{'ne prend' if len(chosen) == 1 else 'ne prennent'} part à aucun dispositif."),
         min(1.0, 2 * share))]

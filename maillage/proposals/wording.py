@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from maillage.formats import format_number
+from maillage.formats import counted, format_number
 from maillage.texts import label
 
 LEVER_QUOTES: dict[str, str] = {
@@ -81,9 +81,8 @@ def names(items: Sequence[str], limit: int = 3) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """« 1 dispositif », « 3 dispositifs » (French number format)."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{format_number(count)}\u00a0{word}"
+    """« 1 dispositif », « 3 dispositifs »: the one helper of the product (formats.counted)."""
+    return counted(count, singular, plural_form)
 
 
 def duration(days: int) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pydeck as pdk
 
 from maillage.atlas import Atlas, Layer, build_atlas
-from maillage.formats import format_number
+from maillage.formats import counted, format_number
 from maillage.model import Model
 from maillage.texts import label
-from maillage.ui import data, maps
+from maillage.ui import data, display, maps
 from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_rgb
 from maillage.vocabularies import VOCABULARIES
 
@@ -26,6 +26,8 @@ FORM_STYLE = {
     "collectif_habitants": (6, False, 3),  # a ring
 }
 FORM_SYMBOL = {"structure": "●", "personne": "•", "collectif_habitants": "○"}
+TERRITORY_COLOUR = "#1a1a1a"  # the territory's outline, over every shape
+OUTSIDE_LISTED = 12  # actors seated outside the territory named under the map; then « et N »
 CROWDED = 1_500  # above this many actors, points shrink so the communes stay readable
 
 
@@ -66,6 +68,9 @@ def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) ->
     areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
     layers = [commune_layer(layer) for layer in areas]
     layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
+    # over the perimeters' outlines: a département's outline would hide it otherwise
+    layers += [maps.paths(layer.records, "territoire", hex_to_rgb(TERRITORY_COLOUR), width=3,
+                          pickable=False) for layer in atlas.of_kind("territory")]
     actors = atlas.of_kind("actors")
     shown = sum(len(layer.records) for layer in actors)
     shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
@@ -92,31 +97,72 @@ def class_labels(atlas: Atlas) -> list[str]:
     return labels
 
 
-def _swatch(colour: str, text: str, border: str | None = None) -> str:
+def _item(mark: str, text: str) -> str:
+    """One entry of the legend: its mark and words kept together, entries wrapping between
+    them rather than inside one."""
+    return (f'<span style="display:inline-block;white-space:nowrap;margin:0 1.2em 0.2em 0">'
+            f"{mark}\u00a0{text}</span>")
+
+
+def _swatch(colour: str, border: str | None = None) -> str:
     edge = f"border:2px solid {border};" if border else "border:1px solid #999;"
     return (f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
-            f'{edge}vertical-align:middle;margin:0 0.3em 0 0.8em"></span>{text}')
+            f'{edge}vertical-align:middle"></span>')
+
+
+def _line(colour: str, width: int = 3) -> str:
+    return (f'<span style="display:inline-block;width:1.6em;height:0;border-top:{width}px '
+            f'solid {colour};vertical-align:middle"></span>')
 
 
 def legend_html(atlas: Atlas) -> str:
-    """The legend in French, below the map: one line per kind of layer."""
+    """The legend in French, below the map: one block per kind of layer, a title then its
+    entries, which wrap cleanly on a phone. Only our own words: nothing from the workbook."""
     unit = {"commune": "par commune", "epci": "par commune, moyenne par EPCI",
             "departement": "par commune, moyenne par département"}[atlas.level]
-    lines = [f"<b>Dispositifs {unit}</b>"
-             + "".join(_swatch(colour, text)
-                       for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True))
-             + _swatch("#ffffff", "commune blanche (aucun dispositif social)", border=ALERT)]
-    fields = "".join(
-        f'<span style="color:{FIELD_COLOURS[f]};margin-left:0.8em">{FORM_SYMBOL["structure"]}'
-        f"</span> {label('field', f)}" for f in VOCABULARIES["field"])
-    forms = "".join(f'<span style="margin-left:0.8em">{FORM_SYMBOL[f]}</span> '
-                    f"{label('actor_form', f)}" for f in VOCABULARIES["actor_form"])
-    lines.append(f"<b>Acteurs</b> — champ :{fields} · forme :{forms}")
+    blocks = [(f"Dispositifs {unit}",
+               [_item(_swatch(colour), text)
+                for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True)]
+               + [_item(_swatch("#ffffff", border=ALERT),
+                        "commune blanche (aucun dispositif social)")])]
+    if atlas.of_kind("territory"):
+        blocks.append(("Territoire", [_item(_line(TERRITORY_COLOUR), "contour du territoire")]))
+    blocks.append(("Acteurs, par champ", [
+        _item(f'<span style="color:{FIELD_COLOURS[f]}">{FORM_SYMBOL["structure"]}</span>',
+              label("field", f)) for f in VOCABULARIES["field"]]))
+    blocks.append(("Acteurs, par forme", [
+        _item(FORM_SYMBOL[f], label("actor_form", f)) for f in VOCABULARIES["actor_form"]]))
     outlines = atlas.of_kind("outline")
     if outlines:
-        lines.append("<b>Périmètres</b>" + "".join(
-            f'<span style="display:inline-block;width:1.6em;height:0;border-top:3px solid '
-            f'{PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)};vertical-align:middle;'
-            f'margin:0 0.3em 0 0.8em"></span>{label("perimeter_type", layer.key[0])}'
-            for layer in outlines))
-    return "<br>".join(f'<span style="font-size:0.95rem">{line}</span>' for line in lines)
+        blocks.append(("Périmètres", [
+            _item(_line(PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)),
+                  label("perimeter_type", layer.key[0])) for layer in outlines]))
+    return "".join(
+        f'<div style="font-size:0.95rem;margin-bottom:0.4em"><b>{title}</b><br>'
+        f'{"".join(items)}</div>' for title, items in blocks)
+
+
+def outside_sentence(atlas: Atlas) -> str | None:
+    """« 3 acteurs ont leur siège hors du territoire : … », as markdown with the workbook's
+    names escaped; None when every actor sits inside."""
+    names = [display.md(n) for n in atlas.outside]
+    if not names:
+        return None
+    shown = ", ".join(names[:OUTSIDE_LISTED])
+    if len(names) > OUTSIDE_LISTED:
+        shown += " et " + counted(len(names) - OUTSIDE_LISTED, "autre", "autres")
+    return (counted(len(names), "acteur a son siège hors du territoire et n’est pas sur la "
+                    "carte", "acteurs ont leur siège hors du territoire et ne sont pas sur la "
+                    "carte") + f" : {shown}.")
+
+
+def summary(atlas: Atlas) -> str:
+    """The caption under the map: what is drawn, counted in agreed French."""
+    level = {"commune": "commune par commune", "epci": "par EPCI",
+             "departement": "par département"}[atlas.level]
+    blank = counted(atlas.blank, "commune blanche", "communes blanches",
+                    "aucune commune blanche")
+    actors = counted(atlas.actors, "acteur localisé", "acteurs localisés",
+                     "aucun acteur localisé")
+    return (f"Dessiné {level} : {counted(atlas.communes, 'commune')}, dont {blank} ; "
+            f"{actors} sur la carte. Sans fond de carte : rien n’est chargé depuis Internet.")

@@ -13,7 +13,7 @@ import streamlit as st
 from maillage import contributions
 from maillage.contributions import CannotContribute, Participation, Submission
 from maillage.texts import label
-from maillage.ui import data, display
+from maillage.ui import data, display, pickers
 from maillage.vocabularies import VOCABULARIES
 
 PREFIX = "contribuer_"
@@ -75,7 +75,7 @@ def page() -> None:
         "par votre rôle, sauf accord de votre part."
     )
     _problems(problems, "form")
-    st.selectbox(
+    pickers.selectbox(
         "Famille",
         [NONE, *VOCABULARIES["actor_category"]],
         key=PREFIX + "categorie",
@@ -97,14 +97,14 @@ def page() -> None:
         max_chars=contributions.MAX_LENGTH["kind"],
         placeholder="centre social, tiers-lieu, association de parents…",
     )
-    st.selectbox(
+    pickers.selectbox(
         "Commune où vous êtes installés",
         [NONE, *communes.index],
         key=PREFIX + "commune",
         format_func=lambda c: f"{communes[c]} ({c})" if c else "Choisissez…",
     )
     _problems(problems, "commune")
-    st.multiselect(
+    pickers.multiselect(
         "Vos thématiques (facultatif)",
         VOCABULARIES["theme"],
         key=PREFIX + "thematiques",
@@ -114,7 +114,7 @@ def page() -> None:
     _problems(problems, "themes")
 
     st.header("Les dispositifs auxquels vous prenez part")
-    chosen = st.multiselect(
+    chosen = pickers.multiselect(
         "Dispositifs (facultatif)",
         list(schemes.index),
         key=PREFIX + "dispositifs",
@@ -123,23 +123,25 @@ def page() -> None:
     )
     for scheme in chosen:
         left, right = st.columns(2)
-        left.selectbox(
+        pickers.selectbox(
             f"Votre rôle — {schemes[scheme]}",
             VOCABULARIES["role"],
+            where=left,
             index=VOCABULARIES["role"].index("participant"),
             key=f"{PREFIX}role_{scheme}",
             format_func=lambda c: label("role", c),
         )
-        right.selectbox(
+        pickers.selectbox(
             f"Rejoint à l’étape — {schemes[scheme]}",
             [NONE, *VOCABULARIES["entry_stage"]],
+            where=right,
             key=f"{PREFIX}stade_{scheme}",
             format_func=lambda c: label("stage", c) if c else "Je ne sais pas",
         )
     _problems(problems, "participations")
 
     st.header("Ce qui bloque")
-    st.selectbox(
+    pickers.selectbox(
         "Famille de blocage (facultatif)",
         [NONE, *VOCABULARIES["blockage_category"]],
         key=PREFIX + "blocage_categorie",
@@ -152,7 +154,7 @@ def page() -> None:
         max_chars=contributions.MAX_LENGTH["blockage_text"],
     )
     _problems(problems, "blockage_text")
-    st.selectbox(
+    pickers.selectbox(
         "Ce qui aiderait (facultatif)",
         [NONE, *VOCABULARIES["lever"]],
         key=PREFIX + "blocage_levier",

@@ -21,7 +21,7 @@ from maillage.contributions import CannotContribute, QueueItem
 from maillage.formats import format_date, format_datetime
 from maillage.model import Model
 from maillage.texts import label
-from maillage.ui import auth, display
+from maillage.ui import auth, display, pickers
 from maillage.ui.frame import Context
 
 NEW_LINK = "contributions_nouveau_lien"
@@ -65,13 +65,13 @@ def links_section(context: Context, model: Model) -> None:
         "ce qui le bloque. **Rien n’est publié** avant que vous l’ayez accepté ici."
     )
     with st.form("contribution_creation"):
-        st.selectbox(
+        pickers.selectbox(
             "Territoire proposé",
             ["", *sorted(names, key=lambda p: names[p])],
             key="contribution_perimetre",
             format_func=lambda p: names.get(p, "Tout le territoire de l’espace"),
         )
-        st.selectbox(
+        pickers.selectbox(
             "Valable",
             list(DURATIONS),
             index=1,
@@ -125,7 +125,7 @@ def links_section(context: Context, model: Model) -> None:
     )
     active = [x.id for x in found if x.state() == "actif"]
     if active:
-        chosen = st.selectbox(
+        chosen = pickers.selectbox(
             "Lien à révoquer",
             active,
             format_func=lambda i: f"Lien n° {i}",
@@ -228,7 +228,7 @@ def review_section(context: Context, model: Model, item: QueueItem, contact: str
             st.error(problem.message)
         key = f"contribution_{item.id}"
         others = sorted((a for a in actors if a not in twins), key=lambda a: actors[a])
-        st.selectbox(
+        pickers.selectbox(
             "Acteur existant avec lequel fusionner",
             [*twins, *others],
             index=0 if twins else None,

@@ -19,7 +19,7 @@ from maillage.naming import territory_name
 from maillage.persons import persons_hidden
 from maillage.store import Store, VersionInfo
 from maillage.texts import label, scheme_type_name
-from maillage.ui import auth, committee, data, display, keys, url
+from maillage.ui import auth, committee, data, display, keys, pickers, url
 from maillage.ui.style import CSS
 from maillage.vocabularies import VOCABULARIES
 
@@ -142,8 +142,8 @@ def _account_scope(access: auth.Access, full: Model | None) -> str | None:
     names = full.perimeters["nom"].to_dict()
     if st.session_state.get(keys.ACCOUNT_SCOPE) not in present:
         st.session_state[keys.ACCOUNT_SCOPE] = present[0]
-    return st.sidebar.selectbox("Territoire de votre compte", present, key=keys.ACCOUNT_SCOPE,
-                                format_func=lambda p: str(names[p]))
+    return pickers.selectbox("Territoire de votre compte", present, where=st.sidebar,
+                             key=keys.ACCOUNT_SCOPE, format_func=lambda p: str(names[p]))
 
 
 def open_store() -> Store:

@@ -22,14 +22,14 @@ import streamlit as st
 
 from maillage.accounts import PUBLISH, RESTORE
 from maillage.exports import CSV_MIME, XLSX_MIME
-from maillage.formats import format_bytes, format_datetime, format_number
+from maillage.formats import counted, format_bytes, format_datetime, format_number
 from maillage.problem_report import annotated_workbook, problems_csv, problems_table
 from maillage.problems import ERROR, WARNING
 from maillage.profiles import BadProfile, Profile, profile_json
 from maillage.publishing import REPLACE, CannotComplete, Mode, check_files, publish_checked
 from maillage.store import DEFAULT_SPACE, Store
 from maillage.texts import SEVERITY_LABELS
-from maillage.ui import auth, display, keys, url
+from maillage.ui import auth, display, keys, pickers, url
 from maillage.ui.frame import Context
 from maillage.validation import Validation, data_rows
 from maillage.workbook import MAX_FILE_BYTES, RawWorkbook, UnreadableWorkbook
@@ -44,6 +44,13 @@ DESTINATION = "import_espace_destination"
 DESTINATION_SHOWN = "import_espace_affiche"  # the space on screen when DESTINATION was set
 OTHER_SPACE_CONFIRM = "import_confirmation_autre_espace"
 MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+# The problems grid at 1400 px (a main area of about 910 px beside the sidebar): the columns
+# fit without scrolling sideways, the message gets what is left. Chromium draws about 55
+# characters a line in 390 px of its 14 px text; 48 leaves room for long words.
+MESSAGE_WIDTH = 390
+MESSAGE_CHARS_PER_LINE = 48
+MESSAGE_LINES_MAX = 8
+LINE_HEIGHT, ROW_PADDING = 21, 14
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def target_space(context: Context) -> str | None:
             DESTINATION_SHOWN) != context.space:  # the space on screen changed: follow it
         st.session_state[DESTINATION] = default
     st.session_state[DESTINATION_SHOWN] = context.space
-    chosen = st.selectbox(
+    chosen = pickers.selectbox(
         "Espace de destination", options, key=DESTINATION,
         format_func=lambda s: "Nouvel espace…" if s == NEW_SPACE else s,
         help="Chaque espace de travail a ses propres versions ; « demo » est l’espace "
@@ -201,10 +208,10 @@ def _summary(result: CheckedUpload) -> str:
         return "Le fichier n’a pas pu être lu"
     errors, warnings = result.errors, result.warnings
     if errors:
-        return (f"Classeur vérifié : {format_number(errors)} erreur(s) à corriger, "
-                f"{format_number(warnings)} avertissement(s)")
+        return (f"Classeur vérifié : {counted(errors, 'erreur')} à corriger, "
+                f"{counted(warnings, 'avertissement', none='aucun avertissement')}")
     if warnings:
-        return f"Classeur prêt à publier, avec {format_number(warnings)} avertissement(s)"
+        return f"Classeur prêt à publier, avec {counted(warnings, 'avertissement')}"
     return "Classeur prêt à publier, sans aucun problème"
 
 
@@ -218,6 +225,16 @@ def _summary_status(result: CheckedUpload) -> None:
 
 
 # --- problems ----------------------------------------------------------------------------------
+
+def message_row_height(table: pd.DataFrame) -> int:
+    """A row height that shows the longest message whole: the grid wraps text only in rows
+    taller than 64 px, and one height serves every row. The analyst reads each message next
+    to its sheet, row and column, so the grid stays, its rows as tall as needed (capped: a
+    message longer than that is whole in the CSV and the annotated workbook)."""
+    longest = int(table["Message"].fillna("").str.len().max()) if len(table) else 0
+    lines = min(MESSAGE_LINES_MAX, max(1, -(-longest // MESSAGE_CHARS_PER_LINE)))
+    return max(ROW_PADDING + LINE_HEIGHT * lines, 72) if lines > 1 else 36
+
 
 def show_outcome(result: CheckedUpload) -> None:
     """Counts, the filterable table of problems and their downloads."""
@@ -236,23 +253,43 @@ def show_outcome(result: CheckedUpload) -> None:
         return
     table = problems_table(result.problems)
     filters = st.columns(2)
-    severities = filters[0].multiselect(
-        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], key=SEVERITY_FILTER,
-        placeholder="Toutes")
-    sheets = filters[1].multiselect(
-        "Feuille", sorted(table["Feuille"].dropna().unique()), key=SHEET_FILTER,
-        placeholder="Toutes")
+    severities = pickers.multiselect(
+        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], where=filters[0],
+        key=SEVERITY_FILTER, placeholder="Toutes")
+    sheets = pickers.multiselect(
+        "Feuille", sorted(table["Feuille"].dropna().unique()), where=filters[1],
+        key=SHEET_FILTER, placeholder="Toutes")
     shown = table
     if severities:
         shown = shown[shown["Gravité"].isin(severities)]
     if sheets:
         shown = shown[shown["Feuille"].isin(sheets)]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "Ligne": st.column_config.NumberColumn(format="%d"),
-        "Message": st.column_config.TextColumn(width="large")})
-    st.caption(f"{format_number(len(shown))} problème(s) affiché(s) sur "
-               f"{format_number(len(table))}. La ligne est celle du tableur (en-têtes = ligne 1).")
+    if shown.empty:  # filters that keep nothing: say so, not an empty grid
+        st.info("Aucun problème ne correspond à ces filtres : retirez une gravité ou une "
+                "feuille pour revoir les autres.", icon=":material/filter_alt_off:")
+    else:
+        _problems_grid(shown)
+    st.caption(f"{problems_shown(len(shown), len(table))} La ligne est celle du tableur "
+               "(en-têtes = ligne 1).")
     _problem_downloads(result)
+
+
+def problems_shown(shown: int, total: int) -> str:
+    """« 2 problèmes affichés sur 3. », agreed, and whole when nothing is filtered out."""
+    if shown == total:
+        return f"{counted(total, 'problème affiché', 'problèmes affichés')}."
+    return f"{counted(shown, 'problème affiché', 'problèmes affichés')} sur {format_number(total)}."
+
+
+def _problems_grid(shown: pd.DataFrame) -> None:
+    st.dataframe(shown, hide_index=True, width="stretch", row_height=message_row_height(shown),
+                 column_config={
+                     "Gravité": st.column_config.TextColumn(width=100),
+                     "Feuille": st.column_config.TextColumn(width=100),
+                     "Ligne": st.column_config.NumberColumn(format="%d", width=55),
+                     "Colonne": st.column_config.TextColumn(width=110),
+                     "Valeur": st.column_config.TextColumn(width=130),
+                     "Message": st.column_config.TextColumn(width=MESSAGE_WIDTH)})
 
 
 def _problem_downloads(result: CheckedUpload) -> None:
@@ -351,7 +388,7 @@ def show_history(context: Context, space: str) -> None:
     former = table["Version"].iloc[1:].tolist()
     if not former:
         return
-    choice = st.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
+    choice = pickers.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
                           format_func=lambda v: f"Version {v}")
     confirmed = st.checkbox(
         f"Je confirme : la version {choice} sera republiée comme nouvelle version "

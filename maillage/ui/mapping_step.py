@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from maillage.accounts import PUBLISH
-from maillage.formats import format_number
+from maillage.formats import counted, format_number
 from maillage.mapping import draft_profile, propose_columns, propose_values
 from maillage.national import BUILTIN_PROFILES
 from maillage.profiles import Profile, find_profile, save_profile, saved_profiles
@@ -25,7 +25,7 @@ from maillage.publishing import COMPLETE, REPLACE, Mode
 from maillage.schema import SHEETS
 from maillage.store import Store
 from maillage.texts import LABELS, SHEET_LABELS
-from maillage.ui import auth
+from maillage.ui import auth, pickers
 from maillage.ui.display import md
 from maillage.ui.importing import files_digest
 from maillage.validation import IGNORED_SHEETS
@@ -84,10 +84,12 @@ def choose_profile(store: Store, space: str,
     labels = {NONE: "aucune : le fichier suit le modèle", NEW: "nouvelle correspondance…",
               **{k: f"{p.name} (intégré)" for k, p in BUILTIN_PROFILES.items()},
               **{k: f"{k} (enregistré)" for k in saved}}
-    choice = st.selectbox("Correspondance des colonnes", options, index=options.index(default),
-                          key=f"{PROFILE}_{_digest(files)}", format_func=lambda k: labels.get(k, k),
-                          help="Pour un fichier qui ne suit pas le modèle : quelle colonne "
-                          "est laquelle, quelle valeur est quel code.")
+    choice = pickers.selectbox("Correspondance des colonnes", options,
+                               index=options.index(default),
+                               key=f"{PROFILE}_{_digest(files)}",
+                               format_func=lambda k: labels.get(k, k),
+                               help="Pour un fichier qui ne suit pas le modèle : quelle "
+                               "colonne est laquelle, quelle valeur est quel code.")
     if automatic is not None and choice == automatic.name:
         st.caption(f"Correspondance « {md(automatic.name)} » reconnue d’après les "
                    "en-têtes du fichier.")
@@ -115,12 +117,12 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
     if not sheets:
         return None, True
     unknown = [k for k in sheets if k not in SHEETS]
-    source = st.selectbox("Feuille du fichier", sheets, key=f"{prefix}_feuille",
+    source = pickers.selectbox("Feuille du fichier", sheets, key=f"{prefix}_feuille",
                           index=sheets.index(unknown[0]) if unknown else 0,
                           format_func=lambda k: workbook.sheets[k].name)
     targets = list(SHEETS)
     guessed = base.sheet if base else (source if source in SHEETS else "acteurs")
-    target = st.selectbox("Feuille de maillage qu’elle remplit", targets,
+    target = pickers.selectbox("Feuille de maillage qu’elle remplit", targets,
                           index=targets.index(guessed), key=f"{prefix}_cible",
                           format_func=lambda k: SHEET_LABELS.get(k, k))
     raw = workbook.sheets[source]
@@ -136,7 +138,7 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
     for position, proposal in enumerate(propose_columns(raw.frame.columns, target, base)):
         proposed = proposal.target or (IGNORE if proposal.reason in ("taken", "profile")
                                        else KEEP)
-        chosen = st.selectbox(md(proposal.source), choices, index=choices.index(proposed),
+        chosen = pickers.selectbox(md(proposal.source), choices, index=choices.index(proposed),
                               key=f"{prefix}_{target}_col_{position}",
                               format_func=lambda c: names.get(c, c),
                               help=md(proposal.explanation, None))
@@ -178,8 +180,8 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
         table: dict[str, str] = {}
         for position, value in enumerate(found[:SHOWN_VALUES]):
             code = value.code or draft.values.get(column.name, {}).get(value.source) or ""
-            chosen = st.selectbox(
-                f"{md(value.source)} ({format_number(value.count)} ligne(s))", codes,
+            chosen = pickers.selectbox(
+                f"{md(value.source)} ({counted(value.count, 'ligne')})", codes,
                 index=codes.index(code) if code in codes else 0,
                 key=f"{prefix}_{target}_val_{column.name}_{position}",
                 format_func=partial(_value_label, LABELS[column.code_vocabulary]),
@@ -187,8 +189,9 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
             if value.reason != "code" or chosen != value.code:
                 table[value.source] = chosen
         if len(found) > SHOWN_VALUES:
-            st.caption(f"{format_number(len(found) - SHOWN_VALUES)} autre(s) valeur(s) : "
-                       "elles sont vérifiées telles quelles.")
+            rest = len(found) - SHOWN_VALUES
+            st.caption(counted(rest, "autre valeur : elle est vérifiée telle quelle.",
+                               "autres valeurs : elles sont vérifiées telles quelles."))
         values[column.name] = table
     return values
 
@@ -214,7 +217,7 @@ def _required_choices(prefix, target, mapped, base) -> tuple[dict[str, str], tup
         if column.name == "champ":
             options.insert(1, GUESS)
         default = GUESS if column.name in guess else constants.get(column.name, "")
-        chosen = st.selectbox(
+        chosen = pickers.selectbox(
             f"« {column.name} » n’est pas dans le fichier : valeur pour toutes les lignes",
             options, index=options.index(default) if default in options else 0,
             key=f"{prefix}_{target}_const_{column.name}",

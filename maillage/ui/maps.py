@@ -43,11 +43,15 @@ def polygons(records: list[dict], layer_id: str, fill: list[int], line: list[int
         get_line_color=line, line_width_units=PIXELS, get_line_width=line_width)
 
 
-def paths(records: list[dict], layer_id: str, colour: list[int], width: float = 2) -> pdk.Layer:
-    """Outlines (records: flat `path` lists)."""
+def paths(records: list[dict], layer_id: str, colour: list[int], width: float = 2,
+          pickable: bool = True) -> pdk.Layer:
+    """Outlines (records: flat `path` lists). Not `pickable`: sends only the paths, and lets
+    the shapes under it answer a hover or a tap."""
+    if not pickable:
+        records = [{"path": r["path"]} for r in records]
     return pdk.Layer(
         "PathLayer", data=_tooltips(records), id=layer_id, get_path="path", position_format=XY,
-        pickable=True, width_units=PIXELS, get_width=width, get_color=colour)
+        pickable=pickable, width_units=PIXELS, get_width=width, get_color=colour)
 
 
 def points(records: list[dict], layer_id: str, colour: list[int], radius: float,

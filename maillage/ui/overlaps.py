@@ -15,7 +15,13 @@ import streamlit as st
 
 from maillage.atlas import CommuneMap, commune_map
 from maillage.exports import csv_bytes
-from maillage.formats import CHART_SEPARATORS, format_dates, format_number, format_share
+from maillage.formats import (
+    CHART_SEPARATORS,
+    counted,
+    format_dates,
+    format_number,
+    format_share,
+)
 from maillage.model import Model
 from maillage.overlaps import FLAGS, flagged_pairs, overlap_matrix, overlaps
 from maillage.texts import label
@@ -26,6 +32,8 @@ from maillage.ui.style import ALERT, CHART_FONT, FIELD_COLOURS, NEUTRAL, SEQUENT
 OVERLAP, OVERLAP_CSV = "Chevauchement", "Chevauchement (%)"
 HEATMAP_SIZE = 40  # beyond this a scheme × scheme grid is unreadable on a projector
 SHOWN_ROWS = 500
+REASONS_SHOWN = 10  # reasons written out under the table; the others in an expander
+FLAGGED_FOR = "Signalée pour"
 PAIR_MAP_HEIGHT = 480
 # Okabe–Ito: sky blue, yellow, vermilion — distinct without colour vision
 PAIR_COLOURS = {"a": "#56B4E9", "b": "#F0E442", "shared": ALERT}
@@ -76,12 +84,20 @@ def flagged_table(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_table(table: pd.DataFrame) -> None:
-    """The reason and the numbers on screen; the flag columns go to the download only."""
+    """The names, what each pair is flagged for and the numbers, sortable; the full reasons
+    as a list under it (`show_reasons`). A grid cannot show a reason of four sentences whole
+    — its cells wrap to one row height for all rows, cut at 1920 px already —, and prose is
+    read, not sorted."""
     shown = table[list(TABLE_COLUMNS.values())].head(SHOWN_ROWS)
+    shown = shown.drop(columns=TABLE_COLUMNS["reason"])
+    flags = table[list(FLAGS.values())].head(SHOWN_ROWS).eq("oui").to_numpy()
+    shown.insert(2, FLAGGED_FOR, [" · ".join(t for t, on in zip(FLAGS.values(), row, strict=True)
+                                             if on) for row in flags])
     st.dataframe(
-        shown, hide_index=True, width="stretch", row_height=110, column_config={
-            "Dispositif A": st.column_config.TextColumn(width="medium"),
-            "Dispositif B": st.column_config.TextColumn(width="medium"),
+        shown, hide_index=True, width="stretch", row_height=88, column_config={
+            "Dispositif A": st.column_config.TextColumn(width=170),
+            "Dispositif B": st.column_config.TextColumn(width=170),
+            FLAGGED_FOR: st.column_config.TextColumn(width=220),
             "Chevauchement": st.column_config.ProgressColumn(
                 format="percent", min_value=0.0, max_value=1.0,
                 help="Part des communes du plus petit des deux dispositifs que l’autre couvre "
@@ -93,11 +109,32 @@ def show_table(table: pd.DataFrame) -> None:
             "Jours communs": st.column_config.NumberColumn(
                 format="localized",
                 help="Jours communs aux deux calendriers (début et fin inclus) ; vide quand "
-                "une date manque."),
-            "Pourquoi": st.column_config.TextColumn(width="large")})
+                "une date manque.")})
     if len(table) > SHOWN_ROWS:
         st.caption(f"Les {format_number(SHOWN_ROWS)} premières paires sur "
                    f"{format_number(len(table))} ; la liste complète est dans le téléchargement.")
+
+
+def reason_lines(table: pd.DataFrame) -> list[str]:
+    """« **A × B** — why », one markdown line per pair shown (names and reasons escaped:
+    they come from the workbook)."""
+    rows = table.head(SHOWN_ROWS)
+    return [f"- **{display.md(a, None)} × {display.md(b, None)}** — {display.md(why, None)}"
+            for a, b, why in zip(rows[TABLE_COLUMNS["name_a"]], rows[TABLE_COLUMNS["name_b"]],
+                                 rows[TABLE_COLUMNS["reason"]], strict=True)]
+
+
+def show_reasons(table: pd.DataFrame) -> None:
+    """Why each pair is flagged, whole and wrapped: the first pairs in the page (what a
+    committee reads on the projector), the others folded under them."""
+    lines = reason_lines(table)
+    st.markdown("**Pourquoi ces paires sont signalées**")
+    st.markdown("\n".join(lines[:REASONS_SHOWN]))
+    if len(lines) > REASONS_SHOWN:
+        rest = len(lines) - REASONS_SHOWN
+        with st.expander("Pourquoi " + counted(rest, "autre paire est signalée",
+                                                "autres paires sont signalées")):
+            st.markdown("\n".join(lines[REASONS_SHOWN:]))
 
 
 def table_csv(table: pd.DataFrame) -> bytes:

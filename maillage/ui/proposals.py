@@ -14,13 +14,13 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
-from maillage.formats import format_datetime, format_number
+from maillage.formats import counted, format_datetime, format_number
 from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
 from maillage.proposals.record import Proposal
 from maillage.proposals.wording import FACTOR_LABELS, LEVER_QUOTES, QUOTE_SOURCE, RULE_LABELS
 from maillage.texts import label
-from maillage.ui import data
+from maillage.ui import data, pickers
 from maillage.ui.frame import Context
 
 SHOWN = 10
@@ -74,6 +74,16 @@ def filtered(found: Listing, levers: list[str], rules: list[str],
         return ((not levers or bool(set(p.levers) & set(levers)))
                 and (not rules or p.rule in rules) and (not statuses or status in statuses))
     return [p for p in found.proposals if keep(p)]
+
+
+def shown_sentence(shown: int, total: int) -> str:
+    """« 3 pistes sur 12 ; les 3 premières : », agreed, for at least one piste shown."""
+    first = min(SHOWN, shown)
+    head = (f"{counted(shown, 'piste')} sur {format_number(total)}" if shown < total
+            else counted(total, "piste"))
+    if first == shown:
+        return f"{head} :" if shown > 1 else f"{head}, la voici :"
+    return f"{head} ; les {format_number(first)} premières :"
 
 
 def names(context: Context, kind: str, ids) -> list[str]:
@@ -176,9 +186,9 @@ def _decisions(p: Proposal, context: Context) -> None:
         return
     with st.form(key=f"decision_{p.id}", border=False):
         left, right = st.columns([1, 2])
-        status = left.selectbox("Décision du comité", committee.STATUSES,
-                                format_func=committee.STATUS_LABELS.__getitem__,
-                                key=f"statut_{p.id}")
+        status = pickers.selectbox("Décision du comité", committee.STATUSES, where=left,
+                                   format_func=committee.STATUS_LABELS.__getitem__,
+                                   key=f"statut_{p.id}")
         comment = right.text_input("Commentaire (obligatoire pour écarter)",
                                    key=f"commentaire_{p.id}")
         if st.form_submit_button("Enregistrer la décision"):

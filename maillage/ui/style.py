@@ -36,6 +36,11 @@ def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
 # lists the files with their size in French), and so are the heading anchors (« Link to
 # heading ») and the « Skip to main content » link. Hidden with `display: none`, so that
 # screen readers skip them too; generated text (`content:`) is read by screen readers.
+# The « No results » of a selectbox's or multiselect's list filtered down to nothing has no
+# setting either, nor a test id: its element is found by the class Streamlit's bundle gives
+# it (tests/test_pickers.py checks that these are still the classes of the installed version).
+NO_MATCH_CLASSES = ("equpb2c9", "eo2qvtu11")  # Selectbox, Multiselect (Streamlit 1.67)
+NO_MATCH = "Aucun résultat"
 UPLOAD_BUTTON = "Choisir les fichiers"
 UPLOAD_LIMITS = f"{MAX_FILE_BYTES // 1024**2} Mo au plus par fichier · .xlsx, .ods ou .csv"
 CSS = f"""
@@ -51,6 +56,9 @@ CSS = f"""
   content: "{UPLOAD_BUTTON}"; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{UPLOAD_LIMITS}"; }}
+{", ".join("." + c for c in NO_MATCH_CLASSES)} {{ font-size: 0 !important; }}
+{", ".join("." + c + "::after" for c in NO_MATCH_CLASSES)} {{
+  content: "{NO_MATCH}"; font-size: 0.875rem; }}
 /* A phone: the network graph is unusable there, the list of relays replaces it. */
 @media (max-width: 640px) {{ .st-key-reseau {{ display: none !important; }} }}
 @media (min-width: 641px) {{ .st-key-relais_liste {{ display: none !important; }} }}

@@ -118,17 +118,35 @@ def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
     _link("atlas", "La carte par commune", ":material/map:")
 
 
+def blank_sentence(blank: int, total: int, population_share: float) -> str:
+    """The blank communes in one agreed sentence: none, one, some or all of them, and a
+    territory of a single commune, each said as a French reader would."""
+    people = f"({format_share(population_share)} des habitants)"
+    if total == 0:
+        return "Aucune commune sur ce territoire : choisissez-en un autre dans le menu."
+    if blank == 0:
+        if total == 1:
+            return "La seule commune du territoire est couverte par au moins un dispositif social."
+        return (f"Les {format_number(total)} communes du territoire sont toutes couvertes par au "
+                "moins un dispositif social.")
+    if blank == total == 1:
+        return ("La seule commune du territoire n’est couverte par aucun dispositif social : "
+                "elle est cerclée de rouge sur l’atlas.")
+    if blank == total:
+        return (f"Aucune des {format_number(total)} communes du territoire n’est couverte par "
+                "un dispositif social : elles sont cerclées de rouge sur l’atlas.")
+    if blank == 1:
+        return (f"1 des {format_number(total)} communes {people} n’est couverte par aucun "
+                "dispositif social : elle est cerclée de rouge sur l’atlas.")
+    return (f"{format_number(blank)} des {format_number(total)} communes {people} ne sont "
+            "couvertes par aucun dispositif social : elles sont cerclées de rouge sur l’atlas.")
+
+
 def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
     blank, _, population_share = figures
     total = len(model.territory)
     st.metric("Communes blanches", format_number(len(blank)))
-    if blank:
-        st.caption(f"{format_number(len(blank))} des {format_number(total)} communes "
-                   f"({format_share(population_share)} des habitants) ne sont couvertes par "
-                   "aucun dispositif social : elles sont cerclées de rouge sur l’atlas.")
-    else:
-        st.caption(f"Les {format_number(total)} communes du territoire sont toutes couvertes "
-                   "par au moins un dispositif social.")
+    st.caption(blank_sentence(len(blank), total, population_share))
     _link("atlas", "Les voir sur l’atlas", ":material/map:")
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from maillage.ui import pickers
+
 CHOSEN = "_vue_choix"  # parameter name → codes chosen (list[str]); [] means « nothing chosen »
 WRITTEN = "_vue_adresse"  # parameter name → codes this session last wrote in the address
 NOT_A_CHOICE = frozenset({"partage"})
@@ -101,8 +103,8 @@ def selectbox(label: str, options: Sequence, key: str, *, default: Any = _UNSET,
         default = options[0] if options else None
     value = _one(key, options, default)
     _seed(key, value)
-    where.selectbox(label, options, key=key, format_func=format_func,
-                    on_change=_keep, args=(key, False), **kwargs)
+    pickers.selectbox(label, options, where=where, key=key, format_func=format_func,
+                      on_change=_keep, args=(key, False), **kwargs)
     write(key, [value] if value is not None and (always or value != default) else [])
     return value
 
@@ -132,8 +134,8 @@ def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = 
     else:
         values = [by_code[c] for c in codes if c in by_code]
     _seed(key, values)
-    where.multiselect(label, options, key=key, format_func=format_func,
-                      on_change=_keep, args=(key, True), **kwargs)
+    pickers.multiselect(label, options, where=where, key=key, format_func=format_func,
+                        on_change=_keep, args=(key, True), **kwargs)
     if list(values) == [v for v in default if v in options]:
         write(key, [])
     else:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from maillage.directory import directory, directory_for_display
-from maillage.formats import CHART_SEPARATORS, format_number, format_share
+from maillage.formats import CHART_SEPARATORS, counted, format_number, format_share
 from maillage.model import Model
 from maillage.network import NetworkMeasures, links, network_measures
 from maillage.texts import label
@@ -216,10 +216,12 @@ def _tooltip(model, node: str, links_count: int, relay: bool) -> str:
                 f"{scheme['type']} — "
                 f"{label('scheme_type', scheme['type'])}<br>Secteur : "
                 f"{label('sector', sector) if sector else 'non précisé'}<br>"
-                f"{format_number(links_count)} acteur(s) y prennent part")
+                + counted(links_count, "acteur y prend part", "acteurs y prennent part",
+                          "aucun acteur n’y prend part"))
     actor = model.actors.loc[node]
     text = (f"<b>{display.chart(actor['nom'], display.TOOLTIP)}</b><br>"
             f"{label('actor_category', actor['categorie'])}<br>"
             f"Champ : {label('field', actor['champ'])}<br>"
-            f"Prend part à {format_number(links_count)} dispositif(s)")
+            + (f"Prend part à {counted(links_count, 'dispositif')}" if links_count
+               else "Ne prend part à aucun dispositif"))
     return text + ("<br><i>Personne relais : dans les deux champs</i>" if relay else "")
