@@ -40,6 +40,9 @@ MAIN_DRAWING = {  # the drawing a visitor waits for; the first metric or table o
     "importing": DATAFRAME,
     "sharing": '[data-testid="stForm"]',
     "methode": '[data-testid="stMarkdown"] h2',
+    "pistes": 'text=Piste 1 ·',  # the first card
+    "evolutions": '[data-testid="stMetric"], [data-testid="stAlert"]',  # one version: a notice
+    "contributions": '[data-testid="stForm"], [data-testid="stAlert"]',
 }
 
 
