@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP) browser postgresql
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 

@@ -15,5 +15,6 @@ if contribution_form.token():  # a partner's form, opened by its link: nothing e
 elif isinstance(access := auth.current(), auth.Access):  # analyst-only screens are absent
     st.navigation(pages(access.can)).run()  # for readers and links
 else:  # nothing but the login form, or the refusal of a share link
-    st.navigation([st.Page(auth.gate_page, title="Connexion", icon=":material/lock:")],
-                  position="hidden").run()
+    st.navigation(
+        [st.Page(auth.gate_page, title="Connexion", icon=":material/lock:")], position="hidden"
+    ).run()

@@ -50,15 +50,25 @@ def bench_scale(scale: str, folder: Path) -> None:
     began = time.perf_counter()
     tables = synthetic_tables(scale, seed=0)
     path = write_xlsx(tables, folder / f"{scale}.xlsx")
-    emit(scale=scale, step="generate workbook", seconds=round(time.perf_counter() - began, 3),
-         rows={name: len(table) for name, table in tables.items()})
-    subprocess.run([sys.executable, "-m", "bench.pipeline", scale, str(path), "baseline"],
-                   check=True, cwd=ROOT)
+    emit(
+        scale=scale,
+        step="generate workbook",
+        seconds=round(time.perf_counter() - began, 3),
+        rows={name: len(table) for name, table in tables.items()},
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bench.pipeline", scale, str(path), "baseline"], check=True, cwd=ROOT
+    )
 
     model = timed(scale, "build model", build_model, tables)
     timed(scale, "indicators (SPEC §3)", spec_indicators, model)
-    for measure in (bench_mismatch, bench_network, bench_participation_indicators, bench_atlas,
-                    bench_share_view):
+    for measure in (
+        bench_mismatch,
+        bench_network,
+        bench_participation_indicators,
+        bench_atlas,
+        bench_share_view,
+    ):
         result = measure(model)
         for line in result if isinstance(result, list) else [result]:
             emit(scale=scale, **line)
@@ -86,9 +96,13 @@ def first_page_render(database: Path) -> dict:
             began = time.perf_counter()
             app.run()
             timings.append(time.perf_counter() - began)
-    return {"step": "first page render", "seconds": round(timings[0], 3),
-            "rerun_seconds": round(timings[1], 3), "metrics": len(app.metric),
-            "exceptions": len(app.exception)}
+    return {
+        "step": "first page render",
+        "seconds": round(timings[0], 3),
+        "rerun_seconds": round(timings[1], 3),
+        "metrics": len(app.metric),
+        "exceptions": len(app.exception),
+    }
 
 
 def main(argv: list[str]) -> None:

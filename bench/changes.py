@@ -36,7 +36,8 @@ def second_version(tables: dict[str, pd.DataFrame], seed: int = 1) -> dict[str, 
     edited = rng.random(len(actors)) < 0.02
     actors.loc[edited, "nom"] = actors.loc[edited, "nom"] + " (renommé)"
     added = actors.sample(n // 100, random_state=seed).assign(
-        id=[f"N{i:06d}" for i in range(n // 100)])
+        id=[f"N{i:06d}" for i in range(n // 100)]
+    )
     new["acteurs"] = pd.concat([actors, added], ignore_index=True)
     kept = set(new["acteurs"]["id"])
     schemes = new["dispositifs"]
@@ -48,11 +49,15 @@ def second_version(tables: dict[str, pd.DataFrame], seed: int = 1) -> dict[str, 
     participations = participations[rng.random(len(participations)) >= 0.01]
     gained = participations.sample(len(participations) // 100, random_state=seed)
     gained = gained.assign(acteur=rng.choice(sorted(kept), len(gained)))
-    new["participations"] = pd.concat([participations, gained]).drop_duplicates(
-        ["dispositif", "acteur", "role"]).reset_index(drop=True)
+    new["participations"] = (
+        pd.concat([participations, gained])
+        .drop_duplicates(["dispositif", "acteur", "role"])
+        .reset_index(drop=True)
+    )
     perimeters = new["perimetres"]
     grows = (perimeters["type"] == "circonscription_action_sociale") & (
-        rng.random(len(perimeters)) < 0.01)
+        rng.random(len(perimeters)) < 0.01
+    )
     perimeters.loc[grows, "communes"] = perimeters.loc[grows, "communes"] + ";01001"
     blockages = new["blocages"]
     moved = rng.random(len(blockages)) < 0.1
@@ -63,9 +68,13 @@ def second_version(tables: dict[str, pd.DataFrame], seed: int = 1) -> dict[str, 
 def naive_row_diff(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> int:
     """The obvious way: each row as a dict, keyed by id, compared cell by cell."""
     changed = 0
-    for sheet, key in (("acteurs", ["id"]), ("dispositifs", ["id"]), ("perimetres", ["id"]),
-                       ("blocages", ["id"]),
-                       ("participations", ["dispositif", "acteur", "role"])):
+    for sheet, key in (
+        ("acteurs", ["id"]),
+        ("dispositifs", ["id"]),
+        ("perimetres", ["id"]),
+        ("blocages", ["id"]),
+        ("participations", ["dispositif", "acteur", "role"]),
+    ):
         rows_old = {tuple(r[k] for k in key): r for r in old[sheet].to_dict(orient="records")}
         rows_new = {tuple(r[k] for k in key): r for r in new[sheet].to_dict(orient="records")}
         changed += len(rows_old.keys() ^ rows_new.keys())
@@ -77,8 +86,9 @@ def naive_row_diff(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -
 
 def _process(*args: str) -> tuple[float, subprocess.CompletedProcess]:
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "maillage.cli", *args], capture_output=True,
-                          check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "maillage.cli", *args], capture_output=True, check=True, cwd=ROOT
+    )
     return time.perf_counter() - began, done
 
 
@@ -100,13 +110,18 @@ def bench_changes(folder: Path) -> dict:
     began = time.perf_counter()
     spec_indicators(build_model(new))
     yardstick = time.perf_counter() - began  # README: 2.4–3.4 s on an idle machine
-    return {"step": "changes, two versions (whole process)", "seconds": round(seconds, 3),
-            "baseline_naive_rows_seconds": round(baseline, 3), "goal_seconds": 5,
-            "yardstick_model_and_indicators_seconds": round(yardstick, 3),
-            "rows": {sheet: {k: len(v) for k, v in rows.items()}
-                     for sheet, rows in result["rows"].items()},
-            "perimeters_redrawn": len(result["perimeter_communes"]),
-            "blockage_status": len(result["blockage_status"])}
+    return {
+        "step": "changes, two versions (whole process)",
+        "seconds": round(seconds, 3),
+        "baseline_naive_rows_seconds": round(baseline, 3),
+        "goal_seconds": 5,
+        "yardstick_model_and_indicators_seconds": round(yardstick, 3),
+        "rows": {
+            sheet: {k: len(v) for k, v in rows.items()} for sheet, rows in result["rows"].items()
+        },
+        "perimeters_redrawn": len(result["perimeter_communes"]),
+        "blockage_status": len(result["blockage_status"]),
+    }
 
 
 def bench_dossier(folder: Path) -> dict:
@@ -128,15 +143,22 @@ def bench_dossier(folder: Path) -> dict:
     model = build_model(new)
     meeting_report(model, ReportSource("principal", info.version, info.published_at, "Région"))
     baseline = time.perf_counter() - began
-    return {"step": "dossier PDF of a region (whole process)", "seconds": round(seconds, 3),
-            "baseline_html_report_seconds": round(baseline, 3), "goal_seconds": 10,
-            "pages": pages, "bytes": out.stat().st_size}
+    return {
+        "step": "dossier PDF of a region (whole process)",
+        "seconds": round(seconds, 3),
+        "baseline_html_report_seconds": round(baseline, 3),
+        "goal_seconds": 10,
+        "pages": pages,
+        "bytes": out.stat().st_size,
+    }
 
 
 def bench_changes_and_dossier() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
-        return [{"scale": "france", **bench_changes(Path(folder))},
-                {"scale": "region", **bench_dossier(Path(folder))}]
+        return [
+            {"scale": "france", **bench_changes(Path(folder))},
+            {"scale": "region", **bench_dossier(Path(folder))},
+        ]
 
 
 if __name__ == "__main__":

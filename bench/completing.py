@@ -28,15 +28,33 @@ def sites_csv(count: int = SITES, seed: int = 0) -> bytes:
     rng = random.Random(seed)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["id_fs", "lib_fs", "format_fs", "type_fs", "labellisation_fs",
-                     "insee_com", "latitude", "longitude"])
+    writer.writerow(
+        [
+            "id_fs",
+            "lib_fs",
+            "format_fs",
+            "type_fs",
+            "labellisation_fs",
+            "insee_com",
+            "latitude",
+            "longitude",
+        ]
+    )
     for i in range(count):
         code = rng.choice(former) if i % 50 == 0 else rng.choice(codes)
         point = communes.loc[reference.current_code(code) or code]
-        writer.writerow([10_000 + i, f"France services {i}", rng.choice(["Site principal",
-                         "Antenne", "Bus"]), "Collectivité", "2021-01-01", code,
-                         str(point["latitude"]).replace(".", ","),
-                         str(point["longitude"]).replace(".", ",")])
+        writer.writerow(
+            [
+                10_000 + i,
+                f"France services {i}",
+                rng.choice(["Site principal", "Antenne", "Bus"]),
+                "Collectivité",
+                "2021-01-01",
+                code,
+                str(point["latitude"]).replace(".", ","),
+                str(point["longitude"]).replace(".", ","),
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -52,8 +70,13 @@ def bench_complete() -> list[dict]:
         store = Store(Path(folder) / "bench.db")
         publish_demo(store)
         began = time.perf_counter()
-        outcome = import_files(store, "demo", [("france-services.csv", data)],
-                               profile=FRANCE_SERVICES, mode="completer")
+        outcome = import_files(
+            store,
+            "demo",
+            [("france-services.csv", data)],
+            profile=FRANCE_SERVICES,
+            mode="completer",
+        )
         completed = time.perf_counter() - began
         assert outcome.version is not None
         merged = Path(folder) / "fusion.xlsx"
@@ -62,8 +85,14 @@ def bench_complete() -> list[dict]:
         whole = import_files(store, "copie", [(merged.name, merged.read_bytes())])
         baseline = time.perf_counter() - began
         assert whole.version is not None
-    return [{"step": "complete demo with France services", "sites": SITES,
-             "seconds": round(completed, 3), "added": outcome.completion.added,
-             "baseline_seconds": round(baseline, 3),
-             "baseline": "same rows merged by hand, whole workbook replaced",
-             "ratio": round(completed / baseline, 2)}]
+    return [
+        {
+            "step": "complete demo with France services",
+            "sites": SITES,
+            "seconds": round(completed, 3),
+            "added": outcome.completion.added,
+            "baseline_seconds": round(baseline, 3),
+            "baseline": "same rows merged by hand, whole workbook replaced",
+            "ratio": round(completed / baseline, 2),
+        }
+    ]

@@ -23,8 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_WORKBOOK = ROOT / "data" / "demo" / "maillage-demo.xlsx"
 DEMO_SPACE = "demo"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 MISSING_CHROMIUM = (
@@ -34,8 +40,10 @@ MISSING_CHROMIUM = (
     "« make test »."
 )
 # Streamlit marks its root with the run state: wait for "connected, script not running".
-SETTLED = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-           '[data-test-script-state="notRunning"]')
+SETTLED = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+    '[data-test-script-state="notRunning"]'
+)
 EXCEPTION = '[data-testid="stException"]'
 # What counts as "the main chart, map or table is drawn".
 PLOTLY = ".js-plotly-plot .main-svg"
@@ -95,24 +103,57 @@ def fallback_workbook() -> bytes:
 
 
 @contextmanager
-def streamlit_server(db: Path, log: Path, *, attempts: int = 3, start_timeout: float = 60,
-                     env: dict[str, str] | None = None,
-                     script: Path | None = None) -> Iterator[str]:
+def streamlit_server(
+    db: Path,
+    log: Path,
+    *,
+    attempts: int = 3,
+    start_timeout: float = 60,
+    env: dict[str, str] | None = None,
+    script: Path | None = None,
+) -> Iterator[str]:
     """Run `streamlit run serve.py` (the app behind its gate) on 127.0.0.1 with MAILLAGE_DB=db,
     as `make run` does (MAILLAGE_AUTH=off, unless `env` says otherwise); yield its base URL."""
-    inherited = {k: v for k, v in os.environ.items()
-                 if k not in ("MAILLAGE_SPACE", "MAILLAGE_URL", "MAILLAGE_AUTH")}
-    env = {**inherited, "MAILLAGE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "MAILLAGE_AUTH": "off", **(env or {})}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MAILLAGE_SPACE", "MAILLAGE_URL", "MAILLAGE_AUTH")
+    }
+    env = {
+        **inherited,
+        "MAILLAGE_DB": str(db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "MAILLAGE_AUTH": "off",
+        **(env or {}),
+    }
     for attempt in range(attempts):
         port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "serve.py"),
-                   "--server.address", "127.0.0.1", "--server.port", str(port),
-                   "--server.headless", "true", "--server.fileWatcherType", "none",
-                   "--server.runOnSave", "false"]
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script or ROOT / "serve.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+        ]
         with open(log, "ab") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             if _wait_healthy(url, process, start_timeout):

@@ -68,8 +68,12 @@ class Run:
     warmed: int = 0
 
 
-def bench_load(sessions: int = 20, deadline_seconds: float = 150.0,
-               folder: Path | None = None, log: Path | None = None) -> dict:
+def bench_load(
+    sessions: int = 20,
+    deadline_seconds: float = 150.0,
+    folder: Path | None = None,
+    log: Path | None = None,
+) -> dict:
     """Run the load test; return page times, errors and torn reads as one dict."""
     executable = chromium_path()
     if executable is None:
@@ -89,25 +93,36 @@ def bench_load(sessions: int = 20, deadline_seconds: float = 150.0,
             # In a thread of its own: the caller may already run an event loop (Playwright's
             # sync API in the test session does).
             with ThreadPoolExecutor(max_workers=1) as worker:
-                publication = worker.submit(lambda: asyncio.run(_drive(
-                    run, executable, sessions, deadline_seconds, db, space, workbook))).result()
+                publication = worker.submit(
+                    lambda: asyncio.run(
+                        _drive(run, executable, sessions, deadline_seconds, db, space, workbook)
+                    )
+                ).result()
         from maillage.store import Store
 
         history = {info.version: info.rows for info in Store(db).history(space)}
     return _report(run, publication, history, sessions, time.perf_counter() - began)
 
 
-async def _drive(run: Run, executable: str, sessions: int, deadline_seconds: float,
-                 db: Path, space: str, workbook: Path) -> dict:
+async def _drive(
+    run: Run,
+    executable: str,
+    sessions: int,
+    deadline_seconds: float,
+    db: Path,
+    space: str,
+    workbook: Path,
+) -> dict:
     from playwright.async_api import async_playwright
 
     deadline = time.monotonic() + deadline_seconds
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable,
-                                                   args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            browsing = [asyncio.create_task(_session(run, browser, number, sessions, deadline))
-                        for number in range(sessions)]
+            browsing = [
+                asyncio.create_task(_session(run, browser, number, sessions, deadline))
+                for number in range(sessions)
+            ]
             publication = await _publish(run, sessions, db, space, workbook, deadline)
             await asyncio.gather(*browsing)
         finally:
@@ -115,8 +130,9 @@ async def _drive(run: Run, executable: str, sessions: int, deadline_seconds: flo
     return publication
 
 
-async def _publish(run: Run, sessions: int, db: Path, space: str, workbook: Path,
-                   deadline: float) -> dict:
+async def _publish(
+    run: Run, sessions: int, db: Path, space: str, workbook: Path, deadline: float
+) -> dict:
     """Once every session has drawn a page, publish through the command line, as an analyst
     with a script would (another process than the server, like a second app instance)."""
     start_by = time.monotonic() + WARM_UP_SECONDS
@@ -125,23 +141,41 @@ async def _publish(run: Run, sessions: int, db: Path, space: str, workbook: Path
     run.publishing.set()
     began = time.perf_counter()
     maillage = Path(sys.executable).with_name("maillage")
-    command = ([str(maillage)] if maillage.exists() else
-               [sys.executable, "-c", "import sys; from maillage.cli import main; "
-                "sys.exit(main(sys.argv[1:]))"])
+    command = (
+        [str(maillage)]
+        if maillage.exists()
+        else [
+            sys.executable,
+            "-c",
+            "import sys; from maillage.cli import main; sys.exit(main(sys.argv[1:]))",
+        ]
+    )
     process = await asyncio.create_subprocess_exec(
-        *command, "import", str(workbook), "--db", str(db), "--space", space,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        *command,
+        "import",
+        str(workbook),
+        "--db",
+        str(db),
+        "--space",
+        space,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     output, _ = await process.communicate()
     run.published.set()
-    return {"exit": process.returncode, "seconds": time.perf_counter() - began,
-            "output": output.decode(errors="replace")[-500:]}
+    return {
+        "exit": process.returncode,
+        "seconds": time.perf_counter() - began,
+        "output": output.decode(errors="replace")[-500:],
+    }
 
 
 async def _session(run: Run, browser, number: int, sessions: int, deadline: float) -> None:
     """Visit the routes in turn (each session starting elsewhere) until the publication is
     done and this session has read the home page after it, or the deadline."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                        locale="fr-FR", timezone_id="Europe/Paris")
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     page = await context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     position = number % len(run.routes)
@@ -165,20 +199,25 @@ async def _session(run: Run, browser, number: int, sessions: int, deadline: floa
         await context.close()
 
 
-async def _visit(run: Run, page, number: int, route: str, after_publish: bool,
-                 deadline: float) -> Visit | None:
+async def _visit(
+    run: Run, page, number: int, route: str, after_publish: bool, deadline: float
+) -> Visit | None:
     """Open one page and wait until its script finished; None when the deadline cut it."""
     name = route or "synthese"
     began = time.perf_counter()
     budget_ms = min(PAGE_TIMEOUT_MS, (deadline + GRACE_SECONDS - time.monotonic()) * 1000)
     cut_by_deadline = budget_ms < PAGE_TIMEOUT_MS
     try:
-        await page.goto(f"{run.url}/{route}", wait_until="domcontentloaded",
-                        timeout=max(budget_ms, 1000))
+        await page.goto(
+            f"{run.url}/{route}", wait_until="domcontentloaded", timeout=max(budget_ms, 1000)
+        )
         await _settle(page, budget_ms)
         if not route:  # the home page is drawn when its counts are
-            await page.locator('[data-testid="stMetric"]').filter(
-                has_text="Dispositifs").first.wait_for(timeout=max(budget_ms, 1000))
+            await (
+                page.locator('[data-testid="stMetric"]')
+                .filter(has_text="Dispositifs")
+                .first.wait_for(timeout=max(budget_ms, 1000))
+            )
             await _settle(page, budget_ms)
         seconds = time.perf_counter() - began
         visit = Visit(number, name, seconds, after_publish)
@@ -194,8 +233,13 @@ async def _visit(run: Run, page, number: int, route: str, after_publish: bool,
     except Exception as error:  # a timeout or a lost connection is a finding, not a crash
         if cut_by_deadline and "Timeout" in type(error).__name__:
             return None
-        return Visit(number, name, time.perf_counter() - began, after_publish,
-                     error=f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+        return Visit(
+            number,
+            name,
+            time.perf_counter() - began,
+            after_publish,
+            error=f"{type(error).__name__}: {str(error).splitlines()[0][:200]}",
+        )
 
 
 async def _settle(page, budget_ms: float) -> None:
@@ -222,8 +266,9 @@ async def _read_home(page, text: str) -> tuple[int | None, dict[str, int]]:
     return versions.pop(), counts
 
 
-def _report(run: Run, publication: dict, history: dict[int, dict[str, int]], sessions: int,
-            seconds: float) -> dict:
+def _report(
+    run: Run, publication: dict, history: dict[int, dict[str, int]], sessions: int, seconds: float
+) -> dict:
     times = sorted(v.seconds for v in run.visits if v.error is None)
     errors = [f"session {v.session}, {v.page} : {v.error}" for v in run.visits if v.error]
     torn = []
@@ -231,8 +276,11 @@ def _report(run: Run, publication: dict, history: dict[int, dict[str, int]], ses
         if v.page != "synthese" or v.error:
             continue
         expected = history.get(v.version)
-        if expected is None or not v.counts or any(expected.get(sheet) != count
-                                                   for sheet, count in v.counts.items()):
+        if (
+            expected is None
+            or not v.counts
+            or any(expected.get(sheet) != count for sheet, count in v.counts.items())
+        ):
             torn.append(f"session {v.session} : version {v.version}, comptes {v.counts}")
     by_page: dict[str, list[float]] = {}
     for v in run.visits:
@@ -255,8 +303,9 @@ def _report(run: Run, publication: dict, history: dict[int, dict[str, int]], ses
         "torn_reads": torn,
         "versions_seen": seen,
         "latest_version": max(history) if history else None,
-        "sessions_seeing_latest": len({v.session for v in run.visits
-                                       if history and v.version == max(history)}),
+        "sessions_seeing_latest": len(
+            {v.session for v in run.visits if history and v.version == max(history)}
+        ),
         "publish_exit": publication["exit"],
         "publish_seconds": round(publication["seconds"], 3),
         "publish_output": publication["output"],

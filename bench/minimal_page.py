@@ -6,5 +6,7 @@ import streamlit as st
 
 st.title("Page minimale")
 st.metric("Acteurs", "317")
-st.dataframe(pd.DataFrame({"commune": ["Moulins", "Vichy", "Montluçon"],
-                           "acteurs": [12, 9, 15]}), hide_index=True)
+st.dataframe(
+    pd.DataFrame({"commune": ["Moulins", "Vichy", "Montluçon"], "acteurs": [12, 9, 15]}),
+    hide_index=True,
+)

@@ -27,22 +27,47 @@ def france_model(reference: Reference | None = None) -> Model:
     """EPCI, départements, régions and arrondissements of all France as perimeters."""
     reference = reference or load_reference()
     communes = reference.communes
-    rows = [{"id": f"EPCI_{e}", "nom": e, "type": "epci", "communes": f"epci:{e}"}
-            for e in sorted(communes["epci"].dropna().unique())]
-    rows += [{"id": f"DEP_{d}", "nom": d, "type": "departement", "communes": f"dep:{d}"}
-             for d in sorted(communes["departement"].unique())]
+    rows = [
+        {"id": f"EPCI_{e}", "nom": e, "type": "epci", "communes": f"epci:{e}"}
+        for e in sorted(communes["epci"].dropna().unique())
+    ]
+    rows += [
+        {"id": f"DEP_{d}", "nom": d, "type": "departement", "communes": f"dep:{d}"}
+        for d in sorted(communes["departement"].unique())
+    ]
     for kind in ("region", "arrondissement"):
-        rows += [{"id": f"{kind.upper()}_{code}", "nom": code, "type": kind,
-                  "communes": ";".join(sorted(group.index))}
-                 for code, group in communes.dropna(subset=[kind]).groupby(kind)]
+        rows += [
+            {
+                "id": f"{kind.upper()}_{code}",
+                "nom": code,
+                "type": kind,
+                "communes": ";".join(sorted(group.index)),
+            }
+            for code, group in communes.dropna(subset=[kind]).groupby(kind)
+        ]
     perimeters = pd.DataFrame(rows).assign(composition=None)
     tables = {
         "perimetres": perimeters,
-        "dispositifs": pd.DataFrame({"id": ["D"], "nom": ["CTG"], "type": ["CTG"],
-                                     "perimetre": ["DEP_03"], "pilote": [None],
-                                     "secteur": [None]}),
-        "acteurs": pd.DataFrame({"id": ["A"], "nom": ["CAF"], "commune": ["03190"],
-                                 "latitude": [None], "longitude": [None], "ressort": [None]}),
+        "dispositifs": pd.DataFrame(
+            {
+                "id": ["D"],
+                "nom": ["CTG"],
+                "type": ["CTG"],
+                "perimetre": ["DEP_03"],
+                "pilote": [None],
+                "secteur": [None],
+            }
+        ),
+        "acteurs": pd.DataFrame(
+            {
+                "id": ["A"],
+                "nom": ["CAF"],
+                "commune": ["03190"],
+                "latitude": [None],
+                "longitude": [None],
+                "ressort": [None],
+            }
+        ),
     }
     return build_model(tables, reference)
 
@@ -65,8 +90,13 @@ def _best(function: Callable[[], object], repeat: int) -> tuple[float, object]:
     return best, value
 
 
-def bench_mismatch(model: Model | None = None, *, x_type: str = "epci",
-                   y_types: tuple[str, ...] | None = None, repeat: int = 3) -> dict:
+def bench_mismatch(
+    model: Model | None = None,
+    *,
+    x_type: str = "epci",
+    y_types: tuple[str, ...] | None = None,
+    repeat: int = 3,
+) -> dict:
     """Time `mismatch(model, x_type, y)` for each y type and weight; the slowest is the headline.
 
     Without a model, all France from the reference; `y_types` defaults to every partitioning
@@ -86,11 +116,14 @@ def bench_mismatch(model: Model | None = None, *, x_type: str = "epci",
     pairs = {}
     for y_type in y_types:
         for weight in ("communes", "population"):
-            seconds, result = _best(lambda y=y_type, w=weight: mismatch(model, x_type, y, w),
-                                    repeat)
+            seconds, result = _best(
+                lambda y=y_type, w=weight: mismatch(model, x_type, y, w), repeat
+            )
             pairs[f"{x_type}x{y_type}:{weight}"] = {
-                "seconds": round(seconds, 4), "split_rate": result.split_rate,
-                "adjusted_rand": result.adjusted_rand}
+                "seconds": round(seconds, 4),
+                "split_rate": result.split_rate,
+                "adjusted_rand": result.adjusted_rand,
+            }
     tracemalloc.start()  # a separate run: tracing slows every allocation down
     mismatch(model, x_type, y_types[0])
     _, peak = tracemalloc.get_traced_memory()

@@ -55,8 +55,12 @@ def synthetic_tables(scale: str = "france", seed: int = 0) -> dict[str, pd.DataF
     perimeters, level_of, dep_of = _perimeters(communes)
     actors, hubs, local = _actors(communes, n_actors, rng)
     schemes, participations = _schemes(perimeters, level_of, dep_of, hubs, local, n_schemes, rng)
-    return {"acteurs": actors, "perimetres": perimeters, "dispositifs": schemes,
-            "participations": participations}
+    return {
+        "acteurs": actors,
+        "perimetres": perimeters,
+        "dispositifs": schemes,
+        "participations": participations,
+    }
 
 
 def synthetic_model(scale: str = "france", seed: int = 0) -> Model:
@@ -67,8 +71,15 @@ def _perimeters(communes: pd.DataFrame):
     rows, level_of, dep_of = [], {}, {}
 
     def add(pid: str, level: str, codes, dep: str) -> None:
-        rows.append({"id": pid, "nom": pid, "type": "autre", "communes": ";".join(codes),
-                     "composition": None})
+        rows.append(
+            {
+                "id": pid,
+                "nom": pid,
+                "type": "autre",
+                "communes": ";".join(codes),
+                "composition": None,
+            }
+        )
         level_of.setdefault(level, []).append(pid)
         dep_of[pid] = dep
 
@@ -79,7 +90,7 @@ def _perimeters(communes: pd.DataFrame):
         for i, codes in enumerate(epcis):
             add(f"E{dep}_{i}", "epci", codes, dep)
         for i in range(0, len(epcis), 3):
-            add(f"G{dep}_{i}", "groupe", [c for codes in epcis[i:i + 3] for c in codes], dep)
+            add(f"G{dep}_{i}", "groupe", [c for codes in epcis[i : i + 3] for c in codes], dep)
         codes = group.index.tolist()
         for i, chunk in enumerate(np.array_split(codes, max(1, len(codes) // 60))):
             add(f"S{dep}_{i}", "circonscription", chunk.tolist(), dep)
@@ -99,17 +110,21 @@ def _actors(communes: pd.DataFrame, n_actors: int, rng: np.random.Generator):
         hubs[dep] = [f"H{dep}_{k}" for k in ("CAF", "CD", "MSA")]
     local = pd.Series(ids).groupby(deps).apply(list).to_dict()
     hub_ids = [h for group in hubs.values() for h in group]
-    hub_seats = [communes.index[communes["departement"] == h[1:].split("_")[0]][0]
-                 for h in hub_ids]
-    actors = pd.DataFrame({
-        "id": np.concatenate([ids, hub_ids]),
-        "nom": np.concatenate([ids, hub_ids]),
-        "categorie": "association",
-        "champ": rng.choice(["social", "developpement_local", "les_deux"],
-                            size=n_actors + len(hub_ids)),
-        "commune": np.concatenate([seats, hub_seats]),
-        "latitude": np.nan, "longitude": np.nan, "ressort": None,
-    }).astype({"ressort": "str"})
+    hub_seats = [communes.index[communes["departement"] == h[1:].split("_")[0]][0] for h in hub_ids]
+    actors = pd.DataFrame(
+        {
+            "id": np.concatenate([ids, hub_ids]),
+            "nom": np.concatenate([ids, hub_ids]),
+            "categorie": "association",
+            "champ": rng.choice(
+                ["social", "developpement_local", "les_deux"], size=n_actors + len(hub_ids)
+            ),
+            "commune": np.concatenate([seats, hub_seats]),
+            "latitude": np.nan,
+            "longitude": np.nan,
+            "ressort": None,
+        }
+    ).astype({"ressort": "str"})
     return actors, hubs, local
 
 
@@ -123,33 +138,48 @@ def _schemes(perimeters, level_of, dep_of, hubs, local, n_schemes, rng):
             sid = f"D{len(rows)}"
             dep = dep_of[pid]
             pool = local.get(dep) or hubs[dep]
-            members = list(rng.choice(pool, size=min(len(pool), int(rng.integers(2, 8))),
-                                      replace=False))
+            members = list(
+                rng.choice(pool, size=min(len(pool), int(rng.integers(2, 8))), replace=False)
+            )
             members += [h for h in hubs[dep] if rng.random() < 0.4]
             start = np.datetime64("2014-01-01") + int(rng.integers(0, 12 * 365))
             end = start + int(rng.integers(365, 6 * 365))
-            rows.append({
-                "id": sid, "nom": sid, "type": str(rng.choice(types)), "perimetre": pid,
-                "pilote": members[0],
-                "debut": start if rng.random() > 0.1 else None,
-                "fin": end if rng.random() > 0.1 else None,
-                "thematiques": ";".join(rng.choice(themes, size=int(rng.integers(1, 4)),
-                                                   replace=False)),
-                "instances": "COPIL;COTECH" if rng.random() < 0.6 else None,
-                "annee_diagnostic": int(rng.integers(2015, 2026)) if rng.random() < 0.6 else None,
-                "secteur": None,
-            })
-            links += [{"dispositif": sid, "acteur": a, "role": "participant"}
-                      for a in members[1:]]
-    schemes = pd.DataFrame(rows).astype({
-        "debut": "datetime64[ns]", "fin": "datetime64[ns]", "annee_diagnostic": "Int64",
-        "instances": "str", "secteur": "str"})
+            rows.append(
+                {
+                    "id": sid,
+                    "nom": sid,
+                    "type": str(rng.choice(types)),
+                    "perimetre": pid,
+                    "pilote": members[0],
+                    "debut": start if rng.random() > 0.1 else None,
+                    "fin": end if rng.random() > 0.1 else None,
+                    "thematiques": ";".join(
+                        rng.choice(themes, size=int(rng.integers(1, 4)), replace=False)
+                    ),
+                    "instances": "COPIL;COTECH" if rng.random() < 0.6 else None,
+                    "annee_diagnostic": int(rng.integers(2015, 2026))
+                    if rng.random() < 0.6
+                    else None,
+                    "secteur": None,
+                }
+            )
+            links += [{"dispositif": sid, "acteur": a, "role": "participant"} for a in members[1:]]
+    schemes = pd.DataFrame(rows).astype(
+        {
+            "debut": "datetime64[ns]",
+            "fin": "datetime64[ns]",
+            "annee_diagnostic": "Int64",
+            "instances": "str",
+            "secteur": "str",
+        }
+    )
     participations = pd.DataFrame(links).assign(stade_entree=None, nature=None)
     participations = participations.astype({"stade_entree": "str", "nature": "str"})
     return schemes, participations
 
 
 # ----- the naive baseline ------------------------------------------------------------------------
+
 
 def naive_pair(first: dict, second: dict, population: dict[str, int]) -> dict | None:
     """One pair as a first implementation would do it: Python sets, nothing shared."""
@@ -160,12 +190,14 @@ def naive_pair(first: dict, second: dict, population: dict[str, int]) -> dict | 
     if None not in (first["debut"], first["fin"], second["debut"], second["fin"]):
         start, end = max(first["debut"], second["debut"]), min(first["fin"], second["fin"])
         days = max((end - start).days + 1, 0)
-    return {"overlap": len(shared) / min(len(first["communes"]), len(second["communes"])),
-            "shared_communes": len(shared),
-            "shared_population": sum(population.get(c, 0) for c in shared),
-            "shared_days": days,
-            "common_actors": len(first["actors"] & second["actors"]),
-            "common_themes": len(first["themes"] & second["themes"])}
+    return {
+        "overlap": len(shared) / min(len(first["communes"]), len(second["communes"])),
+        "shared_communes": len(shared),
+        "shared_population": sum(population.get(c, 0) for c in shared),
+        "shared_days": days,
+        "common_actors": len(first["actors"] & second["actors"]),
+        "common_themes": len(first["themes"] & second["themes"]),
+    }
 
 
 def naive_schemes(model: Model) -> dict[str, dict]:
@@ -205,11 +237,17 @@ def bench_overlaps(model: Model, sample: int = 300_000, seed: int = 0) -> dict:
         naive_pair(schemes[a], schemes[b], population)
     measured = time.perf_counter() - started
     naive_seconds = measured / max(len(drawn), 1) * all_pairs
-    return {"step": "overlaps", "schemes": n, "communes": len(model.territory),
-            "pairs": len(frame), "seconds": round(seconds, 3),
-            "naive_seconds": round(naive_seconds, 1), "naive_sampled_pairs": len(drawn),
-            "naive_measured_seconds": round(measured, 3),
-            "speedup": round(naive_seconds / seconds, 1) if seconds else None}
+    return {
+        "step": "overlaps",
+        "schemes": n,
+        "communes": len(model.territory),
+        "pairs": len(frame),
+        "seconds": round(seconds, 3),
+        "naive_seconds": round(naive_seconds, 1),
+        "naive_sampled_pairs": len(drawn),
+        "naive_measured_seconds": round(measured, 3),
+        "speedup": round(naive_seconds / seconds, 1) if seconds else None,
+    }
 
 
 def main(scales: list[str] | None = None) -> None:

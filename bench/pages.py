@@ -40,7 +40,7 @@ MAIN_DRAWING = {  # the drawing a visitor waits for; the first metric or table o
     "importing": DATAFRAME,
     "sharing": '[data-testid="stForm"]',
     "methode": '[data-testid="stMarkdown"] h2',
-    "pistes": 'text=Piste 1 ·',  # the first card
+    "pistes": "text=Piste 1 ·",  # the first card
     "evolutions": '[data-testid="stMetric"], [data-testid="stAlert"]',  # one version: a notice
     "contributions": '[data-testid="stForm"], [data-testid="stAlert"]',
 }
@@ -52,9 +52,12 @@ def _visit(browser, url: str, selector: str) -> tuple[float, int]:
     received = [0]
     try:
         page = context.new_page()
-        page.on("websocket", lambda socket: socket.on(
-            "framereceived", lambda payload: received.__setitem__(
-                0, received[0] + len(payload))))
+        page.on(
+            "websocket",
+            lambda socket: socket.on(
+                "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))
+            ),
+        )
         began = time.perf_counter()
         page.goto(url, wait_until="commit")
         page.locator(selector).first.wait_for(state="visible", timeout=TIMEOUT_MS)
@@ -69,9 +72,11 @@ def _measure(browser, url: str, selector: str) -> dict:
     print(f"… {url}", file=sys.stderr, flush=True)  # progress: a run takes minutes
     cold, cold_bytes = _visit(browser, url, selector)
     warm = [_visit(browser, url, selector) for _ in range(WARM_RUNS)]
-    return {"cold_seconds": round(cold, 3),
-            "warm_seconds": round(statistics.median(s for s, _ in warm), 3),
-            "websocket_bytes": max(cold_bytes, *(b for _, b in warm))}
+    return {
+        "cold_seconds": round(cold, 3),
+        "warm_seconds": round(statistics.median(s for s, _ in warm), 3),
+        "websocket_bytes": max(cold_bytes, *(b for _, b in warm)),
+    }
 
 
 def bench_pages() -> list[dict]:
@@ -89,23 +94,31 @@ def bench_pages() -> list[dict]:
         publish_base(db)
         log = Path(folder) / "streamlit.log"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable,
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 with streamlit_server(db, log, script=ROOT / "bench" / "minimal_page.py") as url:
                     floor = _measure(browser, url, METRIC)
                 lines.append({"step": "page", "page": "minimal", **floor})
                 with streamlit_server(db, log) as url:
                     for screen in SCREENS:
-                        found = _measure(browser, f"{url}/{screen.url_path}",
-                                         MAIN_DRAWING.get(screen.stem, METRIC))
-                        lines.append({
-                            "step": "page", "page": screen.stem, **found,
-                            "warm_ratio": round(found["warm_seconds"]
-                                                / max(floor["warm_seconds"], 1e-3), 2),
-                            "cold_ratio": round(found["cold_seconds"]
-                                                / max(floor["cold_seconds"], 1e-3), 2),
-                        })
+                        found = _measure(
+                            browser,
+                            f"{url}/{screen.url_path}",
+                            MAIN_DRAWING.get(screen.stem, METRIC),
+                        )
+                        lines.append(
+                            {
+                                "step": "page",
+                                "page": screen.stem,
+                                **found,
+                                "warm_ratio": round(
+                                    found["warm_seconds"] / max(floor["warm_seconds"], 1e-3), 2
+                                ),
+                                "cold_ratio": round(
+                                    found["cold_seconds"] / max(floor["cold_seconds"], 1e-3), 2
+                                ),
+                            }
+                        )
             finally:
                 browser.close()
     return lines

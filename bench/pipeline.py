@@ -45,25 +45,44 @@ def main(scale: str, path: str, baseline: bool) -> None:
     read = time.perf_counter() - began
     rows = sum(len(sheet.frame) for sheet in workbook.sheets.values())
     base = openpyxl_baseline(path) if baseline else None
-    emit(scale=scale, step="read", seconds=round(read, 3), rows=rows,
-         file_mb=round(path.stat().st_size / 1e6, 1), peak_mb=peak_mb(),
-         baseline="pandas+openpyxl", baseline_seconds=base and round(base, 3),
-         ratio=base and round(base / read, 1))
+    emit(
+        scale=scale,
+        step="read",
+        seconds=round(read, 3),
+        rows=rows,
+        file_mb=round(path.stat().st_size / 1e6, 1),
+        peak_mb=peak_mb(),
+        baseline="pandas+openpyxl",
+        baseline_seconds=base and round(base, 3),
+        ratio=base and round(base / read, 1),
+    )
     began = time.perf_counter()
     validation = validate(workbook)
     checked = time.perf_counter() - began
     errors = sum(p.severity == "erreur" for p in validation.problems)
-    emit(scale=scale, step="validate", seconds=round(checked, 3), problems=len(validation.problems),
-         errors=errors, peak_mb=peak_mb())
+    emit(
+        scale=scale,
+        step="validate",
+        seconds=round(checked, 3),
+        problems=len(validation.problems),
+        errors=errors,
+        peak_mb=peak_mb(),
+    )
     with tempfile.TemporaryDirectory() as folder:
         began = time.perf_counter()
-        Store(Path(folder) / "bench.db").publish(scale, validation.tables, file=path.name,
-                                                 sha256=workbook.sha256)
+        Store(Path(folder) / "bench.db").publish(
+            scale, validation.tables, file=path.name, sha256=workbook.sha256
+        )
         published = time.perf_counter() - began
     emit(scale=scale, step="publish", seconds=round(published, 3), peak_mb=peak_mb())
     total = read + checked + published
-    emit(scale=scale, step="read+validate+publish", seconds=round(total, 3), peak_mb=peak_mb(),
-         baseline_seconds=base and round(base + checked + published, 3))
+    emit(
+        scale=scale,
+        step="read+validate+publish",
+        seconds=round(total, 3),
+        peak_mb=peak_mb(),
+        baseline_seconds=base and round(base + checked + published, 3),
+    )
 
 
 if __name__ == "__main__":

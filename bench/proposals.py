@@ -33,31 +33,68 @@ def bench_proposals(model, database: Path | None = None) -> list[dict]:
     began = time.perf_counter()
     spec_indicators(fresh)
     baseline = time.perf_counter() - began
-    rows.append({"step": "proposals (SPEC §3.2)", "seconds": round(seconds, 3),
-                 "proposals": len(found), "baseline": "indicators (SPEC §3), same model",
-                 "baseline_seconds": round(baseline, 3)})
+    rows.append(
+        {
+            "step": "proposals (SPEC §3.2)",
+            "seconds": round(seconds, 3),
+            "proposals": len(found),
+            "baseline": "indicators (SPEC §3), same model",
+            "baseline_seconds": round(baseline, 3),
+        }
+    )
     if database is not None:
         began = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "maillage.cli", "pistes", "--json",
-                               "--db", str(database)], capture_output=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "maillage.cli", "pistes", "--json", "--db", str(database)],
+            capture_output=True,
+            cwd=ROOT,
+        )
         seconds = time.perf_counter() - began
         assert done.returncode == 0, done.stderr.decode()[-2000:]
         count = len(json.loads(done.stdout)["proposals"])
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "maillage.cli", "indicators", "--json", "--db",
-                        str(database)], capture_output=True, cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "maillage.cli", "indicators", "--json", "--db", str(database)],
+            capture_output=True,
+            cwd=ROOT,
+            check=True,
+        )
         baseline = time.perf_counter() - began
-        rows.append({"step": "maillage pistes --json (whole process)",
-                     "seconds": round(seconds, 3), "proposals": count,
-                     "baseline": "maillage indicators --json (whole process)",
-                     "baseline_seconds": round(baseline, 3)})
+        rows.append(
+            {
+                "step": "maillage pistes --json (whole process)",
+                "seconds": round(seconds, 3),
+                "proposals": count,
+                "baseline": "maillage indicators --json (whole process)",
+                "baseline_seconds": round(baseline, 3),
+            }
+        )
         began = time.perf_counter()  # what a committee reads: every rule, the ten first worded
-        subprocess.run([sys.executable, "-m", "maillage.cli", "pistes", "--json", "--limit",
-                        "10", "--db", str(database)], capture_output=True, cwd=ROOT, check=True)
-        rows.append({"step": "maillage pistes --json --limit 10 (whole process)",
-                     "seconds": round(time.perf_counter() - began, 3), "proposals": 10,
-                     "baseline": "maillage indicators --json (whole process)",
-                     "baseline_seconds": round(baseline, 3)})
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "maillage.cli",
+                "pistes",
+                "--json",
+                "--limit",
+                "10",
+                "--db",
+                str(database),
+            ],
+            capture_output=True,
+            cwd=ROOT,
+            check=True,
+        )
+        rows.append(
+            {
+                "step": "maillage pistes --json --limit 10 (whole process)",
+                "seconds": round(time.perf_counter() - began, 3),
+                "proposals": 10,
+                "baseline": "maillage indicators --json (whole process)",
+                "baseline_seconds": round(baseline, 3),
+            }
+        )
     return rows
 
 

@@ -33,13 +33,27 @@ def naive_scope(model: Model, perimeter: str) -> tuple[set, set]:
     meeting = {p for p, c in sets.items() if c & inside}
     schemes = {s for s, p in model.schemes["perimetre"].items() if p in meeting}
     local = {s for s in schemes if model.schemes.at[s, "perimetre"] in within}
-    taking_part = {a for s, a in zip(model.participations["dispositif"],
-                                     model.participations["acteur"], strict=True) if s in local}
-    actors = {a for a, row in model.actors.iterrows()
-              if row["commune"] in inside or row["ressort"] in concerning or a in taking_part}
-    blockages = {b for b, row in model.blockages.iterrows()
-                 if (row["territoire"] in concerning if isinstance(row["territoire"], str)
-                     else row["dispositif"] in schemes)}
+    taking_part = {
+        a
+        for s, a in zip(
+            model.participations["dispositif"], model.participations["acteur"], strict=True
+        )
+        if s in local
+    }
+    actors = {
+        a
+        for a, row in model.actors.iterrows()
+        if row["commune"] in inside or row["ressort"] in concerning or a in taking_part
+    }
+    blockages = {
+        b
+        for b, row in model.blockages.iterrows()
+        if (
+            row["territoire"] in concerning
+            if isinstance(row["territoire"], str)
+            else row["dispositif"] in schemes
+        )
+    }
     return actors, blockages
 
 
@@ -50,23 +64,33 @@ def naive_hide(model: Model) -> dict[str, str]:
 
 def bench_share_view(model: Model) -> list[dict]:
     epci = model.perimeters.index[model.perimeters["type"] == "epci"]
-    perimeter = max(epci if len(epci) else model.perimeters.index,
-                    key=lambda p: len(model.communes_of(p)))
+    perimeter = max(
+        epci if len(epci) else model.perimeters.index, key=lambda p: len(model.communes_of(p))
+    )
     seconds, scoped = _best(lambda: model.restrict(perimeter=perimeter))
     baseline, (actors, blockages) = _best(lambda: naive_scope(model, perimeter), repeat=1)
     assert set(scoped.actors.index) == actors and set(scoped.blockages.index) == blockages
     hide_seconds, hidden = _best(lambda: hide_persons(model))
     hide_baseline, roles = _best(lambda: naive_hide(model), repeat=1)
     assert sorted(hidden.actors.loc[hidden.actors["forme"] == PERSON, "nom"]) == sorted(
-        roles.values())
+        roles.values()
+    )
     return [
-        {"step": "share link scope", "seconds": round(seconds, 3),
-         "baseline_seconds": round(baseline, 3), "speedup": round(baseline / seconds, 1),
-         "perimeter_communes": len(model.communes_of(perimeter)),
-         "actors_in_scope": len(actors)},
-        {"step": "persons as roles", "seconds": round(hide_seconds, 3),
-         "baseline_seconds": round(hide_baseline, 3),
-         "speedup": round(hide_baseline / hide_seconds, 1), "persons": len(roles)},
+        {
+            "step": "share link scope",
+            "seconds": round(seconds, 3),
+            "baseline_seconds": round(baseline, 3),
+            "speedup": round(baseline / seconds, 1),
+            "perimeter_communes": len(model.communes_of(perimeter)),
+            "actors_in_scope": len(actors),
+        },
+        {
+            "step": "persons as roles",
+            "seconds": round(hide_seconds, 3),
+            "baseline_seconds": round(hide_baseline, 3),
+            "speedup": round(hide_baseline / hide_seconds, 1),
+            "persons": len(roles),
+        },
     ]
 
 

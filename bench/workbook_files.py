@@ -10,8 +10,12 @@ import xlsxwriter
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    options = {"constant_memory": True, "strings_to_formulas": False,
-               "strings_to_numbers": False, "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
     with xlsxwriter.Workbook(path, options) as workbook:
         date = workbook.add_format({"num_format": "dd/mm/yyyy"})
         for name, table in tables.items():

@@ -23,8 +23,12 @@ def region_workbook(path: Path, seed: int = 0) -> Path:
 def scale_workbook(path: Path, scale: str, seed: int = 0) -> Path:
     """Write the synthetic tables of `scale` as one .xlsx sheet each; return the path."""
     tables = synthetic_tables(scale, seed)
-    options = {"constant_memory": True, "strings_to_formulas": False,
-               "strings_to_numbers": False, "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
     with xlsxwriter.Workbook(str(path), options) as workbook:
         for name, table in tables.items():
             sheet = workbook.add_worksheet(name)

@@ -56,8 +56,14 @@ _decoys: dict[tuple, str] = {}
 
 
 def _settings(hasher: PasswordHasher) -> tuple:
-    return (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
-            hasher.salt_len, hasher.type)
+    return (
+        hasher.time_cost,
+        hasher.memory_cost,
+        hasher.parallelism,
+        hasher.hash_len,
+        hasher.salt_len,
+        hasher.type,
+    )
 
 
 def decoy_hash(hasher: PasswordHasher) -> str:
@@ -141,8 +147,15 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self._decoy_hash = decoy_hash(self.hasher)
 
-    def add(self, name: str, role: str, password: str, now: datetime | None = None,
-            perimeters: tuple[str, ...] = (), space: str | None = None) -> User:
+    def add(
+        self,
+        name: str,
+        role: str,
+        password: str,
+        now: datetime | None = None,
+        perimeters: tuple[str, ...] = (),
+        space: str | None = None,
+    ) -> User:
         """A new account; with `perimeters` and/or `space`, a reader limited to them."""
         name = name.strip()
         if not name:
@@ -157,8 +170,13 @@ class Accounts:
             self.rows.set_user_perimeters(name, space, perimeters)
         return User(name, role, created_at, space, perimeters)
 
-    def limit(self, name: str, perimeters: tuple[str, ...] = (), space: str | None = None,
-              role: str | None = None) -> User:
+    def limit(
+        self,
+        name: str,
+        perimeters: tuple[str, ...] = (),
+        space: str | None = None,
+        role: str | None = None,
+    ) -> User:
         """Change what an account sees (no perimeter and no space: everything) and, when
         given, its role; checked like `add`."""
         user = self.get(name)
@@ -171,29 +189,36 @@ class Accounts:
         self.rows.set_user_perimeters(name, space, perimeters, role=role)
         return User(user.name, role, user.created_at, space, perimeters)
 
-    def _check_scope(self, role: str, space: str | None,
-                     perimeters: tuple[str, ...]) -> tuple[str, ...]:
+    def _check_scope(
+        self, role: str, space: str | None, perimeters: tuple[str, ...]
+    ) -> tuple[str, ...]:
         """The perimeters, deduplicated and sorted, once each is known to be published."""
         perimeters = tuple(sorted({p.strip() for p in perimeters if p.strip()}))
         if not perimeters and space is None:
             return ()
         if role != READER:
-            raise UnknownScope("Seul un compte « lecteur » peut être limité à des territoires : "
-                               "un·e analyste publie pour tout l’espace.")
+            raise UnknownScope(
+                "Seul un compte « lecteur » peut être limité à des territoires : "
+                "un·e analyste publie pour tout l’espace."
+            )
         store = self.rows.store
         spaces = [space] if space is not None else store.spaces()
         if space is not None and store.latest(space) is None:
-            raise UnknownScope(f"L’espace « {space} » n’a aucune version publiée : publiez-la "
-                               "d’abord, ou corrigez --space.")
+            raise UnknownScope(
+                f"L’espace « {space} » n’a aucune version publiée : publiez-la "
+                "d’abord, ou corrigez --space."
+            )
         known = set()
         for each in spaces:
             known |= set(store.load(each)["perimetres"]["id"])
         if missing := [p for p in perimeters if p not in known]:
             where = f"l’espace « {space} »" if space else "aucun espace publié"
             unknown = "Périmètre inconnu" if len(missing) == 1 else "Périmètres inconnus"
-            raise UnknownScope(f"{unknown} dans {where} : {', '.join(missing)}. "
-                               "Utilisez l’identifiant de la feuille « perimetres » (colonne "
-                               "id).")
+            raise UnknownScope(
+                f"{unknown} dans {where} : {', '.join(missing)}. "
+                "Utilisez l’identifiant de la feuille « perimetres » (colonne "
+                "id)."
+            )
         return perimeters
 
     def remove(self, name: str) -> bool:
@@ -224,8 +249,12 @@ class Accounts:
         moment = _now(now)
         name = name.strip()
         attempt, failures = self.rows.reserve_attempt(
-            name, _iso(moment), _iso(moment - LOCK_WINDOW), MAX_FAILURES,
-            _iso(moment - _FORGET_AFTER))
+            name,
+            _iso(moment),
+            _iso(moment - LOCK_WINDOW),
+            MAX_FAILURES,
+            _iso(moment - _FORGET_AFTER),
+        )
         if attempt is None:
             return Login(None, _unlock_time(failures))
         row = self.rows.user(name)
@@ -254,11 +283,16 @@ def _unlock_time(failures: list[str]) -> datetime | None:
 def _check_password(password: str, name: str) -> None:
     """At least `MIN_PASSWORD_LENGTH` characters, not only blanks, not the account's name."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} "
-                           "caractères.")
+        raise WeakPassword(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
     if not password.strip():
-        raise WeakPassword("Le mot de passe ne peut pas être fait que d’espaces : choisissez "
-                           "une phrase d’au moins 12 caractères.")
+        raise WeakPassword(
+            "Le mot de passe ne peut pas être fait que d’espaces : choisissez "
+            "une phrase d’au moins 12 caractères."
+        )
     if password.strip().casefold() == name.strip().casefold():
-        raise WeakPassword("Le mot de passe ne peut pas être le nom du compte : choisissez "
-                           "une phrase d’au moins 12 caractères.")
+        raise WeakPassword(
+            "Le mot de passe ne peut pas être le nom du compte : choisissez "
+            "une phrase d’au moins 12 caractères."
+        )

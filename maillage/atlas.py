@@ -83,8 +83,9 @@ class Atlas:
 
 
 def _pretty(layers: list[list[dict]]) -> str:
-    return json.dumps({"layers": [{"data": records} for records in layers]}, indent=2,
-                      sort_keys=True)
+    return json.dumps(
+        {"layers": [{"data": records} for records in layers]}, indent=2, sort_keys=True
+    )
 
 
 def pretty_size(value, level: int = 0) -> int:
@@ -94,8 +95,10 @@ def pretty_size(value, level: int = 0) -> int:
         if not value:
             return 2
         inner = 2 * (level + 1)
-        items = sum(inner + _size(json.dumps(key)) + 2 + pretty_size(item, level + 1)
-                    for key, item in value.items())
+        items = sum(
+            inner + _size(json.dumps(key)) + 2 + pretty_size(item, level + 1)
+            for key, item in value.items()
+        )
         return items + 2 * (len(value) - 1) + 2 + 2 + 2 * level
     if isinstance(value, list):
         if not value:
@@ -132,17 +135,23 @@ def with_themes(model: Model, themes: Iterable[str] | None) -> Model:
     if not wanted:
         return model
     schemes = model.schemes[has_any_item(model.schemes["thematiques"], wanted)]
-    participations = model.participations[is_in(model.participations["dispositif"],
-                                                schemes.index)]
-    actors = model.actors[has_any_item(model.actors["thematiques"], wanted)
-                          | model.actors.index.isin(participations["acteur"])]
+    participations = model.participations[is_in(model.participations["dispositif"], schemes.index)]
+    actors = model.actors[
+        has_any_item(model.actors["thematiques"], wanted)
+        | model.actors.index.isin(participations["acteur"])
+    ]
     return replace(model, schemes=schemes, participations=participations, actors=actors)
 
 
-def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
-                perimeter_types: Iterable[str] = (), level: ShapeLevel | None = None,
-                reference: Reference | None = None,
-                max_bytes: int | None = BUDGET_BYTES) -> Atlas:
+def build_atlas(
+    model: Model,
+    *,
+    themes: Iterable[str] | None = None,
+    perimeter_types: Iterable[str] = (),
+    level: ShapeLevel | None = None,
+    reference: Reference | None = None,
+    max_bytes: int | None = BUDGET_BYTES,
+) -> Atlas:
     """Everything the atlas draws for `model` (already restricted to the sidebar filters).
 
     Shapes are simplified to half a pixel; should the result still weigh more than
@@ -165,22 +174,31 @@ def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
     members = {kind: _members(model, kind) for kind in kinds}
     members["_territoire"] = {"_territoire": sorted(territory.index)}
     outline_shapes = _outline_shapes(members, reference)
-    seated_outside = model.actors["commune"].notna() & ~is_in(model.actors["commune"],
-                                                               territory.index)
+    seated_outside = model.actors["commune"].notna() & ~is_in(
+        model.actors["commune"], territory.index
+    )
     inside = model.actors[~seated_outside]
     actors = _actor_layers(inside, units, level)
     outside = _outside(model.actors[seated_outside], model, reference)
     for _attempt in range(4):
         layers = _area_layers(shapes, described, edges, tolerance)
-        layers += _territory_layer(sorted(territory.index), outline_shapes, reference,
-                                   tolerance)
-        layers += [_outline_layer(model, kind, members[kind], outline_shapes, reference,
-                                  tolerance) for kind in kinds]
+        layers += _territory_layer(sorted(territory.index), outline_shapes, reference, tolerance)
+        layers += [
+            _outline_layer(model, kind, members[kind], outline_shapes, reference, tolerance)
+            for kind in kinds
+        ]
         layers += actors
-        atlas = Atlas(level=level, layers=layers, class_edges=edges, bounds=bounds,
-                      tolerance=tolerance, communes=len(territory), blank=len(blank),
-                      actors=int(inside[["latitude", "longitude"]].notna().all(axis=1).sum()),
-                      outside=outside)
+        atlas = Atlas(
+            level=level,
+            layers=layers,
+            class_edges=edges,
+            bounds=bounds,
+            tolerance=tolerance,
+            communes=len(territory),
+            blank=len(blank),
+            actors=int(inside[["latitude", "longitude"]].notna().all(axis=1).sum()),
+            outside=outside,
+        )
         if tolerance == 0 or max_bytes is None or atlas.payload_bytes() <= max_bytes:
             break
         tolerance *= 2
@@ -188,6 +206,7 @@ def build_atlas(model: Model, *, themes: Iterable[str] | None = None,
 
 
 # ----- areas: the choropleth of schemes per commune ------------------------------------------
+
 
 def _unit_of(territory: pd.DataFrame, level: ShapeLevel) -> pd.Series:
     """The drawn unit of each commune; a commune without EPCI stands for itself."""
@@ -243,13 +262,16 @@ def class_edges(values: pd.Series) -> list[float]:
 
 def _describe_units(model, reference, territory, units, counts, blank) -> pd.DataFrame:
     """Per drawn unit: mean schemes per commune, blank communes, and its tooltip lines."""
-    stats = pd.DataFrame({
-        "unit": units,
-        "schemes": counts.reindex(territory.index, fill_value=0),
-        "blank": territory.index.isin(list(blank)),
-    })
-    grouped = stats.groupby("unit").agg(communes=("schemes", "size"), value=("schemes", "mean"),
-                                        blank=("blank", "sum"))
+    stats = pd.DataFrame(
+        {
+            "unit": units,
+            "schemes": counts.reindex(territory.index, fill_value=0),
+            "blank": territory.index.isin(list(blank)),
+        }
+    )
+    grouped = stats.groupby("unit").agg(
+        communes=("schemes", "size"), value=("schemes", "mean"), blank=("blank", "sum")
+    )
     names = model.communes["nom"].to_dict()
     epci = reference.epci["nom"].to_dict()
     departements = reference.departements["nom"].to_dict()
@@ -262,11 +284,14 @@ def _describe_units(model, reference, territory, units, counts, blank) -> pd.Dat
             if blanks:
                 text += " · commune blanche : aucun dispositif social"
         else:
-            labels.append(epci[code] if code in epci
-                          else f"{departements.get(code, code)} ({code})")
-            text = (f"{_plural(communes, 'commune', 'communes')} du territoire · "
-                    f"{format_number(value, 1)}\u00a0{'dispositif' if value < 2 else 'dispositifs'}"
-                    " par commune en moyenne")
+            labels.append(
+                epci[code] if code in epci else f"{departements.get(code, code)} ({code})"
+            )
+            text = (
+                f"{_plural(communes, 'commune', 'communes')} du territoire · "
+                f"{format_number(value, 1)}\u00a0{'dispositif' if value < 2 else 'dispositifs'}"
+                " par commune en moyenne"
+            )
             if blanks:
                 text += f" · {_plural(blanks, 'commune blanche', 'communes blanches')}"
         details.append(text)
@@ -287,20 +312,24 @@ def _area_layers(shapes, described, edges, tolerance) -> list[Layer]:
         unit = info[code]
         key = (min(CLASSES - 1, int(unit["value"] // step)), bool(unit["blank"]))
         records = groups.setdefault(key, [])
-        records += [{"label": unit["label"], "detail": unit["detail"], "polygon": ring}
-                    for ring in _flat_rings(geometry)]
+        records += [
+            {"label": unit["label"], "detail": unit["detail"], "polygon": ring}
+            for ring in _flat_rings(geometry)
+        ]
     return [Layer("area", key, groups[key]) for key in sorted(groups)]
 
 
 # ----- perimeters: outlines by type ------------------------------------------------------------
+
 
 def _members(model: Model, kind: str) -> dict[str, list[str]]:
     pids = model.perimeters.index[model.perimeters["type"] == kind]
     return {pid: sorted(model.communes_of(pid)) for pid in sorted(pids)}
 
 
-def _territory_layer(codes: list[str], shapes: dict[tuple[str, str], object],
-                     reference: Reference, tolerance: float) -> list[Layer]:
+def _territory_layer(
+    codes: list[str], shapes: dict[tuple[str, str], object], reference: Reference, tolerance: float
+) -> list[Layer]:
     """The outline of the whole territory shown, to find one's way without a base map: the
     union of its whole départements, whole EPCI and remaining communes (a handful of shapes
     for a region), outer rings only."""
@@ -309,34 +338,50 @@ def _territory_layer(codes: list[str], shapes: dict[tuple[str, str], object],
         return []
     union = shapely.union_all(_simplified(np.array(pieces, dtype=object), tolerance))
     rings = _flat_rings(_simplified(union, tolerance))
-    return [Layer("territory", (), [{"label": "Contour du territoire", "detail": "",
-                                     "path": ring} for ring in rings])]
+    return [
+        Layer(
+            "territory",
+            (),
+            [{"label": "Contour du territoire", "detail": "", "path": ring} for ring in rings],
+        )
+    ]
 
 
 def _outside(actors: pd.DataFrame, model: Model, reference: Reference) -> tuple[str, ...]:
     """« name (commune) » of each actor seated outside the territory, sorted by name."""
     names = {**reference.communes["nom"].to_dict(), **model.communes["nom"].to_dict()}
-    found = sorted(zip(actors["nom"].astype(str), actors["commune"].astype(str), strict=True),
-                   key=lambda pair: (pair[0].casefold(), pair[1]))
+    found = sorted(
+        zip(actors["nom"].astype(str), actors["commune"].astype(str), strict=True),
+        key=lambda pair: (pair[0].casefold(), pair[1]),
+    )
     return tuple(f"{name} ({names.get(code, code)})" for name, code in found)
 
 
-def _outline_layer(model: Model, kind: str, members: dict[str, list[str]],
-                   shapes: dict[tuple[str, str], object], reference: Reference,
-                   tolerance: float) -> Layer:
+def _outline_layer(
+    model: Model,
+    kind: str,
+    members: dict[str, list[str]],
+    shapes: dict[tuple[str, str], object],
+    reference: Reference,
+    tolerance: float,
+) -> Layer:
     """One outline per part of each perimeter of type `kind`: the union of its pieces."""
-    simplified = dict(zip(shapes, _simplified(np.array(list(shapes.values())), tolerance),
-                          strict=True))
+    simplified = dict(
+        zip(shapes, _simplified(np.array(list(shapes.values())), tolerance), strict=True)
+    )
     kind_label = label("perimeter_type", kind)
     records = []
     for pid, codes in members.items():
-        geometries = [simplified[piece] for piece in _pieces(codes, reference)
-                      if piece in simplified]
+        geometries = [
+            simplified[piece] for piece in _pieces(codes, reference) if piece in simplified
+        ]
         if not geometries:
             continue
         union = _simplified(shapely.union_all(geometries), tolerance)
-        base = {"label": str(model.perimeters.at[pid, "nom"]),
-                "detail": f"{kind_label} · {_plural(len(codes), 'commune', 'communes')}"}
+        base = {
+            "label": str(model.perimeters.at[pid, "nom"]),
+            "detail": f"{kind_label} · {_plural(len(codes), 'commune', 'communes')}",
+        }
         records += [{**base, "path": ring} for ring in _flat_rings(union)]
     return Layer("outline", (kind,), records)
 
@@ -381,8 +426,9 @@ def _outline_shapes(members: dict[str, dict[str, list[str]]], reference: Referen
     for level, codes in wanted.items():
         if codes:
             table = load_shapes(level, codes)
-            shapes.update({(level, c): g for c, g in zip(table["code"], table["geometry"],
-                                                          strict=True)})
+            shapes.update(
+                {(level, c): g for c, g in zip(table["code"], table["geometry"], strict=True)}
+            )
     return shapes
 
 
@@ -410,6 +456,7 @@ def _flat_rings(geometry) -> list[list[float]]:
 
 # ----- actors: points by field and form -------------------------------------------------------
 
+
 def _actor_layers(actors: pd.DataFrame, units: pd.Series, level: ShapeLevel) -> list[Layer]:
     """Actors at one place with one field and form share a point (they would be drawn on top
     of each other anyway); above communes, one point per drawn unit gathers them at their
@@ -418,19 +465,26 @@ def _actor_layers(actors: pd.DataFrame, units: pd.Series, level: ShapeLevel) -> 
     if actors.empty:
         return []
     forms = actors["forme"].fillna("structure") if "forme" in actors else "structure"
-    table = pd.DataFrame({
-        "field": actors["champ"].fillna(""),
-        "form": forms,
-        "lon": actors["longitude"].astype(float).round(DECIMALS),
-        "lat": actors["latitude"].astype(float).round(DECIMALS),
-        "name": actors["nom"].astype(str),
-        "category": actors["categorie"],
-    })
+    table = pd.DataFrame(
+        {
+            "field": actors["champ"].fillna(""),
+            "form": forms,
+            "lon": actors["longitude"].astype(float).round(DECIMALS),
+            "lat": actors["latitude"].astype(float).round(DECIMALS),
+            "name": actors["nom"].astype(str),
+            "category": actors["categorie"],
+        }
+    )
     if level == "commune":
         table["place"] = list(zip(table["lon"], table["lat"], strict=True))
     else:  # an actor without a commune stays at its own place
-        table["place"] = actors["commune"].map(units).fillna(
-            pd.Series(list(zip(table["lon"], table["lat"], strict=True)), index=table.index))
+        table["place"] = (
+            actors["commune"]
+            .map(units)
+            .fillna(
+                pd.Series(list(zip(table["lon"], table["lat"], strict=True)), index=table.index)
+            )
+        )
     layers = []
     for (field_code, form), by_kind in table.groupby(["field", "form"], sort=True):
         kinds = f"{label('field', field_code)} · {label('actor_form', form)}"
@@ -442,19 +496,22 @@ def _actor_layers(actors: pd.DataFrame, units: pd.Series, level: ShapeLevel) -> 
                 detail = f"{label('actor_category', group['category'].iloc[0])} · {kinds}"
             else:
                 name = f"{format_number(count)} acteurs" + (
-                    " au même endroit" if level == "commune" else "")
+                    " au même endroit" if level == "commune" else ""
+                )
                 names = sorted(group["name"])
                 shown = " ; ".join(names[:NAMES_IN_TOOLTIP])
                 detail = f"{shown}{' …' if count > NAMES_IN_TOOLTIP else ''} · {kinds}"
-            position = [round(float(group["lon"].mean()), DECIMALS),
-                        round(float(group["lat"].mean()), DECIMALS)]
-            records.append({"label": name, "detail": detail, "count": count,
-                            "position": position})
+            position = [
+                round(float(group["lon"].mean()), DECIMALS),
+                round(float(group["lat"].mean()), DECIMALS),
+            ]
+            records.append({"label": name, "detail": detail, "count": count, "position": position})
         layers.append(Layer("actors", (field_code, form), records))
     return layers
 
 
 # ----- the view ------------------------------------------------------------------------------
+
 
 def view_from_bounds(bounds, width: int = 900, height: int = 600) -> dict:
     """Latitude, longitude and zoom (web Mercator, 512-pixel world) that fit `bounds`."""
@@ -470,11 +527,15 @@ def view_from_bounds(bounds, width: int = 900, height: int = 600) -> dict:
     zoom = min(math.log2(width * 360 / (512 * dx)), math.log2(height * 2 * math.pi / (512 * dy)))
     middle = (mercator(north) + mercator(south)) / 2
     latitude = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
-    return {"latitude": round(latitude, 5), "longitude": round((west + east) / 2, 5),
-            "zoom": round(max(0.0, zoom - 0.3), 2)}
+    return {
+        "latitude": round(latitude, 5),
+        "longitude": round((west + east) / 2, 5),
+        "zoom": round(max(0.0, zoom - 0.3), 2),
+    }
 
 
 # ----- any other map: communes by group, and the borders of groups of communes -------------
+
 
 @dataclass(frozen=True)
 class CommuneMap:
@@ -492,8 +553,9 @@ class CommuneMap:
         return pretty_size({"layers": [{"data": layer.records} for layer in self.layers]})
 
 
-def commune_map(groups: dict[str, dict[str, tuple[str, str]]],
-                borders: dict[str, list[str]] | None = None) -> CommuneMap:
+def commune_map(
+    groups: dict[str, dict[str, tuple[str, str]]], borders: dict[str, list[str]] | None = None
+) -> CommuneMap:
     """`groups`: layer key → commune code → (label, detail). `borders`: name → communes whose
     union's outline is drawn over them. Shapes simplified to half a pixel of the map and
     rounded like the atlas's; communes without a known shape are left out."""
@@ -504,13 +566,17 @@ def commune_map(groups: dict[str, dict[str, tuple[str, str]]],
     west, south, east, north = shapely.total_bounds(shapes["geometry"].to_numpy())
     bounds = (float(west), float(south), float(east), float(north))
     tolerance = _tolerance(bounds)
-    geometry = dict(zip(shapes["code"], _simplified(shapes["geometry"].to_numpy(), tolerance),
-                        strict=True))
+    geometry = dict(
+        zip(shapes["code"], _simplified(shapes["geometry"].to_numpy(), tolerance), strict=True)
+    )
     layers = []
     for key, members in groups.items():
-        records = [{"label": text, "detail": detail, "polygon": ring}
-                   for code, (text, detail) in members.items() if code in geometry
-                   for ring in _flat_rings(geometry[code])]
+        records = [
+            {"label": text, "detail": detail, "polygon": ring}
+            for code, (text, detail) in members.items()
+            if code in geometry
+            for ring in _flat_rings(geometry[code])
+        ]
         if records:
             layers.append(Layer("area", (key,), records))
     lines = []

@@ -34,5 +34,6 @@ def neutralise_bidi_columns(frame: pd.DataFrame, columns) -> pd.DataFrame:
             text = values.astype("str")
             if text.str.contains(_CONTROLS.pattern, regex=True, na=False).any():
                 changed[column] = text.str.replace(_CONTROLS.pattern, "", regex=True).where(
-                    values.notna())
+                    values.notna()
+                )
     return frame.assign(**changed) if changed else frame

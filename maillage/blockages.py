@@ -74,14 +74,17 @@ class StillBlocking:
         opened = f"{format_number(self.open)} {'ouvert' if self.open <= 1 else 'ouverts'}"
         lifted = f"{format_number(self.lifted)} {'levé' if self.lifted <= 1 else 'levés'}"
         reported = "signalé" if self.reported <= 1 else "signalés"
-        return (f"{opened} et {format_number(self.in_progress)} en cours, sur "
-                f"{format_number(self.reported)} {reported} ({lifted}).")
+        return (
+            f"{opened} et {format_number(self.in_progress)} en cours, sur "
+            f"{format_number(self.reported)} {reported} ({lifted})."
+        )
 
 
 def still_blocking(model: Model) -> StillBlocking:
     counts = _status(model).value_counts()
-    return StillBlocking(int(counts.get(OPEN, 0)), int(counts.get(IN_PROGRESS, 0)),
-                         int(counts.get(LIFTED, 0)))
+    return StillBlocking(
+        int(counts.get(OPEN, 0)), int(counts.get(IN_PROGRESS, 0)), int(counts.get(LIFTED, 0))
+    )
 
 
 def blockage_territories(model: Model) -> pd.Series:
@@ -96,8 +99,9 @@ def blockage_territories(model: Model) -> pd.Series:
 def category_by_territory(model: Model) -> pd.DataFrame:
     """Blockage counts, one row per perimeter (index id, plus `nom`), one column per category;
     blockages tied to no perimeter are left out."""
-    table = pd.DataFrame({"territoire": blockage_territories(model),
-                          "categorie": model.blockages["categorie"]}).dropna()
+    table = pd.DataFrame(
+        {"territoire": blockage_territories(model), "categorie": model.blockages["categorie"]}
+    ).dropna()
     counts = pd.crosstab(table["territoire"], table["categorie"])
     counts = counts.reindex(columns=list(CATEGORIES), fill_value=0)
     counts.columns.name = None
@@ -130,18 +134,18 @@ def reported_words(model: Model) -> pd.DataFrame:
     blockages = model.blockages.assign(statut=_status(model))
     order = pd.Categorical(blockages["categorie"], categories=list(CATEGORIES), ordered=True)
     blockages = blockages.assign(_order=order)
-    return (blockages.sort_values(["_order", "sous_categorie", "description"],
-                                  na_position="last")
-            [["categorie", "sous_categorie", "description", "statut", "levier", "source",
-              "date"]])
+    return blockages.sort_values(["_order", "sous_categorie", "description"], na_position="last")[
+        ["categorie", "sous_categorie", "description", "statut", "levier", "source", "date"]
+    ]
 
 
 def status_over_time(model: Model, period: Period = "quarter") -> pd.DataFrame:
     """Blockages reported per period (index: period start date), one column per status;
     blockages without a date are left out. Every period from the first to the last is
     there, empty ones with zeros: a timeline that skips a quiet quarter misleads."""
-    dated = pd.DataFrame({"date": pd.to_datetime(model.blockages["date"]),
-                          "statut": _status(model)})
+    dated = pd.DataFrame(
+        {"date": pd.to_datetime(model.blockages["date"]), "statut": _status(model)}
+    )
     dated = dated.dropna(subset=["date"])
     periods = dated["date"].dt.to_period(_PERIOD_CODES[period])
     counts = pd.crosstab(periods.dt.start_time, dated["statut"])

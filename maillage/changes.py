@@ -740,6 +740,7 @@ def mask_persons(changes: Changes, persons: set[str], kept: Iterable[str]) -> Ch
             tuple(key(k) for k in found.removed),
             tuple(modified),
         )
+
     def shown(name: str, side: Any) -> Any:
         return [key(v) for v in side] if name == "bridging_actors" else side
 

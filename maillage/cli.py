@@ -20,6 +20,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 class UnknownPerimeter(LookupError):
     """`--perimeter` names no perimeter of the published version."""
+
+
 DEMO_SPACE = "demo"
 DB_HELP = "fichier SQLite ou adresse postgresql://… (défaut : MAILLAGE_DB)"
 
@@ -36,13 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[Erreur] {unusable}", file=sys.stderr)
         return EXIT_ERRORS
     except UnknownPerimeter as unknown:
-        print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
-              f"l’espace « {args.space} ».", file=sys.stderr)
+        print(
+            f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
+            f"l’espace « {args.space} ».",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     except UnknownVersion:
-        print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez d’abord "
-              "un classeur (maillage import FICHIER) ou publiez la démonstration (maillage demo "
-              "puis --space demo).", file=sys.stderr)
+        print(
+            f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez d’abord "
+            "un classeur (maillage import FICHIER) ou publiez la démonstration (maillage demo "
+            "puis --space demo).",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
 
 
@@ -94,16 +102,33 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--perimeter", default=None)
     sub = command("changes", _changes, "ce qui a changé entre deux versions")
     sub.add_argument("--json", action="store_true")
-    sub.add_argument("--from", dest="from_version", type=int, default=None, metavar="N",
-                     help="version de départ (défaut : l’avant-dernière)")
-    sub.add_argument("--to", dest="to_version", type=int, default=None, metavar="M",
-                     help="version d’arrivée (défaut : la dernière)")
+    sub.add_argument(
+        "--from",
+        dest="from_version",
+        type=int,
+        default=None,
+        metavar="N",
+        help="version de départ (défaut : l’avant-dernière)",
+    )
+    sub.add_argument(
+        "--to",
+        dest="to_version",
+        type=int,
+        default=None,
+        metavar="M",
+        help="version d’arrivée (défaut : la dernière)",
+    )
     sub.add_argument("--perimeter", default=None)
     sub = command("dossier", _dossier, "le dossier du comité en PDF (chiffres, carte, évolutions)")
     sub.add_argument("file", type=Path)
     sub.add_argument("--perimeter", default=None)
-    sub.add_argument("--since", type=int, default=None, metavar="N",
-                     help="montre ce qui a changé depuis la version N")
+    sub.add_argument(
+        "--since",
+        type=int,
+        default=None,
+        metavar="N",
+        help="montre ce qui a changé depuis la version N",
+    )
     _proposal_commands(command)
     _account_commands(commands)
     _profile_commands(commands)
@@ -119,12 +144,15 @@ def _proposal_commands(command) -> None:
     actions = sub.add_subparsers(title="actions")
     decide = actions.add_parser("decide", help="enregistre la décision d’un comité sur une piste")
     decide.add_argument("id", help="identifiant de la piste (ex. mutualiser:ctg_bocage+gmr_bocage)")
-    decide.add_argument("--status", required=True,
-                        help="retenue, ecartee (avec --comment), engagee ou realisee")
+    decide.add_argument(
+        "--status", required=True, help="retenue, ecartee (avec --comment), engagee ou realisee"
+    )
     decide.add_argument("--comment", default=None, help="commentaire ; obligatoire pour ecartee")
-    decide.add_argument("--by", default=None,
-                        help="auteur (défaut : l’utilisateur du système) ; le nom d’un compte "
-                        "applique son rôle")
+    decide.add_argument(
+        "--by",
+        default=None,
+        help="auteur (défaut : l’utilisateur du système) ; le nom d’un compte applique son rôle",
+    )
     decide.add_argument("--db", default=argparse.SUPPRESS, help="fichier de base")
     decide.add_argument("--space", default=argparse.SUPPRESS, help="espace de travail")
     decide.set_defaults(handler=_pistes_decide)
@@ -154,11 +182,19 @@ def _profile_commands(commands) -> None:
 
 
 def _profile_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--profile", default=None, metavar="NOM|FICHIER.toml",
-                     help="profil de correspondance : intégré (france-services, "
-                     "data-inclusion), enregistré dans l’espace, ou fichier .toml/.json")
-    sub.add_argument("--mode", choices=["remplacer", "completer"], default="remplacer",
-                     help="remplacer l’espace (défaut) ou compléter sa dernière version")
+    sub.add_argument(
+        "--profile",
+        default=None,
+        metavar="NOM|FICHIER.toml",
+        help="profil de correspondance : intégré (france-services, "
+        "data-inclusion), enregistré dans l’espace, ou fichier .toml/.json",
+    )
+    sub.add_argument(
+        "--mode",
+        choices=["remplacer", "completer"],
+        default="remplacer",
+        help="remplacer l’espace (défaut) ou compléter sa dernière version",
+    )
 
 
 def _account_commands(commands) -> None:
@@ -181,63 +217,103 @@ def _account_commands(commands) -> None:
     sub.add_argument("--perimeter", default=None, help="id du périmètre auquel se limiter")
     sub.add_argument("--expires", default="30d", help="durée : 30d, 12h, 2w (défaut 30d)")
     sub.add_argument("--author", default=None)
-    sub.add_argument("--afficher-personnes", dest="show_persons", action="store_true",
-                     help="montre le nom des personnes à l’interface (par défaut, elles "
-                     "n’apparaissent que par leur fonction)")
+    sub.add_argument(
+        "--afficher-personnes",
+        dest="show_persons",
+        action="store_true",
+        help="montre le nom des personnes à l’interface (par défaut, elles "
+        "n’apparaissent que par leur fonction)",
+    )
     sub = action(shares, "list", _share_list, "liste les liens et leur état")
     sub.add_argument("--space", default=None, help="un seul espace (défaut : tous)")
     sub = action(shares, "revoke", _share_revoke, "révoque un lien, définitivement")
     sub.add_argument("id", type=int)
     spaces = group("space", "réglages d’un espace de travail")
-    sub = action(spaces, "settings", _space_settings,
-                 "affiche ou change les réglages d’un espace")
+    sub = action(spaces, "settings", _space_settings, "affiche ou change les réglages d’un espace")
     sub.add_argument("--space", default=DEFAULT_SPACE, help="espace de travail")
     persons = sub.add_mutually_exclusive_group()
-    persons.add_argument("--masquer-personnes", dest="hide_persons", action="store_const",
-                         const=True, help="les lecteurs et tous les liens de partage ne voient "
-                         "les personnes que par leur fonction")
-    persons.add_argument("--afficher-personnes", dest="hide_persons", action="store_const",
-                         const=False, help="les lecteurs voient le nom des personnes (les liens "
-                         "de partage suivent leur propre réglage)")
+    persons.add_argument(
+        "--masquer-personnes",
+        dest="hide_persons",
+        action="store_const",
+        const=True,
+        help="les lecteurs et tous les liens de partage ne voient "
+        "les personnes que par leur fonction",
+    )
+    persons.add_argument(
+        "--afficher-personnes",
+        dest="hide_persons",
+        action="store_const",
+        const=False,
+        help="les lecteurs voient le nom des personnes (les liens "
+        "de partage suivent leur propre réglage)",
+    )
     databases = group("db", "la base de données elle-même")
-    sub = action(databases, "copy", _db_copy,
-                 "copie une base SQLite (--db) dans une base PostgreSQL vide (--to)")
-    sub.add_argument("--to", required=True, metavar="URL",
-                     help="adresse postgresql://… de la base vide qui reçoit la copie")
+    sub = action(
+        databases,
+        "copy",
+        _db_copy,
+        "copie une base SQLite (--db) dans une base PostgreSQL vide (--to)",
+    )
+    sub.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="adresse postgresql://… de la base vide qui reçoit la copie",
+    )
     users = group("user", "comptes et rôles (admin, analyste, lecteur)")
     sub = action(users, "add", _user_add, "crée un compte")
     sub.add_argument("name")
     sub.add_argument("--role", required=True, choices=["admin", "analyste", "lecteur"])
-    sub.add_argument("--password-stdin", action="store_true",
-                     help="lit le mot de passe sur l’entrée standard (sinon il est demandé)")
+    sub.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="lit le mot de passe sur l’entrée standard (sinon il est demandé)",
+    )
     _scope_options(sub)
-    sub = action(users, "update", _user_update,
-                 "change le rôle ou les territoires d’un compte existant")
+    sub = action(
+        users, "update", _user_update, "change le rôle ou les territoires d’un compte existant"
+    )
     sub.add_argument("name")
     sub.add_argument("--role", default=None, choices=["admin", "analyste", "lecteur"])
     _scope_options(sub)
-    sub.add_argument("--no-perimeter", action="store_true",
-                     help="retire toute limite : le compte voit de nouveau tout")
+    sub.add_argument(
+        "--no-perimeter",
+        action="store_true",
+        help="retire toute limite : le compte voit de nouveau tout",
+    )
     sub = action(users, "remove", _user_remove, "supprime un compte")
     sub.add_argument("name")
     action(users, "list", _user_list, "liste les comptes")
-    sub = action(users, "sessions", _user_sessions,
-                 "sessions de connexion ouvertes (cookie), et leur révocation")
+    sub = action(
+        users,
+        "sessions",
+        _user_sessions,
+        "sessions de connexion ouvertes (cookie), et leur révocation",
+    )
     sub.add_argument("name", nargs="?", default=None, help="un seul compte (défaut : tous)")
-    sub.add_argument("--revoke", type=int, default=None, metavar="N",
-                     help="révoque la session n° N")
-    sub.add_argument("--revoke-all", action="store_true",
-                     help="révoque toutes les sessions du compte nommé")
+    sub.add_argument(
+        "--revoke", type=int, default=None, metavar="N", help="révoque la session n° N"
+    )
+    sub.add_argument(
+        "--revoke-all", action="store_true", help="révoque toutes les sessions du compte nommé"
+    )
     from maillage import cli_contributions
 
     cli_contributions.register(group, action)
 
 
 def _scope_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--perimeter", action="append", default=[], metavar="P",
-                     help="id d’un périmètre auquel limiter un compte lecteur (répétable)")
-    sub.add_argument("--space", default=None,
-                     help="le seul espace que voit le compte (défaut : tous)")
+    sub.add_argument(
+        "--perimeter",
+        action="append",
+        default=[],
+        metavar="P",
+        help="id d’un périmètre auquel limiter un compte lecteur (répétable)",
+    )
+    sub.add_argument(
+        "--space", default=None, help="le seul espace que voit le compte (défaut : tous)"
+    )
 
 
 def _store(args) -> Store:
@@ -299,8 +375,7 @@ def _validate(args) -> int:
         files = read_files(args.files)
         store = _existing_store(args)  # validating never creates a database
         profile = find_profile(args.profile, store, args.space, files)
-        checked = check_files(files, profile=profile, mode=args.mode, store=store,
-                              space=args.space)
+        checked = check_files(files, profile=profile, mode=args.mode, store=store, space=args.space)
     except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_UNREADABLE
@@ -318,8 +393,9 @@ def _import(args) -> int:
         files = read_files(args.files)
         store = _store(args)
         profile = find_profile(args.profile, store, args.space, files)
-        outcome = import_files(store, args.space, files, author=args.author, profile=profile,
-                               mode=args.mode)
+        outcome = import_files(
+            store, args.space, files, author=args.author, profile=profile, mode=args.mode
+        )
     except (UnreadableWorkbook, BadProfile, CannotComplete) as error:
         _unreadable(str(error), args.json)
         return EXIT_ERRORS
@@ -386,8 +462,10 @@ def _profile_export(args) -> int:
 
     found = {p.name: p for p in saved_profiles(_store(args), args.space)}
     if args.name not in found:
-        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
-              file=sys.stderr)
+        print(
+            f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     as_json = args.file.suffix.lower() == ".json"
     text = (profile_json if as_json else profile_toml)(found[args.name])
@@ -400,8 +478,10 @@ def _profile_remove(args) -> int:
     from maillage.profiles import remove_profile
 
     if not remove_profile(_store(args), args.space, args.name):
-        print(f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
-              file=sys.stderr)
+        print(
+            f"[Erreur] Aucun profil « {args.name} » dans l’espace « {args.space} ».",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     print(f"Profil « {args.name} » supprimé.")
     return EXIT_OK
@@ -444,8 +524,11 @@ def _restore(args) -> int:
     try:
         info = _store(args).restore(args.space, args.version)
     except UnknownPerimeter as unknown:
-        print(f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
-              f"l’espace « {args.space} ».", file=sys.stderr)
+        print(
+            f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
+            f"l’espace « {args.space} ».",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     except UnknownVersion:
         print(
@@ -507,17 +590,22 @@ def _changes(args) -> int:
     store = _store(args)
     try:
         before, after = versions_to_compare(
-            args.space, [v.version for v in store.history(args.space)],
-            args.from_version, args.to_version)
+            args.space,
+            [v.version for v in store.history(args.space)],
+            args.from_version,
+            args.to_version,
+        )
     except CannotCompare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
     old, new = published(store, args.space, before), published(store, args.space, after)
-    if args.perimeter and not any(args.perimeter in side.model.perimeters.index
-                                  for side in (old, new)):
+    if args.perimeter and not any(
+        args.perimeter in side.model.perimeters.index for side in (old, new)
+    ):
         raise UnknownPerimeter(args.perimeter)
-    changes = compare(old, new, space=args.space, perimeter=args.perimeter,
-                      proposal_ids=proposal_ids_on(old, new))
+    changes = compare(
+        old, new, space=args.space, perimeter=args.perimeter, proposal_ids=proposal_ids_on(old, new)
+    )
     if args.json:
         _print_json(changes.as_json())
         return EXIT_OK
@@ -537,9 +625,12 @@ def _dossier(args) -> int:
     store = _store(args)
     versions = [v.version for v in store.history(args.space)]
     if not versions:
-        print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : il n’y a rien "
-              "à mettre dans un dossier. Importez d’abord un classeur (maillage import "
-              "FICHIER).", file=sys.stderr)
+        print(
+            f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : il n’y a rien "
+            "à mettre dans un dossier. Importez d’abord un classeur (maillage import "
+            "FICHIER).",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     try:
         if args.since is not None:
@@ -568,9 +659,15 @@ def _listing(args, perimeter: str | None, limit: int | None = None):
         if perimeter not in whole.perimeters.index:
             raise UnknownPerimeter(perimeter)
         model = whole.restrict(perimeter=perimeter)
-    return listing(model, space=args.space, version=info.version,
-                   today=reference_day(info.published_at), decisions=latest(store, args.space),
-                   whole=whole, limit=limit)
+    return listing(
+        model,
+        space=args.space,
+        version=info.version,
+        today=reference_day(info.published_at),
+        decisions=latest(store, args.space),
+        whole=whole,
+        limit=limit,
+    )
 
 
 def _pistes(args) -> int:
@@ -586,11 +683,12 @@ def _pistes(args) -> int:
     for rank, proposal in enumerate(shown, start=1):
         status = found.status(proposal.id)
         state = f"  [{STATUS_LABELS[status]}]" if status else ""
-        print(f"{rank}. {proposal.title}{state}\n   {proposal.id} · score "
-              f"{format_number(proposal.score, 1)}")
+        print(
+            f"{rank}. {proposal.title}{state}\n   {proposal.id} · score "
+            f"{format_number(proposal.score, 1)}"
+        )
     for decision in found.resolved:
-        print(f"Résolue par les données : {decision.proposal} "
-              f"[{STATUS_LABELS[decision.status]}]")
+        print(f"Résolue par les données : {decision.proposal} [{STATUS_LABELS[decision.status]}]")
     return EXIT_OK
 
 
@@ -606,14 +704,24 @@ def _pistes_decide(args) -> int:
     role = account.role if account else ANALYST  # at the keyboard: the local analyst
     found = _listing(args, None, limit=0)
     try:
-        decision = decide(store, args.space, args.id, args.status, args.comment, author=author,
-                          role=role, known=found.ids,
-                          version=found.version)
+        decision = decide(
+            store,
+            args.space,
+            args.id,
+            args.status,
+            args.comment,
+            author=author,
+            role=role,
+            known=found.ids,
+            version=found.version,
+        )
     except (DecisionRefused, NotAllowed) as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    print(f"Décision enregistrée sur « {decision.proposal} » : "
-          f"{STATUS_LABELS[decision.status].lower()} (par {author}, version {found.version}).")
+    print(
+        f"Décision enregistrée sur « {decision.proposal} » : "
+        f"{STATUS_LABELS[decision.status].lower()} (par {author}, version {found.version})."
+    )
     return EXIT_OK
 
 
@@ -622,19 +730,26 @@ def _share_create(args) -> int:
 
     try:
         base = sharing.public_url()  # checked first: a bad address issues no link
-        token, link = sharing.create(_store(args), args.space, args.perimeter,
-                                     sharing.parse_duration(args.expires), author=args.author,
-                                     hide_persons=not args.show_persons)
+        token, link = sharing.create(
+            _store(args),
+            args.space,
+            args.perimeter,
+            sharing.parse_duration(args.expires),
+            author=args.author,
+            hide_persons=not args.show_persons,
+        )
     except sharing.CannotShare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
     print(sharing.share_url(token, base))
-    print(f"Lien n° {link.id} : espace « {link.space} », "
-          f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
-          f"valable jusqu’au {format_datetime(link.expires_at, zone=True)}, personnes "
-          f"{'masquées' if link.hide_persons else 'affichées'}. Le lien n’est affiché qu’une "
-          "fois : copiez-le tel quel dans votre message. (Adresse du tableau de bord : "
-          f"{sharing.URL_VARIABLE}.)")
+    print(
+        f"Lien n° {link.id} : espace « {link.space} », "
+        f"{f'périmètre « {link.perimeter} »' if link.perimeter else 'tout le territoire'}, "
+        f"valable jusqu’au {format_datetime(link.expires_at, zone=True)}, personnes "
+        f"{'masquées' if link.hide_persons else 'affichées'}. Le lien n’est affiché qu’une "
+        "fois : copiez-le tel quel dans votre message. (Adresse du tableau de bord : "
+        f"{sharing.URL_VARIABLE}.)"
+    )
     return EXIT_OK
 
 
@@ -644,13 +759,18 @@ def _space_settings(args) -> int:
     store = _store(args)
     if args.hide_persons is not None:
         if store.latest(args.space) is None:
-            print(f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez "
-                  "d’abord un classeur (maillage import FICHIER).", file=sys.stderr)
+            print(
+                f"[Erreur] L’espace « {args.space} » n’a aucune version publiée : importez "
+                "d’abord un classeur (maillage import FICHIER).",
+                file=sys.stderr,
+            )
             return EXIT_ERRORS
         sharing.set_space_hides_persons(store, args.space, args.hide_persons)
     hidden = sharing.space_hides_persons(store, args.space)
-    print(f"Espace « {args.space} » : personnes {'masquées' if hidden else 'affichées'} pour "
-          "les lecteurs.")
+    print(
+        f"Espace « {args.space} » : personnes {'masquées' if hidden else 'affichées'} pour "
+        "les lecteurs."
+    )
     return EXIT_OK
 
 
@@ -662,10 +782,12 @@ def _share_list(args) -> int:
         print("Aucun lien de partage.")
     states = {"actif": "actif", "expire": "expiré", "revoque": "révoqué"}
     for link in found:
-        print(f"{link.id}  {states[link.state()]:8}  espace « {link.space} »  "
-              f"{link.perimeter or 'tout le territoire'}  "
-              f"expire le {format_datetime(link.expires_at, zone=True)}  personnes "
-              f"{'masquées' if link.hide_persons else 'affichées'}")
+        print(
+            f"{link.id}  {states[link.state()]:8}  espace « {link.space} »  "
+            f"{link.perimeter or 'tout le territoire'}  "
+            f"expire le {format_datetime(link.expires_at, zone=True)}  personnes "
+            f"{'masquées' if link.hide_persons else 'affichées'}"
+        )
     return EXIT_OK
 
 
@@ -688,9 +810,11 @@ def _db_copy(args) -> int:
     copied = copy(source, args.to)
     for table in copied:
         print(f"{table.name} : {table.rows} ligne(s), sha256 {table.sha256[:16]}…")
-    print(f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
-          "lignes et mêmes empreintes SHA-256 pour chaque table. Les données du fichier SQLite "
-          "sont intactes : gardez-le comme sauvegarde.")
+    print(
+        f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
+        "lignes et mêmes empreintes SHA-256 pour chaque table. Les données du fichier SQLite "
+        "sont intactes : gardez-le comme sauvegarde."
+    )
     return EXIT_OK
 
 
@@ -713,8 +837,9 @@ def _user_add(args) -> int:
             print("[Erreur] Les deux mots de passe diffèrent.", file=sys.stderr)
             return EXIT_ERRORS
     try:
-        user = Accounts(_store(args)).add(args.name, args.role, password,
-                                          perimeters=tuple(args.perimeter), space=args.space)
+        user = Accounts(_store(args)).add(
+            args.name, args.role, password, perimeters=tuple(args.perimeter), space=args.space
+        )
     except DuplicateUser:
         print(f"[Erreur] Le compte « {args.name} » existe déjà.", file=sys.stderr)
         return EXIT_ERRORS
@@ -741,8 +866,10 @@ def _user_sessions(args) -> int:
     store = _store(args)
     if args.revoke_all:
         if not args.name:
-            print("[Erreur] --revoke-all révoque les sessions d’un compte : nommez-le.",
-                  file=sys.stderr)
+            print(
+                "[Erreur] --revoke-all révoque les sessions d’un compte : nommez-le.",
+                file=sys.stderr,
+            )
             return EXIT_ERRORS
         count = sessions.revoke(store, name=args.name)
         print(f"{count} session(s) de « {args.name} » révoquée(s).")
@@ -757,9 +884,11 @@ def _user_sessions(args) -> int:
     if not found:
         print("Aucune session de connexion.")
     for session in found:
-        print(f"{session.id}  {session.name}  {session.state():9}  ouverte le "
-              f"{format_datetime(session.created_at)}, vue le "
-              f"{format_datetime(session.last_seen, zone=True)}")
+        print(
+            f"{session.id}  {session.name}  {session.state():9}  ouverte le "
+            f"{format_datetime(session.created_at)}, vue le "
+            f"{format_datetime(session.last_seen, zone=True)}"
+        )
     return EXIT_OK
 
 
@@ -767,8 +896,11 @@ def _user_update(args) -> int:
     from maillage.accounts import Accounts, UnknownRole, UnknownScope, UnknownUser
 
     if args.no_perimeter and (args.perimeter or args.space):
-        print("[Erreur] --no-perimeter retire toute limite : ne le combinez pas avec "
-              "--perimeter ou --space.", file=sys.stderr)
+        print(
+            "[Erreur] --no-perimeter retire toute limite : ne le combinez pas avec "
+            "--perimeter ou --space.",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     book = Accounts(_store(args))
     current = book.get(args.name)

@@ -103,4 +103,3 @@ def _queue(args) -> int:
         label = contributions.STATUS_LABELS[item.status]
         print(f"{item.id}  {label:26}  {item.submission.name}  ({item.submission.commune})")
     return EXIT_OK
-

@@ -78,8 +78,9 @@ class Completion:
 
     def note(self, file: str) -> str:
         """« complété depuis FILE : 12 ajoutés, 3 mis à jour », for the history."""
-        note = COMPLETE_NOTE.format(file=file, added=format_number(self.added),
-                                    updated=format_number(self.updated))
+        note = COMPLETE_NOTE.format(
+            file=file, added=format_number(self.added), updated=format_number(self.updated)
+        )
         if gone := sum(self.deleted.values()):
             note += DELETED_NOTE.format(deleted=format_number(gone))
         return note
@@ -95,6 +96,7 @@ def sheet_key(sheet: str, keys: Mapping[str, tuple[str, ...]] | None = None) -> 
 def _key_values(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
     """One folded text per row (case, accents, spaces and punctuation ignored: « 534 787 123
     00017 » is « 53478712300017 »), NaN when a key cell is empty."""
+
     def folded(column: str) -> pd.Series:
         series = frame[column].astype("str")
         distinct = {v: normalize_name(v).replace("_", "") for v in series.dropna().unique()}
@@ -113,9 +115,13 @@ def _column_of(frame: pd.DataFrame, wanted: str) -> str | None:
     return None
 
 
-def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWorkbook,
-             relocation: Relocation | None = None,
-             keys: Mapping[str, tuple[str, ...]] | None = None) -> Completion:
+def complete(
+    existing: Mapping[str, pd.DataFrame],
+    version: int,
+    incoming: RawWorkbook,
+    relocation: Relocation | None = None,
+    keys: Mapping[str, tuple[str, ...]] | None = None,
+) -> Completion:
     """The latest version `existing` completed by the known sheets of `incoming`."""
     relocation = relocation or Relocation()
     base = text_tables(existing)
@@ -137,11 +143,19 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
         columns = [_column_of(new, k) for k in key]
         if not key or None in columns:
             missing = key[columns.index(None)] if key else "id"
-            problems.append(problem("completed_key_missing", sheet=label, row=raw.header_row,
-                                    column=missing, target=name))
+            problems.append(
+                problem(
+                    "completed_key_missing",
+                    sheet=label,
+                    row=raw.header_row,
+                    column=missing,
+                    target=name,
+                )
+            )
             continue
-        frame, origin, added, updated, gone = _merge(old, new, key, columns, name, version,
-                                                     label, problems)
+        frame, origin, added, updated, gone = _merge(
+            old, new, key, columns, name, version, label, problems
+        )
         counts[name] = (added, len(updated))
         matched[name] = updated
         deleted[name] = gone
@@ -154,8 +168,9 @@ def complete(existing: Mapping[str, pd.DataFrame], version: int, incoming: RawWo
         sheets[name] = RawSheet(name, f"version {version}", numbered, 1)
         rows[name] = {row: (_version_label(name, version), row, False) for row in numbered.index}
     if not counts and not problems:
-        problems.append(problem("completed_nothing", sheet=", ".join(incoming.files),
-                                allowed=", ".join(SHEETS)))
+        problems.append(
+            problem("completed_nothing", sheet=", ".join(incoming.files), allowed=", ".join(SHEETS))
+        )
     located = Relocation(names, relocation.columns, rows)
     workbook = RawWorkbook(sheets, incoming.files, incoming.sha256, incoming.notices)
     return Completion(workbook, located, counts, tuple(problems), matched, existing, deleted)
@@ -199,19 +214,30 @@ def _merge(old, new, key, columns, name, version, label, problems):
     duplicated = new_keys.notna() & new_keys.duplicated(keep="first")
     for row in new_keys.index[duplicated]:
         first = new_keys.index[new_keys == new_keys[row]][0]
-        problems.append(problem("completed_duplicate_key", sheet=label, row=int(row),
-                                column=key[0], value=new.at[row, key[0]],
-                                first_row=int(first)))
+        problems.append(
+            problem(
+                "completed_duplicate_key",
+                sheet=label,
+                row=int(row),
+                column=key[0],
+                value=new.at[row, key[0]],
+                first_row=int(first),
+            )
+        )
     merged = old.copy()
     for column in new.columns:
         if column not in merged.columns:
             merged[column] = pd.Series(pd.NA, index=merged.index, dtype="str")
     old_keys = _key_values(merged, key) if all(k in merged.columns for k in key) else None
-    position = ({k: i for i, k in reversed(list(enumerate(old_keys))) if pd.notna(k)}
-                if old_keys is not None else {})
+    position = (
+        {k: i for i, k in reversed(list(enumerate(old_keys))) if pd.notna(k)}
+        if old_keys is not None
+        else {}
+    )
     sheet_id = SHEETS[name].key
     origin: dict[int, tuple[str, int, bool]] = {
-        i + 2: (_version_label(name, version), i + 2, False) for i in range(len(merged))}
+        i + 2: (_version_label(name, version), i + 2, False) for i in range(len(merged))
+    }
     kept = new_keys[~duplicated]
     at = kept.map(position) if position else pd.Series(float("nan"), index=kept.index)
     found = at.dropna().astype(int)
@@ -219,9 +245,16 @@ def _merge(old, new, key, columns, name, version, label, problems):
     matched = found[~marked[found.index]]
     unmatched = kept.index[at.isna()]
     for row in unmatched[marked[unmatched].to_numpy()]:
-        problems.append(problem("completed_nothing_to_delete", sheet=label, row=int(row),
-                                column=DELETE_COLUMN, value=new.at[row, key[0]],
-                                severity=WARNING))
+        problems.append(
+            problem(
+                "completed_nothing_to_delete",
+                sheet=label,
+                row=int(row),
+                column=DELETE_COLUMN,
+                value=new.at[row, key[0]],
+                severity=WARNING,
+            )
+        )
     added_rows = [row for row in unmatched if not marked[row]]
     changed = pd.Series(False, index=matched.index)
     for column in new.columns:  # one vectorised pass per column over the matched rows

@@ -34,15 +34,18 @@ def coverage(model: Model) -> pd.DataFrame:
     territory = model.territory
     population = model.population(territory)
     links = model.scheme_communes.merge(  # C(d) ⊆ T by construction of T
-        model.schemes[["type"]], left_on="scheme", right_index=True)
+        model.schemes[["type"]], left_on="scheme", right_index=True
+    )
     rows = []
     for scheme_type in sorted(model.schemes["type"].dropna().unique()):
         reached = links.loc[links["type"] == scheme_type, "commune"].unique()
-        rows.append({
-            "type": scheme_type,
-            "communes_share": _share(len(reached), len(territory)),
-            "population_share": _share(model.population(reached), population),
-        })
+        rows.append(
+            {
+                "type": scheme_type,
+                "communes_share": _share(len(reached), len(territory)),
+                "population_share": _share(model.population(reached), population),
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -57,8 +60,10 @@ def blank_share(model: Model) -> tuple[float, float]:
     """Share of T's communes and of its population that are blank (0 when T is empty)."""
     territory = model.territory
     blank = blank_communes(model)
-    return (_share(len(blank), len(territory)),
-            _share(model.population(blank), model.population(territory)))
+    return (
+        _share(len(blank), len(territory)),
+        _share(model.population(blank), model.population(territory)),
+    )
 
 
 def schemes_per_commune(model: Model) -> pd.Series:

@@ -32,8 +32,11 @@ def publish_demo(store: Store, path: Path = DEMO_FILE) -> VersionInfo:
     outcome = import_files(store, DEMO_SPACE, [(path.name, data)], author=DEMO_AUTHOR)
     if outcome.version is None:
         errors = [p for p in outcome.validation.problems if p.severity == ERROR]
-        details = "\n".join(f"- {p.sheet} ligne {p.row} {p.column} : {p.message}"
-                            for p in errors[:20])
-        raise InvalidDemo(f"Le classeur de démonstration {path} n’est pas valide "
-                          f"({len(errors)} erreur(s)) :\n{details}")
+        details = "\n".join(
+            f"- {p.sheet} ligne {p.row} {p.column} : {p.message}" for p in errors[:20]
+        )
+        raise InvalidDemo(
+            f"Le classeur de démonstration {path} n’est pas valide "
+            f"({len(errors)} erreur(s)) :\n{details}"
+        )
     return outcome.version

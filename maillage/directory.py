@@ -19,19 +19,44 @@ from maillage.schema import LIST_SEPARATOR, normalize_name
 from maillage.texts import label
 from maillage.vocabularies import VOCABULARIES
 
-COLUMNS = ["nom", "categorie", "forme", "type", "champ", "commune", "ressort", "echelle",
-           "thematiques", "dispositifs", "roles"]
+COLUMNS = [
+    "nom",
+    "categorie",
+    "forme",
+    "type",
+    "champ",
+    "commune",
+    "ressort",
+    "echelle",
+    "thematiques",
+    "dispositifs",
+    "roles",
+]
 # French headers of the download and of the table on screen.
 HEADERS = {
-    "id": "Identifiant", "nom": "Nom", "categorie": "Catégorie", "forme": "Forme",
-    "type": "Type", "champ": "Champ", "commune": "Commune du siège",
-    "code_commune": "Code INSEE du siège", "ressort": "Ressort",
-    "echelle": "Échelle", "thematiques": "Thématiques", "dispositifs": "Dispositifs",
+    "id": "Identifiant",
+    "nom": "Nom",
+    "categorie": "Catégorie",
+    "forme": "Forme",
+    "type": "Type",
+    "champ": "Champ",
+    "commune": "Commune du siège",
+    "code_commune": "Code INSEE du siège",
+    "ressort": "Ressort",
+    "echelle": "Échelle",
+    "thematiques": "Thématiques",
+    "dispositifs": "Dispositifs",
     "roles": "Rôles",
 }
 OUTSIDE_RESSORT = "Hors du territoire affiché"
-_VOCABULARY = {"categorie": "actor_category", "forme": "actor_form", "champ": "field",
-               "echelle": "scale", "thematiques": "theme", "roles": "role"}
+_VOCABULARY = {
+    "categorie": "actor_category",
+    "forme": "actor_form",
+    "champ": "field",
+    "echelle": "scale",
+    "thematiques": "theme",
+    "roles": "role",
+}
 
 
 def _actors_taking_part(model: Model, participations: np.ndarray) -> np.ndarray:
@@ -49,16 +74,25 @@ def actors_on_commune(model: Model, commune: str) -> pd.Index:
     schemes = model.schemes.index[is_in(model.schemes["perimetre"], perimeters)]
     in_scheme = is_in(model.participations["dispositif"], schemes).to_numpy(dtype=bool)
     actors = model.actors
-    keep = (actors["commune"].eq(commune).fillna(False).to_numpy(dtype=bool)
-            | is_in(actors["ressort"], perimeters).to_numpy(dtype=bool)
-            | _actors_taking_part(model, in_scheme))
+    keep = (
+        actors["commune"].eq(commune).fillna(False).to_numpy(dtype=bool)
+        | is_in(actors["ressort"], perimeters).to_numpy(dtype=bool)
+        | _actors_taking_part(model, in_scheme)
+    )
     return actors.index[keep]
 
 
-def directory(model: Model, commune: str | None = None, theme: str | None = None,
-              category: str | None = None, field: str | None = None, role: str | None = None,
-              entry_stage: str | None = None, nature: str | None = None,
-              text: str | None = None) -> pd.DataFrame:
+def directory(
+    model: Model,
+    commune: str | None = None,
+    theme: str | None = None,
+    category: str | None = None,
+    field: str | None = None,
+    role: str | None = None,
+    entry_stage: str | None = None,
+    nature: str | None = None,
+    text: str | None = None,
+) -> pd.DataFrame:
     """The actors matching every filter given (None = no filter), sorted by name; index id,
     columns COLUMNS (`dispositifs` and `roles` are `;`-lists of what it takes part in).
 
@@ -72,12 +106,19 @@ def directory(model: Model, commune: str | None = None, theme: str | None = None
     if category:
         keep &= _mask(actors["categorie"] == category)
     if field:
-        keep &= _mask(is_in(actors["champ"], [code for code in VOCABULARIES["field"]
-                                              if field in fields_of(code) or code == field]))
+        keep &= _mask(
+            is_in(
+                actors["champ"],
+                [
+                    code
+                    for code in VOCABULARIES["field"]
+                    if field in fields_of(code) or code == field
+                ],
+            )
+        )
     if theme:
         themed = model.schemes.index[has_any_item(model.schemes["thematiques"], [theme])]
-        via_schemes = _actors_taking_part(
-            model, _mask(is_in(participations["dispositif"], themed)))
+        via_schemes = _actors_taking_part(model, _mask(is_in(participations["dispositif"], themed)))
         keep &= _mask(has_any_item(actors["thematiques"], [theme])) | via_schemes
     if role or entry_stage or nature:
         matching = np.ones(len(participations), dtype=bool)
@@ -101,8 +142,9 @@ def _mask(values: pd.Series) -> np.ndarray:
 def _search_text(model: Model) -> pd.Series:
     """Folded name, type and id of each actor, so "centre-social" finds « Centre social »."""
     actors = model.actors
-    haystack = (actors["nom"].fillna("") + " " + actors["type"].fillna("") + " "
-                + actors.index.to_series())
+    haystack = (
+        actors["nom"].fillna("") + " " + actors["type"].fillna("") + " " + actors.index.to_series()
+    )
     return haystack.map(normalize_name)
 
 
@@ -133,7 +175,8 @@ def _describe(model: Model, actors: pd.DataFrame) -> pd.DataFrame:
     at = model.actors.index.get_indexer(actors.index)
     table = actors.assign(
         dispositifs=_joined(keys, scheme_ids, len(model.actors))[at],
-        roles=_joined(keys, roles, len(model.actors))[at])
+        roles=_joined(keys, roles, len(model.actors))[at],
+    )
     table = table.reindex(columns=COLUMNS)
     table.index.name = "id"
     return table.sort_values("nom", key=lambda names: names.map(normalize_name), kind="stable")
@@ -144,28 +187,30 @@ def directory_for_display(model: Model, table: pd.DataFrame) -> pd.DataFrame:
     shown = table.copy()
     for column, vocabulary in _VOCABULARY.items():
         shown[column] = shown[column].map(
-            lambda cell, v=vocabulary: _labels(v, cell), na_action="ignore")
+            lambda cell, v=vocabulary: _labels(v, cell), na_action="ignore"
+        )
     scheme_names = model.schemes["nom"].to_dict()
     shown["dispositifs"] = shown["dispositifs"].map(
         lambda cell: ", ".join(scheme_names.get(i, i) for i in cell.split(LIST_SEPARATOR)),
-        na_action="ignore")
+        na_action="ignore",
+    )
     # A restricted view keeps only its own perimeters and communes: a seat outside it is
     # still named from the reference (public COG data), a ressort outside it is said to be
     # outside rather than shown as a bare id (its name is not part of this view).
     ressort = shown["ressort"]
     ressort_names = ressort.map(model.perimeters["nom"])
-    shown["ressort"] = ressort_names.where(ressort.isna() | ressort_names.notna(),
-                                           OUTSIDE_RESSORT)
+    shown["ressort"] = ressort_names.where(ressort.isna() | ressort_names.notna(), OUTSIDE_RESSORT)
     codes = shown["commune"]
     commune_names = model.communes["nom"]
     outside = codes.dropna()[~codes.dropna().isin(commune_names.index)]
     if len(outside):
         reference_names = load_reference().communes["nom"]
-        commune_names = pd.concat([commune_names,
-                                   reference_names.reindex(outside.unique()).dropna()])
+        commune_names = pd.concat(
+            [commune_names, reference_names.reindex(outside.unique()).dropna()]
+        )
     shown["commune"] = codes.map(
-        lambda code: f"{commune_names.get(code, 'Commune inconnue')} ({code})",
-        na_action="ignore")
+        lambda code: f"{commune_names.get(code, 'Commune inconnue')} ({code})", na_action="ignore"
+    )
     shown.insert(shown.columns.get_loc("commune") + 1, "code_commune", codes)
     shown = shown.reset_index()
     return shown.rename(columns=HEADERS)

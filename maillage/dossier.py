@@ -453,8 +453,9 @@ def _report(pdf: _Pdf, model: Model) -> None:
         for a, b in pairs[:MAX_PAIRS]:
             _text(pdf, f"• {a} et {b}", 9.5, height=4.8)
         if len(pairs) > MAX_PAIRS:
-            _text(pdf, f"… et {counted(len(pairs) - MAX_PAIRS, 'autre paire', 'autres paires')}.",
-                  9.5)
+            _text(
+                pdf, f"… et {counted(len(pairs) - MAX_PAIRS, 'autre paire', 'autres paires')}.", 9.5
+            )
     _heading(pdf, SECTIONS["blockages"][0])
     _text(pdf, lifted_sentence(model), 9.5)
     pdf.ln(1)
@@ -518,14 +519,20 @@ def dossier_for(
     changes = previous = None
     if since is not None:
         changes, previous, _ = compare_in_store(
-            store, space, since, info.version, scope=scope, perimeter=perimeter,
+            store,
+            space,
+            since,
+            info.version,
+            scope=scope,
+            perimeter=perimeter,
             models=lambda version: full if version == info.version else None,
             hide_persons=hide_persons,
         )
     if proposals is None:
         proposals = top_proposals(store, space, info, model, full)
-    return committee_dossier(model, source, changes=changes, previous=previous,
-                             proposals=proposals, now=now)
+    return committee_dossier(
+        model, source, changes=changes, previous=previous, proposals=proposals, now=now
+    )
 
 
 TOP_PROPOSALS = 5  # as many as the meeting report lists
@@ -537,8 +544,13 @@ def top_proposals(store, space: str, info, model: Model, whole: Model) -> list[P
     from maillage.decisions import STATUS_LABELS, latest
     from maillage.proposals.listing import listing, reference_day
 
-    found = listing(model, space=space, version=info.version,
-                    today=reference_day(info.published_at), decisions=latest(store, space),
-                    whole=whole, limit=TOP_PROPOSALS)
-    return [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "")) for p in
-            found.proposals]
+    found = listing(
+        model,
+        space=space,
+        version=info.version,
+        today=reference_day(info.published_at),
+        decisions=latest(store, space),
+        whole=whole,
+        limit=TOP_PROPOSALS,
+    )
+    return [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "")) for p in found.proposals]

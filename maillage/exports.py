@@ -58,7 +58,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     candidate, number = base, 2
     while candidate.lower() in {t.lower() for t in taken}:
         suffix = f" ({number})"
-        candidate, number = base[:31 - len(suffix)] + suffix, number + 1
+        candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
     taken.add(candidate)
     return candidate
 
@@ -67,13 +67,16 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame], about: Mapping[str, str] | No
     """One sheet per table (header row bold and frozen, filters on), plus an « À propos »
     sheet saying where the numbers come from (space, version, date) when `about` is given."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "nan_inf_to_errors": True,
-    })
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+        },
+    )
     formats = {
         "header": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
         "text": workbook.add_format({"quote_prefix": True}),
@@ -114,22 +117,23 @@ def _display(value: object) -> str:
     return "" if _is_blank(value) else str(value)
 
 
-def _write_cell(sheet, row: int, column: int, value: object, formats: dict,
-                header: bool = False) -> None:
+def _write_cell(
+    sheet, row: int, column: int, value: object, formats: dict, header: bool = False
+) -> None:
     if _is_blank(value):
         return
     if isinstance(value, bool | np.bool_):
         sheet.write_boolean(row, column, bool(value))
     elif isinstance(value, int | float | np.integer | np.floating):
-        sheet.write_number(row, column, float(value) if isinstance(value, np.floating)
-                           else value)
+        sheet.write_number(row, column, float(value) if isinstance(value, np.floating) else value)
     elif isinstance(value, datetime | pd.Timestamp):
         moment = wall_clock(pd.Timestamp(value).to_pydatetime())
         timed = moment != datetime(moment.year, moment.month, moment.day)
         sheet.write_datetime(row, column, moment, formats["datetime" if timed else "date"])
     elif isinstance(value, date):
-        sheet.write_datetime(row, column, datetime(value.year, value.month, value.day),
-                             formats["date"])
+        sheet.write_datetime(
+            row, column, datetime(value.year, value.month, value.day), formats["date"]
+        )
     else:
         text = neutralise_bidi(value if isinstance(value, str) else str(value))
         if is_formula_like(text):  # inert text, and stays text when edited in Excel

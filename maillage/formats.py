@@ -46,8 +46,7 @@ def format_number(value: float | Decimal | None, decimals: int = 0) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
-def counted(count: int, singular: str, plural: str | None = None,
-            none: str | None = None) -> str:
+def counted(count: int, singular: str, plural: str | None = None, none: str | None = None) -> str:
     """« 1 commune », « 1 234 communes »: the number in French format and its noun agreed
     (French keeps 0 and 1 singular); for 0, `none` when given (« aucune commune »). The noun
     may go on (« commune blanche », « communes blanches ») and carry its verb (« EPCI est

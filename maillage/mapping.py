@@ -66,8 +66,9 @@ def _column_candidate(header: str, sheet: Sheet) -> tuple[str | None, str]:
     return None, "none"
 
 
-def propose_columns(headers: Iterable[str], sheet_name: str,
-                    profile: Profile | None = None) -> list[ColumnProposal]:
+def propose_columns(
+    headers: Iterable[str], sheet_name: str, profile: Profile | None = None
+) -> list[ColumnProposal]:
     """One proposal per header: the profile's choice first, else exact, normalised, usual
     or close names; a target is given once, to the first header that claims it best."""
     sheet = SHEETS[sheet_name]
@@ -89,9 +90,11 @@ def propose_columns(headers: Iterable[str], sheet_name: str,
     for header, target, reason, _ in candidates:
         params = {"target": target, "profile": profile.name if profile else ""}
         if target and claimed[target] != header:
-            proposals.append(ColumnProposal(header, None, "taken",
-                                            _explain("taken", target=target,
-                                                     first=claimed[target])))
+            proposals.append(
+                ColumnProposal(
+                    header, None, "taken", _explain("taken", target=target, first=claimed[target])
+                )
+            )
         else:
             proposals.append(ColumnProposal(header, target, reason, _explain(reason, **params)))
     return proposals
@@ -124,8 +127,12 @@ def propose_value(value: str, vocabulary: str) -> tuple[str | None, str]:
     return None, "unknown"
 
 
-def propose_values(values: pd.Series, vocabulary: str, listed: bool = False,
-                   profile_values: dict[str, str] | None = None) -> list[ValueProposal]:
+def propose_values(
+    values: pd.Series,
+    vocabulary: str,
+    listed: bool = False,
+    profile_values: dict[str, str] | None = None,
+) -> list[ValueProposal]:
     """One proposal per distinct value of a column (items of `;`-lists when `listed`), most
     frequent first; the profile's choices win."""
     cells = list_items(values.dropna()) if listed else values.dropna()
@@ -139,34 +146,47 @@ def propose_values(values: pd.Series, vocabulary: str, listed: bool = False,
         else:
             code, reason = propose_value(value, vocabulary)
         target = LABELS[vocabulary].get(code, code) if code else None
-        explanation = (_explain("profile", profile="")
-                       if reason == "profile" else _explain(reason, target=target))
+        explanation = (
+            _explain("profile", profile="")
+            if reason == "profile"
+            else _explain(reason, target=target)
+        )
         proposals.append(ValueProposal(value, code, reason, explanation, int(count)))
     return proposals
 
 
-def draft_profile(raw: RawSheet, sheet_name: str, name: str | None = None,
-                  base: Profile | None = None) -> Profile:
+def draft_profile(
+    raw: RawSheet, sheet_name: str, name: str | None = None, base: Profile | None = None
+) -> Profile:
     """A profile from the proposals: what a screen shows before the analyst changes it."""
     sheet = SHEETS[sheet_name]
     proposals = propose_columns(raw.frame.columns, sheet_name, base)
-    columns = {p.source: p.target or "" for p in proposals
-               if p.target or p.reason in ("taken", "profile")}
+    columns = {
+        p.source: p.target or "" for p in proposals if p.target or p.reason in ("taken", "profile")
+    }
     values: dict[str, dict[str, str]] = {}
     for p in proposals:
         column = sheet.column(p.target) if p.target else None
         if p.target is None or column is None or column.vocabulary is None:
             continue
-        found = propose_values(raw.frame[p.source], column.vocabulary, column.kind == "codes",
-                               (base.values if base else {}).get(p.target))
+        found = propose_values(
+            raw.frame[p.source],
+            column.vocabulary,
+            column.kind == "codes",
+            (base.values if base else {}).get(p.target),
+        )
         wanted = {v.source: v.code for v in found if v.code and v.reason != "code"}
         if wanted:
             values[p.target] = wanted
     return Profile(
-        name or (base.name if base else raw.name), sheet_name,
+        name or (base.name if base else raw.name),
+        sheet_name,
         base.key if base else ((sheet.key,) if sheet.key else ()),
-        columns, values, dict(base.constants) if base else {},
-        base.keep_other_columns if base else True, base.guess if base else (),
+        columns,
+        values,
+        dict(base.constants) if base else {},
+        base.keep_other_columns if base else True,
+        base.guess if base else (),
         base.builtin if base else None,
     )
 
@@ -217,8 +237,9 @@ def choose_sheet(workbook: RawWorkbook, profile: Profile) -> str | None:
         return profile.sheet
     if len(workbook.sheets) == 1:
         return next(iter(workbook.sheets))
-    scored = [(profile.header_match(list(s.frame.columns)), key)
-              for key, s in workbook.sheets.items()]
+    scored = [
+        (profile.header_match(list(s.frame.columns)), key) for key, s in workbook.sheets.items()
+    ]
     best = max(scored, default=(0.0, None))
     return best[1] if best[0] > 0 else None
 
@@ -270,8 +291,15 @@ def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
     present = {normalize_name(h): h for h in frame.columns}
     for source in profile.columns:
         if normalize_name(source) not in present:
-            problems.append(problem("mapping_absent_column", **where, column=source,
-                                    severity=WARNING, profile=profile.name))
+            problems.append(
+                problem(
+                    "mapping_absent_column",
+                    **where,
+                    column=source,
+                    severity=WARNING,
+                    profile=profile.name,
+                )
+            )
     explicit = {normalize_name(s): t for s, t in profile.columns.items()}
     usual = ALIASES.get(profile.sheet, {})
     renames: dict[str, str] = {}
@@ -284,8 +312,15 @@ def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
         if not target:
             dropped.append(header)
         elif target in first:
-            problems.append(problem("mapping_duplicate_target", **where, column=header,
-                                    value=target, first=first[target]))
+            problems.append(
+                problem(
+                    "mapping_duplicate_target",
+                    **where,
+                    column=header,
+                    value=target,
+                    first=first[target],
+                )
+            )
             dropped.append(header)
         else:
             first[target] = header
@@ -300,8 +335,16 @@ def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
         if implicit not in sheet.column_names:
             continue  # an unknown column, kept under its own header
         if implicit in first:  # validation would read it as that column a second time
-            problems.append(problem("mapping_shadowed_column", **where, column=header,
-                                    value=implicit, first=first[implicit], severity=WARNING))
+            problems.append(
+                problem(
+                    "mapping_shadowed_column",
+                    **where,
+                    column=header,
+                    value=implicit,
+                    first=first[implicit],
+                    severity=WARNING,
+                )
+            )
             dropped.append(header)
         else:
             first[implicit] = header
@@ -314,8 +357,9 @@ def _map_frame(raw: RawSheet, profile: Profile, partial: bool):
     frame = _guess(frame, profile, problems, raw)
     for column in () if partial else sheet.columns:
         if column.required and column.name not in frame.columns:
-            problems.append(problem("mapping_missing_target", **where, value=column.name,
-                                    target=profile.sheet))
+            problems.append(
+                problem("mapping_missing_target", **where, value=column.name, target=profile.sheet)
+            )
     headers = {target: source for target, source in first.items()}
     return frame, problems, headers
 
@@ -329,14 +373,21 @@ def _recode(frame, profile, sheet, problems, where, first) -> pd.DataFrame:
         blanks = [k for k, v in table.items() if not v]
         series = frame[target]
         for value in blanks:
-            rows = series.index[series.map(normalize_name, na_action="ignore")
-                                == normalize_name(value)]
+            rows = series.index[
+                series.map(normalize_name, na_action="ignore") == normalize_name(value)
+            ]
             if len(rows):
-                problems.append(problem(
-                    "mapping_no_code", sheet=where["sheet"], row=int(rows[0]),
-                    column=first.get(target, target), value=value,
-                    count=counted(len(rows), "ligne"),
-                    allowed=", ".join(VOCABULARIES[column.vocabulary])))
+                problems.append(
+                    problem(
+                        "mapping_no_code",
+                        sheet=where["sheet"],
+                        row=int(rows[0]),
+                        column=first.get(target, target),
+                        value=value,
+                        count=counted(len(rows), "ligne"),
+                        allowed=", ".join(VOCABULARIES[column.vocabulary]),
+                    )
+                )
         if column.kind == "codes":
             items = list_items(series)
             distinct = {v: lookup.get(normalize_name(v)) or v for v in items.unique()}
@@ -349,21 +400,30 @@ def _recode(frame, profile, sheet, problems, where, first) -> pd.DataFrame:
     return frame
 
 
-def _guess(frame: pd.DataFrame, profile: Profile, problems: list[Problem],
-           raw: RawSheet) -> pd.DataFrame:
+def _guess(
+    frame: pd.DataFrame, profile: Profile, problems: list[Problem], raw: RawSheet
+) -> pd.DataFrame:
     """Fill an absent or empty `champ` by the rule table of `guesses.py`, one warning per
     deduced value and rule."""
     if "champ" not in profile.guess:
         return frame
-    current = frame["champ"] if "champ" in frame.columns else pd.Series(
-        pd.NA, index=frame.index, dtype="str")
+    current = (
+        frame["champ"]
+        if "champ" in frame.columns
+        else pd.Series(pd.NA, index=frame.index, dtype="str")
+    )
     empty = current.isna()
     if not empty.any():
         return frame
-    column = lambda name: frame[name] if name in frame.columns else pd.Series(  # noqa: E731
-        pd.NA, index=frame.index, dtype="str")
-    triples = pd.DataFrame({"type": column("type"), "nom": column("nom"),
-                            "categorie": column("categorie")})[empty]
+
+    def column(name: str) -> pd.Series:
+        if name in frame.columns:
+            return frame[name]
+        return pd.Series(pd.NA, index=frame.index, dtype="str")
+
+    triples = pd.DataFrame(
+        {"type": column("type"), "nom": column("nom"), "categorie": column("categorie")}
+    )[empty]
     guessed: dict[tuple, tuple[str, str]] = {}
     rules: dict[tuple[str, str], list[int]] = {}  # (champ, rule) → its rows
     for combo in triples.drop_duplicates().itertuples(index=False):
@@ -374,7 +434,17 @@ def _guess(frame: pd.DataFrame, profile: Profile, problems: list[Problem],
         rules.setdefault((guessed[k][0], guessed[k][1]), []).append(int(row))
     frame["champ"] = current.where(~empty, fields)
     for (value, rule), rows in sorted(rules.items(), key=lambda item: item[1][0]):
-        problems.append(problem("guessed_value", sheet=raw.name, row=rows[0], column="champ",
-                                value=value, severity=WARNING, rule=rule,
-                                count=counted(len(rows), "ligne"), first=rows[0]))
+        problems.append(
+            problem(
+                "guessed_value",
+                sheet=raw.name,
+                row=rows[0],
+                column="champ",
+                value=value,
+                severity=WARNING,
+                rule=rule,
+                count=counted(len(rows), "ligne"),
+                first=rows[0],
+            )
+        )
     return frame

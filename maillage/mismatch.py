@@ -68,8 +68,11 @@ class MismatchResult:
     @cached_property
     def contingency(self) -> pd.DataFrame:
         """X rows x Y columns: communes (or inhabitants) of each x inside each y."""
-        return pd.DataFrame(self.table.toarray(), index=pd.Index(self.x_ids, name="x"),
-                            columns=pd.Index(self.y_ids, name="y"))
+        return pd.DataFrame(
+            self.table.toarray(),
+            index=pd.Index(self.x_ids, name="x"),
+            columns=pd.Index(self.y_ids, name="y"),
+        )
 
     def as_json(self) -> dict:
         """SPEC §4, plus the weight, the counts and the duplicates that explain a null metric."""
@@ -92,9 +95,15 @@ class MismatchResult:
             "x_duplicate_communes": self.x_duplicate_communes,
             "y_duplicate_communes": self.y_duplicate_communes,
             "rows": [
-                {"x": r.x, "y_count": int(r.y_count), "y_ids": list(r.y_ids),
-                 "dominant_share": r.dominant_share, "communes": int(r.communes),
-                 "population": int(r.population), "uncovered": int(r.uncovered)}
+                {
+                    "x": r.x,
+                    "y_count": int(r.y_count),
+                    "y_ids": list(r.y_ids),
+                    "dominant_share": r.dominant_share,
+                    "communes": int(r.communes),
+                    "population": int(r.population),
+                    "uncovered": int(r.uncovered),
+                }
                 for r in self.rows.itertuples(index=False)
             ],
         }
@@ -112,8 +121,7 @@ def mismatch(model: Model, x_type: str, y_type: str, weight: Weight = "communes"
     y_ids = [items[j] for j in y_cols]
     matrix = matrix.tocsc()
     in_x, in_y = matrix[:, x_cols].tocsr(), matrix[:, y_cols].tocsr()
-    population = (model.communes["population"].reindex(communes).fillna(0)
-                  .to_numpy(dtype=np.int64))
+    population = model.communes["population"].reindex(communes).fillna(0).to_numpy(dtype=np.int64)
     weights = np.ones(len(communes), dtype=np.int64) if weight == "communes" else population
 
     x_depth = np.asarray(in_x.sum(axis=1)).ravel()  # how many X hold each commune
@@ -132,7 +140,11 @@ def mismatch(model: Model, x_type: str, y_type: str, weight: Weight = "communes"
     partitions = bool(x_ids) and bool(y_ids) and (x_depth <= 1).all() and (y_depth <= 1).all()
     metrics = _metrics(table) if partitions and table.sum() > 0 else (None,) * 4
     return MismatchResult(
-        x_type=x_type, y_type=y_type, weight=weight, x_ids=x_ids, y_ids=y_ids,
+        x_type=x_type,
+        y_type=y_type,
+        weight=weight,
+        x_ids=x_ids,
+        y_ids=y_ids,
         split_rate=float(split.mean()) if x_ids else None,
         split_population=int(population[split_communes].sum()),
         x_population=int(population[x_depth > 0].sum()),
@@ -140,15 +152,27 @@ def mismatch(model: Model, x_type: str, y_type: str, weight: Weight = "communes"
         x_duplicate_communes=sorted(codes[x_depth >= 2]),
         y_duplicate_communes=sorted(codes[y_depth >= 2]),
         common_communes=int(both.sum()),
-        adjusted_rand=metrics[0], homogeneity=metrics[1], completeness=metrics[2],
-        v_measure=metrics[3], rows=rows, table=table,
+        adjusted_rand=metrics[0],
+        homogeneity=metrics[1],
+        completeness=metrics[2],
+        v_measure=metrics[3],
+        rows=rows,
+        table=table,
         names={p: str(names[p]) for p in (*x_ids, *y_ids)},
     )
 
 
-def _rows(names: dict[str, str], x_ids: list[str], y_ids: list[str], in_x: sparse.csr_matrix,
-          y_depth: np.ndarray, table: sparse.csr_matrix, counts: sparse.csr_matrix,
-          weights: np.ndarray, population: np.ndarray) -> pd.DataFrame:
+def _rows(
+    names: dict[str, str],
+    x_ids: list[str],
+    y_ids: list[str],
+    in_x: sparse.csr_matrix,
+    y_depth: np.ndarray,
+    table: sparse.csr_matrix,
+    counts: sparse.csr_matrix,
+    weights: np.ndarray,
+    population: np.ndarray,
+) -> pd.DataFrame:
     """One row per x: the y it meets, its dominant share, and its pieces (one per y met)."""
     in_x_csc = in_x.tocsc()
     totals = in_x_csc.T @ weights  # communes or inhabitants of each x
@@ -164,25 +188,52 @@ def _rows(names: dict[str, str], x_ids: list[str], y_ids: list[str], in_x: spars
     y_rank = np.argsort(np.argsort(np.asarray(y_ids, dtype=object)))
     order = np.lexsort((y_rank[yj], -n, -np.nan_to_num(share), xi))  # largest piece first
     pieces: list[list[dict]] = [[] for _ in x_ids]
-    for i, j, k, v, sh in zip(xi[order].tolist(), yj[order].tolist(), n[order].tolist(),
-                              value[order].tolist(), share[order].tolist(), strict=True):
-        pieces[i].append({"y": y_ids[j], "nom": names.get(y_ids[j]), "communes": k,
-                          "weight": v, "share": None if np.isnan(sh) else sh})
-    records = [{
-        "x": x,
-        "nom": names.get(x),
-        "y_count": len(parts),
-        "y_ids": sorted(p["y"] for p in parts),
-        "dominant_share": (parts[0]["share"] if parts else 0.0) if totals[i] else None,
-        "dominant_y": parts[0]["y"] if parts else None,
-        "communes": int(x_communes[i]),
-        "population": int(x_population[i]),
-        "uncovered": int(uncovered[i]),
-        "uncovered_population": int(uncovered_population[i]),
-        "pieces": parts,
-    } for i, (x, parts) in enumerate(zip(x_ids, pieces, strict=True))]
-    columns = ["x", "nom", "y_count", "y_ids", "dominant_share", "dominant_y", "communes",
-               "population", "uncovered", "uncovered_population", "pieces"]
+    for i, j, k, v, sh in zip(
+        xi[order].tolist(),
+        yj[order].tolist(),
+        n[order].tolist(),
+        value[order].tolist(),
+        share[order].tolist(),
+        strict=True,
+    ):
+        pieces[i].append(
+            {
+                "y": y_ids[j],
+                "nom": names.get(y_ids[j]),
+                "communes": k,
+                "weight": v,
+                "share": None if np.isnan(sh) else sh,
+            }
+        )
+    records = [
+        {
+            "x": x,
+            "nom": names.get(x),
+            "y_count": len(parts),
+            "y_ids": sorted(p["y"] for p in parts),
+            "dominant_share": (parts[0]["share"] if parts else 0.0) if totals[i] else None,
+            "dominant_y": parts[0]["y"] if parts else None,
+            "communes": int(x_communes[i]),
+            "population": int(x_population[i]),
+            "uncovered": int(uncovered[i]),
+            "uncovered_population": int(uncovered_population[i]),
+            "pieces": parts,
+        }
+        for i, (x, parts) in enumerate(zip(x_ids, pieces, strict=True))
+    ]
+    columns = [
+        "x",
+        "nom",
+        "y_count",
+        "y_ids",
+        "dominant_share",
+        "dominant_y",
+        "communes",
+        "population",
+        "uncovered",
+        "uncovered_population",
+        "pieces",
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -215,8 +266,9 @@ def _adjusted_rand(cells: list[int], rows: list[int], cols: list[int], n: int) -
     return float((index - expected) / (maximum - expected))
 
 
-def _v_measure(table: sparse.csr_matrix, rows: list[int], cols: list[int],
-               n: int) -> tuple[float, float, float]:
+def _v_measure(
+    table: sparse.csr_matrix, rows: list[int], cols: list[int], n: int
+) -> tuple[float, float, float]:
     """Rosenberg & Hirschberg: h = 1 - H(X|Y)/H(X), c = 1 - H(Y|X)/H(Y), V their harmonic mean."""
     coo = table.tocoo()
     keep = coo.data > 0

@@ -108,8 +108,9 @@ class Model:
     @cached_property
     def _perimeter_incidence(self) -> tuple[sparse.csr_matrix, list[str], list[str]]:
         pairs = self.membership
-        return _incidence(pairs["commune"], pairs["perimeter"], self.territory,
-                          self.perimeters.index)
+        return _incidence(
+            pairs["commune"], pairs["perimeter"], self.territory, self.perimeters.index
+        )
 
     @cached_property
     def participation_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,8 +181,9 @@ def build_model(tables: Mapping[str, pd.DataFrame], reference: Reference | None 
         membership=membership,
         schemes=neutralise_bidi_columns(schemes, _free_text(schemes, SCHEME_CODES)),
         participations=_participations(schemes, tables.get("participations")),
-        blockages=neutralise_bidi_columns(_table(tables, "blocages").set_index("id"),
-                                          ["sous_categorie", "description", "source"]),
+        blockages=neutralise_bidi_columns(
+            _table(tables, "blocages").set_index("id"), ["sous_categorie", "description", "source"]
+        ),
     )
 
 

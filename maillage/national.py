@@ -41,10 +41,20 @@ FRANCE_SERVICES = Profile(
     name="France services (liste ANCT)",
     sheet="acteurs",
     key=("id",),
-    columns={"id": "id", "lib_fs": "nom", "insee_com": "commune", "latitude": "latitude",
-             "longitude": "longitude", "type": "type"},
-    constants={"categorie": "organisme_public", "forme": "structure", "echelle": "local",
-               "thematiques": "acces_aux_droits;numerique"},
+    columns={
+        "id": "id",
+        "lib_fs": "nom",
+        "insee_com": "commune",
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "type": "type",
+    },
+    constants={
+        "categorie": "organisme_public",
+        "forme": "structure",
+        "echelle": "local",
+        "thematiques": "acces_aux_droits;numerique",
+    },
     keep_other_columns=False,
     guess=("champ",),
     builtin="france-services",
@@ -54,17 +64,27 @@ DATA_INCLUSION = Profile(
     name="data·inclusion (structures)",
     sheet="acteurs",
     key=("id",),
-    columns={"id": "id", "nom": "nom", "code_insee": "commune", "latitude": "latitude",
-             "longitude": "longitude", "categorie": "categorie", "type": "type",
-             "thematiques": "thematiques", "ressort": "ressort"},
+    columns={
+        "id": "id",
+        "nom": "nom",
+        "code_insee": "commune",
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "categorie": "categorie",
+        "type": "type",
+        "thematiques": "thematiques",
+        "ressort": "ressort",
+    },
     constants={"forme": "structure"},
     keep_other_columns=True,  # the reader keeps only `siret` besides: a key for later
     guess=("champ",),
     builtin="data-inclusion",
 )
 
-BUILTIN_PROFILES: dict[str, Profile] = {"france-services": FRANCE_SERVICES,
-                                        "data-inclusion": DATA_INCLUSION}
+BUILTIN_PROFILES: dict[str, Profile] = {
+    "france-services": FRANCE_SERVICES,
+    "data-inclusion": DATA_INCLUSION,
+}
 
 # reseaux_porteurs code → (categorie of SPEC §5.1, type shown); unknown networks → autre.
 NETWORKS: dict[str, tuple[str, str]] = {
@@ -78,8 +98,7 @@ NETWORKS: dict[str, tuple[str, str]] = {
     "communes": ("collectivite", "Commune ou intercommunalité"),
     "departements": ("collectivite", "Département, services départementaux"),
     "maisons-des-solidarites": ("collectivite", "Maison départementale des solidarités"),
-    "maison-departementale-de-lautonomie": ("collectivite",
-                                            "Maison départementale de l’autonomie"),
+    "maison-departementale-de-lautonomie": ("collectivite", "Maison départementale de l’autonomie"),
     "ase": ("collectivite", "Aide sociale à l’enfance (département)"),
     "regions": ("collectivite", "Région, préfecture, services régionaux"),
     "pjj": ("etat", "Protection judiciaire de la jeunesse"),
@@ -99,27 +118,35 @@ NETWORKS: dict[str, tuple[str, str]] = {
     "croix-rouge": ("association", "Croix-Rouge"),
     "emmaus": ("association", "Emmaüs"),
     "residences-fjt": ("association", "Foyer de jeunes travailleurs"),
-    "chrs": ("association", "CHRS"), "chu": ("association", "Hébergement d’urgence"),
-    "cada": ("association", "CADA"), "huda": ("association", "HUDA"),
-    "cph": ("association", "Centre provisoire d’hébergement"), "siao": ("association", "SIAO"),
+    "chrs": ("association", "CHRS"),
+    "chu": ("association", "Hébergement d’urgence"),
+    "cada": ("association", "CADA"),
+    "huda": ("association", "HUDA"),
+    "cph": ("association", "Centre provisoire d’hébergement"),
+    "siao": ("association", "SIAO"),
     "mission-locale": ("emploi_insertion", "Mission locale"),
     "france-travail": ("emploi_insertion", "France Travail"),
     "cap-emploi-reseau-cheops": ("emploi_insertion", "Cap emploi"),
     "maisons-de-l-emploi": ("emploi_insertion", "Maison de l’emploi"),
-    "plie": ("emploi_insertion", "PLIE"), "siae": ("emploi_insertion", "SIAE"),
-    "geiq": ("emploi_insertion", "GEIQ"), "epide": ("emploi_insertion", "EPIDE"),
-    "afpa": ("emploi_insertion", "AFPA"), "etcld": ("emploi_insertion", "Territoire zéro "
-                                                    "chômeur (ETCLD)"),
+    "plie": ("emploi_insertion", "PLIE"),
+    "siae": ("emploi_insertion", "SIAE"),
+    "geiq": ("emploi_insertion", "GEIQ"),
+    "epide": ("emploi_insertion", "EPIDE"),
+    "afpa": ("emploi_insertion", "AFPA"),
+    "etcld": ("emploi_insertion", "Territoire zéro chômeur (ETCLD)"),
     "ecoles-de-la-deuxieme-chance": ("emploi_insertion", "École de la 2e chance"),
     "alliance-villes-emploi": ("emploi_insertion", "Alliance villes emploi"),
     "fabrique-de-territoire": ("ess_tiers_lieu", "Fabrique de territoire"),
     "ressourceries": ("ess_tiers_lieu", "Ressourcerie"),
     "france-active": ("ess_tiers_lieu", "France Active"),
     "initiative-france": ("ess_tiers_lieu", "Initiative France"),
-    "adie": ("ess_tiers_lieu", "ADIE"), "reseau-bge": ("ess_tiers_lieu", "BGE"),
+    "adie": ("ess_tiers_lieu", "ADIE"),
+    "reseau-bge": ("ess_tiers_lieu", "BGE"),
     "reseau-entreprendre": ("ess_tiers_lieu", "Réseau Entreprendre"),
-    "cms": ("sante", "Centre médico-social"), "cmp": ("sante", "Centre médico-psychologique"),
-    "csapa": ("sante", "CSAPA"), "caarud": ("sante", "CAARUD"),
+    "cms": ("sante", "Centre médico-social"),
+    "cmp": ("sante", "Centre médico-psychologique"),
+    "csapa": ("sante", "CSAPA"),
+    "caarud": ("sante", "CAARUD"),
     "cnam": ("enseignement_recherche", "CNAM"),
     "campus-connecte": ("enseignement_recherche", "Campus connecté"),
 }
@@ -127,11 +154,18 @@ NETWORKS: dict[str, tuple[str, str]] = {
 # Words of a data·inclusion thematique (its category, before `--`) → theme of SPEC §5.4,
 # first match wins; a category matching none is `autre`.
 THEMES: tuple[tuple[str, str], ...] = (
-    ("sante", "sante"), ("handicap", "handicap"), ("mobilite", "mobilite"),
-    ("numerique", "numerique"), ("logement|hebergement", "logement"),
-    ("alimentation", "alimentation"), ("famille|enfan|jeune|parent", "enfance_jeunesse"),
-    ("emploi|metier|candidature|former|formation|creation_activite|insertion|remobilisation"
-     "|professionnel|international", "emploi_insertion"),
+    ("sante", "sante"),
+    ("handicap", "handicap"),
+    ("mobilite", "mobilite"),
+    ("numerique", "numerique"),
+    ("logement|hebergement", "logement"),
+    ("alimentation", "alimentation"),
+    ("famille|enfan|jeune|parent", "enfance_jeunesse"),
+    (
+        "emploi|metier|candidature|former|formation|creation_activite|insertion|remobilisation"
+        "|professionnel|international",
+        "emploi_insertion",
+    ),
     ("droit|citoyennete|francais|illettrisme|financ|budget|juridique", "acces_aux_droits"),
     ("culture|sport|loisir", "culture"),
 )
@@ -150,14 +184,16 @@ def _digest(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def read_national(builtin: str, files: Sequence[tuple[str, bytes]],
-                  max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
+def read_national(
+    builtin: str, files: Sequence[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
+) -> RawWorkbook:
     readers = {"france-services": _france_services, "data-inclusion": _data_inclusion}
     return readers[builtin](sorted(files), max_bytes)
 
 
-def _known_communes(frame: pd.DataFrame, column: str, sheet: str,
-                    notices: list[Problem]) -> pd.DataFrame:
+def _known_communes(
+    frame: pd.DataFrame, column: str, sheet: str, notices: list[Problem]
+) -> pd.DataFrame:
     """A national list is not the analyst's to fix: a commune code the reference does not know
     (nor as a former code) is left out with a warning, and the site keeps its coordinates,
     instead of blocking the thousands of other rows."""
@@ -165,11 +201,22 @@ def _known_communes(frame: pd.DataFrame, column: str, sheet: str,
         return frame
     reference = load_reference()
     codes = normalize_commune_codes(frame[column].astype("str"))
-    known = codes.isna() | is_in(codes, reference.communes.index) | is_in(
-        codes, list(reference.former_codes))
+    known = (
+        codes.isna()
+        | is_in(codes, reference.communes.index)
+        | is_in(codes, list(reference.former_codes))
+    )
     for row in frame.index[~known]:
-        notices.append(problem("national_unknown_commune", sheet=sheet, row=int(row),
-                               column=column, value=frame.at[row, column], severity=WARNING))
+        notices.append(
+            problem(
+                "national_unknown_commune",
+                sheet=sheet,
+                row=int(row),
+                column=column,
+                value=frame.at[row, column],
+                severity=WARNING,
+            )
+        )
     frame = frame.copy()
     frame[column] = frame[column].where(known)
     return frame
@@ -190,9 +237,13 @@ def _france_services(files, max_bytes) -> RawWorkbook:
         frame = raw.frame
         if not all(_column(frame, c) for c in ("id_fs", "lib_fs", "insee_com")):
             continue
-        frame = frame.rename(columns={_column(frame, c): c for c in
-                                      ("id_fs", "lib_fs", "insee_com", "latitude", "longitude",
-                                       "format_fs") if _column(frame, c)})
+        frame = frame.rename(
+            columns={
+                _column(frame, c): c
+                for c in ("id_fs", "lib_fs", "insee_com", "latitude", "longitude", "format_fs")
+                if _column(frame, c)
+            }
+        )
         rows = pd.Series(frame.index.astype("str"), index=frame.index)
         ids = ("FS-" + frame["id_fs"]).fillna("FS-ligne-" + rows)
         repeat = ids.groupby(ids).cumcount()
@@ -200,7 +251,8 @@ def _france_services(files, max_bytes) -> RawWorkbook:
         kind = "France services"
         if "format_fs" in frame.columns:
             detail = frame["format_fs"].where(
-                ~frame["format_fs"].fillna("").str.lower().str.contains("france service"))
+                ~frame["format_fs"].fillna("").str.lower().str.contains("france service")
+            )
             frame["type"] = (kind + " (" + detail + ")").fillna(kind)
         else:
             frame["type"] = kind
@@ -276,32 +328,41 @@ def _data_inclusion(files, max_bytes) -> RawWorkbook:
     if perimeters:
         rows = pd.DataFrame(list(perimeters.values()))
         rows.index = pd.RangeIndex(2, 2 + len(rows))
-        sheets["perimetres"] = RawSheet("perimetres", "zones d’éligibilité des services",
-                                        rows.astype("str"), 1)
+        sheets["perimetres"] = RawSheet(
+            "perimetres", "zones d’éligibilité des services", rows.astype("str"), 1
+        )
     names = tuple(n for n, _ in files)
     return RawWorkbook(sheets, names, _digest(files), tuple(notices))
 
 
-def _shape_structures(frame: pd.DataFrame, services: list[pd.DataFrame],
-                      perimeters: dict[str, dict]) -> pd.DataFrame:
+def _shape_structures(
+    frame: pd.DataFrame, services: list[pd.DataFrame], perimeters: dict[str, dict]
+) -> pd.DataFrame:
     source = frame["source"].fillna("")
     local = "DI-" + source.where(source == "", source + "-") + frame["id"]
-    networks = frame["reseaux_porteurs"] if "reseaux_porteurs" in frame.columns else pd.Series(
-        pd.NA, index=frame.index, dtype="str")
-    known = networks.map(lambda cell: next((NETWORKS[n] for n in _items(cell) if n in NETWORKS),
-                                           None))
+    networks = (
+        frame["reseaux_porteurs"]
+        if "reseaux_porteurs" in frame.columns
+        else pd.Series(pd.NA, index=frame.index, dtype="str")
+    )
+    known = networks.map(
+        lambda cell: next((NETWORKS[n] for n in _items(cell) if n in NETWORKS), None)
+    )
     categorie = known.map(lambda k: k[0] if k else "autre")
     kind = known.map(lambda k: k[1] if k else None)
-    shaped = pd.DataFrame({
-        "id": local,
-        "nom": frame["nom"],
-        "categorie": categorie,
-        "type": kind,
-        "code_insee": frame.get("code_insee"),
-        "latitude": frame.get("latitude"),
-        "longitude": frame.get("longitude"),
-        "siret": frame.get("siret"),
-    }, index=frame.index)
+    shaped = pd.DataFrame(
+        {
+            "id": local,
+            "nom": frame["nom"],
+            "categorie": categorie,
+            "type": kind,
+            "code_insee": frame.get("code_insee"),
+            "latitude": frame.get("latitude"),
+            "longitude": frame.get("longitude"),
+            "siret": frame.get("siret"),
+        },
+        index=frame.index,
+    )
     themes, zones = _services_by_structure(services)
     keys = (source.where(source == "", source + "|") + frame["id"]).tolist()
     shaped["thematiques"] = [themes.get(k) for k in keys]
@@ -313,8 +374,15 @@ def _shape_structures(frame: pd.DataFrame, services: list[pd.DataFrame],
             continue
         pid = "DI-ZONE-" + hashlib.sha256(";".join(zone).encode()).hexdigest()[:10]
         shown = ", ".join(zone[:3]) + ("…" if len(zone) > 3 else "")
-        perimeters.setdefault(pid, {"id": pid, "nom": f"Zone d’éligibilité ({shown})",
-                                    "type": "autre", "communes": ";".join(zone)})
+        perimeters.setdefault(
+            pid,
+            {
+                "id": pid,
+                "nom": f"Zone d’éligibilité ({shown})",
+                "type": "autre",
+                "communes": ";".join(zone),
+            },
+        )
         ressort.append(pid)
     shaped["ressort"] = ressort
     return shaped.astype("str")
@@ -322,8 +390,7 @@ def _shape_structures(frame: pd.DataFrame, services: list[pd.DataFrame],
 
 def _theme(code: str) -> str:
     category = normalize_name(code.split("--")[0])
-    return next((theme for pattern, theme in _THEME_PATTERNS if pattern.search(category)),
-                "autre")
+    return next((theme for pattern, theme in _THEME_PATTERNS if pattern.search(category)), "autre")
 
 
 def _zone_item(code: str) -> str | None:
@@ -344,12 +411,18 @@ def _services_by_structure(services: list[pd.DataFrame]) -> tuple[dict, dict]:
     zones: dict[str, set[str]] = {}
     for frame in services:
         frame = frame.rename(columns={c: normalize_name(c) for c in frame.columns})
-        source = frame["source"].fillna("") if "source" in frame.columns else pd.Series(
-            "", index=frame.index)
+        source = (
+            frame["source"].fillna("")
+            if "source" in frame.columns
+            else pd.Series("", index=frame.index)
+        )
         keys = source.where(source == "", source + "|") + frame["structure_id"].fillna("")
-        for key, listed, zone in zip(keys, frame.get("thematiques", [None] * len(frame)),
-                                     frame.get("zone_eligibilite", [None] * len(frame)),
-                                     strict=True):
+        for key, listed, zone in zip(
+            keys,
+            frame.get("thematiques", [None] * len(frame)),
+            frame.get("zone_eligibilite", [None] * len(frame)),
+            strict=True,
+        ):
             for code in _items(listed) if isinstance(listed, str) else []:
                 theme = _theme(code)
                 if theme not in themes.setdefault(key, []):
@@ -357,5 +430,4 @@ def _services_by_structure(services: list[pd.DataFrame]) -> tuple[dict, dict]:
             for code in re.split(r"[;,\s]+", zone) if isinstance(zone, str) else []:
                 if item := _zone_item(code):
                     zones.setdefault(key, set()).add(item)
-    return ({k: ";".join(v) for k, v in themes.items()},
-            {k: sorted(v) for k, v in zones.items()})
+    return ({k: ";".join(v) for k, v in themes.items()}, {k: sorted(v) for k, v in zones.items()})

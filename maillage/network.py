@@ -55,9 +55,13 @@ class NetworkMeasures:
             "components": self.components,
             "largest_component_share": self.largest_component_share,
             "betweenness_sampled_sources": self.sampled_sources,
-            "top_betweenness": [str(a) for a in actors.assign(key=actors.index).sort_values(
-                ["betweenness", "degree", "key"], ascending=[False, False, True]).index[:10]
-                if actors.at[a, "betweenness"] > 0],
+            "top_betweenness": [
+                str(a)
+                for a in actors.assign(key=actors.index)
+                .sort_values(["betweenness", "degree", "key"], ascending=[False, False, True])
+                .index[:10]
+                if actors.at[a, "betweenness"] > 0
+            ],
         }
 
 
@@ -72,17 +76,20 @@ def links(model: Model) -> pd.DataFrame:
     """acteur, dispositif: one row per actor–scheme pair, whatever the number of roles."""
     actors, schemes, _ = participation_positions(model)
     pairs = pd.DataFrame({"a": actors, "s": schemes}).drop_duplicates()
-    return pd.DataFrame({
-        "acteur": model.actors.index.to_numpy(dtype=object)[pairs["a"].to_numpy()],
-        "dispositif": model.schemes.index.to_numpy(dtype=object)[pairs["s"].to_numpy()],
-    })
+    return pd.DataFrame(
+        {
+            "acteur": model.actors.index.to_numpy(dtype=object)[pairs["a"].to_numpy()],
+            "dispositif": model.schemes.index.to_numpy(dtype=object)[pairs["s"].to_numpy()],
+        }
+    )
 
 
 def incidence(model: Model) -> sparse.csr_matrix:
     """Actor × scheme 0/1 matrix (rows: model.actors, columns: model.schemes)."""
     actors, schemes, _ = participation_positions(model)
-    matrix = sparse.csr_matrix((np.ones(len(actors)), (actors, schemes)),
-                               shape=(len(model.actors), len(model.schemes)))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(actors)), (actors, schemes)), shape=(len(model.actors), len(model.schemes))
+    )
     matrix.data[:] = 1.0  # several roles in one scheme are one link
     return matrix
 
@@ -101,8 +108,9 @@ def actor_pairs(model: Model) -> pd.DataFrame:
     members = incidence(model)
     shared = sparse.triu(members @ members.T, k=1).tocoo()
     actors = model.actors.index
-    return pd.DataFrame({"a": actors[shared.row], "b": actors[shared.col],
-                         "weight": shared.data.astype("int64")})
+    return pd.DataFrame(
+        {"a": actors[shared.row], "b": actors[shared.col], "weight": shared.data.astype("int64")}
+    )
 
 
 def bipartite_graph(model: Model) -> nx.Graph:
@@ -186,23 +194,29 @@ def _measure(model: Model) -> NetworkMeasures:
     degree = np.diff(members.indptr).astype("int64")
     matrix = projection(members)
     k = sample_size(matrix.shape[0], matrix.nnz)
-    sources = (None if k is None else
-               np.random.default_rng(SEED).choice(matrix.shape[0], k, replace=False))
+    sources = (
+        None if k is None else np.random.default_rng(SEED).choice(matrix.shape[0], k, replace=False)
+    )
     bipartite = sparse.bmat([[None, members], [members.T, None]], format="csr")
     count, labels = csgraph.connected_components(bipartite, directed=False)
     component = labels[: len(actors)]
-    table = pd.DataFrame({
-        "degree": degree,
-        "neighbours": np.diff(matrix.indptr).astype("int64"),
-        "betweenness": betweenness(matrix, sources),
-        "component": component.astype("int64"),
-        "isolated": degree == 0,
-    }, index=actors)
+    table = pd.DataFrame(
+        {
+            "degree": degree,
+            "neighbours": np.diff(matrix.indptr).astype("int64"),
+            "betweenness": betweenness(matrix, sources),
+            "component": component.astype("int64"),
+            "isolated": degree == 0,
+        },
+        index=actors,
+    )
     largest = int(np.bincount(component).max()) if len(actors) else 0
     return NetworkMeasures(
         actors=table,
-        schemes=pd.DataFrame({"degree": np.asarray(members.sum(axis=0)).ravel().astype("int64")},
-                             index=model.schemes.index),
+        schemes=pd.DataFrame(
+            {"degree": np.asarray(members.sum(axis=0)).ravel().astype("int64")},
+            index=model.schemes.index,
+        ),
         components=int(count),
         largest_component_share=(largest / len(actors)) if len(actors) else None,
         sampled_sources=k,

@@ -34,10 +34,18 @@ FLAGS = {  # flag column of `flagged_pairs`: its French name on the page
 }
 
 COLUMNS = {
-    "a": "str", "b": "str", "overlap": "float64", "shared_communes": "int64",
-    "shared_population": "int64", "shared_days": "Int64", "common_actors": "int64",
-    "common_themes": "int64", "size_a": "int64", "size_b": "int64",
-    "pooling_candidate": "bool", "side_by_side_not_crossing": "bool",
+    "a": "str",
+    "b": "str",
+    "overlap": "float64",
+    "shared_communes": "int64",
+    "shared_population": "int64",
+    "shared_days": "Int64",
+    "common_actors": "int64",
+    "common_themes": "int64",
+    "size_a": "int64",
+    "size_b": "int64",
+    "pooling_candidate": "bool",
+    "side_by_side_not_crossing": "bool",
 }
 
 
@@ -59,20 +67,22 @@ def overlaps(model: Model, min_overlap: float = 0.0) -> pd.DataFrame:
     days = _shared_days(schemes, a, b)
     known = ~days.mask
     at_threshold = pairs.overlap >= THRESHOLD
-    frame = pd.DataFrame({
-        "a": pd.array(ids[a], dtype="str"),
-        "b": pd.array(ids[b], dtype="str"),
-        "overlap": pairs.overlap,
-        "shared_communes": pairs.communes,
-        "shared_population": pairs.population,
-        "shared_days": pd.arrays.IntegerArray(days.data, days.mask),
-        "common_actors": actors,
-        "common_themes": themes,
-        "size_a": pairs.sizes[a],
-        "size_b": pairs.sizes[b],
-        "pooling_candidate": at_threshold & known & (days.data > 0) & (themes > 0),
-        "side_by_side_not_crossing": at_threshold & (actors == 0),
-    })
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(ids[a], dtype="str"),
+            "b": pd.array(ids[b], dtype="str"),
+            "overlap": pairs.overlap,
+            "shared_communes": pairs.communes,
+            "shared_population": pairs.population,
+            "shared_days": pd.arrays.IntegerArray(days.data, days.mask),
+            "common_actors": actors,
+            "common_themes": themes,
+            "size_a": pairs.sizes[a],
+            "size_b": pairs.sizes[b],
+            "pooling_candidate": at_threshold & known & (days.data > 0) & (themes > 0),
+            "side_by_side_not_crossing": at_threshold & (actors == 0),
+        }
+    )
     return frame.astype(COLUMNS)
 
 
@@ -81,13 +91,27 @@ def overlaps_json(model: Model, min_overlap: float = 0.0) -> list[dict]:
     frame = overlaps(model, min_overlap)
     days = [None if pd.isna(d) else int(d) for d in frame["shared_days"]]
     return [
-        {"a": a, "b": b, "overlap": float(o), "shared_communes": int(n),
-         "shared_population": int(p), "shared_days": d, "common_actors": int(c),
-         "pooling_candidate": bool(k)}
+        {
+            "a": a,
+            "b": b,
+            "overlap": float(o),
+            "shared_communes": int(n),
+            "shared_population": int(p),
+            "shared_days": d,
+            "common_actors": int(c),
+            "pooling_candidate": bool(k),
+        }
         for a, b, o, n, p, d, c, k in zip(
-            frame["a"].tolist(), frame["b"].tolist(), frame["overlap"].tolist(),
-            frame["shared_communes"].tolist(), frame["shared_population"].tolist(), days,
-            frame["common_actors"].tolist(), frame["pooling_candidate"].tolist(), strict=True)
+            frame["a"].tolist(),
+            frame["b"].tolist(),
+            frame["overlap"].tolist(),
+            frame["shared_communes"].tolist(),
+            frame["shared_population"].tolist(),
+            days,
+            frame["common_actors"].tolist(),
+            frame["pooling_candidate"].tolist(),
+            strict=True,
+        )
     ]
 
 
@@ -153,16 +177,21 @@ def flagged_pairs(model: Model, min_overlap: float = THRESHOLD) -> pd.DataFrame:
     frame = frame.assign(
         side_by_side_not_crossing=frame["common_actors"].eq(0),
         pooling_candidate=frame["shared_days"].fillna(0).gt(0) & frame["common_themes"].gt(0),
-        duplicate_diagnostic=diagnostic, duplicate_governance=governance,
+        duplicate_diagnostic=diagnostic,
+        duplicate_governance=governance,
         name_a=_pick(model.schemes["nom"], sides[0], frame.index),
         name_b=_pick(model.schemes["nom"], sides[1], frame.index),
-        year_a=year_a, year_b=year_b, instances_a=instances_a, instances_b=instances_b,
+        year_a=year_a,
+        year_b=year_b,
+        instances_a=instances_a,
+        instances_b=instances_b,
         themes=_shared_theme_labels(model.schemes, *sides, frame.index),
     )
     frame = frame[frame[list(FLAGS)].any(axis=1)].reset_index(drop=True)
     frame["reason"] = _reasons(frame)
-    return frame.sort_values(["overlap", "shared_population"], ascending=False,
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        ["overlap", "shared_population"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
 
 
 def _sides(model: Model, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -175,15 +204,15 @@ def _pick(column: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Serie
     return column.iloc[positions].set_axis(index)
 
 
-def _diagnostics(model: Model, frame: pd.DataFrame, sides) -> tuple[pd.Series, pd.Series,
-                                                                      pd.Series]:
+def _diagnostics(
+    model: Model, frame: pd.DataFrame, sides
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     years = model.schemes["annee_diagnostic"].astype("Int64")
     year_a, year_b = (_pick(years, side, frame.index) for side in sides)
     return year_a, year_b, (year_a - year_b).abs().le(DIAGNOSTIC_YEARS).fillna(False)
 
 
-def _governance(model: Model, frame: pd.DataFrame, sides) -> tuple[pd.Series, pd.Series,
-                                                                     pd.Series]:
+def _governance(model: Model, frame: pd.DataFrame, sides) -> tuple[pd.Series, pd.Series, pd.Series]:
     instances = model.schemes["instances"].astype("str").str.strip()
     instances = instances.where(instances != "")
     instances_a, instances_b = (_pick(instances, side, frame.index) for side in sides)
@@ -211,6 +240,7 @@ def overlap_matrix(model: Model, schemes: list[str]) -> pd.DataFrame:
 
 # ----- the sparse computation -------------------------------------------------------------------
 
+
 class _Pairs:
     """Index pairs (a < b in sorted ids) sharing ≥ 1 commune, with their shared counts."""
 
@@ -227,15 +257,20 @@ def _pairs(model: Model, min_overlap: float) -> _Pairs | None:
     order = np.argsort(np.asarray(items, dtype=object), kind="stable")
     ids = np.asarray(items, dtype=object)[order]
     matrix = matrix[:, order].tocsc()
-    population = (model.communes["population"].reindex(communes).fillna(0)
-                  .to_numpy().astype(np.int64).clip(min=0))
+    population = (
+        model.communes["population"]
+        .reindex(communes)
+        .fillna(0)
+        .to_numpy()
+        .astype(np.int64)
+        .clip(min=0)
+    )
     shared_communes, shared_population, a, b = _shared(matrix, population)
     sizes = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
     pairs = _Pairs(ids, a, b, shared_communes, shared_population, sizes)
     keep = pairs.overlap >= min_overlap
     if not keep.all():
-        pairs = _Pairs(ids, a[keep], b[keep], shared_communes[keep], shared_population[keep],
-                       sizes)
+        pairs = _Pairs(ids, a[keep], b[keep], shared_communes[keep], shared_population[keep], sizes)
     return pairs
 
 
@@ -273,8 +308,9 @@ def _scaled_rows(matrix: sparse.csc_matrix, weights: np.ndarray) -> sparse.csc_m
     return scaled
 
 
-def _scheme_items(table: pd.DataFrame, scheme_column: str, item_column: str,
-                  ids: np.ndarray) -> sparse.csr_matrix:
+def _scheme_items(
+    table: pd.DataFrame, scheme_column: str, item_column: str, ids: np.ndarray
+) -> sparse.csr_matrix:
     """Binary scheme × item matrix (rows in the order of `ids`)."""
     links = table[[scheme_column, item_column]].dropna().drop_duplicates()
     rows = pd.Index(ids).get_indexer(links[scheme_column])
@@ -312,8 +348,10 @@ def _shared_days(schemes: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ma.M
 
 # ----- words for the page -----------------------------------------------------------------------
 
-def _shared_theme_labels(schemes: pd.DataFrame, a: np.ndarray, b: np.ndarray,
-                         index: pd.Index) -> pd.Series:
+
+def _shared_theme_labels(
+    schemes: pd.DataFrame, a: np.ndarray, b: np.ndarray, index: pd.Index
+) -> pd.Series:
     """French labels of the themes common to each pair (« santé, mobilité »), via one bit per
     theme: the distinct combinations are few, so each is spelled once."""
     codes = sorted(VOCABULARIES["theme"])
@@ -322,8 +360,10 @@ def _shared_theme_labels(schemes: pd.DataFrame, a: np.ndarray, b: np.ndarray,
     themes = themes[is_in(themes, bit)].reset_index().drop_duplicates()
     masks = np.zeros(len(schemes), dtype=np.int64)
     np.add.at(masks, themes["index"].to_numpy(), themes.iloc[:, 1].map(bit).to_numpy())
-    return _spelled(pd.Series(masks[a] & masks[b], index=index),
-                    lambda m: ", ".join(label("theme", c).lower() for c in codes if m & bit[c]))
+    return _spelled(
+        pd.Series(masks[a] & masks[b], index=index),
+        lambda m: ", ".join(label("theme", c).lower() for c in codes if m & bit[c]),
+    )
 
 
 def _spelled(values: pd.Series, spell) -> pd.Series:
@@ -338,28 +378,57 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     share = _spelled(frame["overlap"], format_share)
     actors = _spelled(frame["common_actors"], format_number)
     days = _spelled(frame["shared_days"], format_number)
-    first = pd.Series(np.where(
-        frame["side_by_side_not_crossing"],
-        "Ces deux dispositifs couvrent " + share + " des mêmes communes mais n’ont aucun "
-        "acteur en commun.",
-        "Ces deux dispositifs couvrent " + share + " des mêmes communes et ont " + actors
-        + np.where(frame["common_actors"].gt(1), "\u00a0acteurs en commun.",
-                   "\u00a0acteur en commun.")), index=frame.index, dtype="str")
+    first = pd.Series(
+        np.where(
+            frame["side_by_side_not_crossing"],
+            "Ces deux dispositifs couvrent " + share + " des mêmes communes mais n’ont aucun "
+            "acteur en commun.",
+            "Ces deux dispositifs couvrent "
+            + share
+            + " des mêmes communes et ont "
+            + actors
+            + np.where(
+                frame["common_actors"].gt(1), "\u00a0acteurs en commun.", "\u00a0acteur en commun."
+            ),
+        ),
+        index=frame.index,
+        dtype="str",
+    )
     day_word = np.where(frame["shared_days"].fillna(0).gt(1), "\u00a0jours", "\u00a0jour")
-    pooling = ("Calendriers communs sur " + days + day_word + " et thèmes partagés ("
-               + frame["themes"] + ")\u00a0: candidats à une gouvernance et un diagnostic "
-               "communs.")
+    pooling = (
+        "Calendriers communs sur "
+        + days
+        + day_word
+        + " et thèmes partagés ("
+        + frame["themes"]
+        + ")\u00a0: candidats à une gouvernance et un diagnostic "
+        "communs."
+    )
     low = np.fmin(frame["year_a"].astype("float64"), frame["year_b"].astype("float64"))
     high = np.fmax(frame["year_a"].astype("float64"), frame["year_b"].astype("float64"))
-    years = _spelled(pd.Series(list(zip(low.tolist(), high.tolist(), strict=True)),
-                               index=frame.index, dtype=object), _years)
-    diagnostic = ("Chacun a fait son diagnostic (" + years + ") sur des communes en partie "
-                  "les mêmes\u00a0: un diagnostic partagé aurait suffi.")
-    governance = ("Chacun garde ses propres instances (« " + _spelled(frame["instances_a"], _bodies)
-                  + " » et « " + _spelled(frame["instances_b"], _bodies) + " »).")
+    years = _spelled(
+        pd.Series(
+            list(zip(low.tolist(), high.tolist(), strict=True)), index=frame.index, dtype=object
+        ),
+        _years,
+    )
+    diagnostic = (
+        "Chacun a fait son diagnostic (" + years + ") sur des communes en partie "
+        "les mêmes\u00a0: un diagnostic partagé aurait suffi."
+    )
+    governance = (
+        "Chacun garde ses propres instances (« "
+        + _spelled(frame["instances_a"], _bodies)
+        + " » et « "
+        + _spelled(frame["instances_b"], _bodies)
+        + " »)."
+    )
     reason = first
-    for part, flag in ((pooling, "pooling_candidate"), (diagnostic, "duplicate_diagnostic"),
-                       (governance, "duplicate_governance")):
+    for part, flag in (
+        (pooling, "pooling_candidate"),
+        (diagnostic, "duplicate_diagnostic"),
+        (governance, "duplicate_governance"),
+    ):
         reason = reason.where(~frame[flag], reason + " " + part)
     return reason
 

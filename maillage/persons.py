@@ -56,10 +56,10 @@ def _roles(persons: pd.DataFrame) -> pd.Series:
     """`role_of` for every row at once (a Python call per person is 10× slower at scale)."""
     kind = persons["type"].astype("str").str.strip().where(persons["type"].notna(), "")
     kind = kind.fillna("")
-    role = (kind.str[:1].str.upper() + kind.str[1:]).where(kind != "",
-                                                            label("actor_form", PERSON))
-    families = {c: label("actor_category", c).split(" (")[0]
-                for c in persons["categorie"].dropna().unique()}
+    role = (kind.str[:1].str.upper() + kind.str[1:]).where(kind != "", label("actor_form", PERSON))
+    families = {
+        c: label("actor_category", c).split(" (")[0] for c in persons["categorie"].dropna().unique()
+    }
     family = persons["categorie"].map(families).fillna("")
     return (role + " · " + family).where(family != "", role)
 
@@ -76,8 +76,9 @@ def hide_persons(model: Model) -> Model:
     if not is_person.any():
         return model
     persons = actors.index[is_person]
-    pseudonyms = pd.Series([PSEUDONYM.format(n) for n in range(1, len(persons) + 1)],
-                           index=persons, dtype="str")
+    pseudonyms = pd.Series(
+        [PSEUDONYM.format(n) for n in range(1, len(persons) + 1)], index=persons, dtype="str"
+    )
     masked = actors.loc[persons]
     seats = model.communes.reindex(masked["commune"])
     blank = {c: pd.NA for c in actors.columns if c not in KEPT}
@@ -91,6 +92,7 @@ def hide_persons(model: Model) -> Model:
     actors = pd.concat([actors[~is_person], masked]).reindex(order.to_numpy())
     actors.index.name = model.actors.index.name
     participations = model.participations.assign(
-        acteur=_renamed(model.participations["acteur"], pseudonyms))
+        acteur=_renamed(model.participations["acteur"], pseudonyms)
+    )
     schemes = model.schemes.assign(pilote=_renamed(model.schemes["pilote"], pseudonyms))
     return replace(model, actors=actors, participations=participations, schemes=schemes)

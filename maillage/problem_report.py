@@ -39,8 +39,10 @@ _HEADER_SEARCH_ROWS = 50  # the reader takes the first non-empty row as headers
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
     """One row per problem, French column names, in the order validation sorted them."""
-    rows = [(SEVERITY_LABELS[p.severity], p.sheet, p.row, p.column, p.value, p.message)
-            for p in problems]
+    rows = [
+        (SEVERITY_LABELS[p.severity], p.sheet, p.row, p.column, p.value, p.message)
+        for p in problems
+    ]
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     table["Ligne"] = table["Ligne"].astype("Int64")
     return table
@@ -73,8 +75,9 @@ def _open_xlsx(files: Sequence[tuple[str, bytes]]) -> openpyxl.Workbook | None:
         return None
     # data_only: cached values instead of formulas (the reader never evaluates them either);
     # keep_vba/keep_links off: nothing active goes back to the analyst.
-    return openpyxl.load_workbook(io.BytesIO(files[0][1]), read_only=False, keep_vba=False,
-                                  data_only=True, keep_links=False)
+    return openpyxl.load_workbook(
+        io.BytesIO(files[0][1]), read_only=False, keep_vba=False, data_only=True, keep_links=False
+    )
 
 
 def _write_text(cell, value: object) -> None:

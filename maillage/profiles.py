@@ -66,8 +66,11 @@ class Profile:
         return len(named & found) / len(named)
 
     def as_dict(self) -> dict:
-        data: dict = {"name": self.name, "sheet": self.sheet,
-                      "key": self.key[0] if len(self.key) == 1 else list(self.key)}
+        data: dict = {
+            "name": self.name,
+            "sheet": self.sheet,
+            "key": self.key[0] if len(self.key) == 1 else list(self.key),
+        }
         if not self.keep_other_columns:
             data["keep_other_columns"] = False
         if self.guess:
@@ -114,8 +117,14 @@ def profile_from_dict(data: object, origin: str = "profil") -> Profile:
     for source, target in sections["columns"].items():
         target = _text(target, f"columns.{source}")
         if target and target not in schema.column_names:
-            _fail("unknown_target", origin=origin, source=source, target=target, sheet=sheet,
-                  allowed=", ".join(schema.column_names))
+            _fail(
+                "unknown_target",
+                origin=origin,
+                source=source,
+                target=target,
+                sheet=sheet,
+                allowed=", ".join(schema.column_names),
+            )
         columns[str(source)] = target
     values: dict[str, dict[str, str]] = {}
     for target, table in sections["values"].items():
@@ -129,14 +138,26 @@ def profile_from_dict(data: object, origin: str = "profil") -> Profile:
         for source, code in table.items():
             code = _text(code, f"values.{target}.{source}")
             if code and code not in VOCABULARIES[column.vocabulary]:  # "": still to choose
-                _fail("unknown_code", origin=origin, target=target, source=source, code=code,
-                      allowed=", ".join(VOCABULARIES[column.vocabulary]))
+                _fail(
+                    "unknown_code",
+                    origin=origin,
+                    target=target,
+                    source=source,
+                    code=code,
+                    allowed=", ".join(VOCABULARIES[column.vocabulary]),
+                )
             values[target][str(source)] = code
     constants = {}
     for target, value in sections["constants"].items():
         if target not in schema.column_names:
-            _fail("unknown_target", origin=origin, source="constants", target=target,
-                  sheet=sheet, allowed=", ".join(schema.column_names))
+            _fail(
+                "unknown_target",
+                origin=origin,
+                source="constants",
+                target=target,
+                sheet=sheet,
+                allowed=", ".join(schema.column_names),
+            )
         constants[target] = _text(value, f"constants.{target}")
     guess = data.get("guess", [])
     if not isinstance(guess, list) or any(g not in GUESSABLE for g in guess):
@@ -145,8 +166,17 @@ def profile_from_dict(data: object, origin: str = "profil") -> Profile:
     if not isinstance(keep, bool):
         _fail("not_bool", origin=origin, where="keep_other_columns")
     builtin = data.get("builtin")
-    return Profile(name, sheet, key, columns, values, constants, keep, tuple(guess),
-                   None if builtin is None else _text(builtin, "builtin"))
+    return Profile(
+        name,
+        sheet,
+        key,
+        columns,
+        values,
+        constants,
+        keep,
+        tuple(guess),
+        None if builtin is None else _text(builtin, "builtin"),
+    )
 
 
 def parse_profile(text: str, origin: str = "profil") -> Profile:
@@ -188,8 +218,14 @@ def profile_toml(profile: Profile) -> str:
     data = profile.as_dict()
     lines = [f"name = {_toml_string(data['name'])}", f"sheet = {_toml_string(data['sheet'])}"]
     key = data["key"]
-    lines.append("key = " + (_toml_string(key) if isinstance(key, str)
-                             else "[" + ", ".join(map(_toml_string, key)) + "]"))
+    lines.append(
+        "key = "
+        + (
+            _toml_string(key)
+            if isinstance(key, str)
+            else "[" + ", ".join(map(_toml_string, key)) + "]"
+        )
+    )
     if "keep_other_columns" in data:
         lines.append("keep_other_columns = false")
     if "guess" in data:
@@ -218,8 +254,14 @@ def save_profile(store, space: str, profile: Profile, author: str | None = None)
 
     checked = profile_from_dict(profile.as_dict(), profile.name)  # never store a bad one
     headers = sorted({normalize_name(h) for h in checked.columns})
-    ProfileStore(store).save(space, checked.name, profile_json(checked), json.dumps(headers),
-                             datetime.now(UTC).isoformat(timespec="seconds"), author)
+    ProfileStore(store).save(
+        space,
+        checked.name,
+        profile_json(checked),
+        json.dumps(headers),
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        author,
+    )
 
 
 def saved_profiles(store, space: str) -> list[Profile]:
@@ -239,20 +281,25 @@ def recognises(profile: Profile, headers: list[str]) -> bool:
     renames at least one of them (a profile of template headers would match any workbook)."""
     present = {normalize_name(h) for h in headers}
     named = {normalize_name(h) for h in profile.columns}
-    renames = any(target and normalize_name(source) != target
-                  for source, target in profile.columns.items())
+    renames = any(
+        target and normalize_name(source) != target for source, target in profile.columns.items()
+    )
     return bool(named) and renames and named <= present
 
 
 def matching_profile(store, space: str, sheets_headers: list[list[str]]) -> Profile | None:
     """The saved profile of `space` that recognises one of the sheets, naming most columns."""
-    found = [(len(p.columns), p.name, p) for p in saved_profiles(store, space)
-             if any(recognises(p, headers) for headers in sheets_headers)]
+    found = [
+        (len(p.columns), p.name, p)
+        for p in saved_profiles(store, space)
+        if any(recognises(p, headers) for headers in sheets_headers)
+    ]
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
-def find_profile(spec: str | None, store=None, space: str | None = None,
-                 files=None) -> Profile | None:
+def find_profile(
+    spec: str | None, store=None, space: str | None = None, files=None
+) -> Profile | None:
     """The profile `--profile` names: a file (.toml, .json), a built-in one, or one saved in
     the space. Without `--profile`, the saved profile that recognises the file's headers,
     if any; else None (the file is read as a template workbook)."""
@@ -267,8 +314,9 @@ def find_profile(spec: str | None, store=None, space: str | None = None,
             workbook = read_workbook(files)
         except UnreadableWorkbook:
             return None  # the import itself says why
-        return matching_profile(store, space, [list(sheet.frame.columns)
-                                               for sheet in workbook.sheets.values()])
+        return matching_profile(
+            store, space, [list(sheet.frame.columns) for sheet in workbook.sheets.values()]
+        )
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.is_file():
         return read_profile_file(path)

@@ -64,8 +64,9 @@ def check(
     return workbook, validate(workbook, reference)
 
 
-def read_source(files: Sequence[tuple[str, bytes]], profile: Profile | None,
-                max_bytes: int = MAX_FILE_BYTES) -> RawWorkbook:
+def read_source(
+    files: Sequence[tuple[str, bytes]], profile: Profile | None, max_bytes: int = MAX_FILE_BYTES
+) -> RawWorkbook:
     """The files as raw sheets; a built-in profile brings its own reader (JSON, services…)."""
     if profile is not None and profile.builtin:
         from maillage.national import read_national
@@ -103,8 +104,9 @@ def check_files(
             raise CannotComplete(CANNOT_COMPLETE.format(space=space))
         step("Ajout des lignes du fichier à la dernière version", 0.25)
         keys = {profile.sheet: profile.key} if profile is not None else None
-        completion = complete(store.load(space, latest.version), latest.version, workbook,
-                              relocation, keys)
+        completion = complete(
+            store.load(space, latest.version), latest.version, workbook, relocation, keys
+        )
         workbook, relocation = completion.workbook, completion.relocation
         problems += completion.problems
     step("Vérification des feuilles, des colonnes et des références", 0.4)
@@ -147,10 +149,19 @@ def import_files(
     profile: Profile | None = None,
     mode: Mode = REPLACE,
 ) -> ImportOutcome:
-    checked = check_files(files, profile=profile, mode=mode, store=store, space=space,
-                          reference=reference, max_bytes=max_bytes, on_step=on_step)
+    checked = check_files(
+        files,
+        profile=profile,
+        mode=mode,
+        store=store,
+        space=space,
+        reference=reference,
+        max_bytes=max_bytes,
+        on_step=on_step,
+    )
     if on_step:
         on_step("Publication d’une nouvelle version", 0.8)
-    version = publish_checked(store, space, checked.workbook, checked.validation, author,
-                              checked.note)
+    version = publish_checked(
+        store, space, checked.workbook, checked.validation, author, checked.note
+    )
     return ImportOutcome(checked.workbook, checked.validation, version, checked.completion)

@@ -78,7 +78,8 @@ def load_reference() -> Reference:
         regions=_read("regions").set_index("code"),
         arrondissements=_read("arrondissements").set_index("code"),
         municipal_arrondissements=frozenset(
-            former.loc[former["kind"] == "arrondissement_municipal", "former_code"]),
+            former.loc[former["kind"] == "arrondissement_municipal", "former_code"]
+        ),
     )
 
 

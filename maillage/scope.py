@@ -57,23 +57,27 @@ def nesting(model: Model, inside: frozenset[str], in_scope: pd.Series | None = N
     membership = model.membership
     if in_scope is None:
         in_scope = is_in(membership["commune"], inside)
-    counts = pd.DataFrame({"perimeter": membership["perimeter"].to_numpy(dtype=object),
-                           "inside": in_scope.to_numpy()})
+    counts = pd.DataFrame(
+        {"perimeter": membership["perimeter"].to_numpy(dtype=object), "inside": in_scope.to_numpy()}
+    )
     counts = counts.groupby("perimeter")["inside"].agg(["size", "sum"])
     lies_within = (counts["sum"] == counts["size"]) & (counts["sum"] > 0)
     covers = counts["sum"] == len(inside)
-    return Nesting(counts.index[lies_within],
-                   counts.index[lies_within | (covers & (counts["sum"] > 0))])
+    return Nesting(
+        counts.index[lies_within], counts.index[lies_within | (covers & (counts["sum"] > 0))]
+    )
 
 
-def actors_in_scope(model: Model, inside: frozenset[str], schemes: pd.DataFrame,
-                    nested: Nesting) -> pd.Series:
+def actors_in_scope(
+    model: Model, inside: frozenset[str], schemes: pd.DataFrame, nested: Nesting
+) -> pd.Series:
     """Boolean mask over `model.actors` (rule in the module docstring)."""
     actors = model.actors
     placed = is_in(actors["commune"], inside) | is_in(actors["ressort"], nested.concerning)
     local = schemes.index[is_in(schemes["perimetre"], nested.within).to_numpy()]
     taking_part = model.participations.loc[
-        is_in(model.participations["dispositif"], local), "acteur"].unique()
+        is_in(model.participations["dispositif"], local), "acteur"
+    ].unique()
     return placed | _index_in(actors, taking_part)
 
 
@@ -92,13 +96,14 @@ def restrict_to(model: Model, perimeter: str) -> Model:
     in_scope = is_in(model.membership["commune"], inside)
     nested = nesting(model, inside, in_scope)
     membership = model.membership[in_scope]
-    perimeters = model.perimeters[_index_in(model.perimeters,
-                                            membership["perimeter"].unique())]
+    perimeters = model.perimeters[_index_in(model.perimeters, membership["perimeter"].unique())]
     schemes = model.schemes[is_in(model.schemes["perimetre"], perimeters.index)]
     actors = model.actors[actors_in_scope(model, inside, schemes, nested)]
     participations = model.participations
-    participations = participations[is_in(participations["dispositif"], schemes.index)
-                                    & is_in(participations["acteur"], actors.index)]
+    participations = participations[
+        is_in(participations["dispositif"], schemes.index)
+        & is_in(participations["acteur"], actors.index)
+    ]
     pilots = schemes["pilote"].where(is_in(schemes["pilote"], actors.index))
     schemes = schemes.assign(pilote=pilots)
     blockages = model.blockages[blockages_in_scope(model, schemes.index, nested)]

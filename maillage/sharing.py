@@ -27,8 +27,14 @@ DEFAULT_EXPIRY = timedelta(days=30)
 MAX_EXPIRY = timedelta(days=366)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # token_urlsafe(32): 43 characters, no padding
 _DURATION = re.compile(r"\s*(\d+)\s*([hdjws]?)\s*")
-_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "j": timedelta(days=1),
-          "w": timedelta(weeks=1), "s": timedelta(weeks=1), "": timedelta(days=1)}
+_UNITS = {
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "j": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "s": timedelta(weeks=1),
+    "": timedelta(days=1),
+}
 
 Refusal = Literal["inconnu", "expire", "revoque"]
 REFUSAL_MESSAGES: dict[str, str] = {
@@ -78,9 +84,16 @@ def token_digest(token: str) -> str:
 
 def _link(row: LinkRow) -> ShareLink:
     revoked = datetime.fromisoformat(row.revoked_at) if row.revoked_at else None
-    return ShareLink(row.id, row.space, row.perimeter, datetime.fromisoformat(row.created_at),
-                     datetime.fromisoformat(row.expires_at), revoked, row.author,
-                     row.hide_persons)
+    return ShareLink(
+        row.id,
+        row.space,
+        row.perimeter,
+        datetime.fromisoformat(row.created_at),
+        datetime.fromisoformat(row.expires_at),
+        revoked,
+        row.author,
+        row.hide_persons,
+    )
 
 
 def share_path(token: str) -> str:
@@ -94,9 +107,11 @@ def public_url(value: str | None = None) -> str:
     text = (value or os.environ.get(URL_VARIABLE) or DEFAULT_URL).strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise CannotShare(f"L’adresse publique du tableau de bord « {text} » est illisible : "
-                          f"réglez {URL_VARIABLE} sur l’adresse que les destinataires ouvrent, "
-                          "par exemple https://maillage.mon-departement.fr (sans ? ni #).")
+        raise CannotShare(
+            f"L’adresse publique du tableau de bord « {text} » est illisible : "
+            f"réglez {URL_VARIABLE} sur l’adresse que les destinataires ouvrent, "
+            "par exemple https://maillage.mon-departement.fr (sans ? ni #)."
+        )
     return text.rstrip("/")
 
 
@@ -109,30 +124,48 @@ def parse_duration(text: str) -> timedelta:
     """`30d`, `30j`, `12h`, `2w`/`2s` (weeks) or a bare number of days."""
     found = _DURATION.fullmatch(text.lower())
     if not found or int(found[1]) == 0:
-        raise CannotShare(f"Durée illisible « {text} » : écrivez par exemple 30d (jours), "
-                          "12h (heures) ou 2w (semaines).")
+        raise CannotShare(
+            f"Durée illisible « {text} » : écrivez par exemple 30d (jours), "
+            "12h (heures) ou 2w (semaines)."
+        )
     return int(found[1]) * _UNITS[found[2]]
 
 
-def create(store: Store, space: str, perimeter: str | None = None,
-           expires: timedelta = DEFAULT_EXPIRY, author: str | None = None,
-           now: datetime | None = None, hide_persons: bool = True) -> tuple[str, ShareLink]:
+def create(
+    store: Store,
+    space: str,
+    perimeter: str | None = None,
+    expires: timedelta = DEFAULT_EXPIRY,
+    author: str | None = None,
+    now: datetime | None = None,
+    hide_persons: bool = True,
+) -> tuple[str, ShareLink]:
     """Issue a link to the latest version of `space`, restricted to `perimeter` when given.
     Persons are shown as their role unless `hide_persons` is False (the analyst's choice)."""
     if not timedelta(hours=1) <= expires <= MAX_EXPIRY:
         raise CannotShare("La durée d’un lien doit être comprise entre une heure et un an.")
     if store.latest(space) is None:
-        raise CannotShare(f"L’espace « {space} » n’a aucune version publiée : il n’y a rien "
-                          "à partager.")
+        raise CannotShare(
+            f"L’espace « {space} » n’a aucune version publiée : il n’y a rien à partager."
+        )
     if perimeter is not None:
         known = set(store.load(space)["perimetres"]["id"])
         if perimeter not in known:
-            raise CannotShare(f"Le périmètre « {perimeter} » n’existe pas dans la dernière "
-                              f"version de l’espace « {space} ».")
+            raise CannotShare(
+                f"Le périmètre « {perimeter} » n’existe pas dans la dernière "
+                f"version de l’espace « {space} »."
+            )
     token = secrets.token_urlsafe(32)
     moment = utc_now(now)
-    row = AccountStore(store).add_link(token_digest(token), space, perimeter, utc_iso(moment),
-                                       utc_iso(moment + expires), author, hide_persons)
+    row = AccountStore(store).add_link(
+        token_digest(token),
+        space,
+        perimeter,
+        utc_iso(moment),
+        utc_iso(moment + expires),
+        author,
+        hide_persons,
+    )
     return token, _link(row)
 
 

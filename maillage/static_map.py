@@ -76,8 +76,12 @@ class StaticMap:
         return (
             "Carte du territoire : communes teintées selon le nombre de dispositifs qui les "
             "couvrent, "
-            + (counted(self.blank, "commune blanche cerclée", "communes blanches cerclées")
-               + " en pointillés" if self.blank else "aucune commune blanche")
+            + (
+                counted(self.blank, "commune blanche cerclée", "communes blanches cerclées")
+                + " en pointillés"
+                if self.blank
+                else "aucune commune blanche"
+            )
             + f"{outlined}."
         )
 

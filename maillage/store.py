@@ -29,7 +29,8 @@ DEFAULT_SPACE = "principal"
 def _versions_tables(db: Connection) -> str:
     """Migration 1: the versions and their sheets, immutable once written."""
     dialect = db.dialect
-    return dialect.render("""
+    return (
+        dialect.render("""
 CREATE TABLE IF NOT EXISTS versions (
     space TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -49,7 +50,10 @@ CREATE TABLE IF NOT EXISTS version_sheets (
     PRIMARY KEY (space, version, sheet),
     FOREIGN KEY (space, version) REFERENCES versions (space, version)
 );
-""") + dialect.immutable("versions", "versions") + dialect.immutable("version_sheets", "sheets")
+""")
+        + dialect.immutable("versions", "versions")
+        + dialect.immutable("version_sheets", "sheets")
+    )
 
 
 def _version_notes(db: Connection) -> str:
@@ -67,7 +71,6 @@ CREATE TABLE IF NOT EXISTS version_notes (
 
 
 MIGRATIONS = register("versions", [_versions_tables, _version_notes])
-
 
 
 class UnknownVersion(LookupError):
@@ -188,8 +191,9 @@ class Store:
                 "INSERT INTO version_sheets (space, version, sheet, data) VALUES (?, ?, ?, ?)",
                 [(space, version, name, blob) for name, blob in blobs.items()],
             )
-        return VersionInfo(space, version, published_at, author, file, sha256, rows, restored_from,
-                           note)
+        return VersionInfo(
+            space, version, published_at, author, file, sha256, rows, restored_from, note
+        )
 
     def history(self, space: str) -> list[VersionInfo]:
         """The versions of a space, newest first."""

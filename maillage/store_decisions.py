@@ -56,25 +56,37 @@ class DecisionStore:
         self.store = store
         store.database.migrate("decisions", MIGRATIONS)
 
-    def add(self, space: str, proposal: str, status: str, comment: str | None,
-            author: str | None, decided_at: str, version: int | None) -> DecisionRow:
+    def add(
+        self,
+        space: str,
+        proposal: str,
+        status: str,
+        comment: str | None,
+        author: str | None,
+        decided_at: str,
+        version: int | None,
+    ) -> DecisionRow:
         with self.store.transaction() as db:
             (row_id,) = db.execute(
                 "INSERT INTO decisions (space, proposal, status, comment, author, decided_at, "
                 "version) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (space, proposal, status, comment, author, decided_at, version)).fetchone()
+                (space, proposal, status, comment, author, decided_at, version),
+            ).fetchone()
         return DecisionRow(row_id, space, proposal, status, comment, author, decided_at, version)
 
     def all(self, space: str) -> list[DecisionRow]:
         """Every decision of a space, oldest first."""
         with self.store.connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM decisions WHERE space = ? ORDER BY id",
-                              (space,)).fetchall()
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM decisions WHERE space = ? ORDER BY id", (space,)
+            ).fetchall()
         return [DecisionRow(*row) for row in rows]
 
     def of(self, space: str, proposal: str) -> list[DecisionRow]:
         """The decisions on one proposal, oldest first."""
         with self.store.connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM decisions WHERE space = ? AND "
-                              "proposal = ? ORDER BY id", (space, proposal)).fetchall()
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM decisions WHERE space = ? AND proposal = ? ORDER BY id",
+                (space, proposal),
+            ).fetchall()
         return [DecisionRow(*row) for row in rows]

@@ -50,8 +50,9 @@ class ProfileStore:
         self.store = store
         store.database.migrate("import_profiles", MIGRATIONS)
 
-    def save(self, space: str, name: str, body: str, headers: str, saved_at: str,
-             author: str | None) -> None:
+    def save(
+        self, space: str, name: str, body: str, headers: str, saved_at: str, author: str | None
+    ) -> None:
         """Insert, or replace the profile of that name in the space."""
         with self.store.transaction() as db:
             db.execute(
@@ -59,22 +60,27 @@ class ProfileStore:
                 "ON CONFLICT (space, name) DO UPDATE SET body = excluded.body, "
                 "headers = excluded.headers, saved_at = excluded.saved_at, "
                 "author = excluded.author",
-                (space, name, body, headers, saved_at, author))
+                (space, name, body, headers, saved_at, author),
+            )
 
     def get(self, space: str, name: str) -> ProfileRow | None:
         with self.store.connect() as db:
-            row = db.execute(f"SELECT {_COLUMNS} FROM import_profiles WHERE space = ? "
-                             "AND name = ?", (space, name)).fetchone()
+            row = db.execute(
+                f"SELECT {_COLUMNS} FROM import_profiles WHERE space = ? AND name = ?",
+                (space, name),
+            ).fetchone()
         return ProfileRow(*row) if row else None
 
     def list(self, space: str) -> list[ProfileRow]:
         with self.store.connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM import_profiles WHERE space = ? "
-                              "ORDER BY name", (space,)).fetchall()
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM import_profiles WHERE space = ? ORDER BY name", (space,)
+            ).fetchall()
         return [ProfileRow(*row) for row in rows]
 
     def remove(self, space: str, name: str) -> bool:
         with self.store.transaction() as db:
-            done = db.execute("DELETE FROM import_profiles WHERE space = ? AND name = ?",
-                              (space, name)).rowcount
+            done = db.execute(
+                "DELETE FROM import_profiles WHERE space = ? AND name = ?", (space, name)
+            ).rowcount
         return done == 1

@@ -33,8 +33,17 @@ _TITLE = Font(bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _INSEE_KINDS = ("commune", "communes")
 _INSEE_COLUMNS = {("communes", "code"), ("communes", "epci"), ("communes", "departement")}
-_WIDE_COLUMNS = {"nom": 40, "description": 60, "communes": 40, "sous_categorie": 28,
-                 "thematiques": 30, "composition": 30, "nature": 28, "instances": 22}
+_WIDE_COLUMNS = {
+    "nom": 40,
+    "description": 60,
+    "communes": 40,
+    "sous_categorie": 28,
+    "thematiques": 30,
+    "composition": 30,
+    "nature": 28,
+    "instances": 22,
+}
+
 
 # Where the shared help of a column name is wrong for one sheet.
 def write_template(path: str | Path) -> Path:
@@ -83,13 +92,15 @@ def _write_data_sheet(worksheet: Worksheet, sheet: Sheet, lists: dict[str, str])
         cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
         cell.comment = _header_comment(sheet.name, column)
         worksheet.column_dimensions[letter].width = _WIDE_COLUMNS.get(
-            column.name, max(14, len(column.name) + 4))
+            column.name, max(14, len(column.name) + 4)
+        )
         if column.kind in _INSEE_KINDS or (sheet.name, column.name) in _INSEE_COLUMNS:
             worksheet.column_dimensions[letter].number_format = "@"
         if column.kind == "code":
             help_text = column_help(sheet.name, column.name)
             worksheet.add_data_validation(
-                _drop_down(column, letter, lists[column.code_vocabulary], help_text))
+                _drop_down(column, letter, lists[column.code_vocabulary], help_text)
+            )
     worksheet.freeze_panes = "A2"
 
 
@@ -100,8 +111,10 @@ def _header_comment(sheet: str, column: Column) -> Comment:
     if column.kind == "codes":
         codes = VOCABULARIES[column.code_vocabulary]
         labels = " ; ".join(LABELS[column.code_vocabulary][code] for code in codes)
-        lines.append(f"Valeurs séparées par « {LIST_SEPARATOR} », parmi : {labels} "
-                     f"(ou leurs codes : {', '.join(codes)}).")
+        lines.append(
+            f"Valeurs séparées par « {LIST_SEPARATOR} », parmi : {labels} "
+            f"(ou leurs codes : {', '.join(codes)})."
+        )
     if column.default:
         lines.append(f"Vide = {column.default}.")
     comment = Comment("\n".join(lines), COMMENT_AUTHOR)
@@ -135,25 +148,43 @@ def _readme_lines() -> list[tuple[str, str | None]]:
     """(text, style) lines of the instructions; style is "title", "heading" or None."""
     lines: list[tuple[str, str | None]] = [
         ("Modèle de classeur maillage — mode d’emploi", "title"),
-        ("Remplissez une ligne par élément, sous les en-têtes de la ligne 1 de chaque feuille. "
-         "Ne renommez pas les en-têtes ; vous pouvez ajouter des colonnes à vous (elles sont "
-         "conservées et affichées).", None),
-        ("Les en-têtes sur fond orangé sont obligatoires ; les autres sont facultatifs. "
-         "Survolez un en-tête pour lire son aide.", None),
+        (
+            "Remplissez une ligne par élément, sous les en-têtes de la ligne 1 de chaque feuille. "
+            "Ne renommez pas les en-têtes ; vous pouvez ajouter des colonnes à vous (elles sont "
+            "conservées et affichées).",
+            None,
+        ),
+        (
+            "Les en-têtes sur fond orangé sont obligatoires ; les autres sont facultatifs. "
+            "Survolez un en-tête pour lire son aide.",
+            None,
+        ),
         ("Les feuilles « lisez_moi » et « listes » (masquée) sont ignorées à l’import.", None),
         ("", None),
         ("Règles de saisie", "heading"),
-        (f"Listes dans une cellule : valeurs séparées par « {LIST_SEPARATOR} » "
-         "(ex. Alimentation;Santé ou COPIL;COTECH).", None),
-        ("Codes INSEE des communes : en texte, sur 5 caractères, avec le zéro initial "
-         "(03190, pas 3190 ; 2A004 pour la Corse). Les colonnes de codes sont déjà au "
-         "format texte.", None),
-        ("Dans la colonne « communes » des périmètres, on peut aussi nommer un EPCI entier "
-         "(epci:200071496) ou un département entier (dep:03).", None),
+        (
+            f"Listes dans une cellule : valeurs séparées par « {LIST_SEPARATOR} » "
+            "(ex. Alimentation;Santé ou COPIL;COTECH).",
+            None,
+        ),
+        (
+            "Codes INSEE des communes : en texte, sur 5 caractères, avec le zéro initial "
+            "(03190, pas 3190 ; 2A004 pour la Corse). Les colonnes de codes sont déjà au "
+            "format texte.",
+            None,
+        ),
+        (
+            "Dans la colonne « communes » des périmètres, on peut aussi nommer un EPCI entier "
+            "(epci:200071496) ou un département entier (dep:03).",
+            None,
+        ),
         ("Dates au format JJ/MM/AAAA (ex. 21/11/2026) ou cellules de type date.", None),
-        ("Valeurs contrôlées : choisissez leur libellé français dans la liste déroulante "
-         "(« Développement local »). Le code est accepté aussi (developpement_local) ; la "
-         "liste des valeurs admises figure plus bas.", None),
+        (
+            "Valeurs contrôlées : choisissez leur libellé français dans la liste déroulante "
+            "(« Développement local »). Le code est accepté aussi (developpement_local) ; la "
+            "liste des valeurs admises figure plus bas.",
+            None,
+        ),
         ("", None),
         ("Les feuilles", "heading"),
     ]
@@ -165,8 +196,12 @@ def _readme_lines() -> list[tuple[str, str | None]]:
         lines.append((f"Colonnes obligatoires : {required}.", None))
     lines += [("", None), ("Valeurs admises (libellé — code)", "heading")]
     for vocabulary, codes in VOCABULARIES.items():
-        used = [f"{s.name}.{c.name}" for s in SHEETS.values() for c in s.columns
-                if c.vocabulary == vocabulary]
+        used = [
+            f"{s.name}.{c.name}"
+            for s in SHEETS.values()
+            for c in s.columns
+            if c.vocabulary == vocabulary
+        ]
         if not used:
             continue
         lines.append((f"Pour {', '.join(used)} :", "bold"))

@@ -364,8 +364,10 @@ PROFILE_ERRORS: dict[str, str] = {
     "no_sheet": "Aucune feuille du fichier ne correspond au profil « {origin} ».",
 }
 
-CANNOT_COMPLETE = ("L’espace « {space} » n’a encore aucune version publiée : il n’y a rien à "
-                   "compléter. Importez d’abord un classeur complet (mode « remplacer »).")
+CANNOT_COMPLETE = (
+    "L’espace « {space} » n’a encore aucune version publiée : il n’y a rien à "
+    "compléter. Importez d’abord un classeur complet (mode « remplacer »)."
+)
 COMPLETE_NOTE = "complété depuis {file} : {added} ajoutés, {updated} mis à jour"
 DELETED_NOTE = ", {deleted} supprimés"
 
@@ -399,4 +401,3 @@ def scheme_type_name(code: str) -> str:
     expansion; « Autre dispositif » alone, since « AUTRE » is a code, not an acronym."""
     name = label("scheme_type", code)
     return name if code == "AUTRE" or name == code else f"{code} — {name}"
-

@@ -32,17 +32,21 @@ def scheme_fields(model: Model) -> pd.DataFrame:
         flags = is_in(champ, fields).to_numpy(dtype=bool)[actors]
         return np.bincount(schemes, weights=flags, minlength=count) > 0
 
-    members = sparse.csc_matrix((np.ones(len(actors)), (actors, schemes)),
-                                shape=(len(model.actors), count))
+    members = sparse.csc_matrix(
+        (np.ones(len(actors)), (actors, schemes)), shape=(len(model.actors), count)
+    )
     members.sum_duplicates()  # one participant per actor, whatever its roles
-    table = pd.DataFrame({
-        "nom": model.schemes["nom"],
-        "type": model.schemes["type"],
-        "sector": model.schemes["sector"],
-        "participants": np.diff(members.indptr),
-        SOCIAL: any_of([SOCIAL, BOTH]),
-        LOCAL_DEVELOPMENT: any_of([LOCAL_DEVELOPMENT, BOTH]),
-    }, index=model.schemes.index)
+    table = pd.DataFrame(
+        {
+            "nom": model.schemes["nom"],
+            "type": model.schemes["type"],
+            "sector": model.schemes["sector"],
+            "participants": np.diff(members.indptr),
+            SOCIAL: any_of([SOCIAL, BOTH]),
+            LOCAL_DEVELOPMENT: any_of([LOCAL_DEVELOPMENT, BOTH]),
+        },
+        index=model.schemes.index,
+    )
     table["transversal"] = table[SOCIAL] & table[LOCAL_DEVELOPMENT]
     return table
 
@@ -58,8 +62,10 @@ def transversality(model: Model) -> dict:
     if table.empty:
         return {"share": 0.0, "by_type": {}}
     by_type = table.groupby("type", sort=True)["transversal"].mean()
-    return {"share": float(table["transversal"].mean()),
-            "by_type": {str(t): float(s) for t, s in by_type.items()}}
+    return {
+        "share": float(table["transversal"].mean()),
+        "by_type": {str(t): float(s) for t, s in by_type.items()},
+    }
 
 
 def bridging_actors(model: Model) -> list[str]:
@@ -81,8 +87,9 @@ def late_funders(model: Model) -> float | None:
     """Among funder participations with a known entry stage, the share that did not join at
     the emergence; None when there is none (no funder, or no funder's stage is known)."""
     participations = model.participations
-    stage = participations["stade_entree"][(participations["role"] == FUNDER)
-                                           & participations["stade_entree"].notna()]
+    stage = participations["stade_entree"][
+        (participations["role"] == FUNDER) & participations["stade_entree"].notna()
+    ]
     if stage.empty:
         return None
     return float((stage != START).mean())
@@ -94,20 +101,30 @@ def bridging_schemes(model: Model) -> pd.DataFrame:
     first — the list a phone shows instead of the network graph."""
     ids = bridging_actors(model)
     actors, schemes, _ = participation_positions(model)
-    pairs = pd.DataFrame({"actor": model.actors.index.to_numpy(dtype=object)[actors],
-                          "scheme": model.schemes.index.to_numpy(dtype=object)[schemes]})
+    pairs = pd.DataFrame(
+        {
+            "actor": model.actors.index.to_numpy(dtype=object)[actors],
+            "scheme": model.schemes.index.to_numpy(dtype=object)[schemes],
+        }
+    )
     pairs = pairs[pairs["actor"].isin(ids)].drop_duplicates()
-    pairs = pairs.assign(sector=pairs["scheme"].map(model.schemes["sector"]),
-                         nom=pairs["scheme"].map(model.schemes["nom"]).astype(str))
+    pairs = pairs.assign(
+        sector=pairs["scheme"].map(model.schemes["sector"]),
+        nom=pairs["scheme"].map(model.schemes["nom"]).astype(str),
+    )
 
     def names(sector: str) -> pd.Series:
         chosen = pairs[pairs["sector"] == sector]
         return chosen.groupby("actor")["nom"].agg(lambda n: " ; ".join(sorted(set(n))))
 
-    table = pd.DataFrame({"nom": model.actors["nom"].reindex(ids),
-                          SOCIAL: names(SOCIAL).reindex(ids),
-                          LOCAL_DEVELOPMENT: names(LOCAL_DEVELOPMENT).reindex(ids)},
-                         index=pd.Index(ids, name="id"))
+    table = pd.DataFrame(
+        {
+            "nom": model.actors["nom"].reindex(ids),
+            SOCIAL: names(SOCIAL).reindex(ids),
+            LOCAL_DEVELOPMENT: names(LOCAL_DEVELOPMENT).reindex(ids),
+        },
+        index=pd.Index(ids, name="id"),
+    )
     count = pairs.groupby("actor")["scheme"].nunique().reindex(ids)
     order = sorted(ids, key=lambda a: (-int(count[a]), str(table.loc[a, "nom"])))
     return table.loc[order]

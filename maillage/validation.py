@@ -133,8 +133,20 @@ def _to_codes(values: pd.Series, vocabulary: str) -> pd.Series:
 
 
 _DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def _impossible_date(text: str) -> str | None:
@@ -222,8 +234,9 @@ class _SheetChecker:
         if duplicated.any():
             first_rows = pd.Series(series.index, index=series.values).groupby(level=0).min()
             values = series[duplicated]
-            self.report("duplicate_id", values.index, column, values,
-                        first_row=values.map(first_rows))
+            self.report(
+                "duplicate_id", values.index, column, values, first_row=values.map(first_rows)
+            )
 
     def _text(self, column: Column, series: pd.Series) -> pd.Series:
         return series
@@ -231,8 +244,13 @@ class _SheetChecker:
     def _code(self, column: Column, series: pd.Series) -> pd.Series:
         codes = _to_codes(series, column.code_vocabulary)
         bad = series.notna() & codes.isna()
-        self.report("unknown_code", series.index[bad], column, series[bad],
-                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
+        self.report(
+            "unknown_code",
+            series.index[bad],
+            column,
+            series[bad],
+            allowed=", ".join(VOCABULARIES[column.code_vocabulary]),
+        )
         result = codes.astype("str")
         return result.fillna(column.default) if column.default else result
 
@@ -240,21 +258,28 @@ class _SheetChecker:
         items = list_items(series)
         codes = _to_codes(items, column.code_vocabulary)
         bad = codes.isna()
-        self.report("unknown_code", items.index[bad], column, items[bad],
-                    allowed=", ".join(VOCABULARIES[column.code_vocabulary]))
+        self.report(
+            "unknown_code",
+            items.index[bad],
+            column,
+            items[bad],
+            allowed=", ".join(VOCABULARIES[column.code_vocabulary]),
+        )
         return join_items(codes[~bad], series.index)
 
     def _ref(self, column: Column, series: pd.Series) -> pd.Series:
         bad = series.notna() & ~is_in(series, self.ids.get(column.target, ()))
-        self.report("dangling_reference", series.index[bad], column, series[bad],
-                    target=column.target)
+        self.report(
+            "dangling_reference", series.index[bad], column, series[bad], target=column.target
+        )
         return series
 
     def _refs(self, column: Column, series: pd.Series) -> pd.Series:
         items = list_items(series)
         bad = ~is_in(items, self.ids.get(column.target, ()))
-        self.report("dangling_reference", items.index[bad], column, items[bad],
-                    target=column.target)
+        self.report(
+            "dangling_reference", items.index[bad], column, items[bad], target=column.target
+        )
         return join_items(items, series.index)
 
     def _commune(self, column: Column, series: pd.Series) -> pd.Series:
@@ -269,12 +294,24 @@ class _SheetChecker:
         replaced = former.notna()
         arrondissement = replaced & is_in(former, self.communes.municipal_arrondissements)
         merged = replaced & ~arrondissement
-        self.report("former_commune", former.index[merged], column, former[merged],
-                    current=current[merged], severity=WARNING)
+        self.report(
+            "former_commune",
+            former.index[merged],
+            column,
+            former[merged],
+            current=current[merged],
+            severity=WARNING,
+        )
         city = current[arrondissement].map(self.communes.names).fillna(current[arrondissement])
-        self.report("municipal_arrondissement", former.index[arrondissement], column,
-                    former[arrondissement], current=current[arrondissement], city=city,
-                    severity=WARNING)
+        self.report(
+            "municipal_arrondissement",
+            former.index[arrondissement],
+            column,
+            former[arrondissement],
+            current=current[arrondissement],
+            city=city,
+            severity=WARNING,
+        )
         return current, former
 
     def _communes(self, column: Column, series: pd.Series) -> pd.Series:
@@ -288,8 +325,12 @@ class _SheetChecker:
         bad_epci = ~is_in(epci, self.communes.epci)
         self.report("unknown_epci", epci.index[bad_epci], column, items[kind == "epci"][bad_epci])
         bad_dep = ~is_in(departement, self.communes.departements)
-        self.report("unknown_departement", departement.index[bad_dep], column,
-                    items[kind.isin(["dep", "departement"])][bad_dep])
+        self.report(
+            "unknown_departement",
+            departement.index[bad_dep],
+            column,
+            items[kind.isin(["dep", "departement"])][bad_dep],
+        )
         current, _ = self._resolve(column, plain)
         cleaned = pd.concat([current.dropna(), "epci:" + epci, "dep:" + departement])
         return join_items(cleaned.sort_index(kind="stable"), series.index)
@@ -304,8 +345,13 @@ class _SheetChecker:
         bad = parsed.isna()
         why = text[bad].map(_impossible_date)
         impossible = why.notna()
-        self.report("impossible_date", why.index[impossible], column, text[bad][impossible],
-                    reason=why[impossible])
+        self.report(
+            "impossible_date",
+            why.index[impossible],
+            column,
+            text[bad][impossible],
+            reason=why[impossible],
+        )
         self.report("bad_date", why.index[~impossible], column, text[bad][~impossible])
         return parsed.reindex(series.index).astype("datetime64[ns]")
 

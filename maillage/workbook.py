@@ -97,8 +97,9 @@ def _as_cell(value: object) -> str:
     return str(value)
 
 
-def read_files(paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES
-               ) -> list[tuple[str, bytes]]:
+def read_files(
+    paths: Iterable[str | Path], max_bytes: int = MAX_FILE_BYTES
+) -> list[tuple[str, bytes]]:
     """The files' names and bytes, refusing a missing or oversized file before reading it."""
     files = []
     for path in map(Path, paths):

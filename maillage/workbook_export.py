@@ -32,8 +32,10 @@ def text_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         if name not in raw.sheets:
             continue
         frame = raw.sheets[name].frame.reset_index(drop=True)
-        columns = [*(c for c in sheet.column_names if c in frame.columns),
-                   *(c for c in frame.columns if c not in sheet.column_names)]
+        columns = [
+            *(c for c in sheet.column_names if c in frame.columns),
+            *(c for c in frame.columns if c not in sheet.column_names),
+        ]
         result[name] = frame[columns]
     return result
 
@@ -41,8 +43,14 @@ def text_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 def _drop_empty_optional(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Optional schema columns left empty everywhere need not clutter the file."""
     sheet = SHEETS[name]
-    empty = [c.name for c in sheet.columns if not c.required and c.name in frame.columns
-             and frame[c.name].isna().all() and c.default is None]
+    empty = [
+        c.name
+        for c in sheet.columns
+        if not c.required
+        and c.name in frame.columns
+        and frame[c.name].isna().all()
+        and c.default is None
+    ]
     return frame.drop(columns=empty)
 
 
@@ -57,13 +65,13 @@ def _numbers_as_numbers(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-def export_tables(tables: Mapping[str, pd.DataFrame], target: str | Path,
-                  fmt: ExportFormat | None = None) -> list[Path]:
+def export_tables(
+    tables: Mapping[str, pd.DataFrame], target: str | Path, fmt: ExportFormat | None = None
+) -> list[Path]:
     """Write `tables` to `target`: one .xlsx, or a folder of .csv files (one per sheet)."""
     target = Path(target)
     fmt = fmt or ("xlsx" if target.suffix.lower() == ".xlsx" else "csv")
-    texts = {name: _drop_empty_optional(frame, name)
-             for name, frame in text_tables(tables).items()}
+    texts = {name: _drop_empty_optional(frame, name) for name, frame in text_tables(tables).items()}
     if fmt == "xlsx":
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx") if target.suffix else target / "maillage.xlsx"

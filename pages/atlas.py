@@ -19,24 +19,37 @@ st.markdown(
     "**communes blanches**, qu’aucun dispositif social (CTG, GMR, CLS, TZCLD, ABS) "
     "n’atteint, sont cerclées de rouge ; le trait noir est le contour du territoire. Les "
     "points sont les **acteurs**, colorés selon leur champ. Survolez ou touchez une commune "
-    "ou un point pour lire son nom et son détail.")
+    "ou un point pour lire son nom et son détail."
+)
 
 
 @st.fragment
 def atlas_map() -> None:
     """The map and its own filters: changing them redraws the map only."""
     auth.gate()  # a fragment rerun skips the frame: a link revoked meanwhile stops here
-    present_themes = sorted({t for cell in model.schemes["thematiques"].dropna()
-                             for t in cell.split(";")} & set(VOCABULARIES["theme"]))
+    present_themes = sorted(
+        {t for cell in model.schemes["thematiques"].dropna() for t in cell.split(";")}
+        & set(VOCABULARIES["theme"])
+    )
     kinds = [k for k in VOCABULARIES["perimeter_type"] if k in set(model.perimeters["type"])]
     left, right = st.columns(2)
-    themes = url.multiselect("Thématiques", present_themes, keys.THEMES, where=left,
-                             format_func=lambda t: label("theme", t),
-                             placeholder="Toutes les thématiques")
-    outlines = url.multiselect("Contours de périmètres", kinds, LAYERS, where=right,
-                               default=kinds if len(model.perimeters) <= DEFAULT_OUTLINES
-                               else (), format_func=lambda k: label("perimeter_type", k),
-                               placeholder="Aucun contour")
+    themes = url.multiselect(
+        "Thématiques",
+        present_themes,
+        keys.THEMES,
+        where=left,
+        format_func=lambda t: label("theme", t),
+        placeholder="Toutes les thématiques",
+    )
+    outlines = url.multiselect(
+        "Contours de périmètres",
+        kinds,
+        LAYERS,
+        where=right,
+        default=kinds if len(model.perimeters) <= DEFAULT_OUTLINES else (),
+        format_func=lambda k: label("perimeter_type", k),
+        placeholder="Aucun contour",
+    )
     atlas = screen.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
     if not atlas.layers:
         st.info("Aucune commune à dessiner pour ces filtres.")

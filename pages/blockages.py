@@ -15,27 +15,37 @@ require_data(context)
 found = screen.tables(context)
 summary = found["summary"]
 if not summary["total"]:
-    st.info("Aucun blocage n’est enregistré pour ce territoire. Ajoutez-les dans la feuille "
-            "« blocages » du classeur : ce qui a été dit en atelier, en enquête ou en comité.")
+    st.info(
+        "Aucun blocage n’est enregistré pour ce territoire. Ajoutez-les dans la feuille "
+        "« blocages » du classeur : ce qui a été dit en atelier, en enquête ou en comité."
+    )
     st.stop()
 
-st.markdown("Ce qui empêche le social et le développement local de travailler ensemble, "
-            "classé selon les quatre familles repérées par Cap Rural : une segmentation des "
-            "publics, des approches, des professionnels, des dispositifs ; un manque de méthode ; "
-            "un manque de portage politique ; un manque de moyens.")
+st.markdown(
+    "Ce qui empêche le social et le développement local de travailler ensemble, "
+    "classé selon les quatre familles repérées par Cap Rural : une segmentation des "
+    "publics, des approches, des professionnels, des dispositifs ; un manque de méthode ; "
+    "un manque de portage politique ; un manque de moyens."
+)
 left, middle, right = st.columns(3)
 left.metric("Blocages rapportés", format_number(summary["total"]))
 middle.metric("Levés", format_share(summary["lifted_share"]))
-right.metric("Sans levier proposé", format_number(summary["without_lever"]),
-             help="Blocages encore ouverts ou en cours pour lesquels aucun levier n’est noté.")
+right.metric(
+    "Sans levier proposé",
+    format_number(summary["without_lever"]),
+    help="Blocages encore ouverts ou en cours pour lesquels aucun levier n’est noté.",
+)
 
 st.subheader("Identifier ce qui bloque")
 st.plotly_chart(screen.category_bars(found["by_status"]), width="stretch", key="categories")
 if not found["territory"].empty:
-    st.caption("Où : chaque case compte les blocages d’une catégorie rapportés sur un "
-               "territoire (ou sur un dispositif de ce territoire).")
-    st.plotly_chart(screen.territory_heatmap(found["territory"]), width="stretch",
-                    key="territoires")
+    st.caption(
+        "Où : chaque case compte les blocages d’une catégorie rapportés sur un "
+        "territoire (ou sur un dispositif de ce territoire)."
+    )
+    st.plotly_chart(
+        screen.territory_heatmap(found["territory"]), width="stretch", key="territoires"
+    )
 
 st.subheader("Les propos rapportés")
 words = found["words"]
@@ -43,10 +53,12 @@ for category, rows in words.groupby("categorie", sort=False):
     with st.expander(f"{label('blockage_category', category)} ({len(rows)})"):
         for theme, group in rows.groupby(rows["sous_categorie"].fillna(""), sort=False):
             st.markdown(f"**{display.md(theme) if theme else 'Sans sous-thème'}**")
-            st.markdown("\n".join(f"- « {display.md(text, display.TOOLTIP)} » — "
-                                  f"{label('status', status).lower()}"
-                                  for text, status in zip(group["description"],
-                                                          group["statut"], strict=True)))
+            st.markdown(
+                "\n".join(
+                    f"- « {display.md(text, display.TOOLTIP)} » — {label('status', status).lower()}"
+                    for text, status in zip(group["description"], group["statut"], strict=True)
+                )
+            )
 
 if not found["over_time"].empty:
     st.subheader("Dans le temps")

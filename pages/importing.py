@@ -17,7 +17,8 @@ st.markdown(
     f"Déposez le classeur de l’espace « {space} ». Il est d’abord **vérifié** : chaque "
     "problème est listé avec sa feuille, sa ligne et sa colonne, et la façon de le corriger. "
     "Rien n’est publié tant qu’il reste une erreur ; une publication crée une nouvelle "
-    "version, les précédentes restent consultables et restaurables.")
+    "version, les précédentes restent consultables et restaurables."
+)
 importing.template_download()
 
 files = importing.upload()
@@ -34,6 +35,8 @@ if files:
         importing.publish_button(context, space, result)
 
 st.subheader("Historique des versions")
-st.caption("Restaurer une version la publie à nouveau, comme la plus récente : rien n’est "
-           "jamais écrasé ni effacé.")
+st.caption(
+    "Restaurer une version la publie à nouveau, comme la plus récente : rien n’est "
+    "jamais écrasé ni effacé."
+)
 importing.show_history(context, space)

@@ -11,9 +11,11 @@ from maillage.vocabularies import VOCABULARIES
 
 context = frame("Discordances de ressorts")
 model = require_data(context)
-st.markdown("EPCI, circonscriptions d’action sociale, territoires CAF et MSA, centres sociaux : "
-            "chacun a ses frontières, et l’on ne sait plus qui couvre qui. Choisissez deux "
-            "types de périmètres pour voir où leurs cartes ne coïncident pas.")
+st.markdown(
+    "EPCI, circonscriptions d’action sociale, territoires CAF et MSA, centres sociaux : "
+    "chacun a ses frontières, et l’on ne sait plus qui couvre qui. Choisissez deux "
+    "types de périmètres pour voir où leurs cartes ne coïncident pas."
+)
 
 present = [t for t in VOCABULARIES["perimeter_type"] if t in set(model.perimeters["type"])]
 if len(present) < 2:
@@ -21,12 +23,29 @@ if len(present) < 2:
     st.stop()
 x_default, y_default = screen.default_pair(present)
 left, right, middle = st.columns([2, 2, 1])
-x_type = url.selectbox("Les périmètres à examiner", present, screen.X_KEY, default=x_default,
-                       where=left, format_func=lambda t: label("perimeter_type", t))
-y_type = url.selectbox("Comparés aux frontières des", present, screen.Y_KEY, default=y_default,
-                       where=right, format_func=lambda t: label("perimeter_type", t))
-weight = url.radio("Compter", ["communes", "population"], screen.WEIGHT_KEY, where=middle,
-                   format_func={"communes": "les communes", "population": "les habitants"}.get)
+x_type = url.selectbox(
+    "Les périmètres à examiner",
+    present,
+    screen.X_KEY,
+    default=x_default,
+    where=left,
+    format_func=lambda t: label("perimeter_type", t),
+)
+y_type = url.selectbox(
+    "Comparés aux frontières des",
+    present,
+    screen.Y_KEY,
+    default=y_default,
+    where=right,
+    format_func=lambda t: label("perimeter_type", t),
+)
+weight = url.radio(
+    "Compter",
+    ["communes", "population"],
+    screen.WEIGHT_KEY,
+    where=middle,
+    format_func={"communes": "les communes", "population": "les habitants"}.get,
+)
 if x_type == y_type:
     st.warning("Choisissez deux types de périmètres différents.")
     st.stop()
@@ -42,8 +61,10 @@ if more := screen.details(result):
 
 xs, ys = screen.words(x_type)[0], screen.words(y_type)[0]
 st.subheader(f"Des {xs} vers les {ys}")
-st.caption(f"Chaque bande relie un des {xs} aux {ys} qui le recouvrent ; en vermillon, "
-           f"les {xs} coupés. Au plus {screen.MAX_DRAWN} {xs}, les coupés d’abord.")
+st.caption(
+    f"Chaque bande relie un des {xs} aux {ys} qui le recouvrent ; en vermillon, "
+    f"les {xs} coupés. Au plus {screen.MAX_DRAWN} {xs}, les coupés d’abord."
+)
 st.plotly_chart(screen.sankey(result), config={"displaylogo": False})
 
 st.subheader(f"Où se trouve chacun des {xs}")
@@ -67,8 +88,10 @@ def draw_map() -> None:
     if deck is None:
         st.info("Pas de contour de commune disponible pour ces périmètres.")
         return
-    st.caption(f"En vermillon, les communes des {xs} coupés ; les traits noirs sont les "
-               f"frontières des {ys}.")
+    st.caption(
+        f"En vermillon, les communes des {xs} coupés ; les traits noirs sont les "
+        f"frontières des {ys}."
+    )
     st.pydeck_chart(deck, height=screen.MAP_HEIGHT)
 
 

@@ -16,29 +16,48 @@ from maillage.vocabularies import VOCABULARIES
 context = frame("Pistes d’action")
 require_data(context)
 found = cards.listing(context)
-st.markdown("Les actions à prendre d’abord, tirées des données du territoire : chacune dit "
-            "quoi faire, avec qui, sur quels chiffres, et pourquoi elle est en tête. Les "
-            "leviers sont ceux de Cap Rural (« Agir concrètement », 2023).")
+st.markdown(
+    "Les actions à prendre d’abord, tirées des données du territoire : chacune dit "
+    "quoi faire, avec qui, sur quels chiffres, et pourquoi elle est en tête. Les "
+    "leviers sont ceux de Cap Rural (« Agir concrètement », 2023)."
+)
 if not found.proposals and not found.resolved:
-    st.info("Aucune piste d’action pour ce territoire : aucun des constats qui en font naître "
-            "(chevauchements, blocages, acteurs isolés…) n’apparaît dans les données.")
+    st.info(
+        "Aucune piste d’action pour ce territoire : aucun des constats qui en font naître "
+        "(chevauchements, blocages, acteurs isolés…) n’apparaît dans les données."
+    )
     st.stop()
 
 left, middle, right = st.columns(3)
-levers = url.multiselect("Levier", list(VOCABULARIES["lever"]), "levier", where=left,
-                         format_func=lambda c: label("lever", c), placeholder="Tous")
-rules = url.multiselect("Règle", list(RULES), "regle", where=middle,
-                        format_func=RULE_LABELS.get, placeholder="Toutes")
-statuses = url.multiselect("Statut", ["aucune", *STATUSES], "statut", where=right,
-                           format_func=lambda s: STATUS_LABELS.get(s, "Sans décision"),
-                           placeholder="Tous")
+levers = url.multiselect(
+    "Levier",
+    list(VOCABULARIES["lever"]),
+    "levier",
+    where=left,
+    format_func=lambda c: label("lever", c),
+    placeholder="Tous",
+)
+rules = url.multiselect(
+    "Règle", list(RULES), "regle", where=middle, format_func=RULE_LABELS.get, placeholder="Toutes"
+)
+statuses = url.multiselect(
+    "Statut",
+    ["aucune", *STATUSES],
+    "statut",
+    where=right,
+    format_func=lambda s: STATUS_LABELS.get(s, "Sans décision"),
+    placeholder="Tous",
+)
 shown = cards.filtered(found, levers, rules, statuses)
 if not shown:
-    st.info("Aucune piste ne correspond à ces filtres : retirez un levier, une règle ou un "
-            "statut pour revoir les autres.", icon=":material/filter_alt_off:")
+    st.info(
+        "Aucune piste ne correspond à ces filtres : retirez un levier, une règle ou un "
+        "statut pour revoir les autres.",
+        icon=":material/filter_alt_off:",
+    )
 else:
     st.caption(cards.shown_sentence(len(shown), len(found.proposals)))
-for rank, proposal in enumerate(shown[:cards.SHOWN], start=1):
+for rank, proposal in enumerate(shown[: cards.SHOWN], start=1):
     cards.card(rank, proposal, found, context)
 
 if found.resolved:

@@ -4,46 +4,33 @@ et la transversalité de chaque dispositif."""
 import streamlit as st
 
 from maillage.formats import format_number, format_share
-from maillage.texts import LABELS, label
-from maillage.ui import display, url
 from maillage.ui import who_does_what as screen
 from maillage.ui.downloads import download_table
 from maillage.ui.frame import frame, require_data
 
 context = frame("Qui fait quoi")
 model = require_data(context)
-st.markdown("« On ne sait pas qui fait quoi, sur quoi, avec qui, comment… » : cherchez un "
-            "acteur par commune, thématique, famille, champ, rôle, stade d’entrée ou nature "
-            "d’intervention, puis voyez qui relie le social et le développement local.")
+st.markdown(
+    "« On ne sait pas qui fait quoi, sur quoi, avec qui, comment… » : cherchez un "
+    "acteur par commune, thématique, famille, champ, rôle, stade d’entrée ou nature "
+    "d’intervention, puis voyez qui relie le social et le développement local."
+)
 
 st.subheader("Annuaire des acteurs")
-names = model.communes["nom"]
-filters = {}
-# Folded for a committee (a phone would stack eight filters above the directory).
-search = st.expander("Chercher un acteur : commune, thématique, famille, rôle…",
-                     expanded=not context.presenting, icon=":material/search:")
-first, second = search.columns(4), search.columns(4)
-for (key, title, vocabulary), column in zip([
-        ("theme", "Thématique", "theme"), ("category", "Famille d’acteur", "actor_category"),
-        ("field", "Champ", "field"), ("role", "Rôle", "role"),
-        ("entry_stage", "Stade d’entrée", "entry_stage"), ("nature", "Nature d’intervention",
-                                                           "nature")], [*first, *second[:2]],
-                                            strict=True):
-    filters[key] = url.selectbox(title, ["", *LABELS[vocabulary]], f"qfq_{key}", where=column,
-                                 format_func=lambda c, v=vocabulary: label(v, c) or "Tous")
-filters["commune"] = url.selectbox(
-    "Commune", ["", *model.territory], "qfq_commune", where=second[2],
-    format_func=lambda c: f"{display.short(names.get(c, c))} ({c})" if c else "Toutes")
-filters["text"] = url.text_input("Nom ou type", "qfq_texte", where=second[3],
-                                 placeholder="ex. centre social")
+filters = screen.directory_filters(context)
 table = screen.found(context, **filters)
 if table.empty:
-    st.info("Aucun acteur ne correspond à ces critères. Retirez un critère ou changez le nom "
-            "cherché : la recherche ignore majuscules et accents.", icon=":material/search_off:")
+    st.info(
+        "Aucun acteur ne correspond à ces critères. Retirez un critère ou changez le nom "
+        "cherché : la recherche ignore majuscules et accents.",
+        icon=":material/search_off:",
+    )
 else:
-    st.caption(f"{screen.actors_found(len(table), len(model.actors))} Un acteur agit sur une "
-               "commune par son siège, son ressort ou le périmètre d’un dispositif auquel il "
-               "prend part.")
+    st.caption(
+        f"{screen.actors_found(len(table), len(model.actors))} Un acteur agit sur une "
+        "commune par son siège, son ressort ou le périmètre d’un dispositif auquel il "
+        "prend part."
+    )
     st.dataframe(table, hide_index=True, width="stretch", height=320)
     download_table(table, "qui-fait-quoi", context)
 
@@ -51,43 +38,61 @@ fields, relays, late = screen.indicators(context)
 measures = screen.measures(context)
 st.subheader("Le réseau des acteurs et des dispositifs")
 left, middle, right = st.columns(3)
-left.metric("Dispositifs transversaux", format_share(fields["transversal"].mean()
-                                                      if len(fields) else 0.0),
-            help="Part des dispositifs dont les participants, pilote compris, viennent du "
-            "social et du développement local (« les deux » compte pour chacun).")
-middle.metric("Personnes relais", format_number(len(relays)),
-              help="Acteurs qui prennent part à un dispositif social et à un dispositif de "
-              "développement local : « à l’interface de plusieurs réseaux ».")
-right.metric("Acteurs isolés", format_number(int(measures.actors["isolated"].sum())),
-             help="Acteurs qui ne prennent part à aucun dispositif.")
+left.metric(
+    "Dispositifs transversaux",
+    format_share(fields["transversal"].mean() if len(fields) else 0.0),
+    help="Part des dispositifs dont les participants, pilote compris, viennent du "
+    "social et du développement local (« les deux » compte pour chacun).",
+)
+middle.metric(
+    "Personnes relais",
+    format_number(len(relays)),
+    help="Acteurs qui prennent part à un dispositif social et à un dispositif de "
+    "développement local : « à l’interface de plusieurs réseaux ».",
+)
+right.metric(
+    "Acteurs isolés",
+    format_number(int(measures.actors["isolated"].sum())),
+    help="Acteurs qui ne prennent part à aucun dispositif.",
+)
 if late is not None:
-    st.info(f"{format_share(late)} des financeurs arrivent après l’émergence : associer les "
-            "financeurs dès la réflexion, « ne pas les associer qu’à la fin ».")
+    st.info(
+        f"{format_share(late)} des financeurs arrivent après l’émergence : associer les "
+        "financeurs dès la réflexion, « ne pas les associer qu’à la fin »."
+    )
 figure, drawn, total = screen.network_figure(context)
 # The graph is unusable on a phone: there, style.py hides it and shows this list instead.
 with st.container(key="relais_liste"):
     st.markdown("**Les personnes relais et ce qu’elles relient**")
     linking = screen.relays_table(context)
     if linking.empty:
-        st.caption("Aucun acteur ne prend part à la fois à un dispositif social et à un "
-                   "dispositif de développement local.")
+        st.caption(
+            "Aucun acteur ne prend part à la fois à un dispositif social et à un "
+            "dispositif de développement local."
+        )
     else:
         st.dataframe(linking, hide_index=True, width="stretch")
 with st.container(key="reseau"):
     if drawn:
         st.plotly_chart(figure, width="stretch", key="reseau_graphe")
         if drawn < total:
-            st.caption(f"Les {format_number(drawn)} acteurs et dispositifs les plus reliés "
-                       f"sur {format_number(total)}, personnes relais d’abord : choisissez un "
-                       "territoire ou des types de dispositifs pour voir le reste.")
+            st.caption(
+                f"Les {format_number(drawn)} acteurs et dispositifs les plus reliés "
+                f"sur {format_number(total)}, personnes relais d’abord : choisissez un "
+                "territoire ou des types de dispositifs pour voir le reste."
+            )
     else:
         st.caption("Aucune participation enregistrée : le réseau est vide.")
-    st.caption(screen.components_sentence(measures.components)
-               + " Les losanges cerclés sont les personnes relais.")
+    st.caption(
+        screen.components_sentence(measures.components)
+        + " Les losanges cerclés sont les personnes relais."
+    )
 brokers = screen.brokers_table(context)
 if len(brokers):
-    st.markdown("**Par où passent les liens** — les acteurs sur le plus de chemins courts "
-                "entre les autres :")
+    st.markdown(
+        "**Par où passent les liens** — les acteurs sur le plus de chemins courts "
+        "entre les autres :"
+    )
     st.dataframe(brokers, hide_index=True, width="stretch")
 
 st.subheader("Transversalité de chaque dispositif")

@@ -15,8 +15,10 @@ SCRIPT = "<img src=x onerror=alert(1)>"
 RTL = "\u202e"
 OVERRIDDEN = f"Centre social {RTL}elcyc-éR"
 LONG = "Association au nom interminable " * 320  # ≈ 10,000 characters
-MARKUP = ("**gras** :material/warning: :red[rouge] $x^2$ [ici](http://127.0.0.1:9/ici) "
-          "www.piege.example http://127.0.0.1:9/nu contact@piege.example")
+MARKUP = (
+    "**gras** :material/warning: :red[rouge] $x^2$ [ici](http://127.0.0.1:9/ici) "
+    "www.piege.example http://127.0.0.1:9/nu contact@piege.example"
+)
 
 
 def hostile_sheets() -> dict[str, list[dict]]:

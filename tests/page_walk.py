@@ -25,12 +25,12 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def _screens(analyst_only: bool) -> tuple[str, ...]:
     """Pages of the menu (maillage.ui.navigation), read here so the walks grow with it."""
     from maillage.ui.navigation import HOME, SCREENS
 
-    return tuple(s.file for s in SCREENS
-                 if s is not HOME and (s.needs is not None) is analyst_only)
+    return tuple(s.file for s in SCREENS if s is not HOME and (s.needs is not None) is analyst_only)
 
 
 READ_ONLY_PAGES = _screens(False)
@@ -115,11 +115,17 @@ def file_text(name: str, data: bytes | str) -> str:
         data = data.encode("utf-8")
     if name.endswith(".xlsx"):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                 for v in row if v is not None]
+        cells = [
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        ]
         with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the raw XML too
-            raw = [archive.read(n).decode("utf-8") for n in archive.namelist()
-                   if n.endswith(".xml")]
+            raw = [
+                archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+            ]
         return "\n".join(cells + [html.unescape(x) for x in raw])
     if name.endswith(".pdf"):
         from pypdf import PdfReader
@@ -141,11 +147,11 @@ class _Recorder:
     def __enter__(self):
         recorder = self
 
-        def add_deferred(manager, data_callable, mimetype, coordinates, file_name=None,
-                         **kwargs):
+        def add_deferred(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):
             recorder.calls[file_name or coordinates] = data_callable
-            return recorder._original(manager, data_callable, mimetype, coordinates,
-                                      file_name=file_name, **kwargs)
+            return recorder._original(
+                manager, data_callable, mimetype, coordinates, file_name=file_name, **kwargs
+            )
 
         MediaFileManager.add_deferred = add_deferred
         return self
@@ -154,8 +160,9 @@ class _Recorder:
         MediaFileManager.add_deferred = self._original
 
 
-def walk(query: dict[str, str] | None = None, pages: tuple[str, ...] = READ_ONLY_PAGES,
-         setup=None) -> Walk:
+def walk(
+    query: dict[str, str] | None = None, pages: tuple[str, ...] = READ_ONLY_PAGES, setup=None
+) -> Walk:
     """Every page (the home page first) with `query` in its address; `setup(at)` may set
     widgets before the walk's own run."""
     screens, downloads = [], {}

@@ -15,8 +15,12 @@ from websockets.sync.client import ClientConnection, connect
 STREAM = "/_stcore/stream"
 
 
-def open_session(port: int, host: str | None = None, origin: str | None = "same",
-                 headers: dict[str, str] | None = None) -> ClientConnection:
+def open_session(
+    port: int,
+    host: str | None = None,
+    origin: str | None = "same",
+    headers: dict[str, str] | None = None,
+) -> ClientConnection:
     """Connect to 127.0.0.1:port while naming `host` (default 127.0.0.1:port) in Host, as a
     browser does after DNS rebinding; `origin="same"` sends the Origin of that host."""
     host = host or f"127.0.0.1:{port}"
@@ -26,12 +30,19 @@ def open_session(port: int, host: str | None = None, origin: str | None = "same"
     elif origin is not None:
         extra["Origin"] = origin
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-    return connect(f"ws://{host}{STREAM}", sock=sock, subprotocols=["streamlit"],
-                   additional_headers=extra, open_timeout=30, max_size=None)
+    return connect(
+        f"ws://{host}{STREAM}",
+        sock=sock,
+        subprotocols=["streamlit"],
+        additional_headers=extra,
+        open_timeout=30,
+        max_size=None,
+    )
 
 
-def rerun(ws: ClientConnection, query_string: str = "", page_script_hash: str = "",
-          timeout: float = 60) -> list[ForwardMsg]:
+def rerun(
+    ws: ClientConnection, query_string: str = "", page_script_hash: str = "", timeout: float = 60
+) -> list[ForwardMsg]:
     """Ask for a script run and return every message until it finishes."""
     msg = BackMsg()
     msg.rerun_script.query_string = query_string
@@ -112,9 +123,14 @@ def upload(port: int, session: str, data: bytes, name: str = "t.xlsx") -> int:
     the HTTP status."""
     cookie = xsrf_cookie(port)
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         return _put(connection, session, body, boundary, cookie, port)
@@ -123,11 +139,18 @@ def upload(port: int, session: str, data: bytes, name: str = "t.xlsx") -> int:
 
 
 def _put(connection, session, body, boundary, cookie, port) -> int:
-    connection.request("PUT", f"/_stcore/upload_file/{session}/{uuid.uuid4()}", body=body,
-                       headers={"Host": f"127.0.0.1:{port}",
-                                "Origin": f"http://127.0.0.1:{port}",
-                                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                                "X-Xsrftoken": cookie, "Cookie": f"_streamlit_xsrf={cookie}"})
+    connection.request(
+        "PUT",
+        f"/_stcore/upload_file/{session}/{uuid.uuid4()}",
+        body=body,
+        headers={
+            "Host": f"127.0.0.1:{port}",
+            "Origin": f"http://127.0.0.1:{port}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-Xsrftoken": cookie,
+            "Cookie": f"_streamlit_xsrf={cookie}",
+        },
+    )
     answer = connection.getresponse()
     answer.read()
     return answer.status
@@ -137,8 +160,11 @@ def download_buttons(messages: list[ForwardMsg]) -> dict[str, str]:
     """{label: deferred file id} of the download buttons drawn (files built when clicked)."""
     found = {}
     for m in messages:
-        if m.WhichOneof("type") == "delta" and m.delta.HasField("new_element") \
-                and m.delta.new_element.WhichOneof("type") == "download_button":
+        if (
+            m.WhichOneof("type") == "delta"
+            and m.delta.HasField("new_element")
+            and m.delta.new_element.WhichOneof("type") == "download_button"
+        ):
             button = m.delta.new_element.download_button
             found[button.label] = button.deferred_file_id
     return found
@@ -160,8 +186,7 @@ def click_download(ws: ClientConnection, port: int, session: str, file_id: str) 
             break
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", response.deferred_file.url,
-                           headers={"Host": f"127.0.0.1:{port}"})
+        connection.request("GET", response.deferred_file.url, headers={"Host": f"127.0.0.1:{port}"})
         return connection.getresponse().read()
     finally:
         connection.close()
@@ -177,12 +202,16 @@ def page_hash(messages: list[ForwardMsg], name: str) -> str:
 
 
 def fragment_ids(messages: list[ForwardMsg]) -> set[str]:
-    return {m.delta.fragment_id for m in messages
-            if m.WhichOneof("type") == "delta" and m.delta.fragment_id}
+    return {
+        m.delta.fragment_id
+        for m in messages
+        if m.WhichOneof("type") == "delta" and m.delta.fragment_id
+    }
 
 
-def rerun_fragment(ws: ClientConnection, fragment_id: str, query_string: str,
-                   page_script_hash: str) -> list[ForwardMsg]:
+def rerun_fragment(
+    ws: ClientConnection, fragment_id: str, query_string: str, page_script_hash: str
+) -> list[ForwardMsg]:
     """What a widget inside a fragment asks: run that fragment only."""
     msg = BackMsg()
     msg.rerun_script.query_string = query_string

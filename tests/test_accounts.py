@@ -77,8 +77,10 @@ def test_add_refuses_duplicates_unknown_roles_and_short_passwords(fast):
     assert [(u.name, u.role) for u in fast.list()] == [("claire", ANALYST)]
 
 
-@pytest.mark.parametrize("password", ["onze carac.", " " * 12, "\t" * 3 + " " * 20,
-                                      "martine.dupont", "  Martine.Dupont  "])
+@pytest.mark.parametrize(
+    "password",
+    ["onze carac.", " " * 12, "\t" * 3 + " " * 20, "martine.dupont", "  Martine.Dupont  "],
+)
 def test_password_policy(fast, password, capsys, db_path, monkeypatch):
     """At least 12 characters, not only blanks, not the account's name: in the library and
     on the command line, with a French message and nothing stored."""
@@ -95,8 +97,21 @@ def test_password_policy(fast, password, capsys, db_path, monkeypatch):
     assert fast.authenticate("martine.dupont", PASSWORD).ok  # the old one still holds
     fast.remove("martine.dupont")
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    assert main(["user", "add", "martine.dupont", "--role", "lecteur", "--password-stdin",
-                 "--db", str(db_path)]) == 1
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "martine.dupont",
+                "--role",
+                "lecteur",
+                "--password-stdin",
+                "--db",
+                str(db_path),
+            ]
+        )
+        == 1
+    )
     assert "[Erreur] Le mot de passe" in capsys.readouterr().err
     assert [u.name for u in fast.list()] == ["claire"]
     assert fast.authenticate("claire", PASSWORD).ok
@@ -177,12 +192,29 @@ def test_command_line_adds_lists_and_removes_users(store, db_path, capsys, monke
     from maillage.cli import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["user", "add", "claire", "--role", "analyste", "--password-stdin",
-                 "--db", str(db_path)]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "claire",
+                "--role",
+                "analyste",
+                "--password-stdin",
+                "--db",
+                str(db_path),
+            ]
+        )
+        == 0
+    )
     assert Accounts(store).authenticate("claire", PASSWORD).user.role == ANALYST
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["user", "add", "claire", "--role", "lecteur", "--password-stdin",
-                 "--db", str(db_path)]) == 1
+    assert (
+        main(
+            ["user", "add", "claire", "--role", "lecteur", "--password-stdin", "--db", str(db_path)]
+        )
+        == 1
+    )
     capsys.readouterr()
     assert main(["user", "list", "--db", str(db_path)]) == 0
     assert "claire  analyste" in capsys.readouterr().out
@@ -238,8 +270,7 @@ def test_unknown_and_known_names_take_the_same_time(tmp_path):
 
     def timed(book: Accounts, name: str, i: int) -> float:
         began = time.perf_counter()  # 16 minutes apart: never locked, each a full attempt
-        assert not book.authenticate(name, "wrong password",
-                                     now=T0 + i * timedelta(minutes=16)).ok
+        assert not book.authenticate(name, "wrong password", now=T0 + i * timedelta(minutes=16)).ok
         return time.perf_counter() - began
 
     book = Accounts(Store(store.path))

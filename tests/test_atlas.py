@@ -41,23 +41,58 @@ def region_sheets():
     reference = load_reference()
     communes = reference.communes[reference.communes["region"] == "84"]
     epcis = sorted(communes["epci"].dropna().unique())
-    perimeters = [{"id": f"DEP_{d}", "nom": f"Département {d}", "type": "departement",
-                   "communes": f"dep:{d}"} for d in AURA]
+    perimeters = [
+        {"id": f"DEP_{d}", "nom": f"Département {d}", "type": "departement", "communes": f"dep:{d}"}
+        for d in AURA
+    ]
     members = communes.reset_index().groupby("epci")["code"].agg(";".join)  # inside the region
-    perimeters += [{"id": f"EPCI_{e}", "nom": str(reference.epci.at[e, "nom"]), "type": "epci",
-                    "communes": members[e]} for e in epcis]
-    schemes = [{"id": f"CTG_{e}", "nom": f"CTG {e}", "type": "CTG", "perimetre": f"EPCI_{e}",
-                "thematiques": "enfance_jeunesse"} for e in epcis[::2]]
-    schemes += [{"id": f"PAT_{d}", "nom": f"PAT {d}", "type": "PAT", "perimetre": f"DEP_{d}",
-                 "thematiques": "alimentation"} for d in AURA]
+    perimeters += [
+        {
+            "id": f"EPCI_{e}",
+            "nom": str(reference.epci.at[e, "nom"]),
+            "type": "epci",
+            "communes": members[e],
+        }
+        for e in epcis
+    ]
+    schemes = [
+        {
+            "id": f"CTG_{e}",
+            "nom": f"CTG {e}",
+            "type": "CTG",
+            "perimetre": f"EPCI_{e}",
+            "thematiques": "enfance_jeunesse",
+        }
+        for e in epcis[::2]
+    ]
+    schemes += [
+        {
+            "id": f"PAT_{d}",
+            "nom": f"PAT {d}",
+            "type": "PAT",
+            "perimetre": f"DEP_{d}",
+            "thematiques": "alimentation",
+        }
+        for d in AURA
+    ]
     seats = communes.reset_index().groupby("epci")["code"].first()
     actors = []
     for e, seat in seats.items():
-        for field, form in (("social", "structure"), ("developpement_local", "personne"),
-                            ("les_deux", "collectif_habitants")):
-            actors.append({"id": f"A_{e}_{field}", "nom": f"Acteur {field} de {seat}",
-                           "categorie": "association", "champ": field, "forme": form,
-                           "commune": seat})
+        for field, form in (
+            ("social", "structure"),
+            ("developpement_local", "personne"),
+            ("les_deux", "collectif_habitants"),
+        ):
+            actors.append(
+                {
+                    "id": f"A_{e}_{field}",
+                    "nom": f"Acteur {field} de {seat}",
+                    "categorie": "association",
+                    "champ": field,
+                    "forme": form,
+                    "commune": seat,
+                }
+            )
     return {"acteurs": actors, "perimetres": perimeters, "dispositifs": schemes}
 
 
@@ -73,11 +108,14 @@ def test_small_territory_is_drawn_commune_by_commune(small):
     assert atlas.blank == 1
     names = load_reference().communes["nom"]
     assert sorted({a["label"] for a in atlas.records("area")}) == sorted(
-        f"{names[c]} ({c})" for c in ["03007", "03098", "03101", "03136", "03140"])
+        f"{names[c]} ({c})" for c in ["03007", "03098", "03101", "03136", "03140"]
+    )
     # Layers by (class, blank): 03140 has one scheme (the PAT) and no social one.
     keys = {layer.key: {r["label"] for r in layer.records} for layer in atlas.of_kind("area")}
-    assert keys == {(1, True): {f"{names['03140']} (03140)"},
-                    (2, False): {f"{names[c]} ({c})" for c in EPCI_PART}}
+    assert keys == {
+        (1, True): {f"{names['03140']} (03140)"},
+        (2, False): {f"{names[c]} ({c})" for c in EPCI_PART},
+    }
     blank = atlas.of_kind("area")[0].records[0]
     assert blank["detail"] == "1 dispositif · commune blanche : aucun dispositif social"
     for area in atlas.records("area"):
@@ -107,15 +145,19 @@ def test_actors_are_points_by_field_and_form(small):
     [centre] = atlas.records("actors")
     assert centre["label"] == "Centre social du bocage"
     assert centre["detail"] == (
-        "Association, centre social, EVS, éducation populaire · Social · Structure")
+        "Association, centre social, EVS, éducation populaire · Social · Structure"
+    )
 
 
 def test_actors_seated_outside_the_territory_are_listed_not_drawn(small):
     """Montluçon (03185) and Moulins (03190) are not among the five communes: their actors
     would float in the blank around the shapes."""
     atlas = build_atlas(small)
-    assert atlas.outside == ("CAF de l’Allier (Moulins)", "Chambre d’agriculture (Moulins)",
-                             "Montluçon Communauté (Montluçon)")
+    assert atlas.outside == (
+        "CAF de l’Allier (Moulins)",
+        "Chambre d’agriculture (Moulins)",
+        "Montluçon Communauté (Montluçon)",
+    )
     drawn = {p["label"] for p in atlas.records("actors")}
     assert not drawn & {"CAF de l’Allier", "Chambre d’agriculture", "Montluçon Communauté"}
     # once the territory holds their seat, they are on the map and no longer listed
@@ -150,8 +192,16 @@ def test_the_territory_is_outlined(small):
 def test_actors_at_one_place_with_one_field_share_a_point():
     sheets = minimal_sheets()
     for i in range(5):
-        sheets["acteurs"].append({"id": f"A_P{i}", "nom": f"Élu {i}", "categorie": "collectivite",
-                                  "champ": "social", "forme": "personne", "commune": "03098"})
+        sheets["acteurs"].append(
+            {
+                "id": f"A_P{i}",
+                "nom": f"Élu {i}",
+                "categorie": "collectivite",
+                "champ": "social",
+                "forme": "personne",
+                "commune": "03098",
+            }
+        )
     atlas = build_atlas(model_of(sheets))
     [people] = [layer for layer in atlas.of_kind("actors") if layer.key[1] == "personne"]
     [shared] = people.records
@@ -172,8 +222,7 @@ def test_theme_filter_keeps_the_territory_and_narrows_schemes_and_actors(small):
 
 
 def test_perimeter_outlines_by_type(small):
-    atlas = build_atlas(small, perimeter_types=["epci", "circonscription_action_sociale",
-                                                "pnr"])
+    atlas = build_atlas(small, perimeter_types=["epci", "circonscription_action_sociale", "pnr"])
     outlines = {layer.key[0]: layer.records for layer in atlas.of_kind("outline")}
     assert sorted(outlines) == ["circonscription_action_sociale", "epci"]  # no PNR here
     epci = outlines["epci"]
@@ -197,14 +246,14 @@ def test_a_region_is_drawn_by_commune_and_stays_under_5_mb(region):
     drawn = {a["label"] for a in atlas.records("area")}
     with_shape = load_reference().communes.loc[region.territory, "has_shape"].sum()
     assert len(drawn) == with_shape
-    payload = json.dumps({"layers": [{"data": layer.records} for layer in atlas.layers]},
-                         indent=2, sort_keys=True)
+    payload = json.dumps(
+        {"layers": [{"data": layer.records} for layer in atlas.layers]}, indent=2, sort_keys=True
+    )
     assert len(payload.encode()) == atlas.payload_bytes()
     assert atlas.payload_bytes() < MAX_PAYLOAD_BYTES
     # Every EPCI without a CTG leaves its communes blank.
     ctg = set(region.schemes.index[region.schemes["type"] == "CTG"])
-    covered = set(region.scheme_communes.loc[region.scheme_communes["scheme"].isin(ctg),
-                                             "commune"])
+    covered = set(region.scheme_communes.loc[region.scheme_communes["scheme"].isin(ctg), "commune"])
     assert atlas.blank == len(set(region.territory) - covered)
 
 

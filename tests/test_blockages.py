@@ -22,15 +22,31 @@ from tests.workbooks import minimal_sheets
 def sheets_with_blockages():
     sheets = minimal_sheets()
     sheets["blocages"] += [
-        {"id": "B3", "categorie": "segmentation", "sous_categorie": "appels à projets",
-         "description": "La logique d’appels à projets crée de la concurrence",
-         "territoire": "P_CAS", "date": "15/03/2024", "statut": "en_cours",
-         "levier": "dispositifs_transversaux"},
-        {"id": "B4", "categorie": "methode", "description": "Financeurs associés en fin de projet",
-         "date": "02/04/2024"},  # no status (open), no lever, no territory
-        {"id": "B5", "categorie": "segmentation", "description": "On ne sait pas qui fait quoi",
-         "territoire": "P_EPCI", "date": "20/11/2024", "statut": "leve",
-         "levier": "faire_reseau"},
+        {
+            "id": "B3",
+            "categorie": "segmentation",
+            "sous_categorie": "appels à projets",
+            "description": "La logique d’appels à projets crée de la concurrence",
+            "territoire": "P_CAS",
+            "date": "15/03/2024",
+            "statut": "en_cours",
+            "levier": "dispositifs_transversaux",
+        },
+        {
+            "id": "B4",
+            "categorie": "methode",
+            "description": "Financeurs associés en fin de projet",
+            "date": "02/04/2024",
+        },  # no status (open), no lever, no territory
+        {
+            "id": "B5",
+            "categorie": "segmentation",
+            "description": "On ne sait pas qui fait quoi",
+            "territoire": "P_EPCI",
+            "date": "20/11/2024",
+            "statut": "leve",
+            "levier": "faire_reseau",
+        },
     ]
     return sheets
 
@@ -38,8 +54,12 @@ def sheets_with_blockages():
 def test_summary_by_hand():
     summary = blockage_summary(model_of(sheets_with_blockages()))
     assert summary["total"] == 5
-    assert summary["by_category"] == {"segmentation": 3, "methode": 1, "portage_politique": 0,
-                                      "moyens": 1}
+    assert summary["by_category"] == {
+        "segmentation": 3,
+        "methode": 1,
+        "portage_politique": 0,
+        "moyens": 1,
+    }
     assert summary["by_status"] == {"ouvert": 2, "en_cours": 1, "leve": 2}
     assert summary["lifted_share"] == pytest.approx(2 / 5)
     assert summary["levers"] == {"faire_reseau": 2, "dispositifs_transversaux": 1}
@@ -61,7 +81,12 @@ def test_category_by_territory_and_levers():
     model = model_of(sheets_with_blockages())
     # B2 has no territory but is about D_PAT, whose perimeter is P_PAT; B4 is about nothing.
     assert blockage_territories(model).to_dict() == {
-        "B1": "P_EPCI", "B2": "P_PAT", "B3": "P_CAS", "B4": None, "B5": "P_EPCI"}
+        "B1": "P_EPCI",
+        "B2": "P_PAT",
+        "B3": "P_CAS",
+        "B4": None,
+        "B5": "P_EPCI",
+    }
     table = category_by_territory(model)
     assert table.loc["P_EPCI", "segmentation"] == 2
     assert table.loc["P_PAT", "moyens"] == 1
@@ -82,11 +107,18 @@ def test_words_and_status_over_time():
     assert words.loc["B4", "statut"] == "ouvert"
     quarters = status_over_time(model, "quarter")
     # every quarter from the first to the last, the quiet third one included
-    assert list(quarters.index) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01"),
-                                    pd.Timestamp("2024-07-01"), pd.Timestamp("2024-10-01")]
+    assert list(quarters.index) == [
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-04-01"),
+        pd.Timestamp("2024-07-01"),
+        pd.Timestamp("2024-10-01"),
+    ]
     assert quarters.loc[pd.Timestamp("2024-07-01")].sum() == 0
     assert quarters.loc[pd.Timestamp("2024-01-01")].to_dict() == {
-        "ouvert": 0, "en_cours": 1, "leve": 0}
+        "ouvert": 0,
+        "en_cours": 1,
+        "leve": 0,
+    }
     assert status_over_time(model, "year").loc[pd.Timestamp("2024-01-01")].sum() == 3
 
 
@@ -106,12 +138,16 @@ def test_random_blockages_match_a_naive_count(seed):
     sheets = minimal_sheets()
     rows = []
     for i in range(rng.randint(1, 25)):
-        row = {"id": f"B{i}", "description": f"mot {i}",
-               "categorie": rng.choice(["segmentation", "methode", "portage_politique",
-                                        "moyens"])}
-        for column, values in (("statut", ["ouvert", "en_cours", "leve", None]),
-                               ("levier", ["faire_reseau", "legitimer", None]),
-                               ("territoire", ["P_EPCI", "P_CAS", None])):
+        row = {
+            "id": f"B{i}",
+            "description": f"mot {i}",
+            "categorie": rng.choice(["segmentation", "methode", "portage_politique", "moyens"]),
+        }
+        for column, values in (
+            ("statut", ["ouvert", "en_cours", "leve", None]),
+            ("levier", ["faire_reseau", "legitimer", None]),
+            ("territoire", ["P_EPCI", "P_CAS", None]),
+        ):
             value = rng.choice(values)
             if value:
                 row[column] = value
@@ -125,4 +161,5 @@ def test_random_blockages_match_a_naive_count(seed):
     assert summary["lifted_share"] == pytest.approx(statuses["leve"] / len(rows))
     assert summary["levers"] == dict(Counter(r["levier"] for r in rows if "levier" in r))
     assert summary["without_lever"] == sum(
-        1 for r in rows if "levier" not in r and r.get("statut") != "leve")
+        1 for r in rows if "levier" not in r and r.get("statut") != "leve"
+    )

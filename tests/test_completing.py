@@ -11,8 +11,13 @@ from maillage.profiles import Profile
 from maillage.publishing import CannotComplete, check_files, import_files
 from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
-NEW_ACTOR = {"id": "A_MJC", "nom": "MJC de Domérat", "categorie": "association",
-             "champ": "social", "commune": "03101"}
+NEW_ACTOR = {
+    "id": "A_MJC",
+    "nom": "MJC de Domérat",
+    "categorie": "association",
+    "champ": "social",
+    "commune": "03101",
+}
 
 
 def published(store, sheets=None):
@@ -23,8 +28,9 @@ def published(store, sheets=None):
 
 
 def complete(store, rows, name="acteurs.csv", profile=None):
-    return import_files(store, "principal", [(name, csv_bytes(rows))], profile=profile,
-                        mode="completer")
+    return import_files(
+        store, "principal", [(name, csv_bytes(rows))], profile=profile, mode="completer"
+    )
 
 
 def unchanged(before: pd.DataFrame, after: pd.DataFrame, ids):
@@ -46,8 +52,9 @@ def test_completer_adds_and_updates_by_id_and_deletes_nothing(store):
     assert actors.at["A_MJC", "commune"] == "03101"
     unchanged(before["acteurs"], after["acteurs"], ["A_CC", "A_CS", "A_CHA"])
     for sheet in ("perimetres", "dispositifs", "participations", "blocages"):
-        pd.testing.assert_frame_equal(after[sheet].reset_index(drop=True),
-                                      before[sheet].reset_index(drop=True))
+        pd.testing.assert_frame_equal(
+            after[sheet].reset_index(drop=True), before[sheet].reset_index(drop=True)
+        )
     assert outcome.version.note == "complété depuis acteurs.csv : 1 ajoutés, 1 mis à jour"
     assert store.history("principal")[0].note == outcome.version.note
 
@@ -58,10 +65,20 @@ def test_completer_keyed_by_siret_keeps_the_existing_id(store):
     before = published(store, sheets)
     profile = Profile("sirene", key=("siret",), columns={"Raison sociale": "nom"})
     rows = [
-        {"id": "CAF03", "Raison sociale": "Caisse d’allocations familiales de l’Allier",
-         "siret": "534 787 123 00017", "categorie": "protection_sociale", "champ": "social"},
-        {"id": "A_NEW", "Raison sociale": "Épicerie solidaire", "siret": "11111111100011",
-         "categorie": "association", "champ": "social"},
+        {
+            "id": "CAF03",
+            "Raison sociale": "Caisse d’allocations familiales de l’Allier",
+            "siret": "534 787 123 00017",
+            "categorie": "protection_sociale",
+            "champ": "social",
+        },
+        {
+            "id": "A_NEW",
+            "Raison sociale": "Épicerie solidaire",
+            "siret": "11111111100011",
+            "categorie": "association",
+            "champ": "social",
+        },
     ]
     outcome = complete(store, rows, "sirene.csv", profile)
     assert outcome.version is not None, outcome.validation.problems
@@ -76,8 +93,9 @@ def test_completer_keyed_by_siret_keeps_the_existing_id(store):
 def test_completer_keyed_by_name_and_commune(store):
     published(store)
     profile = Profile("nom+commune", key=("nom", "commune"))
-    rows = [{"id": "X1", "nom": "CENTRE SOCIAL DU BOCAGE", "commune": "03098",
-             "thematiques": "culture"}]
+    rows = [
+        {"id": "X1", "nom": "CENTRE SOCIAL DU BOCAGE", "commune": "03098", "thematiques": "culture"}
+    ]
     outcome = complete(store, rows, profile=profile)
     assert outcome.version is not None, outcome.validation.problems
     actors = store.load("principal")["acteurs"].set_index("id")
@@ -90,8 +108,11 @@ def test_problems_of_the_whole_point_at_the_file_row(store):
     bad = dict(NEW_ACTOR, ressort="P_ABSENT")
     outcome = complete(store, [NEW_ACTOR | {"id": "A_OK"}, bad])
     assert outcome.version is None
-    located = {(p.code, p.sheet, p.row, p.column) for p in outcome.validation.problems
-               if p.severity == "erreur"}
+    located = {
+        (p.code, p.sheet, p.row, p.column)
+        for p in outcome.validation.problems
+        if p.severity == "erreur"
+    }
     assert located == {("dangling_reference", "acteurs", 3, "ressort")}
     assert len(store.history("principal")) == 1
 
@@ -101,13 +122,18 @@ def test_a_key_twice_in_the_file_is_refused(store):
     outcome = complete(store, [NEW_ACTOR, dict(NEW_ACTOR, nom="Autre")])
     assert outcome.version is None
     assert ("completed_duplicate_key", "acteurs", 3, "id") in {
-        (p.code, p.sheet, p.row, p.column) for p in outcome.validation.problems}
+        (p.code, p.sheet, p.row, p.column) for p in outcome.validation.problems
+    }
 
 
 def test_completer_on_a_space_without_version_is_refused(store):
     with pytest.raises(CannotComplete, match="n’a encore aucune version publiée"):
-        check_files([("acteurs.csv", csv_bytes([NEW_ACTOR]))], mode="completer", store=store,
-                    space="principal")
+        check_files(
+            [("acteurs.csv", csv_bytes([NEW_ACTOR]))],
+            mode="completer",
+            store=store,
+            space="principal",
+        )
 
 
 def test_cli_completer_history_and_refusal(capsys, tmp_path, db_path):
@@ -146,9 +172,12 @@ def test_only_rows_marked_supprimer_are_deleted(store):
     sheets = minimal_sheets()
     sheets["acteurs"].append(dict(NEW_ACTOR, id="A_OLD", nom="Ancienne association"))
     before = published(store, sheets)
-    rows = [{"id": "A_OLD", "supprimer": "oui"}, {"id": "A_GHOST", "supprimer": "x"},
-            dict(minimal_sheets()["acteurs"][2], nom="Centre social du bocage (Désertines)"),
-            NEW_ACTOR]
+    rows = [
+        {"id": "A_OLD", "supprimer": "oui"},
+        {"id": "A_GHOST", "supprimer": "x"},
+        dict(minimal_sheets()["acteurs"][2], nom="Centre social du bocage (Désertines)"),
+        NEW_ACTOR,
+    ]
     outcome = complete(store, rows)
     assert outcome.version is not None, outcome.validation.problems
     actors = store.load("principal")["acteurs"].set_index("id")
@@ -156,16 +185,19 @@ def test_only_rows_marked_supprimer_are_deleted(store):
     assert actors.at["A_CS", "nom"] == "Centre social du bocage (Désertines)"
     unchanged(before["acteurs"], store.load("principal")["acteurs"], ["A_CC", "A_CAF", "A_CHA"])
     assert "supprimer" not in actors.columns
-    assert outcome.version.note == ("complété depuis acteurs.csv : 1 ajoutés, 1 mis à jour, "
-                                    "1 supprimés")
+    assert outcome.version.note == (
+        "complété depuis acteurs.csv : 1 ajoutés, 1 mis à jour, 1 supprimés"
+    )
     assert ("completed_nothing_to_delete", "acteurs", 3) in {
-        (p.code, p.sheet, p.row) for p in outcome.validation.problems}
+        (p.code, p.sheet, p.row) for p in outcome.validation.problems
+    }
 
 
 def test_deleting_an_actor_still_referenced_is_an_error_located_in_the_version(store):
     published(store)
     outcome = complete(store, [{"id": "A_CAF", "supprimer": "oui"}])
     assert outcome.version is None
-    located = {(p.code, p.sheet, p.column) for p in outcome.validation.problems
-               if p.severity == "erreur"}
+    located = {
+        (p.code, p.sheet, p.column) for p in outcome.validation.problems if p.severity == "erreur"
+    }
     assert located == {("dangling_reference", "participations (version 1)", "acteur")}

@@ -49,12 +49,19 @@ def test_blank_communes_are_those_no_social_scheme_reaches():
 
 def test_schemes_per_commune_counts_every_commune_of_t_zeros_included():
     sheets = minimal_sheets()
-    sheets["perimetres"].append({"id": "P_SEUL", "nom": "Commune seule", "type": "commune",
-                                 "communes": "03185"})
+    sheets["perimetres"].append(
+        {"id": "P_SEUL", "nom": "Commune seule", "type": "commune", "communes": "03185"}
+    )
     counts = schemes_per_commune(model_of(sheets))
     assert counts.index.tolist() == sorted([*T, "03185"])
-    assert counts.to_dict() == {"03007": 2, "03098": 2, "03101": 2, "03136": 2, "03140": 1,
-                                "03185": 0}
+    assert counts.to_dict() == {
+        "03007": 2,
+        "03098": 2,
+        "03101": 2,
+        "03136": 2,
+        "03140": 1,
+        "03185": 0,
+    }
 
 
 def test_restricting_to_a_perimeter_measures_against_its_communes():
@@ -62,8 +69,7 @@ def test_restricting_to_a_perimeter_measures_against_its_communes():
     table = coverage(model).set_index("type")
     # Inside P_CAS (03098, 03101, 03140): the CTG reaches 03098 and 03101.
     assert table.loc["CTG", "communes_share"] == pytest.approx(2 / 3)
-    assert table.loc["CTG", "population_share"] == pytest.approx(
-        pop(["03098", "03101"]) / pop(CAS))
+    assert table.loc["CTG", "population_share"] == pytest.approx(pop(["03098", "03101"]) / pop(CAS))
     assert table.loc["PAT", "communes_share"] == 1.0
     assert blank_communes(model) == ["03140"]
     assert schemes_per_commune(model).to_dict() == {"03098": 2, "03101": 2, "03140": 1}
@@ -78,8 +84,15 @@ def test_restricting_to_scheme_types_keeps_the_territory_whole():
 
 def test_other_type_counts_as_social_only_when_its_sector_says_so():
     sheets = minimal_sheets()
-    sheets["dispositifs"].append({"id": "D_AUTRE", "nom": "Plan local", "type": "AUTRE",
-                                  "perimetre": "P_CAS", "secteur": "social"})
+    sheets["dispositifs"].append(
+        {
+            "id": "D_AUTRE",
+            "nom": "Plan local",
+            "type": "AUTRE",
+            "perimetre": "P_CAS",
+            "secteur": "social",
+        }
+    )
     assert blank_communes(model_of(sheets)) == []
 
 
@@ -92,6 +105,7 @@ def test_empty_scheme_list_gives_an_empty_table_with_the_columns():
 
 
 # --- epci: and dep: items give exactly what the explicit lists give ---------------------------
+
 
 def shorthand_sheets(explicit: bool):
     reference = load_reference()
@@ -106,19 +120,35 @@ def shorthand_sheets(explicit: bool):
 
     sheets = minimal_sheets()
     sheets["perimetres"] = [
-        {"id": "P_EPCI", "nom": "Montluçon Communauté", "type": "epci",
-         "communes": items((f"epci:{montlucon}", epci_codes))},
-        {"id": "P_DEP", "nom": "Cantal", "type": "departement",
-         "communes": items(("dep:15", cantal))},
-        {"id": "P_MIX", "nom": "Montluçon et Moulins", "type": "autre",
-         "communes": items((f"epci:{montlucon}", epci_codes), ("03190", ["03190"]))},
-        {"id": "P_CAS", "nom": "Circonscription", "type": "circonscription_action_sociale",
-         "communes": "03098;03101;03140;15014"},
-        {"id": "P_PAT", "nom": "Territoire du PAT", "type": "autre",
-         "composition": "P_MIX;P_DEP"},
+        {
+            "id": "P_EPCI",
+            "nom": "Montluçon Communauté",
+            "type": "epci",
+            "communes": items((f"epci:{montlucon}", epci_codes)),
+        },
+        {
+            "id": "P_DEP",
+            "nom": "Cantal",
+            "type": "departement",
+            "communes": items(("dep:15", cantal)),
+        },
+        {
+            "id": "P_MIX",
+            "nom": "Montluçon et Moulins",
+            "type": "autre",
+            "communes": items((f"epci:{montlucon}", epci_codes), ("03190", ["03190"])),
+        },
+        {
+            "id": "P_CAS",
+            "nom": "Circonscription",
+            "type": "circonscription_action_sociale",
+            "communes": "03098;03101;03140;15014",
+        },
+        {"id": "P_PAT", "nom": "Territoire du PAT", "type": "autre", "composition": "P_MIX;P_DEP"},
     ]
-    sheets["dispositifs"].append({"id": "D_GMR", "nom": "GMR du Cantal", "type": "GMR",
-                                  "perimetre": "P_DEP"})
+    sheets["dispositifs"].append(
+        {"id": "D_GMR", "nom": "GMR du Cantal", "type": "GMR", "perimetre": "P_DEP"}
+    )
     return sheets
 
 
@@ -144,6 +174,7 @@ def test_shorthand_covers_the_whole_departement():
 
 # --- a perimeter of every commune of France -----------------------------------------------------
 
+
 def france_workbook() -> bytes:
     """All communes of the reference as a `perimetre_communes` sheet, written fast."""
     codes = load_reference().communes.index
@@ -151,8 +182,15 @@ def france_workbook() -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     sheets = minimal_sheets()
     sheets["perimetres"] = [{"id": "P_FRANCE", "nom": "France", "type": "autre"}]
-    sheets["dispositifs"] = [{"id": "D_CTG", "nom": "CTG nationale", "type": "CTG",
-                              "perimetre": "P_FRANCE", "pilote": "A_CAF"}]
+    sheets["dispositifs"] = [
+        {
+            "id": "D_CTG",
+            "nom": "CTG nationale",
+            "type": "CTG",
+            "perimetre": "P_FRANCE",
+            "pilote": "A_CAF",
+        }
+    ]
     sheets["participations"] = []
     sheets["blocages"] = []
     for name, rows in sheets.items():
@@ -180,6 +218,7 @@ def test_a_perimeter_of_every_french_commune_imports_and_covers_everything(store
     model = build_model(store.load("france"))
     assert len(model.territory) == 34_969
     assert coverage(model).to_dict(orient="records") == [
-        {"type": "CTG", "communes_share": 1.0, "population_share": 1.0}]
+        {"type": "CTG", "communes_share": 1.0, "population_share": 1.0}
+    ]
     assert blank_communes(model) == []
     assert blank_share(model) == (0.0, 0.0)

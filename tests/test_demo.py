@@ -88,8 +88,9 @@ def test_demo_lies_on_the_allier(model):
 def test_bocage_ctg_and_gmr_share_territory_calendar_and_themes(model):
     bocage = frozenset(load_reference().epci_communes(BOCAGE_SIREN))
     schemes = model.schemes
-    on_bocage = [sid for sid in schemes.index
-                 if model.communes_of(schemes.at[sid, "perimetre"]) == bocage]
+    on_bocage = [
+        sid for sid in schemes.index if model.communes_of(schemes.at[sid, "perimetre"]) == bocage
+    ]
     ctg = [s for s in on_bocage if schemes.at[s, "type"] == "CTG"]
     gmr = [s for s in on_bocage if schemes.at[s, "type"] == "GMR"]
     assert len(ctg) == 1 and len(gmr) == 1
@@ -102,8 +103,12 @@ def test_some_epci_is_split_between_circonscriptions(model):
     types = model.perimeters["type"]
     districts = [p for p in types.index if types[p] == "circonscription_action_sociale"]
     assert 4 <= len(districts) <= 6
-    split = [e for e in types.index if types[e] == "epci"
-             and sum(bool(model.communes_of(e) & model.communes_of(d)) for d in districts) >= 2]
+    split = [
+        e
+        for e in types.index
+        if types[e] == "epci"
+        and sum(bool(model.communes_of(e) & model.communes_of(d)) for d in districts) >= 2
+    ]
     assert split
 
 
@@ -127,7 +132,8 @@ def test_cli_demo_publishes_once(tmp_path, validation):
     assert [v.version for v in store.history(DEMO_SPACE)] == [1]
     loaded = store.load(DEMO_SPACE)
     assert {name: len(t) for name, t in loaded.items()} == {
-        name: len(t) for name, t in validation.tables.items()}
+        name: len(t) for name, t in validation.tables.items()
+    }
 
 
 def test_publish_demo_refuses_an_invalid_file(tmp_path):
@@ -151,8 +157,10 @@ def test_the_demo_tells_every_rule_and_a_committee_reads_its_top_three(model):
     proposals = build_proposals(model, date(2026, 12, 1))
     assert {p.rule for p in proposals} == set(RULES)
     assert [p.id for p in proposals[:3]] == [
-        "mutualiser:ctg_bocage+gmr_bocage", "financeurs_des_emergence:cd_allier",
-        "articuler:cper_allier"]
+        "mutualiser:ctg_bocage+gmr_bocage",
+        "financeurs_des_emergence:cd_allier",
+        "articuler:cper_allier",
+    ]
     first = proposals[0]
     bocage = load_reference().epci_communes(BOCAGE_SIREN)
     assert first.communes == len(bocage) == first.evidence["communes_a"]
@@ -160,6 +168,9 @@ def test_the_demo_tells_every_rule_and_a_committee_reads_its_top_three(model):
     assert first.evidence["shared_days"] == (date(2028, 12, 31) - date(2026, 1, 1)).days + 1
     assert first.evidence["themes"] == ["enfance_jeunesse", "participation_citoyenne"]
     assert "CTG du Bocage Bourbonnais" in first.title and "mêmes 25\u00a0communes" in first.title
-    pairs = [p for p in proposals if "cper_allier" in p.schemes
-             and p.rule in ("mutualiser", "se_rencontrer")]
+    pairs = [
+        p
+        for p in proposals
+        if "cper_allier" in p.schemes and p.rule in ("mutualiser", "se_rencontrer")
+    ]
     assert pairs == []  # its pairs are folded into « articuler », not flooding the list

@@ -54,8 +54,7 @@ def test_theme_category_field(model):
 
 def test_role_stage_and_nature_filter_one_participation(model):
     assert ids(directory(model, role="partenaire_financier")) == ["A_CAF"]
-    assert ids(directory(model, role="partenaire_financier", entry_stage="emergence")) == [
-        "A_CAF"]
+    assert ids(directory(model, role="partenaire_financier", entry_stage="emergence")) == ["A_CAF"]
     # A_CHA is a partenaire technique with no known stage: missing stade_entree never matches.
     assert ids(directory(model, role="partenaire_technique", entry_stage="emergence")) == []
     assert ids(directory(model, nature="animation")) == ["A_CS"]
@@ -76,7 +75,7 @@ def test_display_and_csv(model):
     assert row["Champ"] == "Les deux"
     assert row["Dispositifs"] == "CTG de Montluçon, PAT du Montluçonnais"
     assert row["Commune du siège"].endswith("(03185)")
-    shown.loc[0, "Nom"] = "=HYPERLINK(\"http://x\")"
+    shown.loc[0, "Nom"] = '=HYPERLINK("http://x")'
     data = csv_bytes(shown)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -88,13 +87,21 @@ def test_display_names_seats_and_ressorts_outside_a_restricted_view():
     """A seat outside the territory shown keeps its name (« Moulins (03190) », not a bare
     code); a ressort outside it is said to be outside, never shown as a raw id."""
     sheets = minimal_sheets()
-    sheets["perimetres"].append({"id": "P_LOIN", "nom": "Pays lointain", "type": "pays_petr",
-                                 "communes": "03190"})
+    sheets["perimetres"].append(
+        {"id": "P_LOIN", "nom": "Pays lointain", "type": "pays_petr", "communes": "03190"}
+    )
     sheets["acteurs"][1]["ressort"] = "P_LOIN"  # the CAF, seated in Moulins
     sheets["acteurs"][2]["ressort"] = "P_CAS"
     # the CAF takes part in a scheme local to P_CAS: it is in the view (maillage.scope)
-    sheets["dispositifs"].append({"id": "D_LOC", "nom": "ABS de la circonscription",
-                                  "type": "ABS", "perimetre": "P_CAS", "pilote": "A_CAF"})
+    sheets["dispositifs"].append(
+        {
+            "id": "D_LOC",
+            "nom": "ABS de la circonscription",
+            "type": "ABS",
+            "perimetre": "P_CAS",
+            "pilote": "A_CAF",
+        }
+    )
     model = model_of(sheets).restrict(perimeter="P_CAS")
     shown = directory_for_display(model, directory(model)).set_index("Identifiant")
     assert shown.loc["A_CAF", "Commune du siège"] == "Moulins (03190)"

@@ -106,11 +106,20 @@ def test_no_version_no_dossier(db_path, tmp_path, capsys):
 
 def test_persons_shown_as_their_role_when_the_view_hides_them(db_path):
     second = second_version()
-    second["acteurs"].append({"id": "marie.dupont", "nom": "Marie Dupont", "forme": "personne",
-                              "categorie": "collectivite", "type": "Cheffe de projet PVD",
-                              "champ": "les_deux", "commune": "03098"})
-    second["participations"].append({"dispositif": "D_CTG", "acteur": "marie.dupont",
-                                     "role": "participant"})
+    second["acteurs"].append(
+        {
+            "id": "marie.dupont",
+            "nom": "Marie Dupont",
+            "forme": "personne",
+            "categorie": "collectivite",
+            "type": "Cheffe de projet PVD",
+            "champ": "les_deux",
+            "commune": "03098",
+        }
+    )
+    second["participations"].append(
+        {"dispositif": "D_CTG", "acteur": "marie.dupont", "role": "participant"}
+    )
     publish(db_path, first_version())
     publish(db_path, second)
     store = Store(db_path)

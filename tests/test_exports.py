@@ -17,20 +17,29 @@ from maillage.workbook import read_workbook
 from tests.workbooks import minimal_sheets
 from tests.workbooks import xlsx_bytes as workbook_bytes
 
-HOSTILE = ["=1+2", "+33 4 70 00 00 00", "-2+3", "@SUM(A1:A2)", "\t=cmd|' /C calc'!A0",
-           "\r=HYPERLINK(\"http://x\")", '=HYPERLINK("http://evil.example","clic")']
+HOSTILE = [
+    "=1+2",
+    "+33 4 70 00 00 00",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=cmd|' /C calc'!A0",
+    '\r=HYPERLINK("http://x")',
+    '=HYPERLINK("http://evil.example","clic")',
+]
 PLAIN = ["Centre social", "", "a=b", "Montluçon"]
 
 
 def _frame() -> pd.DataFrame:
     texts = HOSTILE + PLAIN
-    return pd.DataFrame({
-        "nom": texts,
-        "=colonne": texts[::-1],
-        "nombre": [float(i) / 2 for i in range(len(texts))],
-        "entier": pd.array([*range(len(texts) - 1), None], dtype="Int64"),
-        "date": pd.to_datetime(["2026-11-21"] * len(texts)),
-    })
+    return pd.DataFrame(
+        {
+            "nom": texts,
+            "=colonne": texts[::-1],
+            "nombre": [float(i) / 2 for i in range(len(texts))],
+            "entier": pd.array([*range(len(texts) - 1), None], dtype="Int64"),
+            "date": pd.to_datetime(["2026-11-21"] * len(texts)),
+        }
+    )
 
 
 def _cells(data: bytes):
@@ -86,8 +95,7 @@ def test_xlsx_index_becomes_a_column_and_sheet_names_are_valid():
 
 
 def test_csv_prefixes_every_formula_like_cell():
-    rows = list(csv.reader(io.StringIO(csv_bytes(_frame()).decode("utf-8-sig")),
-                           delimiter=";"))
+    rows = list(csv.reader(io.StringIO(csv_bytes(_frame()).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == "'=colonne"
     cells = [cell for row in rows for cell in row]
     for value in HOSTILE:

@@ -20,16 +20,22 @@ FOREIGN = {  # our column → her header
     "commune": "Code commune",
     "thematiques": "Thèmes",
 }
-HER_CATEGORIES = {"collectivite": "Collectivité", "protection_sociale": "CAF/MSA",
-                  "association": "Asso", "chambre_consulaire": "Chambre"}
+HER_CATEGORIES = {
+    "collectivite": "Collectivité",
+    "protection_sociale": "CAF/MSA",
+    "association": "Asso",
+    "chambre_consulaire": "Chambre",
+}
 HER_FIELDS = {"social": "Social", "developpement_local": "Dév. local", "les_deux": "Les deux"}
 
 PROFILE = Profile(
     name="Liste des partenaires",
     sheet="acteurs",
     columns={**{her: ours for ours, her in FOREIGN.items()}, "Commentaire": ""},
-    values={"categorie": {her: code for code, her in HER_CATEGORIES.items()},
-            "champ": {"Dév. local": "developpement_local"}},
+    values={
+        "categorie": {her: code for code, her in HER_CATEGORIES.items()},
+        "champ": {"Dév. local": "developpement_local"},
+    },
     constants={"forme": "structure"},
 )
 
@@ -54,13 +60,24 @@ def checked(sheets, profile=PROFILE):
 
 
 def located(validation, severity="erreur"):
-    return {(p.code, p.sheet, p.row, p.column, p.value)
-            for p in validation.problems if p.severity == severity}
+    return {
+        (p.code, p.sheet, p.row, p.column, p.value)
+        for p in validation.problems
+        if p.severity == severity
+    }
 
 
 def test_column_proposals_say_why():
-    headers = ["Identifiant", "Nom de la structure", "CATÉGORIE", "champ", "Code commune",
-               "Lattitude", "Commentaire", "Nom"]
+    headers = [
+        "Identifiant",
+        "Nom de la structure",
+        "CATÉGORIE",
+        "champ",
+        "Code commune",
+        "Lattitude",
+        "Commentaire",
+        "Nom",
+    ]
     found = {p.source: (p.target, p.reason) for p in propose_columns(headers, "acteurs")}
     assert found == {
         "Identifiant": ("id", "alias"),
@@ -77,17 +94,20 @@ def test_column_proposals_say_why():
     assert explained["Lattitude"] == "nom proche de « latitude »"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("protection_sociale", ("protection_sociale", "code")),
-    ("Collectivité territoriale", ("collectivite", "label")),
-    ("Asso", ("association", "usual")),
-    ("Centre social", ("association", "usual")),
-    ("Chambre consulaire", ("chambre_consulaire", "code")),  # the code, normalised
-    ("Économie sociale et solidaire, tiers-lieu", ("ess_tiers_lieu", "label")),
-    ("Politique", ("politique_ville", "contained")),
-    ("Asociation", ("association", "close_value")),
-    ("Financeur", (None, "unknown")),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("protection_sociale", ("protection_sociale", "code")),
+        ("Collectivité territoriale", ("collectivite", "label")),
+        ("Asso", ("association", "usual")),
+        ("Centre social", ("association", "usual")),
+        ("Chambre consulaire", ("chambre_consulaire", "code")),  # the code, normalised
+        ("Économie sociale et solidaire, tiers-lieu", ("ess_tiers_lieu", "label")),
+        ("Politique", ("politique_ville", "contained")),
+        ("Asociation", ("association", "close_value")),
+        ("Financeur", (None, "unknown")),
+    ],
+)
 def test_value_proposals(value, expected):
     assert propose_value(value, "actor_category") == expected
 
@@ -98,8 +118,10 @@ def test_draft_profile_proposes_codes_for_her_values():
     assert draft.columns["Code commune"] == "commune"
     assert draft.columns["Identifiant"] == "id"
     assert draft.values["categorie"] == {  # « Collectivité » is a code once normalised
-        "Asso": "association", "Chambre": "chambre_consulaire",
-        "CAF/MSA": "protection_sociale"}  # words of the label « Protection sociale (CAF…) »
+        "Asso": "association",
+        "Chambre": "chambre_consulaire",
+        "CAF/MSA": "protection_sociale",
+    }  # words of the label « Protection sociale (CAF…) »
     assert draft.values["champ"] == {"Dév. local": "developpement_local"}
 
 
@@ -131,12 +153,17 @@ def test_two_columns_to_one_target_is_an_error_before_anything_is_stored(store):
         for row in rows:
             row["Raison sociale"] = row["Nom de la structure"]
 
-    profile = Profile("p", columns={**PROFILE.columns, "Raison sociale": "nom"},
-                      values=PROFILE.values, constants=PROFILE.constants)
+    profile = Profile(
+        "p",
+        columns={**PROFILE.columns, "Raison sociale": "nom"},
+        values=PROFILE.values,
+        constants=PROFILE.constants,
+    )
     validation = checked(her_workbook(mutate), profile).validation
     assert not validation.valid
     assert ("mapping_duplicate_target", "Partenaires", 1, "Raison sociale", "nom") in located(
-        validation)
+        validation
+    )
     assert store.history("principal") == []
 
 
@@ -146,8 +173,10 @@ def test_required_target_unmapped_and_value_without_code():
         rows[3]["Famille"] = "Financeur"
 
     profile = Profile(
-        "p", columns={**PROFILE.columns, "Domaine d’action": ""},
-        values={"categorie": {**PROFILE.values["categorie"], "Financeur": ""}})
+        "p",
+        columns={**PROFILE.columns, "Domaine d’action": ""},
+        values={"categorie": {**PROFILE.values["categorie"], "Financeur": ""}},
+    )
     validation = checked(her_workbook(mutate), profile).validation
     problems = located(validation)
     assert ("mapping_missing_target", "Partenaires", 1, None, "champ") in problems
@@ -157,17 +186,21 @@ def test_required_target_unmapped_and_value_without_code():
 
 
 def test_profile_round_trips_through_toml_and_json():
-    profile = Profile("Partenaires « 2026 »", key=("nom", "commune"),
-                      columns={"Nom \"usuel\"": "nom", "Code commune": "commune", "x": ""},
-                      values={"categorie": {"Asso": "association"}},
-                      constants={"forme": "structure"}, guess=("champ",),
-                      keep_other_columns=False)
+    profile = Profile(
+        "Partenaires « 2026 »",
+        key=("nom", "commune"),
+        columns={'Nom "usuel"': "nom", "Code commune": "commune", "x": ""},
+        values={"categorie": {"Asso": "association"}},
+        constants={"forme": "structure"},
+        guess=("champ",),
+        keep_other_columns=False,
+    )
     assert parse_profile(profile_toml(profile)) == profile
     assert parse_profile(profile_json(profile)) == profile
 
 
 def test_spec_example_profile_is_read():
-    text = '''
+    text = """
 name = "Liste des partenaires"
 sheet = "acteurs"
 key = "id"
@@ -179,22 +212,28 @@ key = "id"
 "Asso" = "association"
 [constants]
 forme = "structure"
-'''
+"""
     profile = parse_profile(text)
     assert profile.key == ("id",)
-    assert profile.targets == {"id": "Identifiant", "nom": "Nom de la structure",
-                               "commune": "Code commune"}
+    assert profile.targets == {
+        "id": "Identifiant",
+        "nom": "Nom de la structure",
+        "commune": "Code commune",
+    }
     assert profile.values == {"categorie": {"Asso": "association"}}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('name = "x\n[columns', "n’est pas un TOML valide"),
-    ('{"name": 1,', "n’est pas un JSON valide"),
-    ('[columns]\n"Nom" = "raison"', "« raison », qui n’est pas une colonne de la feuille"),
-    ('[values.categorie]\n"Asso" = "assoc"', "au code « assoc », qui n’est pas admis"),
-    ('[values.nom]\n"a" = "b"', "n’est pas une colonne à valeurs contrôlées"),
-    ('sheet = "partenaires"', "vise la feuille « partenaires », qui n’existe pas"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('name = "x\n[columns', "n’est pas un TOML valide"),
+        ('{"name": 1,', "n’est pas un JSON valide"),
+        ('[columns]\n"Nom" = "raison"', "« raison », qui n’est pas une colonne de la feuille"),
+        ('[values.categorie]\n"Asso" = "assoc"', "au code « assoc », qui n’est pas admis"),
+        ('[values.nom]\n"a" = "b"', "n’est pas une colonne à valeurs contrôlées"),
+        ('sheet = "partenaires"', "vise la feuille « partenaires », qui n’existe pas"),
+    ],
+)
 def test_bad_profile_gets_a_french_message(text, expected):
     with pytest.raises(BadProfile, match=expected):
         parse_profile(text, "profil.toml")

@@ -24,8 +24,18 @@ from maillage.publishing import check
 from maillage.reference import load_reference
 from tests.workbooks import write_xlsx, xlsx_bytes
 
-SPEC_KEYS = {"x_type", "y_type", "split_rate", "split_population", "uncovered_communes",
-             "adjusted_rand", "homogeneity", "completeness", "v_measure", "rows"}
+SPEC_KEYS = {
+    "x_type",
+    "y_type",
+    "split_rate",
+    "split_population",
+    "uncovered_communes",
+    "adjusted_rand",
+    "homogeneity",
+    "completeness",
+    "v_measure",
+    "rows",
+}
 ROW_KEYS = {"x", "y_count", "y_ids", "dominant_share"}
 
 # Nine communes of the Allier, c[0] … c[8].
@@ -44,11 +54,25 @@ def perimeter(pid: str, kind: str, codes) -> dict:
 
 def sheets(perimeters: list[dict]) -> dict[str, list[dict]]:
     return {
-        "acteurs": [{"id": "A1", "nom": "CAF", "categorie": "protection_sociale",
-                     "champ": "social", "commune": "03190"}],
+        "acteurs": [
+            {
+                "id": "A1",
+                "nom": "CAF",
+                "categorie": "protection_sociale",
+                "champ": "social",
+                "commune": "03190",
+            }
+        ],
         "perimetres": perimeters,
-        "dispositifs": [{"id": "D1", "nom": "CTG", "type": "CTG",
-                         "perimetre": perimeters[0]["id"], "pilote": "A1"}],
+        "dispositifs": [
+            {
+                "id": "D1",
+                "nom": "CTG",
+                "type": "CTG",
+                "perimetre": perimeters[0]["id"],
+                "pilote": "A1",
+            }
+        ],
     }
 
 
@@ -68,10 +92,14 @@ def population(reference, codes) -> int:
 
 # ----- hand-checked partitions ------------------------------------------------------------
 def test_identical_partitions_agree_perfectly():
-    model = model_of([
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("S1", CAS, C[:3]), perimeter("S2", CAS, C[3:6]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:3]),
+            perimeter("E2", "epci", C[3:6]),
+            perimeter("S1", CAS, C[:3]),
+            perimeter("S2", CAS, C[3:6]),
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.split_rate == 0.0
     assert result.split_population == 0
@@ -80,16 +108,22 @@ def test_identical_partitions_agree_perfectly():
     assert set(result.rows["dominant_share"]) == {1.0}
     assert result.adjusted_rand == pytest.approx(1.0)
     assert (result.homogeneity, result.completeness, result.v_measure) == pytest.approx(
-        (1.0, 1.0, 1.0))
+        (1.0, 1.0, 1.0)
+    )
     assert result.contingency.loc["E1", "S1"] == 3 and result.contingency.loc["E1", "S2"] == 0
 
 
 def test_nested_partitions_are_homogeneous_not_complete(reference):
     # E1 = S1 + S2 (split in two), E2 = S3: each S lies in one E (homogeneous).
-    model = model_of([
-        perimeter("E1", "epci", C[:4]), perimeter("E2", "epci", C[4:6]),
-        perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:4]), perimeter("S3", CAS, C[4:6]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:4]),
+            perimeter("E2", "epci", C[4:6]),
+            perimeter("S1", CAS, C[:2]),
+            perimeter("S2", CAS, C[2:4]),
+            perimeter("S3", CAS, C[4:6]),
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.split_rate == 0.5
     assert result.split_population == population(reference, C[:4])
@@ -110,10 +144,15 @@ def test_nested_partitions_are_homogeneous_not_complete(reference):
 
 
 def test_crossing_partitions_split_both(reference):
-    model = model_of([
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:4]), perimeter("S3", CAS, C[4:6]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:3]),
+            perimeter("E2", "epci", C[3:6]),
+            perimeter("S1", CAS, C[:2]),
+            perimeter("S2", CAS, C[2:4]),
+            perimeter("S3", CAS, C[4:6]),
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.split_rate == 1.0
     assert result.split_population == population(reference, C[:6])
@@ -129,11 +168,15 @@ def test_crossing_partitions_split_both(reference):
 
 def test_gaps_uncovered_communes_and_common_communes_only(reference):
     # Y misses C[3], C[4] and the whole E3; it also covers C[8], outside X.
-    model = model_of([
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("E3", "epci", C[6:8]),
-        perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, [C[2], C[5], C[8]]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:3]),
+            perimeter("E2", "epci", C[3:6]),
+            perimeter("E3", "epci", C[6:8]),
+            perimeter("S1", CAS, C[:2]),
+            perimeter("S2", CAS, [C[2], C[5], C[8]]),
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.uncovered_communes == [C[3], C[4], C[6], C[7]]
     e2, e3 = row(result, "E2"), row(result, "E3")
@@ -147,15 +190,21 @@ def test_gaps_uncovered_communes_and_common_communes_only(reference):
     y = ["S1", "S1", "S2", "S2"]
     assert result.adjusted_rand == pytest.approx(adjusted_rand_score(x, y))
     assert (result.homogeneity, result.completeness, result.v_measure) == pytest.approx(
-        homogeneity_completeness_v_measure(x, y))
+        homogeneity_completeness_v_measure(x, y)
+    )
 
 
 def test_metrics_are_null_when_a_type_does_not_partition():
-    model = model_of([
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("S1", CAS, C[:4]), perimeter("S2", CAS, C[3:6]),
-        perimeter("P1", "pnr", C[:6]), perimeter("P2", "pnr", C[:2]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:3]),
+            perimeter("E2", "epci", C[3:6]),
+            perimeter("S1", CAS, C[:4]),
+            perimeter("S2", CAS, C[3:6]),
+            perimeter("P1", "pnr", C[:6]),
+            perimeter("P2", "pnr", C[:2]),
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.y_duplicate_communes == [C[3]]
     assert result.x_duplicate_communes == []
@@ -178,10 +227,14 @@ def test_unknown_types_give_an_empty_result_and_bad_weight_raises():
 
 
 def test_restricted_model_sees_only_its_communes():
-    model = model_of([
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:6]),
-    ])
+    model = model_of(
+        [
+            perimeter("E1", "epci", C[:3]),
+            perimeter("E2", "epci", C[3:6]),
+            perimeter("S1", CAS, C[:2]),
+            perimeter("S2", CAS, C[2:6]),
+        ]
+    )
     result = mismatch(model.restrict(perimeter="S2"), "epci", CAS)
     assert list(result.rows["x"]) == ["E1", "E2"]
     assert row(result, "E1")["communes"] == 1 and row(result, "E1")["y_ids"] == ["S2"]
@@ -196,35 +249,48 @@ def test_metrics_equal_sklearn_on_random_partitions(seed, reference):
     x = rng.integers(0, 6, len(codes))
     y = rng.integers(0, 4, len(codes))
     model = model_of(
-        [perimeter(f"X{k}", "epci", [c for c, v in zip(codes, x, strict=True) if v == k])
-         for k in sorted(set(x))]
-        + [perimeter(f"Y{k}", CAS, [c for c, v in zip(codes, y, strict=True) if v == k])
-           for k in sorted(set(y))])
+        [
+            perimeter(f"X{k}", "epci", [c for c, v in zip(codes, x, strict=True) if v == k])
+            for k in sorted(set(x))
+        ]
+        + [
+            perimeter(f"Y{k}", CAS, [c for c, v in zip(codes, y, strict=True) if v == k])
+            for k in sorted(set(y))
+        ]
+    )
     result = mismatch(model, "epci", CAS)
     assert result.adjusted_rand == pytest.approx(adjusted_rand_score(x, y), abs=1e-12)
     assert (result.homogeneity, result.completeness, result.v_measure) == pytest.approx(
-        homogeneity_completeness_v_measure(x, y), abs=1e-12)
+        homogeneity_completeness_v_measure(x, y), abs=1e-12
+    )
 
 
 def test_population_weighting_counts_each_inhabitant(reference):
     """Expand each commune into as many items as inhabitants, then ask scikit-learn."""
     rng = np.random.default_rng(7)
-    small = reference.communes[(reference.communes["departement"] == "03")
-                               & (reference.communes["population"] < 160)]
+    small = reference.communes[
+        (reference.communes["departement"] == "03") & (reference.communes["population"] < 160)
+    ]
     codes = sorted(small.index)[:24]
     x = rng.integers(0, 4, len(codes))
     y = rng.integers(0, 3, len(codes))
     model = model_of(
-        [perimeter(f"X{k}", "epci", [c for c, v in zip(codes, x, strict=True) if v == k])
-         for k in sorted(set(x))]
-        + [perimeter(f"Y{k}", CAS, [c for c, v in zip(codes, y, strict=True) if v == k])
-           for k in sorted(set(y))])
+        [
+            perimeter(f"X{k}", "epci", [c for c, v in zip(codes, x, strict=True) if v == k])
+            for k in sorted(set(x))
+        ]
+        + [
+            perimeter(f"Y{k}", CAS, [c for c, v in zip(codes, y, strict=True) if v == k])
+            for k in sorted(set(y))
+        ]
+    )
     people = small.loc[codes, "population"].to_numpy(dtype=int)
     x_items, y_items = np.repeat(x, people), np.repeat(y, people)
     result = mismatch(model, "epci", CAS, weight="population")
     assert result.adjusted_rand == pytest.approx(adjusted_rand_score(x_items, y_items))
     assert (result.homogeneity, result.completeness, result.v_measure) == pytest.approx(
-        homogeneity_completeness_v_measure(x_items, y_items))
+        homogeneity_completeness_v_measure(x_items, y_items)
+    )
     assert int(result.contingency.to_numpy().sum()) == people.sum()
     by_communes = mismatch(model, "epci", CAS)
     assert by_communes.adjusted_rand == pytest.approx(adjusted_rand_score(x, y))
@@ -249,19 +315,29 @@ def naive(labels: pd.DataFrame, weight: pd.Series | None = None) -> dict:
         else:
             met[x].add(y)
             inside[x][y] += int(w)
-    rows = {x: {"y_ids": sorted(met[x]),
-                "dominant_share": max(inside[x].values(), default=0) / total[x]}
-            for x in met}
+    rows = {
+        x: {
+            "y_ids": sorted(met[x]),
+            "dominant_share": max(inside[x].values(), default=0) / total[x],
+        }
+        for x in met
+    }
     split = {x for x in met if len(met[x]) >= 2}
     people = sum(int(p) for x, p in zip(labels["x"], labels["pop"], strict=True) if x in split)
-    return {"rows": rows, "split_rate": len(split) / len(rows), "split_population": people,
-            "uncovered": sorted(uncovered)}
+    return {
+        "rows": rows,
+        "split_rate": len(split) / len(rows),
+        "split_population": people,
+        "uncovered": sorted(uncovered),
+    }
 
 
 def exact_ari(x: pd.Series, y: pd.Series, w: pd.Series) -> float:
     """ARI over weighted items with Python integers (population scale: no sklearn expansion)."""
+
     def pairs(counter: Counter) -> int:
         return sum(v * (v - 1) // 2 for v in counter.values())
+
     cells, rows, cols = Counter(), Counter(), Counter()
     for a, b, k in zip(x, y, w, strict=True):
         cells[a, b] += int(k)
@@ -274,11 +350,19 @@ def exact_ari(x: pd.Series, y: pd.Series, w: pd.Series) -> float:
 
 def france_sheets(reference) -> dict[str, list[dict]]:
     communes = reference.communes
-    perimeters = [{"id": f"EPCI_{e}", "nom": reference.epci.loc[e, "nom"]
-                   if e in reference.epci.index else e, "type": "epci", "communes": f"epci:{e}"}
-                  for e in sorted(communes["epci"].dropna().unique())]
-    perimeters += [{"id": f"DEP_{d}", "nom": f"Département {d}", "type": "departement",
-                    "communes": f"dep:{d}"} for d in sorted(communes["departement"].unique())]
+    perimeters = [
+        {
+            "id": f"EPCI_{e}",
+            "nom": reference.epci.loc[e, "nom"] if e in reference.epci.index else e,
+            "type": "epci",
+            "communes": f"epci:{e}",
+        }
+        for e in sorted(communes["epci"].dropna().unique())
+    ]
+    perimeters += [
+        {"id": f"DEP_{d}", "nom": f"Département {d}", "type": "departement", "communes": f"dep:{d}"}
+        for d in sorted(communes["departement"].unique())
+    ]
     return sheets(perimeters)
 
 
@@ -304,8 +388,13 @@ def assert_matches_naive(result, expected, prefix_x, prefix_y):
 @pytest.mark.parametrize("weight", ["communes", "population"])
 def test_france_epci_against_departements(france, reference, weight):
     communes = reference.communes
-    labels = pd.DataFrame({"x": communes["epci"], "y": communes["departement"],
-                           "pop": communes["population"].fillna(0).astype(int)})
+    labels = pd.DataFrame(
+        {
+            "x": communes["epci"],
+            "y": communes["departement"],
+            "pop": communes["population"].fillna(0).astype(int),
+        }
+    )
     w = labels["pop"] if weight == "population" else None
     result = mismatch(france, "epci", "departement", weight=weight)
     assert_matches_naive(result, naive(labels, w), "EPCI_", "DEP_")
@@ -313,10 +402,12 @@ def test_france_epci_against_departements(france, reference, weight):
     if weight == "communes":
         assert result.adjusted_rand == pytest.approx(adjusted_rand_score(common.x, common.y))
         assert (result.homogeneity, result.completeness, result.v_measure) == pytest.approx(
-            homogeneity_completeness_v_measure(common.x, common.y))
+            homogeneity_completeness_v_measure(common.x, common.y)
+        )
     else:
         assert result.adjusted_rand == pytest.approx(
-            exact_ari(common.x, common.y, common["pop"]), rel=1e-9)
+            exact_ari(common.x, common.y, common["pop"]), rel=1e-9
+        )
     assert 0 < result.split_rate < 0.2  # a minority of EPCI straddle a départemental border
     # The other way round: départements, and the communes that belong to no EPCI.
     reverse = mismatch(france, "departement", "epci", weight=weight)
@@ -329,13 +420,21 @@ def test_region_epci_against_arrondissements(reference, tmp_path, capsys):
     """Auvergne-Rhône-Alpes: EPCI cut to the region and its arrondissements, listed commune by
     commune, published and read back through the command line."""
     communes = reference.communes[reference.communes["region"] == "84"]
-    perimeters = [perimeter(f"E{e}", "epci", sorted(group.index))
-                  for e, group in communes.dropna(subset=["epci"]).groupby("epci")]
-    perimeters += [perimeter(f"A{a}", "arrondissement", sorted(group.index))
-                   for a, group in communes.dropna(subset=["arrondissement"])
-                   .groupby("arrondissement")]
-    labels = pd.DataFrame({"x": communes["epci"], "y": communes["arrondissement"],
-                           "pop": communes["population"].fillna(0).astype(int)})
+    perimeters = [
+        perimeter(f"E{e}", "epci", sorted(group.index))
+        for e, group in communes.dropna(subset=["epci"]).groupby("epci")
+    ]
+    perimeters += [
+        perimeter(f"A{a}", "arrondissement", sorted(group.index))
+        for a, group in communes.dropna(subset=["arrondissement"]).groupby("arrondissement")
+    ]
+    labels = pd.DataFrame(
+        {
+            "x": communes["epci"],
+            "y": communes["arrondissement"],
+            "pop": communes["population"].fillna(0).astype(int),
+        }
+    )
     expected = naive(labels)
     model = model_of(perimeters)
     result = mismatch(model, "epci", "arrondissement")
@@ -343,7 +442,8 @@ def test_region_epci_against_arrondissements(reference, tmp_path, capsys):
     common = labels.dropna(subset=["x", "y"])
     assert result.adjusted_rand == pytest.approx(adjusted_rand_score(common.x, common.y))
     assert result.v_measure == pytest.approx(
-        homogeneity_completeness_v_measure(common.x, common.y)[2])
+        homogeneity_completeness_v_measure(common.x, common.y)[2]
+    )
     assert result.split_rate > 0  # EPCI do cross arrondissements
 
     # End to end: `maillage import` then `maillage mismatch … --json` print the same numbers.
@@ -358,8 +458,10 @@ def test_region_epci_against_arrondissements(reference, tmp_path, capsys):
 
 def test_cli_mismatch_json_is_the_spec_contract(tmp_path, capsys, reference):
     perimeters = [
-        perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-        perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:5]),
+        perimeter("E1", "epci", C[:3]),
+        perimeter("E2", "epci", C[3:6]),
+        perimeter("S1", CAS, C[:2]),
+        perimeter("S2", CAS, C[2:5]),
     ]
     book = write_xlsx(tmp_path / "classeur.xlsx", sheets(perimeters))
     db = str(tmp_path / "cli.db")

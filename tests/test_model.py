@@ -20,11 +20,14 @@ def test_composition_is_the_union_of_its_parts():
 
 def test_nested_composition_and_perimetre_communes_sheet():
     sheets = minimal_sheets()
-    sheets["perimetres"].append({"id": "P_TOUT", "nom": "Tout", "type": "autre",
-                                 "composition": "P_PAT"})
+    sheets["perimetres"].append(
+        {"id": "P_TOUT", "nom": "Tout", "type": "autre", "composition": "P_PAT"}
+    )
     sheets["perimetres"].append({"id": "P_LISTE", "nom": "Liste", "type": "autre"})
-    sheets["perimetre_communes"] = [{"perimetre": "P_LISTE", "commune": "03185"},
-                                    {"perimetre": "P_LISTE", "commune": 3190}]
+    sheets["perimetre_communes"] = [
+        {"perimetre": "P_LISTE", "commune": "03185"},
+        {"perimetre": "P_LISTE", "commune": 3190},
+    ]
     model = model_of(sheets)
     assert model.communes_of("P_TOUT") == model.communes_of("P_PAT")
     assert model.communes_of("P_LISTE") == {"03185", "03190"}
@@ -34,8 +37,9 @@ def test_epci_and_departement_items_expand_to_their_communes():
     reference = load_reference()
     sheets = minimal_sheets()
     sheets["perimetres"][0]["communes"] = "epci:200071082"
-    sheets["perimetres"].append({"id": "P_DEP", "nom": "Allier", "type": "departement",
-                                 "communes": "dep:3"})
+    sheets["perimetres"].append(
+        {"id": "P_DEP", "nom": "Allier", "type": "departement", "communes": "dep:3"}
+    )
     model = model_of(sheets)
     assert model.communes_of("P_EPCI") == set(reference.epci_communes("200071082"))
     assert model.communes_of("P_DEP") == set(reference.departement_communes("03"))
@@ -47,7 +51,9 @@ def test_pilot_counts_as_a_participation_once():
     model = model_of(sheets)
     pilots = model.participations.query("role == 'pilote'")
     assert sorted(zip(pilots["dispositif"], pilots["acteur"], strict=True)) == [
-        ("D_CTG", "A_CC"), ("D_PAT", "A_CC")]
+        ("D_CTG", "A_CC"),
+        ("D_PAT", "A_CC"),
+    ]
 
 
 def test_actors_without_coordinates_sit_at_their_commune():
@@ -59,16 +65,27 @@ def test_actors_without_coordinates_sit_at_their_commune():
 
 def test_restriction_keeps_nothing_outside_the_scope():
     sheets = minimal_sheets()
-    sheets["perimetres"].append({"id": "P_LOIN", "nom": "Ailleurs", "type": "epci",
-                                 "communes": "03310"})
-    sheets["dispositifs"].append({"id": "D_LOIN", "nom": "CLS de Vichy", "type": "CLS",
-                                  "perimetre": "P_LOIN"})
-    sheets["acteurs"].append({"id": "A_LOIN", "nom": "CCAS de Vichy", "categorie":
-                              "organisme_public", "champ": "social", "commune": "03310"})
-    sheets["participations"].append({"dispositif": "D_LOIN", "acteur": "A_LOIN",
-                                     "role": "operateur"})
-    sheets["blocages"].append({"id": "B_LOIN", "categorie": "methode", "description": "x",
-                               "territoire": "P_LOIN"})
+    sheets["perimetres"].append(
+        {"id": "P_LOIN", "nom": "Ailleurs", "type": "epci", "communes": "03310"}
+    )
+    sheets["dispositifs"].append(
+        {"id": "D_LOIN", "nom": "CLS de Vichy", "type": "CLS", "perimetre": "P_LOIN"}
+    )
+    sheets["acteurs"].append(
+        {
+            "id": "A_LOIN",
+            "nom": "CCAS de Vichy",
+            "categorie": "organisme_public",
+            "champ": "social",
+            "commune": "03310",
+        }
+    )
+    sheets["participations"].append(
+        {"dispositif": "D_LOIN", "acteur": "A_LOIN", "role": "operateur"}
+    )
+    sheets["blocages"].append(
+        {"id": "B_LOIN", "categorie": "methode", "description": "x", "territoire": "P_LOIN"}
+    )
     model = model_of(sheets).restrict(perimeter="P_EPCI")
     assert set(model.communes.index) == model.communes_of("P_EPCI")
     assert "D_LOIN" not in model.schemes.index

@@ -14,16 +14,42 @@ from maillage.workbook import UnreadableWorkbook
 from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
 SITES = [  # the ANCT columns; contacts left out on purpose
-    {"id_fs": "1201", "lib_fs": "France services de Moulins", "format_fs": "Site principal",
-     "type_fs": "Collectivité", "labellisation_fs": "2020-01-01", "code_postal": "03000",
-     "commune": "Moulins", "insee_com": "03190", "latitude": "46,5601", "longitude": "3,3317"},
-    {"id_fs": "1202", "lib_fs": "France services itinérante du bocage", "format_fs": "Bus",
-     "type_fs": "Association", "labellisation_fs": "2021-06-15", "code_postal": "03320",
-     "commune": "Aubigny", "insee_com": "3123", "latitude": "46.70", "longitude": "3.20"},
-    {"id_fs": "7512", "lib_fs": "France services Paris 12e", "format_fs": "Site principal",
-     "type_fs": "La Poste", "labellisation_fs": "2022-03-01", "code_postal": "75012",
-     "commune": "Paris 12e Arrondissement", "insee_com": "75112", "latitude": "48.8412",
-     "longitude": "2.3876"},
+    {
+        "id_fs": "1201",
+        "lib_fs": "France services de Moulins",
+        "format_fs": "Site principal",
+        "type_fs": "Collectivité",
+        "labellisation_fs": "2020-01-01",
+        "code_postal": "03000",
+        "commune": "Moulins",
+        "insee_com": "03190",
+        "latitude": "46,5601",
+        "longitude": "3,3317",
+    },
+    {
+        "id_fs": "1202",
+        "lib_fs": "France services itinérante du bocage",
+        "format_fs": "Bus",
+        "type_fs": "Association",
+        "labellisation_fs": "2021-06-15",
+        "code_postal": "03320",
+        "commune": "Aubigny",
+        "insee_com": "3123",
+        "latitude": "46.70",
+        "longitude": "3.20",
+    },
+    {
+        "id_fs": "7512",
+        "lib_fs": "France services Paris 12e",
+        "format_fs": "Site principal",
+        "type_fs": "La Poste",
+        "labellisation_fs": "2022-03-01",
+        "code_postal": "75012",
+        "commune": "Paris 12e Arrondissement",
+        "insee_com": "75112",
+        "latitude": "48.8412",
+        "longitude": "2.3876",
+    },
 ]
 EXPECTED = {  # id → (commune, latitude, longitude, type)
     "FS-1201": ("03190", 46.5601, 3.3317, "France services (Site principal)"),
@@ -33,7 +59,7 @@ EXPECTED = {  # id → (commune, latitude, longitude, type)
 
 
 def same_rows(before: pd.DataFrame, after: pd.DataFrame) -> None:
-    kept = after.reset_index(drop=True).iloc[:len(before)][before.columns]
+    kept = after.reset_index(drop=True).iloc[: len(before)][before.columns]
     pd.testing.assert_frame_equal(kept, before.reset_index(drop=True))
 
 
@@ -52,17 +78,23 @@ def test_france_services_completes_the_demo_and_keeps_every_demo_row(store, deli
     for actor_id, (commune, latitude, longitude, kind) in EXPECTED.items():
         row = actors.loc[actor_id]
         assert (row["commune"], row["latitude"], row["longitude"], row["type"]) == (
-            commune, latitude, longitude, kind)
+            commune,
+            latitude,
+            longitude,
+            kind,
+        )
         assert (row["categorie"], row["champ"]) == ("organisme_public", "les_deux")
-    assert outcome.version.note == ("complété depuis liste-france-services.csv : "
-                                    "3 ajoutés, 0 mis à jour")
+    assert outcome.version.note == (
+        "complété depuis liste-france-services.csv : 3 ajoutés, 0 mis à jour"
+    )
     warnings = {(p.code, p.row, p.column, p.value) for p in outcome.validation.problems}
     assert ("guessed_value", 2, "champ", "les_deux") in warnings
     assert sum(p.code == "guessed_value" for p in outcome.validation.problems) == 1
     paris = next(p for p in outcome.validation.problems if p.value == "75112")
     assert (paris.sheet, paris.row, paris.column) == ("liste-france-services", 4, "insee_com")
-    assert paris.message.startswith("75112 est un arrondissement de Paris : le code de la "
-                                    "commune, 75056, est utilisé")
+    assert paris.message.startswith(
+        "75112 est un arrondissement de Paris : le code de la commune, 75056, est utilisé"
+    )
 
 
 def test_france_services_again_updates_instead_of_adding(store):
@@ -72,8 +104,9 @@ def test_france_services_again_updates_instead_of_adding(store):
     again = import_files(store, "demo", files, profile=FRANCE_SERVICES, mode="completer")
     assert again.completion.counts["acteurs"] == (0, 0)  # « 46,5601 » is 46.5601 published
     moved = [dict(SITES[0], lib_fs="France services de Moulins (nouveau local)")]
-    outcome = import_files(store, "demo", [("fs.csv", csv_bytes(moved))],
-                           profile=FRANCE_SERVICES, mode="completer")
+    outcome = import_files(
+        store, "demo", [("fs.csv", csv_bytes(moved))], profile=FRANCE_SERVICES, mode="completer"
+    )
     assert outcome.completion.counts["acteurs"] == (0, 1)
     actors = store.load("demo")["acteurs"].set_index("id")
     assert actors.at["FS-1201", "nom"] == "France services de Moulins (nouveau local)"
@@ -83,8 +116,18 @@ def test_cli_france_services_into_the_demo(capsys, tmp_path, db_path):
     source = tmp_path / "liste.csv"
     source.write_bytes(csv_bytes(SITES))
     assert main(["demo"]) == 0
-    code = main(["import", str(source), "--profile", "france-services", "--mode", "completer",
-                 "--space", "demo"])
+    code = main(
+        [
+            "import",
+            str(source),
+            "--profile",
+            "france-services",
+            "--mode",
+            "completer",
+            "--space",
+            "demo",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "complété depuis liste.csv : 3 ajoutés, 0 mis à jour" in out
@@ -92,31 +135,73 @@ def test_cli_france_services_into_the_demo(capsys, tmp_path, db_path):
 
 def test_a_file_that_is_not_the_anct_list_is_refused(store):
     with pytest.raises(UnreadableWorkbook, match="ne ressemble pas à la liste des France services"):
-        check_files([("acteurs.csv", csv_bytes(minimal_sheets()["acteurs"]))],
-                    profile=FRANCE_SERVICES)
+        check_files(
+            [("acteurs.csv", csv_bytes(minimal_sheets()["acteurs"]))], profile=FRANCE_SERVICES
+        )
 
 
 STRUCTURES = [
-    {"id": "s1", "source": "mon-annuaire", "nom": "CAF de l’Allier", "siret": "53478712300017",
-     "code_insee": "03190", "latitude": 46.56, "longitude": 3.33, "reseaux_porteurs": ["caf"],
-     "date_maj": "2025-02-14"},
-    {"id": "s2", "source": "mon-annuaire", "nom": "Mairie de Désertines", "code_insee": "03098",
-     "reseaux_porteurs": ["communes"]},
-    {"id": "s3", "source": "mon-annuaire", "nom": "MJC de Montluçon", "code_insee": "03185",
-     "reseaux_porteurs": ["mjc", "fcsf"]},
-    {"id": "s4", "source": "mon-annuaire", "nom": "Atelier vélo", "code_insee": "03185",
-     "reseaux_porteurs": []},
+    {
+        "id": "s1",
+        "source": "mon-annuaire",
+        "nom": "CAF de l’Allier",
+        "siret": "53478712300017",
+        "code_insee": "03190",
+        "latitude": 46.56,
+        "longitude": 3.33,
+        "reseaux_porteurs": ["caf"],
+        "date_maj": "2025-02-14",
+    },
+    {
+        "id": "s2",
+        "source": "mon-annuaire",
+        "nom": "Mairie de Désertines",
+        "code_insee": "03098",
+        "reseaux_porteurs": ["communes"],
+    },
+    {
+        "id": "s3",
+        "source": "mon-annuaire",
+        "nom": "MJC de Montluçon",
+        "code_insee": "03185",
+        "reseaux_porteurs": ["mjc", "fcsf"],
+    },
+    {
+        "id": "s4",
+        "source": "mon-annuaire",
+        "nom": "Atelier vélo",
+        "code_insee": "03185",
+        "reseaux_porteurs": [],
+    },
 ]
 SERVICES = [
-    {"id": "v1", "source": "mon-annuaire", "structure_id": "s1", "nom": "Accès aux droits",
-     "thematiques": ["acces-aux-droits-et-citoyennete--connaitre-ses-droits",
-                     "famille--soutien-a-la-parentalite"],
-     "zone_eligibilite": ["03"]},
-    {"id": "v2", "source": "mon-annuaire", "structure_id": "s1", "nom": "Santé",
-     "thematiques": ["sante--acces-aux-soins"], "zone_eligibilite": ["200071082"]},
-    {"id": "v3", "source": "mon-annuaire", "structure_id": "s4", "nom": "Réparation",
-     "thematiques": ["mobilite--entretenir-reparer-son-vehicule"],
-     "zone_eligibilite": ["03185", "03098"]},
+    {
+        "id": "v1",
+        "source": "mon-annuaire",
+        "structure_id": "s1",
+        "nom": "Accès aux droits",
+        "thematiques": [
+            "acces-aux-droits-et-citoyennete--connaitre-ses-droits",
+            "famille--soutien-a-la-parentalite",
+        ],
+        "zone_eligibilite": ["03"],
+    },
+    {
+        "id": "v2",
+        "source": "mon-annuaire",
+        "structure_id": "s1",
+        "nom": "Santé",
+        "thematiques": ["sante--acces-aux-soins"],
+        "zone_eligibilite": ["200071082"],
+    },
+    {
+        "id": "v3",
+        "source": "mon-annuaire",
+        "structure_id": "s4",
+        "nom": "Réparation",
+        "thematiques": ["mobilite--entretenir-reparer-son-vehicule"],
+        "zone_eligibilite": ["03185", "03098"],
+    },
 ]
 
 
@@ -126,32 +211,48 @@ def json_bytes(data) -> bytes:
 
 def test_data_inclusion_structures_and_services(store):
     import_files(store, "principal", [("v1.xlsx", xlsx_bytes(minimal_sheets()))])
-    files = [("structures.json", json_bytes({"items": STRUCTURES})),
-             ("services.json", json_bytes(SERVICES))]
+    files = [
+        ("structures.json", json_bytes({"items": STRUCTURES})),
+        ("services.json", json_bytes(SERVICES)),
+    ]
     outcome = import_files(store, "principal", files, profile=DATA_INCLUSION, mode="completer")
     assert outcome.version is not None, outcome.validation.problems
     tables = store.load("principal")
     actors = tables["acteurs"].set_index("id")
     caf = actors.loc["DI-mon-annuaire-s1"]
     assert (caf["categorie"], caf["type"], caf["champ"], caf["commune"]) == (
-        "protection_sociale", "CAF", "social", "03190")
+        "protection_sociale",
+        "CAF",
+        "social",
+        "03190",
+    )
     assert caf["thematiques"] == "acces_aux_droits;enfance_jeunesse;sante"
     assert caf["siret"] == "53478712300017"
     assert actors.loc["DI-mon-annuaire-s2", ["categorie", "champ"]].tolist() == [
-        "collectivite", "developpement_local"]
+        "collectivite",
+        "developpement_local",
+    ]
     assert actors.loc["DI-mon-annuaire-s3", ["categorie", "type"]].tolist() == [
-        "association", "MJC"]
+        "association",
+        "MJC",
+    ]
     assert actors.loc["DI-mon-annuaire-s4", ["categorie", "champ"]].tolist() == [
-        "autre", "les_deux"]
+        "autre",
+        "les_deux",
+    ]
     perimeters = tables["perimetres"].set_index("id")
     zone = perimeters.loc[caf["ressort"]]
     assert (zone["type"], zone["communes"]) == ("autre", "epci:200071082;dep:03")
-    assert perimeters.loc[actors.at["DI-mon-annuaire-s4", "ressort"], "communes"] == (
-        "03098;03185")
-    guessed = sorted((p.value, p.row) for p in outcome.validation.problems
-                     if p.code == "guessed_value")
-    assert guessed == [("developpement_local", 3), ("les_deux", 5), ("social", 2),
-                       ("social", 4)]  # one per value and rule: « caf », then « mjc »
+    assert perimeters.loc[actors.at["DI-mon-annuaire-s4", "ressort"], "communes"] == ("03098;03185")
+    guessed = sorted(
+        (p.value, p.row) for p in outcome.validation.problems if p.code == "guessed_value"
+    )
+    assert guessed == [
+        ("developpement_local", 3),
+        ("les_deux", 5),
+        ("social", 2),
+        ("social", 4),
+    ]  # one per value and rule: « caf », then « mjc »
 
 
 def test_data_inclusion_csv_structures(store):
@@ -162,13 +263,16 @@ def test_data_inclusion_csv_structures(store):
     assert actors.at["DI-mon-annuaire-s1", "latitude"] == 46.56
 
 
-@pytest.mark.parametrize("data", [b'{"type": "FeatureCollection", "features": []}',
-                                  b'[{"a": 1}]', b"pas du json", b"[[[[" * 10])
+@pytest.mark.parametrize(
+    "data",
+    [b'{"type": "FeatureCollection", "features": []}', b'[{"a": 1}]', b"pas du json", b"[[[[" * 10],
+)
 def test_a_json_that_is_not_data_inclusion_is_refused(store, data):
     import_files(store, "principal", [("v1.xlsx", xlsx_bytes(minimal_sheets()))])
     with pytest.raises(UnreadableWorkbook, match="ne ressemble pas à une liste data·inclusion"):
-        import_files(store, "principal", [("export.json", data)], profile=DATA_INCLUSION,
-                     mode="completer")
+        import_files(
+            store, "principal", [("export.json", data)], profile=DATA_INCLUSION, mode="completer"
+        )
     assert len(store.history("principal")) == 1
 
 
@@ -181,4 +285,5 @@ def test_an_unknown_commune_in_a_national_list_is_left_out_with_a_warning(store)
     assert pd.isna(actors.at["FS-9999", "commune"])
     assert actors.at["FS-9999", "latitude"] == 46.5601
     assert ("national_unknown_commune", "fs", 3, "insee_com", "99999") in {
-        (p.code, p.sheet, p.row, p.column, p.value) for p in checked.validation.problems}
+        (p.code, p.sheet, p.row, p.column, p.value) for p in checked.validation.problems
+    }

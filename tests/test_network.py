@@ -25,17 +25,22 @@ def reference_graph(sheets):
 
 def test_minimal_workbook_by_hand():
     sheets = minimal_sheets()
-    sheets["acteurs"].append({"id": "A_SEUL", "nom": "Association isolée",
-                              "categorie": "association", "champ": "social"})
+    sheets["acteurs"].append(
+        {"id": "A_SEUL", "nom": "Association isolée", "categorie": "association", "champ": "social"}
+    )
     measures = network_measures(model_of(sheets))
     actors = measures.actors
     # A_CC pilots both schemes, A_CAF funds both; A_CS is in the CTG only, A_CHA in the PAT.
-    assert actors["degree"].to_dict() == {"A_CC": 2, "A_CAF": 2, "A_CS": 1, "A_CHA": 1,
-                                          "A_SEUL": 0}
+    assert actors["degree"].to_dict() == {"A_CC": 2, "A_CAF": 2, "A_CS": 1, "A_CHA": 1, "A_SEUL": 0}
     assert measures.schemes["degree"].to_dict() == {"D_CTG": 3, "D_PAT": 3}
     # Projected: A_CC and A_CAF meet everyone; A_CS and A_CHA only meet them.
-    assert actors["neighbours"].to_dict() == {"A_CC": 3, "A_CAF": 3, "A_CS": 2, "A_CHA": 2,
-                                              "A_SEUL": 0}
+    assert actors["neighbours"].to_dict() == {
+        "A_CC": 3,
+        "A_CAF": 3,
+        "A_CS": 2,
+        "A_CHA": 2,
+        "A_SEUL": 0,
+    }
     # A_CS–A_CHA has two shortest paths (via A_CC or A_CAF): each carries 1/2 of 1 pair,
     # normalised by (n-1)(n-2)/2 = 6 pairs.
     assert actors.loc["A_CC", "betweenness"] == pytest.approx(0.5 / 6)

@@ -27,8 +27,18 @@ from maillage.publishing import check
 from tests.workbooks import minimal_sheets, write_xlsx, xlsx_bytes
 
 # Real communes of the Allier, with populations chosen here so sums are checkable by hand.
-POPULATION = {"03007": 100, "03098": 200, "03101": 300, "03136": 400, "03140": 500,
-              "03185": 600, "03190": 700, "03013": 800, "03023": 900, "03056": 0}
+POPULATION = {
+    "03007": 100,
+    "03098": 200,
+    "03101": 300,
+    "03136": 400,
+    "03140": 500,
+    "03185": 600,
+    "03190": 700,
+    "03013": 800,
+    "03023": 900,
+    "03056": 0,
+}
 
 
 def model_of(sheets):
@@ -48,20 +58,34 @@ def actor(aid):
 
 
 def scheme(sid, perimeter, pilote=None, debut=None, fin=None, themes=None, **extra):
-    return {"id": sid, "nom": f"Dispositif {sid}", "type": "CTG", "perimetre": perimeter,
-            "pilote": pilote, "debut": debut, "fin": fin, "thematiques": themes, **extra}
+    return {
+        "id": sid,
+        "nom": f"Dispositif {sid}",
+        "type": "CTG",
+        "perimetre": perimeter,
+        "pilote": pilote,
+        "debut": debut,
+        "fin": fin,
+        "thematiques": themes,
+        **extra,
+    }
 
 
 def workbook(perimeters, schemes, participations=(), actors=("A1", "A2", "A3")):
-    return with_populations({
-        "acteurs": [actor(a) for a in actors],
-        "perimetres": [{"id": pid, "nom": pid, "type": "autre", **items}
-                       for pid, items in perimeters.items()],
-        "dispositifs": list(schemes),
-        "participations": [{"dispositif": d, "acteur": a, "role": "participant"}
-                           for d, a in participations] or [
-            {"dispositif": schemes[0]["id"], "acteur": "A3", "role": "participant"}],
-    })
+    return with_populations(
+        {
+            "acteurs": [actor(a) for a in actors],
+            "perimetres": [
+                {"id": pid, "nom": pid, "type": "autre", **items}
+                for pid, items in perimeters.items()
+            ],
+            "dispositifs": list(schemes),
+            "participations": [
+                {"dispositif": d, "acteur": a, "role": "participant"} for d, a in participations
+            ]
+            or [{"dispositif": schemes[0]["id"], "acteur": "A3", "role": "participant"}],
+        }
+    )
 
 
 def row(frame, a, b):
@@ -71,6 +95,7 @@ def row(frame, a, b):
 
 
 # ----- hand-checked cases ---------------------------------------------------------------------
+
 
 def test_minimal_workbook_composition_perimeter():
     """D_PAT lies on P_PAT = P_EPCI ∪ P_CAS (composition): it contains the 4 communes of D_CTG."""
@@ -89,18 +114,29 @@ def test_minimal_workbook_composition_perimeter():
 
 
 def test_nested_disjoint_and_partial_perimeters():
-    model = model_of(workbook(
-        {"P_A": {"communes": "03007;03098;03101;03136"},
-         "P_B": {"communes": "03098;03101"},
-         "P_C": {"communes": "03190;03185"},
-         "P_D": {"communes": "03101;03140;03185;03013"}},
-        [scheme("D1", "P_A", "A1", "01/01/2020", "31/12/2020", "sante"),
-         scheme("D2", "P_B", "A2", "01/01/2021", "31/12/2021", "sante"),
-         scheme("D3", "P_C", "A1"),
-         scheme("D4", "P_D", "A1", "01/01/2020")]))
+    model = model_of(
+        workbook(
+            {
+                "P_A": {"communes": "03007;03098;03101;03136"},
+                "P_B": {"communes": "03098;03101"},
+                "P_C": {"communes": "03190;03185"},
+                "P_D": {"communes": "03101;03140;03185;03013"},
+            },
+            [
+                scheme("D1", "P_A", "A1", "01/01/2020", "31/12/2020", "sante"),
+                scheme("D2", "P_B", "A2", "01/01/2021", "31/12/2021", "sante"),
+                scheme("D3", "P_C", "A1"),
+                scheme("D4", "P_D", "A1", "01/01/2020"),
+            ],
+        )
+    )
     frame = overlaps(model)
     assert list(zip(frame["a"], frame["b"], strict=True)) == [
-        ("D1", "D2"), ("D1", "D4"), ("D2", "D4"), ("D3", "D4")]  # D1–D3 disjoint: no row
+        ("D1", "D2"),
+        ("D1", "D4"),
+        ("D2", "D4"),
+        ("D3", "D4"),
+    ]  # D1–D3 disjoint: no row
     nested = row(frame, "D1", "D2")
     assert (nested["shared_communes"], nested["overlap"]) == (2, 1.0)
     assert nested["shared_population"] == 500
@@ -117,16 +153,24 @@ def test_nested_disjoint_and_partial_perimeters():
     assert side_by_side_not_crossing(model) == [("D1", "D2"), ("D2", "D4")]  # D2–D4: 1 of 2
     assert pooling_candidates(model) == []
     kept = overlaps(model, min_overlap=0.5)  # D1–D4 (0.25) goes; D3–D4 is 1 of 2
-    assert list(zip(kept["a"], kept["b"], strict=True)) == [("D1", "D2"), ("D2", "D4"),
-                                                            ("D3", "D4")]
+    assert list(zip(kept["a"], kept["b"], strict=True)) == [
+        ("D1", "D2"),
+        ("D2", "D4"),
+        ("D3", "D4"),
+    ]
 
 
 def test_both_ends_of_the_calendar_count_and_missing_start_is_unknown():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098"}},
-        [scheme("Z_LAST", "P", "A1", "01/01/2020", "31/12/2020", "sante;mobilite"),
-         scheme("B_FIRST", "P", "A2", "31/12/2020", "30/06/2021", "mobilite"),
-         scheme("M_OPEN", "P", "A1", None, "31/12/2022", "mobilite")]))
+    model = model_of(
+        workbook(
+            {"P": {"communes": "03007;03098"}},
+            [
+                scheme("Z_LAST", "P", "A1", "01/01/2020", "31/12/2020", "sante;mobilite"),
+                scheme("B_FIRST", "P", "A2", "31/12/2020", "30/06/2021", "mobilite"),
+                scheme("M_OPEN", "P", "A1", None, "31/12/2022", "mobilite"),
+            ],
+        )
+    )
     frame = overlaps(model)
     assert row(frame, "B_FIRST", "Z_LAST")["shared_days"] == 1
     assert pd.isna(row(frame, "B_FIRST", "M_OPEN")["shared_days"])
@@ -135,10 +179,13 @@ def test_both_ends_of_the_calendar_count_and_missing_start_is_unknown():
 
 
 def test_pilote_counts_as_a_common_actor():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098"}},
-        [scheme("D1", "P", "A1"), scheme("D2", "P", "A2")],
-        participations=[("D2", "A1")]))
+    model = model_of(
+        workbook(
+            {"P": {"communes": "03007;03098"}},
+            [scheme("D1", "P", "A1"), scheme("D2", "P", "A2")],
+            participations=[("D2", "A1")],
+        )
+    )
     assert row(overlaps(model), "D1", "D2")["common_actors"] == 1
     assert side_by_side_not_crossing(model) == []
 
@@ -154,12 +201,17 @@ def test_restriction_to_a_perimeter_and_to_types():
 
 
 def test_duplicate_diagnostics_and_governance():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098"}, "Q": {"communes": "03098;03140"}},
-        [scheme("D1", "P", "A1", annee_diagnostic=2021, instances="COPIL;COTECH"),
-         scheme("D2", "P", "A2", annee_diagnostic=2023, instances="Comité de pilotage"),
-         scheme("D3", "Q", "A3", annee_diagnostic=2020),
-         scheme("D4", "Q", "A3")]))
+    model = model_of(
+        workbook(
+            {"P": {"communes": "03007;03098"}, "Q": {"communes": "03098;03140"}},
+            [
+                scheme("D1", "P", "A1", annee_diagnostic=2021, instances="COPIL;COTECH"),
+                scheme("D2", "P", "A2", annee_diagnostic=2023, instances="Comité de pilotage"),
+                scheme("D3", "Q", "A3", annee_diagnostic=2020),
+                scheme("D4", "Q", "A3"),
+            ],
+        )
+    )
     diagnostics = duplicate_diagnostics(model)
     pairs = set(zip(diagnostics["a"], diagnostics["b"], strict=True))
     assert pairs == {("D1", "D2"), ("D1", "D3")}  # 2 and 1 years apart; D2–D3: 3; D4: none
@@ -171,10 +223,15 @@ def test_duplicate_diagnostics_and_governance():
 
 
 def test_flagged_pairs_say_why_in_french():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098;03101;03136;03140"}, "Q": {"communes": "03007;03098"}},
-        [scheme("D1", "P", "A1", "01/01/2020", "31/12/2021", "sante;mobilite"),
-         scheme("D2", "Q", "A2", "01/01/2021", "31/12/2022", "sante")]))
+    model = model_of(
+        workbook(
+            {"P": {"communes": "03007;03098;03101;03136;03140"}, "Q": {"communes": "03007;03098"}},
+            [
+                scheme("D1", "P", "A1", "01/01/2020", "31/12/2021", "sante;mobilite"),
+                scheme("D2", "Q", "A2", "01/01/2021", "31/12/2022", "sante"),
+            ],
+        )
+    )
     flagged = flagged_pairs(model)
     assert len(flagged) == 1
     reason = flagged.loc[0, "reason"]
@@ -186,10 +243,17 @@ def test_flagged_pairs_say_why_in_french():
 
 
 def test_overlap_matrix_keeps_clusters_together():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098;03101"}, "Q": {"communes": "03140;03185;03190"},
-         "P2": {"communes": "03007;03098"}, "Q2": {"communes": "03185;03190"}},
-        [scheme("D1", "P"), scheme("D2", "Q"), scheme("D3", "P2"), scheme("D4", "Q2")]))
+    model = model_of(
+        workbook(
+            {
+                "P": {"communes": "03007;03098;03101"},
+                "Q": {"communes": "03140;03185;03190"},
+                "P2": {"communes": "03007;03098"},
+                "Q2": {"communes": "03185;03190"},
+            },
+            [scheme("D1", "P"), scheme("D2", "Q"), scheme("D3", "P2"), scheme("D4", "Q2")],
+        )
+    )
     matrix = overlap_matrix(model, ["D1", "D2", "D3", "D4"])
     order = list(matrix.index)
     groups = [{"D1", "D3"}, {"D2", "D4"}]
@@ -205,26 +269,32 @@ THEMES = ["sante", "mobilite", "alimentation", "culture"]
 
 def random_sheets(seed):
     rng = random.Random(seed)
-    perimeters = {f"P{i}": {"communes": ";".join(rng.sample(CODES, rng.randint(1, 6)))}
-                  for i in range(6)}
+    perimeters = {
+        f"P{i}": {"communes": ";".join(rng.sample(CODES, rng.randint(1, 6)))} for i in range(6)
+    }
     perimeters["P_UNION"] = {"composition": "P0;P1"}
     actors = [f"A{i}" for i in range(6)]
     schemes = []
     for i in range(rng.randint(8, 14)):
         start = date(2018, 1, 1).toordinal() + rng.randint(0, 1500)
         end = start + rng.randint(0, 900)
-        schemes.append(scheme(
-            f"D{rng.randint(0, 99):02d}_{i}", rng.choice(sorted(perimeters)),
-            rng.choice([*actors, None]),
-            date.fromordinal(start).strftime("%d/%m/%Y") if rng.random() < 0.8 else None,
-            date.fromordinal(end).strftime("%d/%m/%Y") if rng.random() < 0.8 else None,
-            ";".join(rng.sample(THEMES, rng.randint(0, 2))) or None))
+        schemes.append(
+            scheme(
+                f"D{rng.randint(0, 99):02d}_{i}",
+                rng.choice(sorted(perimeters)),
+                rng.choice([*actors, None]),
+                date.fromordinal(start).strftime("%d/%m/%Y") if rng.random() < 0.8 else None,
+                date.fromordinal(end).strftime("%d/%m/%Y") if rng.random() < 0.8 else None,
+                ";".join(rng.sample(THEMES, rng.randint(0, 2))) or None,
+            )
+        )
     participations = {(rng.choice(schemes)["id"], rng.choice(actors)) for _ in range(10)}
     return workbook(perimeters, schemes, sorted(participations), actors=actors), perimeters
 
 
 def naive_overlaps(sheets, perimeters):
     """Every pair, one by one, with Python sets."""
+
     def communes_of(pid):
         items = perimeters[pid]
         if "composition" in items:
@@ -243,7 +313,9 @@ def naive_overlaps(sheets, perimeters):
             "communes": communes_of(s["perimetre"]),
             "actors": actors.get(s["id"], set()) | ({s["pilote"]} if s["pilote"] else set()),
             "themes": set(s["thematiques"].split(";")) if s["thematiques"] else set(),
-            "debut": day(s["debut"]), "fin": day(s["fin"])}
+            "debut": day(s["debut"]),
+            "fin": day(s["fin"]),
+        }
     rows = []
     for a, b in combinations(sorted(schemes), 2):
         x, y = schemes[a], schemes[b]
@@ -255,12 +327,21 @@ def naive_overlaps(sheets, perimeters):
         if None not in (x["debut"], x["fin"], y["debut"], y["fin"]):
             days = max((min(x["fin"], y["fin"]) - max(x["debut"], y["debut"])).days + 1, 0)
         common = len(x["actors"] & y["actors"])
-        rows.append({"a": a, "b": b, "overlap": overlap, "shared_communes": len(shared),
-                     "shared_population": sum(POPULATION[c] for c in shared),
-                     "shared_days": days, "common_actors": common,
-                     "pooling_candidate": overlap >= 0.5 and bool(days)
-                     and bool(x["themes"] & y["themes"]),
-                     "side_by_side": overlap >= 0.5 and common == 0})
+        rows.append(
+            {
+                "a": a,
+                "b": b,
+                "overlap": overlap,
+                "shared_communes": len(shared),
+                "shared_population": sum(POPULATION[c] for c in shared),
+                "shared_days": days,
+                "common_actors": common,
+                "pooling_candidate": overlap >= 0.5
+                and bool(days)
+                and bool(x["themes"] & y["themes"]),
+                "side_by_side": overlap >= 0.5 and common == 0,
+            }
+        )
     return rows
 
 
@@ -273,29 +354,57 @@ def test_matches_a_naive_pairwise_implementation(seed):
     assert [(r["a"], r["b"]) for r in found] == [(r["a"], r["b"]) for r in expected]
     for got, want in zip(found, expected, strict=True):
         assert got["overlap"] == pytest.approx(want["overlap"])
-        for key in ("shared_communes", "shared_population", "shared_days", "common_actors",
-                    "pooling_candidate"):
+        for key in (
+            "shared_communes",
+            "shared_population",
+            "shared_days",
+            "common_actors",
+            "pooling_candidate",
+        ):
             assert got[key] == want[key], (got, want, key)
     assert side_by_side_not_crossing(model) == [
-        (r["a"], r["b"]) for r in expected if r["side_by_side"]]
+        (r["a"], r["b"]) for r in expected if r["side_by_side"]
+    ]
     assert pooling_candidates(model) == [
-        (r["a"], r["b"]) for r in expected if r["pooling_candidate"]]
+        (r["a"], r["b"]) for r in expected if r["pooling_candidate"]
+    ]
     threshold = 0.4
     assert len(overlaps(model, threshold)) == sum(r["overlap"] >= threshold for r in expected)
 
 
 # ----- JSON and the command line ---------------------------------------------------------------
 
+
 def test_overlaps_json_is_the_spec_shape():
-    model = model_of(workbook(
-        {"P": {"communes": "03007;03098"}},
-        [scheme("D2", "P", "A1", "01/01/2020", "31/12/2020"), scheme("D1", "P", "A2")]))
+    model = model_of(
+        workbook(
+            {"P": {"communes": "03007;03098"}},
+            [scheme("D2", "P", "A1", "01/01/2020", "31/12/2020"), scheme("D1", "P", "A2")],
+        )
+    )
     found = overlaps_json(model)
-    assert found == [{"a": "D1", "b": "D2", "overlap": 1.0, "shared_communes": 2,
-                      "shared_population": 300, "shared_days": None, "common_actors": 0,
-                      "pooling_candidate": False}]
-    assert [type(v) for v in found[0].values()] == [str, str, float, int, int, type(None),
-                                                    int, bool]
+    assert found == [
+        {
+            "a": "D1",
+            "b": "D2",
+            "overlap": 1.0,
+            "shared_communes": 2,
+            "shared_population": 300,
+            "shared_days": None,
+            "common_actors": 0,
+            "pooling_candidate": False,
+        }
+    ]
+    assert [type(v) for v in found[0].values()] == [
+        str,
+        str,
+        float,
+        int,
+        int,
+        type(None),
+        int,
+        bool,
+    ]
     json.dumps(found)
 
 
@@ -306,8 +415,16 @@ def test_cli_overlaps_end_to_end(tmp_path, db_path, capsys):
     assert main(["overlaps", "--json", "--db", str(db_path)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert [(p["a"], p["b"], p["shared_communes"]) for p in printed] == [("D_CTG", "D_PAT", 4)]
-    assert set(printed[0]) == {"a", "b", "overlap", "shared_communes", "shared_population",
-                               "shared_days", "common_actors", "pooling_candidate"}
+    assert set(printed[0]) == {
+        "a",
+        "b",
+        "overlap",
+        "shared_communes",
+        "shared_population",
+        "shared_days",
+        "common_actors",
+        "pooling_candidate",
+    }
     assert main(["overlaps", "--json", "--min-overlap", "1.01", "--db", str(db_path)]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["overlaps", "--json", "--perimeter", "P_CAS", "--db", str(db_path)]) == 0
@@ -331,4 +448,5 @@ def test_population_beyond_the_packed_product_is_still_exact():
         assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
         assert counts.tolist() == [int(dense[:, i] @ dense[:, j]) for i, j in expected]
         assert shared_population.tolist() == [
-            int((dense[:, i] * dense[:, j]) @ population) for i, j in expected]
+            int((dense[:, i] * dense[:, j]) @ population) for i, j in expected
+        ]

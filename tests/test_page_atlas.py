@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def published(db_path):
-    outcome = import_files(Store(db_path), "principal",
-                           [("classeur.xlsx", xlsx_bytes(minimal_sheets()))])
+    outcome = import_files(
+        Store(db_path), "principal", [("classeur.xlsx", xlsx_bytes(minimal_sheets()))]
+    )
     assert outcome.version is not None
     return db_path
 
@@ -40,8 +41,7 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     # Its own blank style, served here: with none, Streamlit would fetch CARTO's.
     assert spec.get("mapStyle") == "app/static/fond-vide.json"
     style = json.loads((ROOT / "static" / "fond-vide.json").read_text())
-    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == [
-        "background"]
+    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == ["background"]
     ids = [layer["id"] for layer in spec["layers"]]
     # Zones by class (03140 blank, the others not), perimeter outlines, actors by field.
     assert "zones-1-1" in ids and "zones-2-0" in ids
@@ -52,9 +52,11 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     assert outline["pickable"] is False and {k for r in outline["data"] for k in r} == {"path"}
     # the actors seated in Montluçon and Moulins are named under the map instead
     texts = [m.value for m in at.markdown]
-    assert ("3\u00a0acteurs ont leur siège hors du territoire et ne sont pas sur la carte : "
-            "CAF de l’Allier \\(Moulins\\), Chambre d’agriculture \\(Moulins\\), "
-            "Montluçon Communauté \\(Montluçon\\).") in texts
+    assert (
+        "3\u00a0acteurs ont leur siège hors du territoire et ne sont pas sur la carte : "
+        "CAF de l’Allier \\(Moulins\\), Chambre d’agriculture \\(Moulins\\), "
+        "Montluçon Communauté \\(Montluçon\\)."
+    ) in texts
     assert all(layer.get("positionFormat", "XY") == "XY" for layer in spec["layers"])
     view = spec["initialViewState"]
     assert 46.0 < view["latitude"] < 46.6 and 2.4 < view["longitude"] < 2.8  # Montluçon
@@ -62,8 +64,10 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     assert "commune blanche (aucun dispositif social)" in legend
     assert "Collectif d’habitants" in legend and "Développement local" in legend
     assert "Circonscription d’action sociale" in legend
-    assert ("Dessiné commune par commune : 5\u00a0communes, dont 1\u00a0commune blanche ; "
-            "1\u00a0acteur localisé sur la carte.") in " ".join(c.value for c in at.caption)
+    assert (
+        "Dessiné commune par commune : 5\u00a0communes, dont 1\u00a0commune blanche ; "
+        "1\u00a0acteur localisé sur la carte."
+    ) in " ".join(c.value for c in at.caption)
     # the legend: one block per kind, entries kept whole (no « Les deux · forme : »)
     assert "Acteurs, par champ" in legend and "Acteurs, par forme" in legend
     assert "contour du territoire" in legend and "· forme" not in legend
@@ -94,8 +98,12 @@ def test_territory_filter_zooms_in(published):
     assert not at.exception
     spec = _deck(at)
     assert spec["initialViewState"]["zoom"] >= before
-    labels = {r["label"] for layer in spec["layers"] if layer["id"].startswith("zones-")
-              for r in layer["data"]}
+    labels = {
+        r["label"]
+        for layer in spec["layers"]
+        if layer["id"].startswith("zones-")
+        for r in layer["data"]
+    }
     assert len(labels) == 3  # the three communes of P_CAS
 
 

@@ -24,15 +24,36 @@ PASSWORD = "correct horse battery"
 def _sheets() -> dict[str, list[dict]]:
     """The minimal workspace plus a far-away perimeter with its own actor, scheme, blockage."""
     sheets = minimal_sheets()
-    sheets["acteurs"].append({"id": "A_LOIN", "nom": "Association lointaine",
-                              "categorie": "association", "champ": "social",
-                              "commune": "03190", "ressort": "P_LOIN"})
-    sheets["perimetres"].append({"id": "P_LOIN", "nom": "Moulins au loin", "type": "epci",
-                                 "communes": "03190"})
-    sheets["dispositifs"].append({"id": "D_LOIN", "nom": "CLS lointain", "type": "CLS",
-                                  "perimetre": "P_LOIN", "pilote": "A_LOIN"})
-    sheets["blocages"].append({"id": "B_LOIN", "categorie": "methode",
-                               "description": "Loin d’ici", "territoire": "P_LOIN"})
+    sheets["acteurs"].append(
+        {
+            "id": "A_LOIN",
+            "nom": "Association lointaine",
+            "categorie": "association",
+            "champ": "social",
+            "commune": "03190",
+            "ressort": "P_LOIN",
+        }
+    )
+    sheets["perimetres"].append(
+        {"id": "P_LOIN", "nom": "Moulins au loin", "type": "epci", "communes": "03190"}
+    )
+    sheets["dispositifs"].append(
+        {
+            "id": "D_LOIN",
+            "nom": "CLS lointain",
+            "type": "CLS",
+            "perimetre": "P_LOIN",
+            "pilote": "A_LOIN",
+        }
+    )
+    sheets["blocages"].append(
+        {
+            "id": "B_LOIN",
+            "categorie": "methode",
+            "description": "Loin d’ici",
+            "territoire": "P_LOIN",
+        }
+    )
     return sheets
 
 
@@ -74,8 +95,9 @@ def test_local_server_opens_without_login(published):
     assert "Connexion" not in [t.value for t in at.title]
 
 
-@pytest.mark.parametrize("setting", ["auth_on", "auth_unset", "auth_typo", "public_address",
-                                     "public_url"])
+@pytest.mark.parametrize(
+    "setting", ["auth_on", "auth_unset", "auth_typo", "public_address", "public_url"]
+)
 def test_login_is_required_off_localhost_or_when_asked(users, monkeypatch, setting):
     """Local mode only when chosen (MAILLAGE_AUTH=off), on 127.0.0.1, for a loopback address."""
     address = "0.0.0.0" if setting == "public_address" else "127.0.0.1"
@@ -130,7 +152,8 @@ def test_a_reader_cannot_reach_import_or_share(users, monkeypatch, page):
     assert not at.exception
     assert not at.file_uploader
     assert [e.value for e in at.error] == [
-        REFUSALS[PUBLISH] if page.endswith("importing.py") else REFUSALS[SHARE]]
+        REFUSALS[PUBLISH] if page.endswith("importing.py") else REFUSALS[SHARE]
+    ]
     assert not [b for b in at.button if b.label in ("Publier", "Restaurer", "Créer le lien")]
 
 
@@ -240,16 +263,25 @@ def test_actions_are_refused_server_side_for_links_and_readers(users, monkeypatc
     token, _ = _scoped_link(users.rows.store)
     at = AppTest.from_function(_try_actions, args=(token,), default_timeout=30).run()
     assert [m.value for m in at.markdown] == [
-        "publier: refusé", "restaurer: refusé", "partager: refusé"]
+        "publier: refusé",
+        "restaurer: refusé",
+        "partager: refusé",
+    ]
     monkeypatch.setenv("MAILLAGE_AUTH", "on")
     at = AppTest.from_function(_try_actions, args=(None,), default_timeout=30)
     at.session_state[auth.SESSION_USER] = "paul"
     assert [m.value for m in at.run().markdown] == [
-        "publier: refusé", "restaurer: refusé", "partager: refusé"]
+        "publier: refusé",
+        "restaurer: refusé",
+        "partager: refusé",
+    ]
     at = AppTest.from_function(_try_actions, args=(None,), default_timeout=30)
     at.session_state[auth.SESSION_USER] = "claire"
     assert [m.value for m in at.run().markdown] == [
-        "publier: permis", "restaurer: permis", "partager: permis"]
+        "publier: permis",
+        "restaurer: permis",
+        "partager: permis",
+    ]
 
 
 def test_import_callbacks_check_the_role(published):
@@ -267,8 +299,12 @@ def test_refused_link_shows_a_french_message_and_nothing_else(published, how):
     if how == "revoque":
         sharing.revoke(published, link.id)
     elif how == "expire":
-        token, _ = sharing.create(published, "principal", expires=timedelta(hours=1),
-                                  now=datetime.now(UTC) - timedelta(days=1))
+        token, _ = sharing.create(
+            published,
+            "principal",
+            expires=timedelta(hours=1),
+            now=datetime.now(UTC) - timedelta(days=1),
+        )
     else:
         token = token[:-2] + ("ab" if token[-2:] != "ab" else "cd")
     at = _app(partage=token).run()

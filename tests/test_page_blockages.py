@@ -29,8 +29,9 @@ def test_counts_charts_words_and_levers(db_path):
     assert metrics["Sans levier proposé"] == "1"
     assert len(at.get("plotly_chart")) == 3  # categories, territory grid, over time
     titles = [e.label for e in at.expander]
-    assert "Segmentation des publics, des approches, des professionnels, des dispositifs (3)" \
-        in titles
+    assert (
+        "Segmentation des publics, des approches, des professionnels, des dispositifs (3)" in titles
+    )
     words = " ".join(m.value for m in at.markdown)
     assert "« On ne sait pas qui fait quoi » — levé" in words
     assert "**appels à projets**" in words

@@ -10,8 +10,9 @@ from tests.workbooks import xlsx_bytes
 
 
 def publish_as(db_path, sheets, author):
-    outcome = import_files(Store(db_path), "principal", [("t.xlsx", xlsx_bytes(sheets))],
-                           author=author)
+    outcome = import_files(
+        Store(db_path), "principal", [("t.xlsx", xlsx_bytes(sheets))], author=author
+    )
     assert outcome.version is not None
 
 
@@ -35,8 +36,9 @@ def test_two_versions_compared_with_lists_and_downloads(db_path):
     assert "Acteurs ajoutés (2)" in titles and "Acteurs retirés (1)" in titles
     assert "Blocages dont le statut a changé (2)" in titles
     assert "Communes blanches : 2 en plus, 0 en moins" in titles
-    added = next(d.value for d, e in zip(at.dataframe, titles, strict=False)
-                 if e == "Acteurs ajoutés (2)")
+    added = next(
+        d.value for d, e in zip(at.dataframe, titles, strict=False) if e == "Acteurs ajoutés (2)"
+    )
     assert sorted(added["Nom"]) == ["Association de Vichy", "Épicerie solidaire"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Télécharger le dossier (PDF)" in labels and "Télécharger (.csv)" in labels
@@ -82,18 +84,27 @@ def test_persons_hidden_from_a_committee_link(db_path):
     from maillage import sharing
 
     first, second = first_version(), second_version()
-    person = {"id": "marie.dupont", "nom": "Marie Dupont", "categorie": "collectivite",
-              "forme": "personne", "type": "Cheffe de projet PVD", "champ": "les_deux",
-              "commune": "03098", "courriel": "marie@example.org"}
+    person = {
+        "id": "marie.dupont",
+        "nom": "Marie Dupont",
+        "categorie": "collectivite",
+        "forme": "personne",
+        "type": "Cheffe de projet PVD",
+        "champ": "les_deux",
+        "commune": "03098",
+        "courriel": "marie@example.org",
+    }
     second["acteurs"].append(person)
-    second["participations"].append({"dispositif": "D_CTG", "acteur": "marie.dupont",
-                                     "role": "participant"})
+    second["participations"].append(
+        {"dispositif": "D_CTG", "acteur": "marie.dupont", "role": "participant"}
+    )
     publish_as(db_path, first, "claire")
     publish_as(db_path, second, "paul")
     token, _ = sharing.create(Store(db_path), "principal")  # persons hidden by default
     at = open_page("evolutions.py", query={"partage": token})
     shown = " ".join(str(d.value.to_dict()) for d in at.dataframe) + " ".join(
-        e.label for e in at.expander)
+        e.label for e in at.expander
+    )
     assert "Acteurs ajoutés (3)" in shown
     assert "Marie" not in shown and "marie" not in shown and "example.org" not in shown
     analyst = open_page("evolutions.py")

@@ -21,8 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def published(db_path):
     sheets = minimal_sheets()
-    sheets["blocages"].append({"id": "B3", "categorie": "methode", "description": "Pas d’outil",
-                               "statut": "en_cours", "territoire": "P_CAS"})
+    sheets["blocages"].append(
+        {
+            "id": "B3",
+            "categorie": "methode",
+            "description": "Pas d’outil",
+            "statut": "en_cours",
+            "territoire": "P_CAS",
+        }
+    )
     outcome = import_files(Store(db_path), "principal", [("territoire.xlsx", xlsx_bytes(sheets))])
     assert outcome.version is not None
     return db_path
@@ -49,8 +56,10 @@ def test_home_shows_the_numbers_to_read_first(published):
     assert len(at.metric) <= 8  # few numbers, for a projector
     captions = " ".join(c.value for c in at.caption)
     assert "2 social, 1 développement local, 1 les deux" in captions
-    assert ("1 CTG (Convention territoriale globale), 1 PAT (Projet alimentaire territorial)"
-            in captions)
+    assert (
+        "1 CTG (Convention territoriale globale), 1 PAT (Projet alimentaire territorial)"
+        in captions
+    )
     assert "1 des 5 communes" in captions
     assert "1 ouvert et 1 en cours, sur 3 signalés (1 levé)." in captions
     assert "« territoire.xlsx »" in captions
@@ -88,8 +97,9 @@ def test_an_uploaded_file_name_is_kept_as_its_base_name_and_shown_literally(db_p
     from maillage.ui.display import md
 
     name = "[clic](evil.example)*gras*\u202e.xlsx"
-    outcome = import_files(Store(db_path), "principal",
-                           [(f"../../../../{name}", xlsx_bytes(minimal_sheets()))])
+    outcome = import_files(
+        Store(db_path), "principal", [(f"../../../../{name}", xlsx_bytes(minimal_sheets()))]
+    )
     assert outcome.version.file == "[clic](evil.example)*gras*.xlsx"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     captions = " ".join(c.value for c in at.caption)

@@ -24,8 +24,15 @@ def _page() -> AppTest:
 
 def _broken_sheets() -> dict[str, list[dict]]:
     sheets = minimal_sheets()
-    sheets["acteurs"].append({"id": "A_CC", "nom": "Doublon", "categorie": "pas_une_categorie",
-                              "champ": "social", "commune": "99999"})
+    sheets["acteurs"].append(
+        {
+            "id": "A_CC",
+            "nom": "Doublon",
+            "categorie": "pas_une_categorie",
+            "champ": "social",
+            "commune": "99999",
+        }
+    )
     return sheets
 
 
@@ -150,8 +157,9 @@ def test_restore_publishes_a_former_version_again(db_path):
 def test_run_check_keeps_the_outcome_of_an_upload(broken):
     sheets = _broken_sheets() if broken else minimal_sheets()
     steps = []
-    result = importing.run_check([("t.xlsx", xlsx_bytes(sheets))],
-                                 lambda label, fraction: steps.append(fraction))
+    result = importing.run_check(
+        [("t.xlsx", xlsx_bytes(sheets))], lambda label, fraction: steps.append(fraction)
+    )
     assert steps == sorted(steps) and steps
     assert result.can_publish is not broken
     assert (result.errors > 0) is broken
@@ -216,6 +224,8 @@ def test_problem_filters_that_keep_nothing_say_so(db_path):
     assert not at.exception
     # only errors in this workbook: a sentence saying what to do, not an empty grid
     assert [d for d in at.dataframe if "Message" in d.value.columns] == []
-    assert ("Aucun problème ne correspond à ces filtres : retirez une gravité ou une feuille "
-            "pour revoir les autres.") in [i.value for i in at.info]
+    assert (
+        "Aucun problème ne correspond à ces filtres : retirez une gravité ou une feuille "
+        "pour revoir les autres."
+    ) in [i.value for i in at.info]
     assert any(c.value.startswith("0\u00a0problème affiché sur 3.") for c in at.caption)

@@ -13,8 +13,15 @@ from tests.test_mapping import her_workbook
 from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ["Identifiant", "Nom de la structure", "Famille", "Domaine d’action", "Code commune",
-           "Commentaire", "Thèmes"]
+HEADERS = [
+    "Identifiant",
+    "Nom de la structure",
+    "Famille",
+    "Domaine d’action",
+    "Code commune",
+    "Commentaire",
+    "Thèmes",
+]
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -35,11 +42,18 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
     profile = next(s for s in at.selectbox if s.label == "Correspondance des colonnes")
     assert profile.value == mapping_step.NEW  # « Partenaires » is no sheet of maillage
     assert at.dataframe[0].value.columns.tolist()[:3] == HEADERS[:3]  # her first rows
-    chosen = {s.label: s.value for s in at.selectbox
-              if (s.key or "").startswith(f"{key}_acteurs_col")}
-    assert chosen == {"Identifiant": "id", "Nom de la structure": "nom", "Famille": "categorie",
-                      "Domaine d’action": "champ", "Code commune": "commune",
-                      "Commentaire": mapping_step.KEEP, "Thèmes": "thematiques"}
+    chosen = {
+        s.label: s.value for s in at.selectbox if (s.key or "").startswith(f"{key}_acteurs_col")
+    }
+    assert chosen == {
+        "Identifiant": "id",
+        "Nom de la structure": "nom",
+        "Famille": "categorie",
+        "Domaine d’action": "champ",
+        "Code commune": "commune",
+        "Commentaire": mapping_step.KEEP,
+        "Thèmes": "thematiques",
+    }
     reasons = [c.value for c in at.caption]
     assert "nom usuel de « commune »" in reasons
     codes = {s.label: s.value for s in at.selectbox if "_val_" in (s.key or "")}
@@ -51,7 +65,8 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
     at.button(key=f"{key}_enregistrer").click()
     at.run()
     assert [p.name for p in saved_profiles(Store(db_path), "principal")] == [
-        "Partenaires du bocage"]
+        "Partenaires du bocage"
+    ]
     assert any("enregistrée" in s.value for s in at.success)
 
     publish = at.button(key="import_publier")
@@ -62,8 +77,10 @@ def test_foreign_file_is_mapped_saved_and_published(db_path):
     published = Store(db_path).load("principal")
     expected = check_files([("m.xlsx", xlsx_bytes(minimal_sheets()))]).validation.tables
     for column in ("nom", "categorie", "champ", "commune", "thematiques"):
-        pd.testing.assert_series_equal(published["acteurs"].set_index("id")[column],
-                                       expected["acteurs"].set_index("id")[column])
+        pd.testing.assert_series_equal(
+            published["acteurs"].set_index("id")[column],
+            expected["acteurs"].set_index("id")[column],
+        )
 
     def next_month(rows):
         rows[0]["Nom de la structure"] = "Montluçon Communauté (nouveau siège)"
@@ -83,8 +100,11 @@ def test_a_required_column_must_be_mapped_before_going_on(db_path):
     data = xlsx_bytes(her_workbook())
     at = upload(open_page("importing.py"), "partenaires.xlsx", data)
     key = prefix("partenaires.xlsx", data)
-    field = next(s for s in at.selectbox if (s.key or "").startswith(f"{key}_acteurs_col")
-                 and s.label == "Domaine d’action")
+    field = next(
+        s
+        for s in at.selectbox
+        if (s.key or "").startswith(f"{key}_acteurs_col") and s.label == "Domaine d’action"
+    )
     field.set_value(mapping_step.IGNORE)
     at.run()
     assert "la colonne obligatoire « champ » n’est associée à rien" in at.warning[0].value
@@ -108,11 +128,15 @@ def test_template_workbook_needs_no_mapping(db_path):
 
 def test_completing_from_the_page_says_so_in_the_history(db_path):
     publish(db_path)
-    new = {"id": "A_MJC", "nom": "MJC de Domérat", "categorie": "association",
-           "champ": "social", "commune": "03101"}
+    new = {
+        "id": "A_MJC",
+        "nom": "MJC de Domérat",
+        "categorie": "association",
+        "champ": "social",
+        "commune": "03101",
+    }
     at = open_page("importing.py")
-    at.file_uploader(key=importing.UPLOAD).set_value(
-        ("acteurs.csv", csv_bytes([new]), "text/csv"))
+    at.file_uploader(key=importing.UPLOAD).set_value(("acteurs.csv", csv_bytes([new]), "text/csv"))
     at.run()
     assert at.radio(key=mapping_step.MODE).value == "remplacer"  # the default
     assert at.button(key="import_publier").disabled  # alone, acteurs.csv is no whole space

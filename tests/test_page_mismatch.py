@@ -21,8 +21,12 @@ from tests.workbooks import xlsx_bytes
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/mismatch.py"
 # E1 (C0–C2) is split between S1 and S2; E2 (C3–C5) lies in S2 but for C5, covered by no S.
-PERIMETERS = [perimeter("E1", "epci", C[:3]), perimeter("E2", "epci", C[3:6]),
-              perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:5])]
+PERIMETERS = [
+    perimeter("E1", "epci", C[:3]),
+    perimeter("E2", "epci", C[3:6]),
+    perimeter("S1", CAS, C[:2]),
+    perimeter("S2", CAS, C[2:5]),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -65,10 +69,11 @@ def test_headlines_say_what_is_split_in_one_sentence_each(db_path):
     assert metrics["Habitants dans un territoire coupé"] == format_number(people)
     assert metrics["Communes sans circonscription d’action sociale"] == "1"
     text = captions(at)
-    assert ("1 des 2 EPCI est coupé entre deux circonscriptions d’action sociale ou plus."
-            in text)
-    assert ("1 commune couverte par un EPCI ne relève d’aucune circonscription d’action "
-            "sociale." in text)
+    assert "1 des 2 EPCI est coupé entre deux circonscriptions d’action sociale ou plus." in text
+    assert (
+        "1 commune couverte par un EPCI ne relève d’aucune circonscription d’action "
+        "sociale." in text
+    )
     # the headline and its sentence give the same number; the measures are one click away
     accord = metrics["Accord des deux découpages"]
     assert any(t.startswith(f"{accord} sur 1 :") for t in text), text
@@ -79,8 +84,9 @@ def test_headlines_say_what_is_split_in_one_sentence_each(db_path):
     assert "indice de Rand ajusté" in more.markdown[0].value
     (table,) = [d.value for d in at.dataframe]
     assert list(table["EPCI"]) == ["Périmètre E1"]
-    assert table["Morceaux"].iloc[0] == (f"Périmètre S1 {format_share(2 / 3)} · "
-                                         f"Périmètre S2 {format_share(1 / 3)}")
+    assert table["Morceaux"].iloc[0] == (
+        f"Périmètre S1 {format_share(2 / 3)} · Périmètre S2 {format_share(1 / 3)}"
+    )
     assert len(at.get("plotly_chart")) == 2  # Sankey and contingency table
 
 
@@ -90,7 +96,8 @@ def test_choices_come_from_the_address(db_path):
     assert at.selectbox(key="x").value == CAS and at.radio(key="poids").value == "population"
     # S2 (C2–C4) meets E1 and E2; S1 lies in E1.
     assert "1 des 2 circonscriptions d’action sociale est coupée entre deux EPCI ou plus." in (
-        captions(at))
+        captions(at)
+    )
     shares = load_reference().communes.loc[C[2:5], "population"]
     expected = max(shares.iloc[0], shares.iloc[1:].sum()) / shares.sum()
     (table,) = [d.value for d in at.dataframe]
@@ -132,11 +139,16 @@ def test_sankey_flows_communes_from_x_to_y_and_to_nowhere(db_path):
     _, validation = check([("t.xlsx", xlsx_bytes(sheets(PERIMETERS)))])
     (trace,) = sankey(mismatch(build_model(validation.tables), "epci", CAS)).data
     labels = list(trace.node.label)
-    flows = {(labels[s], labels[t]): v for s, t, v in
-             zip(trace.link.source, trace.link.target, trace.link.value, strict=True)}
-    assert flows == {("Périmètre E1", "Périmètre S1"): 2, ("Périmètre E1", "Périmètre S2"): 1,
-                     ("Périmètre E2", "Périmètre S2"): 2,
-                     ("Périmètre E2", "Sans circonscription d’action sociale"): 1}
+    flows = {
+        (labels[s], labels[t]): v
+        for s, t, v in zip(trace.link.source, trace.link.target, trace.link.value, strict=True)
+    }
+    assert flows == {
+        ("Périmètre E1", "Périmètre S1"): 2,
+        ("Périmètre E1", "Périmètre S2"): 1,
+        ("Périmètre E2", "Périmètre S2"): 2,
+        ("Périmètre E2", "Sans circonscription d’action sociale"): 1,
+    }
     assert trace.node.color[labels.index("Périmètre E1")] == ALERT
 
 
@@ -145,29 +157,51 @@ def _sentences(perimeters, x="epci", y=CAS):
     from maillage.ui.mismatch import headlines
     from tests.test_mismatch import model_of
 
-    return {title: (value, sentence) for title, value, sentence
-            in headlines(mismatch(model_of(perimeters), x, y))}
+    return {
+        title: (value, sentence)
+        for title, value, sentence in headlines(mismatch(model_of(perimeters), x, y))
+    }
 
 
 def test_headline_sentences_for_none_one_and_all():
     """« 1 des 1 EPCI est coupé » and « 0 commune … ne relève » read badly: say it plainly."""
-    alone_split = _sentences([perimeter("E1", "epci", C[:3]), perimeter("S1", CAS, C[:2]),
-                              perimeter("S2", CAS, C[2:3])])
+    alone_split = _sentences(
+        [perimeter("E1", "epci", C[:3]), perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:3])]
+    )
     assert alone_split["EPCI coupés"] == (
-        "1 / 1", "Le seul EPCI du territoire est coupé entre deux circonscriptions d’action "
-        "sociale ou plus.")
+        "1 / 1",
+        "Le seul EPCI du territoire est coupé entre deux circonscriptions d’action "
+        "sociale ou plus.",
+    )
     assert alone_split["Communes sans circonscription d’action sociale"][1] == (
         "Toutes les communes couvertes par les EPCI relèvent aussi d’une circonscription "
-        "d’action sociale : aucun trou entre les deux cartes.")
-    none_split = _sentences([perimeter("E1", "epci", C[:2]), perimeter("E2", "epci", C[2:4]),
-                             perimeter("S1", CAS, C[:4])])
+        "d’action sociale : aucun trou entre les deux cartes."
+    )
+    none_split = _sentences(
+        [
+            perimeter("E1", "epci", C[:2]),
+            perimeter("E2", "epci", C[2:4]),
+            perimeter("S1", CAS, C[:4]),
+        ]
+    )
     assert none_split["EPCI coupés"][1] == (
         "Aucun des 2 EPCI n’est coupé : chacun tient dans une seule des circonscriptions "
-        "d’action sociale.")
+        "d’action sociale."
+    )
     assert none_split["Habitants dans un territoire coupé"][1] == (
-        "Personne ne vit dans un EPCI coupé.")
-    all_split = _sentences([perimeter("S1", CAS, C[:2]), perimeter("S2", CAS, C[2:4]),
-                            perimeter("E1", "epci", C[1:3]), perimeter("E2", "epci", C[0:1]),
-                            perimeter("E3", "epci", C[3:4])], x=CAS, y="epci")
+        "Personne ne vit dans un EPCI coupé."
+    )
+    all_split = _sentences(
+        [
+            perimeter("S1", CAS, C[:2]),
+            perimeter("S2", CAS, C[2:4]),
+            perimeter("E1", "epci", C[1:3]),
+            perimeter("E2", "epci", C[0:1]),
+            perimeter("E3", "epci", C[3:4]),
+        ],
+        x=CAS,
+        y="epci",
+    )
     assert all_split["Circonscriptions d’action sociale coupées"][1] == (
-        "Les 2 circonscriptions d’action sociale sont toutes coupées entre deux EPCI ou plus.")
+        "Les 2 circonscriptions d’action sociale sont toutes coupées entre deux EPCI ou plus."
+    )

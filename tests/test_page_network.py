@@ -37,8 +37,7 @@ def test_directory_network_and_transversality(db_path):
     assert metrics["Personnes relais"] == "2"  # the CAF and the communauté
     assert metrics["Acteurs isolés"] == "0"
     # 1 of the 2 funders with a known stage joined after the emergence.
-    assert any("50\u00a0% des financeurs arrivent après l’émergence" in i.value
-               for i in at.info)
+    assert any("50\u00a0% des financeurs arrivent après l’émergence" in i.value for i in at.info)
     assert at.get("plotly_chart")  # the network figure
     transversality = at.dataframe[-1].value
     assert set(transversality["Dispositif"]) == {"CTG de Montluçon", "PAT du Montluçonnais"}

@@ -22,20 +22,38 @@ def demo_like_sheets():
     """The minimal workbook plus a GMR that shares the CTG's communes but none of its actors,
     with its own diagnostic and instances: every flag of the page has a case."""
     sheets = minimal_sheets()
-    sheets["acteurs"].append({"id": "A_MSA", "nom": "MSA Auvergne", "categorie":
-                              "protection_sociale", "champ": "social", "commune": "03190"})
+    sheets["acteurs"].append(
+        {
+            "id": "A_MSA",
+            "nom": "MSA Auvergne",
+            "categorie": "protection_sociale",
+            "champ": "social",
+            "commune": "03190",
+        }
+    )
     sheets["dispositifs"][0].update(annee_diagnostic=2022, instances="COPIL;COTECH")
-    sheets["dispositifs"].append({
-        "id": "D_GMR", "nom": "GMR du Bocage", "type": "GMR", "perimetre": "P_EPCI",
-        "pilote": "A_MSA", "debut": "01/01/2024", "fin": None, "thematiques": "sante",
-        "annee_diagnostic": 2023, "instances": "Comité de pilotage"})
+    sheets["dispositifs"].append(
+        {
+            "id": "D_GMR",
+            "nom": "GMR du Bocage",
+            "type": "GMR",
+            "perimetre": "P_EPCI",
+            "pilote": "A_MSA",
+            "debut": "01/01/2024",
+            "fin": None,
+            "thematiques": "sante",
+            "annee_diagnostic": 2023,
+            "instances": "Comité de pilotage",
+        }
+    )
     return sheets
 
 
 @pytest.fixture
 def published(db_path):
-    outcome = import_files(Store(db_path), "principal", [("c.xlsx", xlsx_bytes(
-        demo_like_sheets()))])
+    outcome = import_files(
+        Store(db_path), "principal", [("c.xlsx", xlsx_bytes(demo_like_sheets()))]
+    )
     assert outcome.version is not None, outcome.validation.problems
     return db_path
 
@@ -53,20 +71,27 @@ def test_page_shows_flagged_pairs_with_their_reason(published):
     assert ("CTG de Montluçon", "GMR du Bocage") in pairs
     # the grid says what each pair is flagged for, short enough not to be cut…
     assert "Pourquoi" not in table.columns
-    flagged_for = dict(zip(zip(table["Dispositif A"], table["Dispositif B"], strict=True),
-                           table["Signalée pour"], strict=True))
+    flagged_for = dict(
+        zip(
+            zip(table["Dispositif A"], table["Dispositif B"], strict=True),
+            table["Signalée pour"],
+            strict=True,
+        )
+    )
     assert flagged_for[("CTG de Montluçon", "GMR du Bocage")] == (
-        "Se côtoient sans se croiser · Diagnostic en double · Instances en double")
+        "Se côtoient sans se croiser · Diagnostic en double · Instances en double"
+    )
     # … and the reasons are written out whole under it, as wrapped text
     # as read on screen: markdown's escapes and the word joiners after colons taken off
-    reasons = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown)).replace(
-        "\u2060", "")
+    reasons = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown)).replace("\u2060", "")
     assert "**CTG de Montluçon × GMR du Bocage** — Ces deux dispositifs couvrent" in reasons
     assert "n’ont aucun acteur en commun" in reasons
     assert "candidats à une gouvernance et un diagnostic communs" in reasons
     assert "Chacun a fait son diagnostic (en 2022 et 2023)" in reasons
-    assert "Chacun garde ses propres instances (« COPIL, COTECH » et « Comité de pilotage »)" \
+    assert (
+        "Chacun garde ses propres instances (« COPIL, COTECH » et « Comité de pilotage »)"
         in reasons
+    )
     assert any("Paire à regarder" in box.label for box in at.selectbox)
 
 
@@ -85,12 +110,21 @@ def test_page_without_data_says_so(db_path):
 def test_download_makes_formulas_inert():
     import pandas as pd
 
-    table = pd.DataFrame({"Dispositif A": ["=GMR du bocage", "PAT", "CLS"],
-                          "Chevauchement": [0.5, 1.0, 2 / 3], "Jours communs": [pd.NA, 1645, 3]})
+    table = pd.DataFrame(
+        {
+            "Dispositif A": ["=GMR du bocage", "PAT", "CLS"],
+            "Chevauchement": [0.5, 1.0, 2 / 3],
+            "Jours communs": [pd.NA, 1645, 3],
+        }
+    )
     text = overlaps_screen.table_csv(table).decode("utf-8-sig")
     # a percentage French Excel reads as a number: not « 1,0000 » for 100 %
-    assert text.splitlines() == ["Dispositif A;Chevauchement (%);Jours communs",
-                                 "'=GMR du bocage;50;", "PAT;100;1645", "CLS;66,7;3"]
+    assert text.splitlines() == [
+        "Dispositif A;Chevauchement (%);Jours communs",
+        "'=GMR du bocage;50;",
+        "PAT;100;1645",
+        "CLS;66,7;3",
+    ]
 
 
 def test_the_intro_example_comes_from_the_space_shown(db_path):
@@ -102,8 +136,10 @@ def test_the_intro_example_comes_from_the_space_shown(db_path):
     at = run_page()
     text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
     assert "Bocage" not in text and "bourbonnais" not in text
-    assert ("Par exemple, « CTG de Privas Centre Ardèche » et « Grandir en milieu rural — "
-            "vallée de l’Eyrieux » couvrent 100\u00a0% des mêmes communes") in text
+    assert (
+        "Par exemple, « CTG de Privas Centre Ardèche » et « Grandir en milieu rural — "
+        "vallée de l’Eyrieux » couvrent 100\u00a0% des mêmes communes"
+    ) in text
     assert "enfance et jeunesse" in text
 
 

@@ -20,16 +20,18 @@ PAGE = "pistes.py"
 def two_territories():
     """The pooling pair on P, and on P_EST a CTG whose only participant is its pilot."""
     sheets = pair_sheets()
-    sheets["perimetres"].append({"id": "P_EST", "nom": "Territoire de l’Est", "type": "autre",
-                                 "communes": "03190;03013"})
+    sheets["perimetres"].append(
+        {"id": "P_EST", "nom": "Territoire de l’Est", "type": "autre", "communes": "03190;03013"}
+    )
     sheets["acteurs"].append(actor("A_EST", "social"))
     sheets["dispositifs"].append(scheme("D_EST", "P_EST", "A_EST"))
     return sheets
 
 
 def texts(at) -> str:
-    return " ".join([t.value for t in at.text] + [m.value for m in at.markdown]
-                    + [c.value for c in at.caption])
+    return " ".join(
+        [t.value for t in at.text] + [m.value for m in at.markdown] + [c.value for c in at.caption]
+    )
 
 
 def submit(at, status: str, comment: str = ""):
@@ -49,19 +51,24 @@ def test_cards_and_decisions_of_the_local_analyst(db_path, store):
     publish(db_path, two_territories())
     at = open_page(PAGE)
     words = texts(at)
-    assert ("Mutualiser la gouvernance et le diagnostic de «\u00a0Dispositif D_CTG\u00a0» et de "
-            "«\u00a0Dispositif D_GMR\u00a0»") in words
+    assert (
+        "Mutualiser la gouvernance et le diagnostic de «\u00a0Dispositif D_CTG\u00a0» et de "
+        "«\u00a0Dispositif D_GMR\u00a0»"
+    ) in words
     assert "Acteur A_CC, Acteur A_MSA" in words  # who to involve, by name
     assert "Pourquoi en tête" in words and "Levier" in words
     assert "chevauchements?paire=D_CTG|D_GMR" in words  # the rows behind it
-    assert {b.label for b in at.get("download_button")} >= {"Télécharger (.xlsx)",
-                                                            "Télécharger (.csv)"}
+    assert {b.label for b in at.get("download_button")} >= {
+        "Télécharger (.xlsx)",
+        "Télécharger (.csv)",
+    }
     at = submit(at, "ecartee")  # no reason: refused, nothing stored
     assert any("demande une raison" in e.value for e in at.error)
     assert history(store, "principal", PAIR) == []
     at = submit(at, "retenue", "COPIL du 12 mars")
     assert [(d.status, d.comment) for d in history(store, "principal", PAIR)] == [
-        ("retenue", "COPIL du 12 mars")]
+        ("retenue", "COPIL du 12 mars")
+    ]
     at.run()
     assert "Retenue" in texts(at)
     at.multiselect(key="statut").set_value(["aucune"]).run()  # the decided one is filtered out
@@ -71,7 +78,8 @@ def test_cards_and_decisions_of_the_local_analyst(db_path, store):
 def test_a_reader_sees_the_cards_without_the_buttons(db_path, store, monkeypatch):
     publish(db_path, two_territories())
     Accounts(store, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)).add(
-        "paul", "lecteur", "correct horse battery")
+        "paul", "lecteur", "correct horse battery"
+    )
     monkeypatch.setenv("MAILLAGE_AUTH", "on")
     from streamlit.testing.v1 import AppTest
 
@@ -113,8 +121,9 @@ def test_home_card_and_meeting_report_show_the_first_proposals(db_path, store):
     assert report is not None
     model = build_model(store.load("principal"))
     source = ReportSource("principal", 1, "2026-01-01T00:00:00+00:00", "Tout le territoire")
-    html = meeting_report(model, source, proposals=[("Réunir « A » & <B>", "Engagée"),
-                                                    ("Autre piste", None)])
+    html = meeting_report(
+        model, source, proposals=[("Réunir « A » & <B>", "Engagée"), ("Autre piste", None)]
+    )
     assert "<h2>Pistes d’action prioritaires</h2>" in html
     assert "Réunir « A » &amp; &lt;B&gt; — <em>Engagée</em>" in html
     assert "Autre piste — <em>sans décision</em>" in html
@@ -128,7 +137,8 @@ def test_filters_that_keep_no_piste_say_so(db_path):
     assert not at.exception
     assert [i.value for i in at.info] == [
         "Aucune piste ne correspond à ces filtres : retirez un levier, une règle ou un statut "
-        "pour revoir les autres."]
+        "pour revoir les autres."
+    ]
     assert not any("premières" in c.value or "la voici" in c.value for c in at.caption)
     assert not any(c.value.startswith("Piste 1 ·") for c in at.caption)
     assert cards_before, "the page showed no card before filtering"

@@ -62,9 +62,15 @@ def _param(at, name: str) -> list[str]:
 def test_a_copied_address_reproduces_space_territory_and_types(db_path):
     publish(db_path, space="demo")
     publish(db_path, space="essai")
-    at = open_page("overlaps", {keys.SPACE: "demo", keys.PERIMETER: "P_CAS",
-                                         keys.SCHEME_TYPES: ["CTG", "PAT"],
-                                         "chevauchement": "30"})
+    at = open_page(
+        "overlaps",
+        {
+            keys.SPACE: "demo",
+            keys.PERIMETER: "P_CAS",
+            keys.SCHEME_TYPES: ["CTG", "PAT"],
+            "chevauchement": "30",
+        },
+    )
     assert caption_space(at) == "demo"
     assert at.sidebar.selectbox(key=keys.PERIMETER).value == "P_CAS"
     assert at.sidebar.multiselect(key=keys.SCHEME_TYPES).value == ["CTG", "PAT"]
@@ -77,8 +83,7 @@ def test_a_copied_address_reproduces_space_territory_and_types(db_path):
 
 def test_the_pair_to_look_at_survives_a_filter_change(db_path):
     publish_demo(Store(db_path))
-    at = open_page("overlaps", {keys.PERIMETER: "cas_moulins",
-                                         keys.SCHEME_TYPES: ["CTG", "GMR"]})
+    at = open_page("overlaps", {keys.PERIMETER: "cas_moulins", keys.SCHEME_TYPES: ["CTG", "GMR"]})
     pair = at.selectbox(key="paire")
     assert len(pair.options) == 2
     second = "ctg_troncais|gmr_troncais"
@@ -101,8 +106,9 @@ def test_a_share_link_pins_its_space_whatever_the_address_says(db_path):
         row["nom"] = f"{row['nom']} (essai)"
     publish(db_path, other, space="essai")
     token, _ = sharing.create(Store(db_path), "demo", "P_CAS", timedelta(days=1))
-    at = open_page(None, {sharing.QUERY_PARAM: token, keys.SPACE: "essai",
-                          keys.PERIMETER: "P_EPCI"})
+    at = open_page(
+        None, {sharing.QUERY_PARAM: token, keys.SPACE: "essai", keys.PERIMETER: "P_EPCI"}
+    )
     # the committee view names no space: the link's data (not « essai ») is what is shown
     # the filters only narrow the link's scope (its first option is the whole scope)
     options = at.sidebar.selectbox(key=keys.PERIMETER).options
@@ -111,7 +117,8 @@ def test_a_share_link_pins_its_space_whatever_the_address_says(db_path):
 
 def _upload(at, sheets=None):
     at.file_uploader(key=importing.UPLOAD).set_value(
-        ("t.xlsx", xlsx_bytes(sheets or minimal_sheets()), XLSX))
+        ("t.xlsx", xlsx_bytes(sheets or minimal_sheets()), XLSX)
+    )
     at.run()
     assert not at.exception
 

@@ -30,8 +30,7 @@ def _widgets_app():
     pickers.selectbox("Couleur", ["bleu", "vert"], index=None, key="un")
     pickers.selectbox("Vide", [], key="vide")
     pickers.multiselect("Plusieurs", ["a", "b", "c"], key="plusieurs")
-    pickers.multiselect("Filtre", ["a", "b"], key="filtre", placeholder="Toutes",
-                        where=st.sidebar)
+    pickers.multiselect("Filtre", ["a", "b"], key="filtre", placeholder="Toutes", where=st.sidebar)
     pickers.multiselect("Rien", [], key="rien", placeholder="Toutes")
 
 
@@ -64,8 +63,9 @@ def test_the_check_finds_a_bare_streamlit_widget():
     ]
 
 
-@pytest.mark.parametrize("page", ["", *READ_ONLY_PAGES, *ANALYST_PAGES],
-                         ids=lambda p: p or "synthese")
+@pytest.mark.parametrize(
+    "page", ["", *READ_ONLY_PAGES, *ANALYST_PAGES], ids=lambda p: p or "synthese"
+)
 def test_no_page_leaves_a_picker_to_streamlit_english(db_path, page):
     publish_demo(Store(db_path))
     at = open_page(Path(page).stem if page else None)
@@ -76,13 +76,19 @@ def test_no_widget_of_the_app_bypasses_the_pickers():
     """The AppTest walk above sees the widgets a page shows by default; this sees those behind
     a choice (the mapping step, a contribution's review) in the source."""
     bypass = []
-    for path in [*(ROOT / "maillage" / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py"),
-                 ROOT / "app.py"]:
+    for path in [
+        *(ROOT / "maillage" / "ui").glob("*.py"),
+        *(ROOT / "pages").glob("*.py"),
+        ROOT / "app.py",
+    ]:
         if path.name == "pickers.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("selectbox", "multiselect")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("selectbox", "multiselect")
+            ):
                 owner = node.func.value
                 if not (isinstance(owner, ast.Name) and owner.id in ("pickers", "url")):
                     bypass.append(f"{path.name}:{node.lineno}")

@@ -20,7 +20,7 @@ from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
 def _broken_sheets() -> dict[str, list[dict]]:
     sheets = minimal_sheets()
-    sheets["acteurs"][1]["champ"] = "=HYPERLINK(\"http://evil.example\",\"clic\")"
+    sheets["acteurs"][1]["champ"] = '=HYPERLINK("http://evil.example","clic")'
     sheets["dispositifs"][0]["perimetre"] = "P_INCONNU"
     return sheets
 
@@ -42,7 +42,8 @@ def test_problems_sheet_lists_every_problem_with_its_place():
     workbook = _reopen(annotated_workbook(files, validation.problems))
     listed = _listed(workbook)
     assert [(r[1], r[2], r[3], r[4], r[5]) for r in listed] == [
-        (p.sheet, p.row, p.column, p.value, p.message) for p in validation.problems]
+        (p.sheet, p.row, p.column, p.value, p.message) for p in validation.problems
+    ]
     assert workbook.sheetnames[0] == PROBLEMS_SHEET
     assert {"acteurs", "dispositifs"} <= set(workbook.sheetnames)  # the analyst's own sheets
 
@@ -51,8 +52,9 @@ def test_faulty_cell_is_filled_and_commented_others_untouched():
     sheets = _broken_sheets()
     files = [("territoire.xlsx", xlsx_bytes(sheets))]
     _, validation = check(files)
-    faulty = next(p for p in validation.problems
-                  if p.sheet == "dispositifs" and p.column == "perimetre")
+    faulty = next(
+        p for p in validation.problems if p.sheet == "dispositifs" and p.column == "perimetre"
+    )
     workbook = _reopen(annotated_workbook(files, validation.problems))
     sheet = workbook["dispositifs"]
     column = [c.value for c in sheet[1]].index("perimetre") + 1
@@ -78,13 +80,20 @@ def test_header_named_differently_still_points_at_the_right_column():
     assert sheet.cell(row=faulty.row, column=column).comment is not None
 
 
-@pytest.mark.parametrize("value", ["=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")",
-                                   "+33 4 70", "-2", "@SUM(A1)", "\tcmd"])
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", '=HYPERLINK("http://evil.example","x")', "+33 4 70", "-2", "@SUM(A1)", "\tcmd"],
+)
 def test_formula_like_values_are_written_as_text(value):
-    found = [problem("unknown_code", sheet="acteurs", row=3, column="champ", value=value,
-                     allowed="social")]
-    for files in ([("t.xlsx", xlsx_bytes(minimal_sheets()))],
-                  [("acteurs.csv", csv_bytes(minimal_sheets()["acteurs"]))]):
+    found = [
+        problem(
+            "unknown_code", sheet="acteurs", row=3, column="champ", value=value, allowed="social"
+        )
+    ]
+    for files in (
+        [("t.xlsx", xlsx_bytes(minimal_sheets()))],
+        [("acteurs.csv", csv_bytes(minimal_sheets()["acteurs"]))],
+    ):
         workbook = _reopen(annotated_workbook(files, found))
         cell = workbook[PROBLEMS_SHEET].cell(row=2, column=COLUMNS.index("Valeur") + 1)
         assert cell.value == value
@@ -137,8 +146,9 @@ def test_a_problems_sheet_sent_back_is_replaced_not_duplicated():
 
 def test_problems_csv_is_french_excel_friendly_and_inert():
     found = [
-        problem("unknown_code", sheet="acteurs", row=3, column="champ", value="=1+1",
-                allowed="social"),
+        problem(
+            "unknown_code", sheet="acteurs", row=3, column="champ", value="=1+1", allowed="social"
+        ),
         problem("unknown_sheet", sheet="notes", severity=WARNING, allowed="acteurs"),
     ]
     data = problems_csv(found)
@@ -151,8 +161,10 @@ def test_problems_csv_is_french_excel_friendly_and_inert():
 
 
 def test_problems_table_has_french_columns_and_keeps_order():
-    found = [problem("missing_sheet", sheet="acteurs"),
-             problem("unknown_sheet", sheet="notes", severity=WARNING, allowed="acteurs")]
+    found = [
+        problem("missing_sheet", sheet="acteurs"),
+        problem("unknown_sheet", sheet="notes", severity=WARNING, allowed="acteurs"),
+    ]
     table = problems_table(found)
     assert tuple(table.columns) == COLUMNS
     assert table["Gravité"].tolist() == ["Erreur", "Avertissement"]

@@ -18,34 +18,53 @@ from tests.workbooks import xlsx_bytes
 TODAY = date(2026, 1, 1)
 # Real communes of the Allier (all in CA Montluçon Communauté, SIREN 200071082, except the
 # last four), with populations chosen here so that sums are checkable by hand.
-POPULATION = {"03007": 100, "03098": 200, "03101": 300, "03136": 400, "03140": 500,
-              "03185": 600, "03190": 700, "03013": 800, "03023": 900, "03056": 1000}
+POPULATION = {
+    "03007": 100,
+    "03098": 200,
+    "03101": 300,
+    "03136": 400,
+    "03140": 500,
+    "03185": 600,
+    "03190": 700,
+    "03013": 800,
+    "03023": 900,
+    "03056": 1000,
+}
 MONTLUCON = "200071082"
 P1 = "03007;03098;03101;03136"  # 1 000 inhabitants
 
 
 def actor(aid, champ="les_deux", **extra):
-    return {"id": aid, "nom": f"Acteur {aid}", "categorie": "association", "champ": champ,
-            **extra}
+    return {"id": aid, "nom": f"Acteur {aid}", "categorie": "association", "champ": champ, **extra}
 
 
 def scheme(sid, perimeter, pilote, type_="CTG", **extra):
-    return {"id": sid, "nom": f"Dispositif {sid}", "type": type_, "perimetre": perimeter,
-            "pilote": pilote, **extra}
+    return {
+        "id": sid,
+        "nom": f"Dispositif {sid}",
+        "type": type_,
+        "perimetre": perimeter,
+        "pilote": pilote,
+        **extra,
+    }
 
 
 def sheets_of(actors, perimeters, schemes, participations=(), blockages=()):
     sheets = {
         "acteurs": list(actors),
-        "perimetres": [{"id": pid, "nom": f"Territoire {pid}", "type": kind, "communes": codes}
-                       for pid, (kind, codes) in perimeters.items()],
+        "perimetres": [
+            {"id": pid, "nom": f"Territoire {pid}", "type": kind, "communes": codes}
+            for pid, (kind, codes) in perimeters.items()
+        ],
         "dispositifs": list(schemes),
         "communes": [{"code": c, "population": p} for c, p in POPULATION.items()],
     }
     if participations:
-        sheets["participations"] = [{"dispositif": d, "acteur": a, "role": r, **extra}
-                                    for d, a, r, *more in participations
-                                    for extra in [more[0] if more else {}]]
+        sheets["participations"] = [
+            {"dispositif": d, "acteur": a, "role": r, **extra}
+            for d, a, r, *more in participations
+            for extra in [more[0] if more else {}]
+        ]
     if blockages:
         sheets["blocages"] = list(blockages)
     return sheets
@@ -66,6 +85,7 @@ def proposals_of(sheets, perimeter=None):
 
 # ----- one rule at a time ------------------------------------------------------------------------
 
+
 def test_nothing_to_propose_when_no_rule_applies():
     """One scheme, its pilote for only participant, no blockage: no rule can apply."""
     found = proposals_of(sheets_of([actor("A")], {"P": ("autre", P1)}, [scheme("D", "P", "A")]))
@@ -76,11 +96,29 @@ def test_mutualiser_a_pooling_pair():
     sheets = sheets_of(
         [actor("A_CC"), actor("A_MSA"), actor("A_CAF", "social")],
         {"P": ("autre", P1)},
-        [scheme("D_CTG", "P", "A_CC", debut="01/01/2024", fin="31/12/2026",
-                thematiques="enfance_jeunesse;sante", stade="mise_en_oeuvre"),
-         scheme("D_GMR", "P", "A_MSA", "GMR", debut="01/01/2025", fin="31/12/2027",
-                thematiques="enfance_jeunesse;mobilite", stade="emergence")],
-        [("D_CTG", "A_CAF", "participant"), ("D_GMR", "A_CAF", "participant")])
+        [
+            scheme(
+                "D_CTG",
+                "P",
+                "A_CC",
+                debut="01/01/2024",
+                fin="31/12/2026",
+                thematiques="enfance_jeunesse;sante",
+                stade="mise_en_oeuvre",
+            ),
+            scheme(
+                "D_GMR",
+                "P",
+                "A_MSA",
+                "GMR",
+                debut="01/01/2025",
+                fin="31/12/2027",
+                thematiques="enfance_jeunesse;mobilite",
+                stade="emergence",
+            ),
+        ],
+        [("D_CTG", "A_CAF", "participant"), ("D_GMR", "A_CAF", "participant")],
+    )
     found = proposals_of(sheets)
     assert list(found) == ["mutualiser:D_CTG+D_GMR"]
     p = found["mutualiser:D_CTG+D_GMR"]
@@ -91,11 +129,14 @@ def test_mutualiser_a_pooling_pair():
     assert p.evidence["shared_days"] == 730 and p.evidence["remaining_days"] == 365
     assert p.evidence["themes"] == ["enfance_jeunesse"]
     assert p.evidence["common_actors"] == 1 and p.evidence["overlap"] == 1.0
-    assert p.title == ("Mutualiser la gouvernance et le diagnostic de «\u00a0Dispositif D_CTG"
-                       "\u00a0» et de «\u00a0Dispositif D_GMR\u00a0»\u00a0: mêmes 4\u00a0communes,"
-                       " 2\u00a0ans de calendrier commun, thème enfance et jeunesse en commun")
+    assert p.title == (
+        "Mutualiser la gouvernance et le diagnostic de «\u00a0Dispositif D_CTG"
+        "\u00a0» et de «\u00a0Dispositif D_GMR\u00a0»\u00a0: mêmes 4\u00a0communes,"
+        " 2\u00a0ans de calendrier commun, thème enfance et jeunesse en commun"
+    )
     assert "Acteur A_CC" in p.explanation and "D_CTG" not in p.explanation.replace(
-        "Dispositif D_CTG", "")
+        "Dispositif D_CTG", ""
+    )
     factors = {f.name: f for f in p.factors}
     assert list(factors) == ["strength", "reach", "calendar", "stage", "blockages"]
     assert factors["strength"].value == pytest.approx(0.75)  # overlap 1 × (½ + ½ · 1 theme / 2)
@@ -109,7 +150,8 @@ def test_se_rencontrer_side_by_side_pair():
     sheets = sheets_of(
         [actor("A1"), actor("A2")],
         {"P1": ("autre", P1), "P2": ("autre", "03007;03098;03101")},
-        [scheme("D_A", "P1", "A1"), scheme("D_B", "P2", "A2", "PAT")])
+        [scheme("D_A", "P1", "A1"), scheme("D_B", "P2", "A2", "PAT")],
+    )
     found = proposals_of(sheets)
     assert list(found) == ["se_rencontrer:D_A+D_B"]
     p = found["se_rencontrer:D_A+D_B"]
@@ -127,7 +169,7 @@ def wide_scheme_sheets(small_count):
     schemes = [scheme("W", "P_ALL", "AW")]
     actors = [actor("AW")]
     for i in range(small_count):
-        perimeters[f"P{i}"] = ("autre", ";".join(codes[2 * i:2 * i + 2]))
+        perimeters[f"P{i}"] = ("autre", ";".join(codes[2 * i : 2 * i + 2]))
         schemes.append(scheme(f"S{i}", f"P{i}", f"A{i}", "PAT"))
         actors.append(actor(f"A{i}"))
     return sheets_of(actors, perimeters, schemes)
@@ -139,8 +181,12 @@ def test_articuler_folds_the_pairs_of_a_wide_scheme():
     p = found["articuler:W"]
     assert p.evidence["pairs"] == 4 and p.evidence["side_by_side_not_crossing"] == 4
     assert p.evidence["partners"] == ["S0", "S1", "S2", "S3"]
-    assert p.folded == ("se_rencontrer:S0+W", "se_rencontrer:S1+W", "se_rencontrer:S2+W",
-                        "se_rencontrer:S3+W")
+    assert p.folded == (
+        "se_rencontrer:S0+W",
+        "se_rencontrer:S1+W",
+        "se_rencontrer:S2+W",
+        "se_rencontrer:S3+W",
+    )
     assert p.schemes == ("S0", "S1", "S2", "S3", "W")
     assert p.actors == ("A0", "A1", "A2", "A3", "AW")
     # 03007, 03013, 03023, 03056, 03098, 03101, 03136, 03140: the small schemes' communes
@@ -157,32 +203,48 @@ def test_partager_diagnostic_at_most_two_years_apart():
     sheets = sheets_of(
         [actor("A1"), actor("A2"), actor("A3"), actor("A_C")],
         {"P": ("autre", P1)},
-        [scheme("D1", "P", "A1", annee_diagnostic=2022),
-         scheme("D2", "P", "A2", "GMR", annee_diagnostic=2024),
-         scheme("D3", "P", "A3", "CLS", annee_diagnostic=2019)],
-        [("D1", "A_C", "participant"), ("D2", "A_C", "participant"),
-         ("D3", "A_C", "participant")])
+        [
+            scheme("D1", "P", "A1", annee_diagnostic=2022),
+            scheme("D2", "P", "A2", "GMR", annee_diagnostic=2024),
+            scheme("D3", "P", "A3", "CLS", annee_diagnostic=2019),
+        ],
+        [("D1", "A_C", "participant"), ("D2", "A_C", "participant"), ("D3", "A_C", "participant")],
+    )
     found = proposals_of(sheets)
     assert list(found) == ["partager_diagnostic:D1+D2"]
     p = found["partager_diagnostic:D1+D2"]
     assert p.lever == "methodes_communes" and p.actors == ("A1", "A2")
     assert (p.evidence["year_a"], p.evidence["year_b"], p.evidence["years_apart"]) == (
-        2022, 2024, 2)
+        2022,
+        2024,
+        2,
+    )
     assert p.evidence["shared_communes"] == 4 and p.population == 1000
     assert "diagnostics en 2022 et 2024" in p.title
 
 
 def test_financeurs_des_emergence():
     sheets = sheets_of(
-        [actor("A1"), actor("A2"), actor("A3"), actor("A_C"),
-         {**actor("A_CD"), "categorie": "collectivite"}],
+        [
+            actor("A1"),
+            actor("A2"),
+            actor("A3"),
+            actor("A_C"),
+            {**actor("A_CD"), "categorie": "collectivite"},
+        ],
         {"P1": ("autre", P1), "P3": ("autre", "03190;03013")},
-        [scheme("D1", "P1", "A1", stade="mise_en_oeuvre"),
-         scheme("D2", "P1", "A2", "GMR", stade="emergence"),
-         scheme("D3", "P3", "A3", stade="emergence")],
-        [("D1", "A_C", "participant"), ("D2", "A_C", "participant"),
-         ("D1", "A_CD", "partenaire_financier", {"stade_entree": "mise_en_oeuvre"}),
-         ("D3", "A_C", "partenaire_financier", {"stade_entree": "emergence"})])
+        [
+            scheme("D1", "P1", "A1", stade="mise_en_oeuvre"),
+            scheme("D2", "P1", "A2", "GMR", stade="emergence"),
+            scheme("D3", "P3", "A3", stade="emergence"),
+        ],
+        [
+            ("D1", "A_C", "participant"),
+            ("D2", "A_C", "participant"),
+            ("D1", "A_CD", "partenaire_financier", {"stade_entree": "mise_en_oeuvre"}),
+            ("D3", "A_C", "partenaire_financier", {"stade_entree": "emergence"}),
+        ],
+    )
     found = proposals_of(sheets)
     assert list(found) == ["financeurs_des_emergence:A_CD"]
     p = found["financeurs_des_emergence:A_CD"]
@@ -200,27 +262,36 @@ def test_ouvrir_a_l_autre_champ_names_three_actors_of_the_missing_field():
     ressort (A_S2: 4 communes, A_S3: 2), their seat (A_S1 with a common theme, A_S5 without);
     A_S4 sits outside."""
     sheets = sheets_of(
-        [actor("A_LD", "developpement_local"),
-         actor("A_S1", "social", commune="03007", thematiques="alimentation"),
-         actor("A_S2", "social", ressort="P"),
-         actor("A_S3", "social", ressort="P_SMALL"),
-         actor("A_S4", "social", commune="03190"),
-         actor("A_S5", "les_deux", commune="03098")],
+        [
+            actor("A_LD", "developpement_local"),
+            actor("A_S1", "social", commune="03007", thematiques="alimentation"),
+            actor("A_S2", "social", ressort="P"),
+            actor("A_S3", "social", ressort="P_SMALL"),
+            actor("A_S4", "social", commune="03190"),
+            actor("A_S5", "les_deux", commune="03098"),
+        ],
         {"P": ("autre", P1), "P_SMALL": ("autre", "03007;03098")},
-        [scheme("D_PAT", "P", "A_LD", "PAT", thematiques="alimentation;economie")])
+        [scheme("D_PAT", "P", "A_LD", "PAT", thematiques="alimentation;economie")],
+    )
     found = proposals_of(sheets)
-    assert sorted(found) == [f"couvrir_communes_blanches:{MONTLUCON}", "integrer_isoles:territoire",
-                             "ouvrir_a_l_autre_champ:D_PAT"]
+    assert sorted(found) == [
+        f"couvrir_communes_blanches:{MONTLUCON}",
+        "integrer_isoles:territoire",
+        "ouvrir_a_l_autre_champ:D_PAT",
+    ]
     p = found["ouvrir_a_l_autre_champ:D_PAT"]
     assert p.actors == ("A_S2", "A_S3", "A_S1")
     assert p.evidence["missing_field"] == "social"
     assert p.evidence["candidates"] == [
         {"actor": "A_S2", "shared_communes": 4, "common_themes": 0},
         {"actor": "A_S3", "shared_communes": 2, "common_themes": 0},
-        {"actor": "A_S1", "shared_communes": 1, "common_themes": 1}]
-    assert p.title == ("Ouvrir «\u00a0Dispositif D_PAT\u00a0» au social\u00a0: y associer "
-                       "«\u00a0Acteur A_S2\u00a0», «\u00a0Acteur A_S3\u00a0» et "
-                       "«\u00a0Acteur A_S1\u00a0»")
+        {"actor": "A_S1", "shared_communes": 1, "common_themes": 1},
+    ]
+    assert p.title == (
+        "Ouvrir «\u00a0Dispositif D_PAT\u00a0» au social\u00a0: y associer "
+        "«\u00a0Acteur A_S2\u00a0», «\u00a0Acteur A_S3\u00a0» et "
+        "«\u00a0Acteur A_S1\u00a0»"
+    )
     blank = found[f"couvrir_communes_blanches:{MONTLUCON}"]
     assert blank.evidence["blank_communes"] == ["03007", "03098", "03101", "03136"]
     assert blank.evidence["epci_name"] == "CA Montluçon Communauté"
@@ -237,9 +308,13 @@ def test_personnes_relais():
     sheets = sheets_of(
         [actor("A_X"), actor("A_Y"), actor("A_B"), actor("A_SOC", "social")],
         {"P1": ("autre", P1), "P2": ("autre", "03136;03140;03185")},
-        [scheme("D_CTG", "P1", "A_X"), scheme("D_PAT", "P1", "A_Y", "PAT"),
-         scheme("D_CLS", "P2", "A_SOC", "CLS")],
-        [("D_CTG", "A_B", "participant"), ("D_PAT", "A_B", "participant")])
+        [
+            scheme("D_CTG", "P1", "A_X"),
+            scheme("D_PAT", "P1", "A_Y", "PAT"),
+            scheme("D_CLS", "P2", "A_SOC", "CLS"),
+        ],
+        [("D_CTG", "A_B", "participant"), ("D_PAT", "A_B", "participant")],
+    )
     found = proposals_of(sheets)
     assert sorted(found) == ["ouvrir_a_l_autre_champ:D_CLS", "personnes_relais:territoire"]
     p = found["personnes_relais:territoire"]
@@ -258,12 +333,16 @@ def test_personnes_relais():
 def test_coordonner_ressorts_epci_cut_by_circonscriptions():
     sheets = sheets_of(
         [actor("A", ressort="C1"), actor("B")],
-        {"E1": ("epci", "03007;03098"), "E2": ("epci", "03101;03136"),
-         "E3": ("epci", "03140"),
-         "C1": ("circonscription_action_sociale", "03007;03101;03140"),
-         "C2": ("circonscription_action_sociale", "03098;03136")},
+        {
+            "E1": ("epci", "03007;03098"),
+            "E2": ("epci", "03101;03136"),
+            "E3": ("epci", "03140"),
+            "C1": ("circonscription_action_sociale", "03007;03101;03140"),
+            "C2": ("circonscription_action_sociale", "03098;03136"),
+        },
         [scheme("D", "E1", "B"), scheme("D2", "E2", "B"), scheme("D3", "E3", "B")],
-        [("D", "A", "participant")])
+        [("D", "A", "participant")],
+    )
     found = proposals_of(sheets)
     assert list(found) == ["coordonner_ressorts:circonscription_action_sociale"]
     p = found["coordonner_ressorts:circonscription_action_sociale"]
@@ -273,24 +352,30 @@ def test_coordonner_ressorts_epci_cut_by_circonscriptions():
     assert "2 des 3\u00a0EPCI sont coupés entre plusieurs circonscriptions" in p.title
 
 
-
 def test_coordonner_ressorts_says_one_of_one_and_all_plainly():
     """« 1 des 1 EPCI est coupé » read badly: the only EPCI, or all of them."""
+
     def title(epcis):
         sheets = sheets_of(
             [actor("A", ressort="C1"), actor("B")],
-            {**epcis, "C1": ("circonscription_action_sociale", "03007;03101"),
-             "C2": ("circonscription_action_sociale", "03098;03136")},
+            {
+                **epcis,
+                "C1": ("circonscription_action_sociale", "03007;03101"),
+                "C2": ("circonscription_action_sociale", "03098;03136"),
+            },
             [scheme(f"D{i}", e, "B") for i, e in enumerate(epcis)],
-            [("D0", "A", "participant")])
+            [("D0", "A", "participant")],
+        )
         return proposals_of(sheets)["coordonner_ressorts:circonscription_action_sociale"].title
 
     assert title({"E1": ("epci", "03007;03098")}) == (
         "Coordonner les ressorts\u00a0: le seul EPCI du territoire est coupé entre plusieurs "
-        "circonscriptions d’action sociale")
+        "circonscriptions d’action sociale"
+    )
     assert title({"E1": ("epci", "03007;03098"), "E2": ("epci", "03101;03136")}) == (
         "Coordonner les ressorts\u00a0: les 2\u00a0EPCI sont tous coupés entre plusieurs "
-        "circonscriptions d’action sociale")
+        "circonscriptions d’action sociale"
+    )
 
 
 def test_lever_blocage_groups_open_blockages_without_lever():
@@ -298,16 +383,24 @@ def test_lever_blocage_groups_open_blockages_without_lever():
         return {"id": bid, "categorie": category, "description": f"Les mots {bid}", **extra}
 
     sheets = sheets_of(
-        [actor("A")], {"P": ("autre", P1)}, [scheme("D", "P", "A")],
-        blockages=[blockage("B1", "methode", territoire="P"),
-                   blockage("B2", "methode", territoire="P", statut="en_cours"),
-                   blockage("B3", "methode", territoire="P", statut="leve"),
-                   blockage("B4", "methode", territoire="P", levier="legitimer"),
-                   blockage("B5", "moyens", dispositif="D"),
-                   blockage("B6", "moyens")])
+        [actor("A")],
+        {"P": ("autre", P1)},
+        [scheme("D", "P", "A")],
+        blockages=[
+            blockage("B1", "methode", territoire="P"),
+            blockage("B2", "methode", territoire="P", statut="en_cours"),
+            blockage("B3", "methode", territoire="P", statut="leve"),
+            blockage("B4", "methode", territoire="P", levier="legitimer"),
+            blockage("B5", "moyens", dispositif="D"),
+            blockage("B6", "moyens"),
+        ],
+    )
     found = proposals_of(sheets)
-    assert sorted(found) == ["lever_blocage:P+methode", "lever_blocage:P+moyens",
-                             "lever_blocage:moyens+territoire"]
+    assert sorted(found) == [
+        "lever_blocage:P+methode",
+        "lever_blocage:P+moyens",
+        "lever_blocage:moyens+territoire",
+    ]
     p = found["lever_blocage:P+methode"]
     assert p.evidence["blockages"] == ["B1", "B2"]
     assert p.levers == ("methodes_communes", "legitimer")
@@ -323,17 +416,24 @@ def test_lever_blocage_groups_open_blockages_without_lever():
 
 def test_associer_habitants_and_integrer_isoles():
     sheets = sheets_of(
-        [actor("A"), actor("C1", forme="collectif_habitants", commune="03007"),
-         actor("C2", forme="collectif_habitants"), actor("I1", "social", commune="03190")],
-        {"P": ("autre", P1)}, [scheme("D", "P", "A")],
-        [("D", "C2", "participant")])
+        [
+            actor("A"),
+            actor("C1", forme="collectif_habitants", commune="03007"),
+            actor("C2", forme="collectif_habitants"),
+            actor("I1", "social", commune="03190"),
+        ],
+        {"P": ("autre", P1)},
+        [scheme("D", "P", "A")],
+        [("D", "C2", "participant")],
+    )
     found = proposals_of(sheets)
     assert sorted(found) == ["associer_habitants:territoire", "integrer_isoles:territoire"]
     habitants = found["associer_habitants:territoire"]
     assert habitants.actors == ("C1",) and habitants.lever == "besoins_habitants"
     assert habitants.schemes == ("D",)  # the scheme that covers its commune
-    assert habitants.title == ("Associer 1\u00a0collectif d’habitants aux dispositifs\u00a0: "
-                               "«\u00a0Acteur C1\u00a0»")
+    assert habitants.title == (
+        "Associer 1\u00a0collectif d’habitants aux dispositifs\u00a0: «\u00a0Acteur C1\u00a0»"
+    )
     assert found["integrer_isoles:territoire"].actors == ("I1",)
 
 
@@ -362,23 +462,35 @@ THEMES = ["sante", "mobilite", "alimentation"]
 
 def random_sheets(seed):
     rng = random.Random(seed)
-    perimeters = {f"P{i}": ("autre", ";".join(sorted(rng.sample(CODES, rng.randint(1, 6)))))
-                  for i in range(6)}
-    actors = [actor(f"A{i}", rng.choice(["social", "developpement_local", "les_deux"]),
-                    commune=rng.choice([*CODES, None]))
-              for i in range(8)]
+    perimeters = {
+        f"P{i}": ("autre", ";".join(sorted(rng.sample(CODES, rng.randint(1, 6))))) for i in range(6)
+    }
+    actors = [
+        actor(
+            f"A{i}",
+            rng.choice(["social", "developpement_local", "les_deux"]),
+            commune=rng.choice([*CODES, None]),
+        )
+        for i in range(8)
+    ]
     schemes = []
     for i in range(rng.randint(6, 12)):
         start = date(2023, 1, 1).toordinal() + rng.randint(0, 900)
-        schemes.append(scheme(
-            f"D{i:02d}", rng.choice(sorted(perimeters)), rng.choice([a["id"] for a in actors]),
-            rng.choice(["CTG", "PAT", "CLS", "LEADER"]),
-            debut=date.fromordinal(start).strftime("%d/%m/%Y"),
-            fin=date.fromordinal(start + rng.randint(0, 1200)).strftime("%d/%m/%Y"),
-            thematiques=";".join(rng.sample(THEMES, rng.randint(0, 2))) or None,
-            annee_diagnostic=rng.choice([2019, 2020, 2021, 2022, 2023, None])))
-    participations = sorted({(rng.choice(schemes)["id"], rng.choice(actors)["id"],
-                              "participant") for _ in range(12)})
+        schemes.append(
+            scheme(
+                f"D{i:02d}",
+                rng.choice(sorted(perimeters)),
+                rng.choice([a["id"] for a in actors]),
+                rng.choice(["CTG", "PAT", "CLS", "LEADER"]),
+                debut=date.fromordinal(start).strftime("%d/%m/%Y"),
+                fin=date.fromordinal(start + rng.randint(0, 1200)).strftime("%d/%m/%Y"),
+                thematiques=";".join(rng.sample(THEMES, rng.randint(0, 2))) or None,
+                annee_diagnostic=rng.choice([2019, 2020, 2021, 2022, 2023, None]),
+            )
+        )
+    participations = sorted(
+        {(rng.choice(schemes)["id"], rng.choice(actors)["id"], "participant") for _ in range(12)}
+    )
     return sheets_of(actors, perimeters, schemes, participations), perimeters
 
 
@@ -402,17 +514,23 @@ def naive_pairs(sheets, perimeters):
         overlap = len(shared) / min(len(cx), len(cy))
         if overlap < 0.5:
             continue
-        days = max((min(day(x["fin"]), day(y["fin"])) - max(day(x["debut"]),
-                                                            day(y["debut"]))).days + 1, 0)
+        days = max(
+            (min(day(x["fin"]), day(y["fin"])) - max(day(x["debut"]), day(y["debut"]))).days + 1, 0
+        )
         themes = set((x["thematiques"] or "").split(";")) & set(
-            (y["thematiques"] or "").split(";")) - {""}
+            (y["thematiques"] or "").split(";")
+        ) - {""}
         years = (x["annee_diagnostic"], y["annee_diagnostic"])
         found[(a, b)] = {
-            "shared_communes": len(shared), "overlap": overlap,
-            "shared_population": sum(POPULATION[c] for c in shared), "shared_days": days,
-            "pooling": days > 0 and bool(themes), "apart": not members[a] & members[b],
+            "shared_communes": len(shared),
+            "overlap": overlap,
+            "shared_population": sum(POPULATION[c] for c in shared),
+            "shared_days": days,
+            "pooling": days > 0 and bool(themes),
+            "apart": not members[a] & members[b],
             "diagnostic": None not in years and abs(years[0] - years[1]) <= 2,
-            "sizes": (len(cx), len(cy))}
+            "sizes": (len(cx), len(cy)),
+        }
     return found
 
 
@@ -424,8 +542,11 @@ def test_evidence_matches_a_naive_computation(seed):
     listed = {p.id: p for p in proposals}
     folded = {i for p in proposals for i in p.folded}
     for (a, b), want in pairs.items():
-        for rule, flag in (("mutualiser", "pooling"), ("se_rencontrer", "apart"),
-                           ("partager_diagnostic", "diagnostic")):
+        for rule, flag in (
+            ("mutualiser", "pooling"),
+            ("se_rencontrer", "apart"),
+            ("partager_diagnostic", "diagnostic"),
+        ):
             pid = f"{rule}:{a}+{b}"
             assert (pid in listed or pid in folded) == want[flag], (pid, want)
             if pid in listed:
@@ -443,9 +564,11 @@ def test_evidence_matches_a_naive_computation(seed):
             larger[wide] = larger.get(wide, 0) + 1
     wide = sorted(s for s, n in larger.items() if n > 3)
     assert sorted(p.id for p in proposals if p.rule == "articuler") == [
-        f"articuler:{s}" for s in wide]
-    assert not any(p.rule in ("mutualiser", "se_rencontrer") and set(p.schemes) & set(wide)
-                   for p in proposals)
+        f"articuler:{s}" for s in wide
+    ]
+    assert not any(
+        p.rule in ("mutualiser", "se_rencontrer") and set(p.schemes) & set(wide) for p in proposals
+    )
     keys = [(-p.score, p.id) for p in proposals]
     assert keys == sorted(keys)
 
@@ -460,15 +583,17 @@ def test_every_lever_is_quoted_from_cap_rural_2023():
     from maillage.texts import LABELS
     from maillage.vocabularies import VOCABULARIES
 
-    report = next((Path(__file__).resolve().parents[2] / "shared" / "context").glob(
-        "cap-rural-2023-*.txt"), None)
+    report = next(
+        (Path(__file__).resolve().parents[2] / "shared" / "context").glob("cap-rural-2023-*.txt"),
+        None,
+    )
     assert set(LEVER_QUOTES) == set(VOCABULARIES["lever"]) == set(LABELS["lever"])
     assert set(RULE_LABELS) == set(RULES) and set(FACTOR_LABELS) == set(WEIGHTS)
     if report is None:
         pytest.skip("the Cap Rural report is not beside this checkout")
     text = report.read_text(encoding="utf-8").replace("'", "’").replace("...", "…")
     start = text.rindex("03_ Agir concrètement")
-    part = text[start:text.index("04_ Mieux identifier", start)]
+    part = text[start : text.index("04_ Mieux identifier", start)]
     for lever, quote in LEVER_QUOTES.items():
         assert quote.rstrip(".") in part, lever
 

@@ -41,8 +41,7 @@ def test_saving_again_replaces_the_profile_of_that_name(store):
     assert saved_profiles(store, "principal") == [changed]
 
 
-def test_next_months_file_imports_by_itself_with_the_template_result(capsys, tmp_path,
-                                                                     db_path):
+def test_next_months_file_imports_by_itself_with_the_template_result(capsys, tmp_path, db_path):
     profile_file = tmp_path / "partenaires.toml"
     profile_file.write_text(profile_toml(PROFILE), encoding="utf-8")
     assert main(["profile", "save", str(profile_file)]) == 0
@@ -60,8 +59,9 @@ def test_next_months_file_imports_by_itself_with_the_template_result(capsys, tmp
     actors = store.load("principal")["acteurs"].set_index("id")
     assert actors.at["A_CS", "nom"] == "Centre social du bocage (nouveau nom)"
     expected = check_files([("m.xlsx", xlsx_bytes(minimal_sheets()))]).validation.tables
-    pd.testing.assert_series_equal(actors["categorie"],
-                                   expected["acteurs"].set_index("id")["categorie"])
+    pd.testing.assert_series_equal(
+        actors["categorie"], expected["acteurs"].set_index("id")["categorie"]
+    )
 
     exported = tmp_path / "copie.toml"
     assert main(["profile", "export", "Liste des partenaires", str(exported)]) == 0

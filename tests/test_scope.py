@@ -23,8 +23,7 @@ def test_communes_are_those_of_the_scope(scoped):
 
 
 def test_perimeters_meeting_the_scope_are_kept_and_cut(scoped):
-    assert set(scoped.perimeters.index) == {"P_EPCI", "P_CAS", "P_PAT", "P_DEP",
-                                            "P_GRAZE"}
+    assert set(scoped.perimeters.index) == {"P_EPCI", "P_CAS", "P_PAT", "P_DEP", "P_GRAZE"}
     assert scoped.communes_of("P_GRAZE") == {"03136"}
     assert scoped.communes_of("P_DEP") == {"03007", "03098", "03101", "03136"}
 
@@ -58,13 +57,18 @@ def test_no_person_or_structure_of_another_territory_through_a_wide_scheme(scope
 
 
 def test_participations_need_both_ends_in_scope(scoped):
-    pairs = set(zip(scoped.participations["dispositif"], scoped.participations["acteur"],
-                    strict=True))
+    pairs = set(
+        zip(scoped.participations["dispositif"], scoped.participations["acteur"], strict=True)
+    )
     assert pairs == {
-        ("D_CTG", "A_CC"), ("D_PAT", "A_CC"),  # pilot of both, in through D_CTG
-        ("D_CTG", "A_CAF"), ("D_CTG", "A_CS"), ("D_CTG", "ZZICI_LOCAL"),
+        ("D_CTG", "A_CC"),
+        ("D_PAT", "A_CC"),  # pilot of both, in through D_CTG
+        ("D_CTG", "A_CAF"),
+        ("D_CTG", "A_CS"),
+        ("D_CTG", "ZZICI_LOCAL"),
         ("D_PAT", "A_CAF"),  # A_CAF is in (D_CTG), D_PAT is in: the pair is in
-        ("D_DEP", "ZZICI_RESSORT"), ("D_DEP", "A_CS"),
+        ("D_DEP", "ZZICI_RESSORT"),
+        ("D_DEP", "A_CS"),
     }
 
 

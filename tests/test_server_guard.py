@@ -53,8 +53,9 @@ def public(tmp_path_factory):
     folder = tmp_path_factory.mktemp("garde-public")
     db = folder / "maillage.db"
     publish_base(db)
-    with streamlit_server(db, folder / "streamlit.log",
-                          env={"MAILLAGE_URL": "https://maillage.example.org"}) as url:
+    with streamlit_server(
+        db, folder / "streamlit.log", env={"MAILLAGE_URL": "https://maillage.example.org"}
+    ) as url:
         yield port_of(url)
 
 
@@ -82,12 +83,15 @@ def test_the_port_is_part_of_the_host(local, host):
     assert _refused(local.port, host=host.format(other=local.port + 1), origin=None) == 403
 
 
-@pytest.mark.parametrize("origin", [
-    "http://localhost:{other}",  # any other local site, which Streamlit's own check accepts
-    "http://127.0.0.1:{other}",
-    "http://rebind.attacker.example:{port}",
-    "null",
-])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://localhost:{other}",  # any other local site, which Streamlit's own check accepts
+        "http://127.0.0.1:{other}",
+        "http://rebind.attacker.example:{port}",
+        "null",
+    ],
+)
 def test_a_page_of_another_site_cannot_open_the_websocket(local, origin):
     assert _refused(local.port, origin=origin.format(other=local.port + 1, port=local.port)) == 403
 
@@ -106,8 +110,9 @@ def test_behind_a_proxy_the_login_is_asked_even_in_local_mode(local, header):
 def test_a_public_server_answers_only_its_public_name(public):
     assert _refused(public, origin=None) == 403  # 127.0.0.1:port is not its name
     assert _refused(public, host="maillage.example.org", origin="http://localhost") == 403
-    with open_session(public, host="maillage.example.org",
-                      origin="https://maillage.example.org") as ws:
+    with open_session(
+        public, host="maillage.example.org", origin="https://maillage.example.org"
+    ) as ws:
         messages = rerun(ws)
     shown = texts(messages)
     assert "Connexion" in shown and HOME not in shown  # MAILLAGE_AUTH=off is not enough here
@@ -193,7 +198,8 @@ def test_a_revoked_link_stops_deferred_downloads_and_fragment_reruns(local):
         refused = click_download(home, local.port, session_id(shown), report)
         assert refused is None or b"Rapport" not in refused
         assert refused is None or REFUSAL_MESSAGES["revoque"].encode() in refused.replace(
-            b"&#x27;", b"'").replace(b"&#8217;", "’".encode())
+            b"&#x27;", b"'"
+        ).replace(b"&#8217;", "’".encode())
         again = texts(rerun_fragment(atlas, fragment, query, atlas_page))
         assert REFUSAL_MESSAGES["revoque"] in again
         assert "acteurs localisés" not in again
@@ -215,7 +221,10 @@ def test_a_forged_widget_id_does_not_break_the_login_page(local, forged):
         widget.trigger_value = True
         ws.send(msg.SerializeToString())
         for messages in (list(until_finished(ws)), rerun(ws)):
-            kinds = {m.delta.new_element.WhichOneof("type") for m in messages
-                     if m.WhichOneof("type") == "delta" and m.delta.HasField("new_element")}
+            kinds = {
+                m.delta.new_element.WhichOneof("type")
+                for m in messages
+                if m.WhichOneof("type") == "delta" and m.delta.HasField("new_element")
+            }
             assert "exception" not in kinds
             assert "Identifiant" in texts(messages) and "Mot de passe" in texts(messages)

@@ -37,8 +37,11 @@ def test_no_person_name_in_a_default_share_link(demo):
     # they are there, as their role: the directory and the downloads list them
     directory = next(s for s in seen.screens if s.page == "who_does_what.py").text
     assert "Chef de projet PVD · Collectivité territoriale" in directory
-    assert any("Chef de projet PVD" in t for name, t in seen.downloads.items()
-               if name.endswith("qui-fait-quoi.csv"))
+    assert any(
+        "Chef de projet PVD" in t
+        for name, t in seen.downloads.items()
+        if name.endswith("qui-fait-quoi.csv")
+    )
 
 
 def test_a_link_created_to_show_persons_shows_them_unless_the_space_hides_them(demo):

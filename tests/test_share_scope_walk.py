@@ -44,14 +44,21 @@ def test_nothing_of_another_territory_reaches_the_visitor(scoped_walk):
 
 def test_what_is_in_scope_is_shown(scoped_walk):
     directory = next(s for s in scoped_walk.screens if s.page == "who_does_what.py").text
-    for name in ("Épicerie ZZICI du siège", "Service ZZICI départemental",
-                 "Bureau ZZICI du projet local"):
+    for name in (
+        "Épicerie ZZICI du siège",
+        "Service ZZICI départemental",
+        "Bureau ZZICI du projet local",
+    ):
         assert name in directory
     blockages = next(s for s in scoped_walk.screens if s.page == "blockages.py").text
     assert "Propos ZZICI du département" in blockages
     assert "Propos ZZICI du schéma départemental" in blockages
-    assert IN in scoped_walk.downloads[next(n for n in scoped_walk.downloads
-                                            if n.endswith("qui-fait-quoi.csv"))]
+    assert (
+        IN
+        in scoped_walk.downloads[
+            next(n for n in scoped_walk.downloads if n.endswith("qui-fait-quoi.csv"))
+        ]
+    )
 
 
 @pytest.fixture(scope="module")

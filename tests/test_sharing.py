@@ -67,14 +67,17 @@ def test_revoked_link_is_refused_and_others_still_work(published):
     assert listed.state(T0 + timedelta(hours=3)) == "revoque"
 
 
-@pytest.mark.parametrize("alter", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character changed
-    lambda t: t[:-1],  # truncated
-    lambda t: t + "x",  # lengthened
-    lambda t: t.upper(),
-    lambda t: "",
-    lambda t: "' OR 1=1 --",
-])
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character changed
+        lambda t: t[:-1],  # truncated
+        lambda t: t + "x",  # lengthened
+        lambda t: t.upper(),
+        lambda t: "",
+        lambda t: "' OR 1=1 --",
+    ],
+)
 def test_altered_token_is_unknown(published, alter):
     token, _ = sharing.create(published, "principal", now=T0)
     assert sharing.resolve(published, alter(token), now=T0) == "inconnu"
@@ -106,14 +109,22 @@ def test_scoped_model_holds_only_the_perimeter(published):
     inside = full.communes_of("P_CAS")
     assert set(scoped.territory) <= inside
     seats = scoped.actors["commune"].dropna()
-    assert set(seats) <= inside | set(scoped.actors.loc[
-        scoped.actors.index.isin(scoped.participations["acteur"]), "commune"])
+    assert set(seats) <= inside | set(
+        scoped.actors.loc[scoped.actors.index.isin(scoped.participations["acteur"]), "commune"]
+    )
     assert set(scoped.membership["commune"]) <= inside
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("30d", timedelta(days=30)), ("30j", timedelta(days=30)), ("12h", timedelta(hours=12)),
-    ("2w", timedelta(weeks=2)), ("7", timedelta(days=7))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30d", timedelta(days=30)),
+        ("30j", timedelta(days=30)),
+        ("12h", timedelta(hours=12)),
+        ("2w", timedelta(weeks=2)),
+        ("7", timedelta(days=7)),
+    ],
+)
 def test_parse_duration(text, expected):
     assert sharing.parse_duration(text) == expected
 
@@ -134,8 +145,23 @@ def test_list_is_newest_first_and_filtered_by_space(published):
 def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
     from maillage.cli import main
 
-    assert main(["share", "create", "--db", str(db_path), "--space", "principal",
-                 "--perimeter", "P_EPCI", "--expires", "7d"]) == 0
+    assert (
+        main(
+            [
+                "share",
+                "create",
+                "--db",
+                str(db_path),
+                "--space",
+                "principal",
+                "--perimeter",
+                "P_EPCI",
+                "--expires",
+                "7d",
+            ]
+        )
+        == 0
+    )
     address, sentence = capsys.readouterr().out.splitlines()[:2]
     assert address.startswith("http://127.0.0.1:8501/?partage=")  # the whole link, by default
     token = address.removeprefix("http://127.0.0.1:8501/?partage=")
@@ -153,8 +179,9 @@ def test_command_line_creates_lists_and_revokes(published, db_path, capsys):
     assert main(["share", "create", "--db", str(db_path), "--perimeter", "P_X"]) == 1
 
 
-def test_the_link_is_whole_with_the_configured_public_address(published, db_path, capsys,
-                                                               monkeypatch):
+def test_the_link_is_whole_with_the_configured_public_address(
+    published, db_path, capsys, monkeypatch
+):
     from maillage.cli import main
 
     monkeypatch.setenv("MAILLAGE_URL", "https://maillage.allier.fr/tableau/")
@@ -166,10 +193,12 @@ def test_the_link_is_whole_with_the_configured_public_address(published, db_path
     assert sharing.share_url("T", "http://10.0.0.5:8501") == "http://10.0.0.5:8501/?partage=T"
 
 
-@pytest.mark.parametrize("wrong", ["maillage.allier.fr", "ftp://serveur", "https://x.fr/?a=1",
-                                   "https://"])
-def test_an_unreadable_public_address_issues_no_link(published, db_path, capsys, monkeypatch,
-                                                      wrong):
+@pytest.mark.parametrize(
+    "wrong", ["maillage.allier.fr", "ftp://serveur", "https://x.fr/?a=1", "https://"]
+)
+def test_an_unreadable_public_address_issues_no_link(
+    published, db_path, capsys, monkeypatch, wrong
+):
     from maillage.cli import main
 
     monkeypatch.setenv("MAILLAGE_URL", wrong)

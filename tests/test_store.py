@@ -62,7 +62,8 @@ def test_a_workbook_with_errors_changes_nothing(store):
     assert [v.version for v in store.history("principal")] == [1]
     with store.connect() as db:
         assert db.execute("SELECT COUNT(*) FROM version_sheets").fetchone()[0] == len(
-            store.load("principal"))
+            store.load("principal")
+        )
     assert store.load("principal")["acteurs"]["champ"].tolist()[0] == "les_deux"
 
 
@@ -79,8 +80,12 @@ def test_restore_publishes_the_old_version_again(store):
 
 def test_published_versions_cannot_be_changed_or_deleted(store):
     import_files(store, "principal", good_files())
-    statements = ["DELETE FROM versions", "UPDATE versions SET file = 'x'",
-                  "DELETE FROM version_sheets", "UPDATE version_sheets SET sheet = 'x'"]
+    statements = [
+        "DELETE FROM versions",
+        "UPDATE versions SET file = 'x'",
+        "DELETE FROM version_sheets",
+        "UPDATE version_sheets SET sheet = 'x'",
+    ]
     if store.path is None:  # PostgreSQL also has TRUNCATE, which row triggers do not see
         statements += ["TRUNCATE versions CASCADE", "TRUNCATE version_sheets"]
     for statement in statements:
@@ -164,8 +169,10 @@ def test_the_database_and_its_journal_are_private(tmp_path):
 
 def marked(n: int) -> dict[str, pd.DataFrame]:
     """Three sheets that all carry the number of the publication that wrote them."""
-    return {name: pd.DataFrame({"marque": [n] * 50, "x": range(50)})
-            for name in ("acteurs", "perimetres", "dispositifs")}
+    return {
+        name: pd.DataFrame({"marque": [n] * 50, "x": range(50)})
+        for name in ("acteurs", "perimetres", "dispositifs")
+    }
 
 
 def test_racing_publications_of_one_space_get_consecutive_numbers(store, db_path):
@@ -222,15 +229,18 @@ def test_readers_see_the_old_version_or_the_new_one_whole(store, db_path):
 def test_two_imports_started_together_give_two_consecutive_versions(db_path, tmp_path):
     workbook = tmp_path / "territoire.xlsx"
     workbook.write_bytes(xlsx_bytes(minimal_sheets()))
-    command = [sys.executable, "-m", "maillage.cli", "import", str(workbook), "--db",
-               str(db_path)]
-    imports = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for _ in range(2)]
+    command = [sys.executable, "-m", "maillage.cli", "import", str(workbook), "--db", str(db_path)]
+    imports = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in imports]
     assert [p.returncode for p in imports] == [0, 0], outputs
     said = sorted(line for out, _ in outputs for line in out.splitlines() if "publiée" in line)
-    assert said == ["Version 1 de l’espace « principal » publiée.",
-                    "Version 2 de l’espace « principal » publiée."]
+    assert said == [
+        "Version 1 de l’espace « principal » publiée.",
+        "Version 2 de l’espace « principal » publiée.",
+    ]
     assert [v.version for v in Store(db_path).history("principal")] == [2, 1]
 
 

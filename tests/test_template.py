@@ -22,8 +22,7 @@ from maillage.vocabularies import VOCABULARIES
 from maillage.workbook import read_paths
 from tests.workbooks import minimal_sheets
 
-SCHEMA_PROBLEMS = {"unknown_sheet", "missing_sheet", "missing_column", "duplicate_sheet",
-                   "formula"}
+SCHEMA_PROBLEMS = {"unknown_sheet", "missing_sheet", "missing_column", "duplicate_sheet", "formula"}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +42,13 @@ def _list_values(book, formula: str) -> list[str]:
     sheet, first_col, first_row, last_col, last_row = match.groups()
     assert first_col == last_col
     column = column_index_from_string(first_col)
-    cells = book[sheet].iter_rows(min_row=int(first_row), max_row=int(last_row),
-                                  min_col=column, max_col=column, values_only=True)
+    cells = book[sheet].iter_rows(
+        min_row=int(first_row),
+        max_row=int(last_row),
+        min_col=column,
+        max_col=column,
+        values_only=True,
+    )
     return [row[0] for row in cells]
 
 
@@ -97,8 +101,9 @@ def test_every_code_column_has_a_drop_down_of_its_vocabulary(book):
             assert rule.showErrorMessage and rule.errorStyle == "warning"
             assert column.name in rule.error
             offered = _list_values(book, rule.formula1)
-            assert offered == [LABELS[column.vocabulary][c]
-                               for c in VOCABULARIES[column.vocabulary]]
+            assert offered == [
+                LABELS[column.vocabulary][c] for c in VOCABULARIES[column.vocabulary]
+            ]
             assert not set(offered) & set(VOCABULARIES[column.vocabulary]), offered
 
 
@@ -148,8 +153,7 @@ def test_french_labels_typed_in_cells_import_as_codes(template, tmp_path):
                 if column.kind == "code" and value:
                     record[key] = LABELS[column.vocabulary][value]
                 elif column.kind == "codes" and value:
-                    record[key] = ";".join(LABELS[column.vocabulary][v]
-                                           for v in value.split(";"))
+                    record[key] = ";".join(LABELS[column.vocabulary][v] for v in value.split(";"))
     assert rows["acteurs"][0]["champ"] != expected["acteurs"][0]["champ"]
     validation = validate(read_paths([_fill(template, rows, tmp_path / "libelles.xlsx")]))
     assert [p.message for p in validation.problems if p.severity == "erreur"] == []
@@ -159,7 +163,8 @@ def test_french_labels_typed_in_cells_import_as_codes(template, tmp_path):
                 published = validation.tables[name][column.name].tolist()
                 typed = [r.get(column.name) for r in records]
                 assert [p if isinstance(p, str) else None for p in published] == [
-                    t or None for t in typed], (name, column.name)
+                    t or None for t in typed
+                ], (name, column.name)
 
 
 def test_rows_read_count_only_data_sheets(template, tmp_path):
@@ -185,7 +190,8 @@ def test_filled_template_validates_without_error(template, tmp_path):
     for name, records in rows.items():
         assert len(validation.tables[name]) == len(records)
     assert validation.tables["acteurs"]["commune"].tolist() == [
-        r["commune"] for r in rows["acteurs"]]
+        r["commune"] for r in rows["acteurs"]
+    ]
 
 
 def test_cli_writes_the_template(tmp_path):

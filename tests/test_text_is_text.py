@@ -19,8 +19,19 @@ from tests.page_walk import ANALYST_PAGES, READ_ONLY_PAGES, _strings, walk
 from tests.workbooks import xlsx_bytes
 
 # What markdown or HTML would make of data, once the backslash-escaped characters are gone.
-INTERPRETED = ("![x]", "![f]", f"](http://{TRAP}", "<a href", "<img", ":material/warning:",
-               ":red[", "**gras**", "www.piege", f"http://{TRAP}", "@piege")
+INTERPRETED = (
+    "![x]",
+    "![f]",
+    f"](http://{TRAP}",
+    "<a href",
+    "<img",
+    ":material/warning:",
+    ":red[",
+    "**gras**",
+    "www.piege",
+    f"http://{TRAP}",
+    "@piege",
+)
 PLAIN_FIELDS = {"options", "default", "value", "raw_values", "formatted_value"}
 
 
@@ -57,8 +68,11 @@ def _unescaped(text: str) -> str:
 
 
 def _plotly_and_decks(screen):
-    return [(kind, proto) for kind, proto in screen.elements
-            if kind in ("plotly_chart", "deck_gl_json_chart")]
+    return [
+        (kind, proto)
+        for kind, proto in screen.elements
+        if kind in ("plotly_chart", "deck_gl_json_chart")
+    ]
 
 
 def test_every_page_was_walked(hostile_walk):
@@ -131,8 +145,11 @@ def test_long_names_are_shortened_outside_tables(hostile_walk):
     # the whole name stays on demand: in the directory's table and its download
     directory = next(s for s in hostile_walk.screens if s.page == "who_does_what.py")
     assert LONG.strip() in directory.text
-    assert any(LONG.strip() in t for n, t in hostile_walk.downloads.items()
-               if n.endswith("qui-fait-quoi.xlsx"))
+    assert any(
+        LONG.strip() in t
+        for n, t in hostile_walk.downloads.items()
+        if n.endswith("qui-fait-quoi.xlsx")
+    )
 
 
 def test_escaping_helpers_by_hand():
@@ -141,5 +158,9 @@ def test_escaping_helpers_by_hand():
     assert display.chart("<a href='x'>y</a> & z") == "&lt;a href='x'&gt;y&lt;/a&gt; &amp; z"
     assert display.short("x" * 100, 10) == "x" * 9 + "…"
     assert neutralise_bidi(f"ab{RTL}cd\u2066e\u2069") == "abcde"
-    assert csv_bytes(__import__("pandas").DataFrame({"n": [f"a{RTL}b"]})).decode(
-        "utf-8-sig").splitlines()[1] == "ab"
+    assert (
+        csv_bytes(__import__("pandas").DataFrame({"n": [f"a{RTL}b"]}))
+        .decode("utf-8-sig")
+        .splitlines()[1]
+        == "ab"
+    )

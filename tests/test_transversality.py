@@ -70,7 +70,8 @@ def test_les_deux_counts_for_both_fields():
 def test_missing_entry_stage_is_left_out_of_late_funders():
     sheets = minimal_sheets()
     sheets["participations"].append(
-        {"dispositif": "D_PAT", "acteur": "A_CS", "role": "partenaire_financier"})
+        {"dispositif": "D_PAT", "acteur": "A_CS", "role": "partenaire_financier"}
+    )
     assert late_funders(model_of(sheets)) == 0.5  # still 1 late of the 2 with a stage
     for row in sheets["participations"]:
         row.pop("stade_entree", None)
@@ -79,8 +80,9 @@ def test_missing_entry_stage_is_left_out_of_late_funders():
 
 def test_no_funder_gives_none():
     sheets = minimal_sheets()
-    sheets["participations"] = [row for row in sheets["participations"]
-                                if row["role"] != "partenaire_financier"]
+    sheets["participations"] = [
+        row for row in sheets["participations"] if row["role"] != "partenaire_financier"
+    ]
     assert late_funders(model_of(sheets)) is None
 
 
@@ -102,31 +104,50 @@ def test_restricted_to_types():
 
 FIELDS = ["social", "developpement_local", "les_deux"]
 TYPES = ["CTG", "GMR", "PAT", "LEADER", "AUTRE"]
-SECTOR = {"CTG": "social", "GMR": "social", "PAT": "developpement_local",
-          "LEADER": "developpement_local"}
-ROLES = ["copilote", "partenaire_technique", "partenaire_financier", "operateur",
-         "participant"]
+SECTOR = {
+    "CTG": "social",
+    "GMR": "social",
+    "PAT": "developpement_local",
+    "LEADER": "developpement_local",
+}
+ROLES = ["copilote", "partenaire_technique", "partenaire_financier", "operateur", "participant"]
 STAGES = ["emergence", "mise_en_oeuvre", "evaluation", None]
 
 
 def random_sheets(seed):
     rng = random.Random(seed)
     sheets = minimal_sheets()
-    actors = [{"id": f"A{i}", "nom": f"Acteur {i}", "categorie": "association",
-               "champ": rng.choice(FIELDS)} for i in range(rng.randint(3, 15))]
+    actors = [
+        {
+            "id": f"A{i}",
+            "nom": f"Acteur {i}",
+            "categorie": "association",
+            "champ": rng.choice(FIELDS),
+        }
+        for i in range(rng.randint(3, 15))
+    ]
     schemes = []
     for i in range(rng.randint(1, 10)):
         kind = rng.choice(TYPES)
-        row = {"id": f"D{i}", "nom": f"Dispositif {i}", "type": kind,
-               "perimetre": rng.choice(["P_EPCI", "P_CAS", "P_PAT"]),
-               "pilote": rng.choice([None, *(a["id"] for a in actors)])}
+        row = {
+            "id": f"D{i}",
+            "nom": f"Dispositif {i}",
+            "type": kind,
+            "perimetre": rng.choice(["P_EPCI", "P_CAS", "P_PAT"]),
+            "pilote": rng.choice([None, *(a["id"] for a in actors)]),
+        }
         if kind == "AUTRE":
             row["secteur"] = rng.choice(["social", "developpement_local", None])
         schemes.append(row)
     participations = [
-        {"dispositif": rng.choice(schemes)["id"], "acteur": rng.choice(actors)["id"],
-         "role": rng.choice(ROLES), "stade_entree": rng.choice(STAGES)}
-        for _ in range(rng.randint(0, 30))]
+        {
+            "dispositif": rng.choice(schemes)["id"],
+            "acteur": rng.choice(actors)["id"],
+            "role": rng.choice(ROLES),
+            "stade_entree": rng.choice(STAGES),
+        }
+        for _ in range(rng.randint(0, 30))
+    ]
     sheets.update(acteurs=actors, dispositifs=schemes, participations=participations)
     sheets.pop("blocages")
     return sheets
@@ -147,21 +168,26 @@ def naive(sheets):
     transversal = {}
     for scheme, members in people.items():
         fields = {champ[a] for a in members}
-        transversal[scheme] = ("les_deux" in fields
-                               or {"social", "developpement_local"} <= fields)
+        transversal[scheme] = "les_deux" in fields or {"social", "developpement_local"} <= fields
     by_type = {}
     for d in sheets["dispositifs"]:
         by_type.setdefault(d["type"], []).append(transversal[d["id"]])
     sectors_of = {}
     for actor, scheme in links:
         sectors_of.setdefault(actor, set()).add(sector[scheme])
-    bridges = sorted(a for a, s in sectors_of.items()
-                     if {"social", "developpement_local"} <= s)
-    stages = [p["stade_entree"] for p in sheets["participations"]
-              if p["role"] == "partenaire_financier" and p["stade_entree"]]
+    bridges = sorted(a for a, s in sectors_of.items() if {"social", "developpement_local"} <= s)
+    stages = [
+        p["stade_entree"]
+        for p in sheets["participations"]
+        if p["role"] == "partenaire_financier" and p["stade_entree"]
+    ]
     late = sum(s != "emergence" for s in stages) / len(stages) if stages else None
-    return (sum(transversal.values()) / len(transversal),
-            {t: sum(v) / len(v) for t, v in by_type.items()}, bridges, late)
+    return (
+        sum(transversal.values()) / len(transversal),
+        {t: sum(v) / len(v) for t, v in by_type.items()},
+        bridges,
+        late,
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -184,11 +210,16 @@ def test_bridging_schemes_lists_what_each_relay_links():
     table = bridging_schemes(model)
     assert list(table.index) == bridging_actors(model)  # A_CAF and A_CC here, tied on count
     for actor in table.index:
-        mine = set(model.participations.loc[model.participations["acteur"] == actor,
-                                            "dispositif"])
-        social = sorted(model.schemes.loc[[s for s in mine if model.schemes.loc[s, "sector"]
-                                           == "social"], "nom"])
-        local = sorted(model.schemes.loc[[s for s in mine if model.schemes.loc[s, "sector"]
-                                          == "developpement_local"], "nom"])
+        mine = set(model.participations.loc[model.participations["acteur"] == actor, "dispositif"])
+        social = sorted(
+            model.schemes.loc[
+                [s for s in mine if model.schemes.loc[s, "sector"] == "social"], "nom"
+            ]
+        )
+        local = sorted(
+            model.schemes.loc[
+                [s for s in mine if model.schemes.loc[s, "sector"] == "developpement_local"], "nom"
+            ]
+        )
         assert table.loc[actor, "social"] == " ; ".join(social)
         assert table.loc[actor, "developpement_local"] == " ; ".join(local)

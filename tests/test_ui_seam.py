@@ -30,8 +30,7 @@ def cached_functions() -> list[tuple[str, str, object]]:
         module = importlib.import_module(f"maillage.ui.{module_info.name}")
         for name, value in vars(module).items():
             if isinstance(value, CachedFunc):
-                found.append((module.__name__, name, type(value._info).__name__,
-                              value._info.func))
+                found.append((module.__name__, name, type(value._info).__name__, value._info.func))
     return found
 
 
@@ -82,7 +81,12 @@ def test_every_screen_draws_the_demo(demo_db, monkeypatch, screen):
     if screen.stem in DOCUMENTS:
         assert at.markdown, screen.stem
         return
-    drawn = (len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart"))
-             + len(at.get("deck_gl_json_chart")) + len(at.main.selectbox)  # sharing: a form
-             + len(at.get("download_button")))  # evolutions of one version: its dossier
+    drawn = (
+        len(at.metric)
+        + len(at.dataframe)
+        + len(at.get("plotly_chart"))
+        + len(at.get("deck_gl_json_chart"))
+        + len(at.main.selectbox)  # sharing: a form
+        + len(at.get("download_button"))
+    )  # evolutions of one version: its dossier
     assert drawn, f"{screen.stem} : ni chiffre, ni tableau, ni graphique, ni carte, ni choix"

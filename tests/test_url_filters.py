@@ -8,8 +8,12 @@ def filters_app():
 
     from maillage.ui import url
 
-    territory = url.selectbox("Territoire", ["", "P1", "P2"], "territoire",
-                              format_func=lambda code: code or "Tout le territoire")
+    territory = url.selectbox(
+        "Territoire",
+        ["", "P1", "P2"],
+        "territoire",
+        format_func=lambda code: code or "Tout le territoire",
+    )
     types = url.multiselect("Types", ["CTG", "GMR", "PAT"], "types")
     st.write(f"{territory}|{','.join(types)}")
 

@@ -233,12 +233,15 @@ def test_local_communes_sheet_declares_a_commune_unknown_to_the_reference():
     assert validate_sheets(sheets).valid
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    ("31/02/2026", "février 2026 n’a que 28 jours"),
-    ("30/02/2024", "février 2024 n’a que 29 jours"),
-    ("31/04/2025", "avril 2025 n’a que 30 jours"),
-    ("12/13/2024", "pas de mois n° 13"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("31/02/2026", "février 2026 n’a que 28 jours"),
+        ("30/02/2024", "février 2024 n’a que 29 jours"),
+        ("31/04/2025", "avril 2025 n’a que 30 jours"),
+        ("12/13/2024", "pas de mois n° 13"),
+    ],
+)
 def test_a_day_that_does_not_exist_is_named_as_such(value, words):
     sheets = minimal_sheets()
     sheets["dispositifs"][1]["fin"] = value

@@ -15,8 +15,9 @@ from tests.workbooks import minimal_sheets, xlsx_bytes
 def same_content(a: dict, b: dict) -> None:
     assert sorted(a) == sorted(b)
     for sheet in a:
-        pd.testing.assert_frame_equal(a[sheet].reset_index(drop=True),
-                                      b[sheet].reset_index(drop=True), obj=sheet)
+        pd.testing.assert_frame_equal(
+            a[sheet].reset_index(drop=True), b[sheet].reset_index(drop=True), obj=sheet
+        )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -31,15 +32,15 @@ def test_export_then_import_gives_the_same_version(store, tmp_path, fmt):
 
 def test_export_keeps_unknown_columns_writes_codes_and_inert_text(store, tmp_path):
     sheets = minimal_sheets()
-    sheets["acteurs"][0].update(nom="@SUM(A1) Montluçon",
-                                categorie="Collectivité territoriale", remarque="-à revoir")
+    sheets["acteurs"][0].update(
+        nom="@SUM(A1) Montluçon", categorie="Collectivité territoriale", remarque="-à revoir"
+    )
     sheets["acteurs"][1].update(longitude="-0,123456789012345")
     outcome = import_files(store, "principal", [("v1.xlsx", xlsx_bytes(sheets))])
     assert outcome.version is not None, outcome.validation.problems
-    path, = export_tables(store.load("principal"), tmp_path / "espace.xlsx")
+    (path,) = export_tables(store.load("principal"), tmp_path / "espace.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["acteurs", "perimetres", "dispositifs", "participations",
-                               "blocages"]
+    assert book.sheetnames == ["acteurs", "perimetres", "dispositifs", "participations", "blocages"]
     actors = book["acteurs"]
     headers = [c.value for c in actors[1]]
     assert headers[:3] == ["id", "nom", "categorie"] and headers[-1] == "remarque"
@@ -57,8 +58,13 @@ def test_export_keeps_unknown_columns_writes_codes_and_inert_text(store, tmp_pat
 
 
 def test_text_tables_are_template_text():
-    frame = pd.DataFrame({"id": ["D1"], "debut": [pd.Timestamp("2024-06-01")],
-                          "annee_diagnostic": pd.array([2023], dtype="Int64")})
+    frame = pd.DataFrame(
+        {
+            "id": ["D1"],
+            "debut": [pd.Timestamp("2024-06-01")],
+            "annee_diagnostic": pd.array([2023], dtype="Int64"),
+        }
+    )
     text = text_tables({"dispositifs": frame})["dispositifs"]
     assert text.loc[0, ["debut", "annee_diagnostic"]].tolist() == ["01/06/2024", "2023"]
 

@@ -76,8 +76,9 @@ class Findings:
     @cached_property
     def scheme_perimeter(self) -> dict[str, str]:
         schemes = self.model.schemes
-        return dict(zip(schemes.index.tolist(), schemes["perimetre"].astype(str).tolist(),
-                        strict=True))
+        return dict(
+            zip(schemes.index.tolist(), schemes["perimetre"].astype(str).tolist(), strict=True)
+        )
 
     @cached_property
     def scheme_position(self) -> dict[str, int]:
@@ -146,7 +147,7 @@ class Findings:
     def scheme_positions(self, sid: str) -> np.ndarray:
         matrix = self.scheme_incidence
         j = self.scheme_position[sid]
-        return matrix.indices[matrix.indptr[j]:matrix.indptr[j + 1]]
+        return matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]]
 
     def union_sizes(self, rows: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """For each row of a (k × schemes) 0/1 matrix: how many territory communes the union
@@ -191,8 +192,10 @@ class Findings:
         starts = np.flatnonzero(np.r_[True, schemes[1:] != schemes[:-1]]).tolist()
         bounds = [*starts, len(schemes)]
         names = actor_ids[actors]
-        return {str(self.scheme_ids[schemes[s]]): tuple(names[s:e].tolist())
-                for s, e in itertools.pairwise(bounds)}
+        return {
+            str(self.scheme_ids[schemes[s]]): tuple(names[s:e].tolist())
+            for s, e in itertools.pairwise(bounds)
+        }
 
     def pilots_of(self, *schemes: str) -> tuple[str, ...]:
         pilots = self.pilots
@@ -215,8 +218,10 @@ class Findings:
     @cached_property
     def _dates(self) -> tuple[np.ndarray, np.ndarray]:
         schemes = self.model.schemes
-        return (schemes["debut"].to_numpy(dtype="datetime64[D]"),
-                schemes["fin"].to_numpy(dtype="datetime64[D]"))
+        return (
+            schemes["debut"].to_numpy(dtype="datetime64[D]"),
+            schemes["fin"].to_numpy(dtype="datetime64[D]"),
+        )
 
     def pairs_remaining(self, a: pd.Series, b: pd.Series) -> list[int | None]:
         """`remaining_days(a, b)` for many pairs at once."""
@@ -225,21 +230,26 @@ class Findings:
         start, end = self._dates
         first = np.maximum(np.maximum(start[rows_a], start[rows_b]), self.today)
         last = np.minimum(end[rows_a], end[rows_b])
-        unknown = (np.isnat(start[rows_a]) | np.isnat(start[rows_b]) | np.isnat(end[rows_a])
-                   | np.isnat(end[rows_b]))
+        unknown = (
+            np.isnat(start[rows_a])
+            | np.isnat(start[rows_b])
+            | np.isnat(end[rows_a])
+            | np.isnat(end[rows_b])
+        )
         days = ((last - first).astype("timedelta64[D]").astype(np.int64) + 1).clip(min=0)
-        return [None if u else int(d) for u, d in zip(unknown.tolist(), days.tolist(),
-                                                      strict=True)]
+        return [None if u else int(d) for u, d in zip(unknown.tolist(), days.tolist(), strict=True)]
 
     @cached_property
     def blockage_incidence(self) -> sparse.csr_matrix:
         """Open blockage × commune 0/1: the communes of each open blockage's territory."""
         perimeters, _, items = self.model.incidence("perimeters")
-        where = positions(pd.Index(items, dtype=object),
-                          self.open_blockages["territoire"].astype(object))
+        where = positions(
+            pd.Index(items, dtype=object), self.open_blockages["territoire"].astype(object)
+        )
         rows = np.flatnonzero(where >= 0)
-        chosen = sparse.csr_matrix((np.ones(len(rows)), (rows, where[rows])),
-                                   shape=(len(self.open_blockages), len(items)))
+        chosen = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, where[rows])), shape=(len(self.open_blockages), len(items))
+        )
         return sparse.csr_matrix(chosen @ perimeters.T.astype(np.float64))
 
     # ----- who acts where --------------------------------------------------------------------
@@ -247,8 +257,10 @@ class Findings:
     def participation(self) -> sparse.csr_matrix:
         """Actor × scheme 0/1 matrix (rows model.actors, columns model.schemes)."""
         actors, schemes, _ = participation_positions(self.model)
-        matrix = sparse.csr_matrix((np.ones(len(actors)), (actors, schemes)),
-                                   shape=(len(self.model.actors), len(self.model.schemes)))
+        matrix = sparse.csr_matrix(
+            (np.ones(len(actors)), (actors, schemes)),
+            shape=(len(self.model.actors), len(self.model.schemes)),
+        )
         matrix.data[:] = 1.0
         return matrix
 
@@ -257,7 +269,8 @@ class Findings:
         """Commune × scheme 0/1, columns in model.schemes order, rows in territory order."""
         matrix, _, items = self.model.incidence("schemes")
         order = pd.Index(items, dtype=object).get_indexer(
-            self.model.schemes.index.to_numpy(dtype=object))
+            self.model.schemes.index.to_numpy(dtype=object)
+        )
         matrix = matrix[:, order].astype(np.float64).tocsc()
         matrix.sort_indices()
         return matrix
@@ -275,8 +288,9 @@ class Findings:
         perimeters, _, items = model.incidence("perimeters")
         ressort = positions(pd.Index(items, dtype=object), actors["ressort"])
         rows = np.flatnonzero(ressort >= 0)
-        chosen = sparse.csr_matrix((np.ones(len(rows)), (rows, ressort[rows])),
-                                   shape=(count, len(items)))
+        chosen = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, ressort[rows])), shape=(count, len(items))
+        )
         acting = seats + chosen @ perimeters.T.astype(np.float64)
         acting = acting + self.participation @ self.scheme_incidence.T
         acting = sparse.csr_matrix(acting)
@@ -303,8 +317,14 @@ class Findings:
         blockages = self.model.blockages
         status = blockages["statut"].fillna(OPEN)
         territory = blockage_territories(self.model)
-        table = pd.DataFrame({"categorie": blockages["categorie"], "levier": blockages["levier"],
-                              "territoire": territory}, index=blockages.index)
+        table = pd.DataFrame(
+            {
+                "categorie": blockages["categorie"],
+                "levier": blockages["levier"],
+                "territoire": territory,
+            },
+            index=blockages.index,
+        )
         table = table[(status != LIFTED).to_numpy()]
         return table
 

@@ -32,10 +32,14 @@ class Listing:
         return decision.status if decision else None
 
     def as_json(self, limit: int | None = None) -> dict:
-        shown = self.proposals if limit is None else self.proposals[:max(limit, 0)]
-        return {"space": self.space, "version": self.version, "perimeter": self.perimeter,
-                "proposals": [p.as_json(self.status(p.id)) for p in shown],
-                "resolved": [d.as_json() for d in self.resolved]}
+        shown = self.proposals if limit is None else self.proposals[: max(limit, 0)]
+        return {
+            "space": self.space,
+            "version": self.version,
+            "perimeter": self.perimeter,
+            "proposals": [p.as_json(self.status(p.id)) for p in shown],
+            "resolved": [d.as_json() for d in self.resolved],
+        }
 
 
 def reference_day(published_at: str) -> date:
@@ -44,22 +48,45 @@ def reference_day(published_at: str) -> date:
     return date.fromisoformat(published_at[:10])
 
 
-def listing(model: Model, *, space: str, version: int, today: date,
-            decisions: dict[str, Decision], whole: Model | None = None,
-            limit: int | None = None) -> Listing:
+def listing(
+    model: Model,
+    *,
+    space: str,
+    version: int,
+    today: date,
+    decisions: dict[str, Decision],
+    whole: Model | None = None,
+    limit: int | None = None,
+) -> Listing:
     """`model` is the view (perimeter, types); `whole` the version's whole space, which says
     what is resolved (a proposal outside a perimeter is not resolved, only out of view);
     `limit`: only the first proposals are worded (what is resolved still reads them all)."""
     ranking = Ranking(model, today)
     whole_space = whole is None or whole is model
     every = proposal_ids(whole, today) if whole is not None and whole is not model else ranking.ids
-    return assemble(model, ranking.proposals(limit), every, space=space, version=version,
-                    decisions=decisions, whole_space=whole_space, ids=ranking.ids)
+    return assemble(
+        model,
+        ranking.proposals(limit),
+        every,
+        space=space,
+        version=version,
+        decisions=decisions,
+        whole_space=whole_space,
+        ids=ranking.ids,
+    )
 
 
-def assemble(model: Model, proposals: list[Proposal], every: list[str] | None, *, space: str,
-             version: int, decisions: dict[str, Decision], whole_space: bool = False,
-             ids: list[str] | None = None) -> Listing:
+def assemble(
+    model: Model,
+    proposals: list[Proposal],
+    every: list[str] | None,
+    *,
+    space: str,
+    version: int,
+    decisions: dict[str, Decision],
+    whole_space: bool = False,
+    ids: list[str] | None = None,
+) -> Listing:
     """The listing from proposals already built (a page caches them per version and view,
     and reads the decisions afresh on every run); `every`: the whole space's ids, None when
     `model` is the whole space and `proposals` all of its proposals (`whole_space`: `model`
@@ -74,9 +101,15 @@ def assemble(model: Model, proposals: list[Proposal], every: list[str] | None, *
     else:
         gone = resolved(decisions, every, {pid for pid in decisions if within(pid, model)})
     gone_ids = {d.proposal for d in gone}
-    return Listing(space, version, model.scope, proposals,
-                   {pid: d for pid, d in decisions.items() if pid in shown or pid in gone_ids},
-                   gone, view_ids)
+    return Listing(
+        space,
+        version,
+        model.scope,
+        proposals,
+        {pid: d for pid, d in decisions.items() if pid in shown or pid in gone_ids},
+        gone,
+        view_ids,
+    )
 
 
 def within(proposal_id: str, model: Model) -> bool:
@@ -87,8 +120,13 @@ def within(proposal_id: str, model: Model) -> bool:
     for key in keys.split("+"):
         if key == WHOLE_TERRITORY and model.scope is not None:
             return False
-        if not (key in model.schemes.index or key in model.actors.index
-                or key in model.perimeters.index or key in epci or key in _CODES
-                or key == WHOLE_TERRITORY):
+        if not (
+            key in model.schemes.index
+            or key in model.actors.index
+            or key in model.perimeters.index
+            or key in epci
+            or key in _CODES
+            or key == WHOLE_TERRITORY
+        ):
             return False
     return True

@@ -37,8 +37,13 @@ from maillage.proposals.record import Draft, Factor, Proposal, folded_ids
 from maillage.proposals.wording import plural
 from maillage.texts import label
 
-WEIGHTS: dict[str, float] = {"strength": 30, "reach": 20, "calendar": 20, "stage": 15,
-                             "blockages": 15}
+WEIGHTS: dict[str, float] = {
+    "strength": 30,
+    "reach": 20,
+    "calendar": 20,
+    "stage": 15,
+    "blockages": 15,
+}
 FACTORS = ("strength", "reach", "calendar", "stage", "blockages")  # in the order shown
 CALENDAR_HORIZON_DAYS = 3 * 365
 BLOCKAGES_FOR_FULL = 5
@@ -46,9 +51,17 @@ NEUTRAL = 0.5
 STAGE_VALUES = {"emergence": 1.0, "mise_en_oeuvre": 0.7, "evaluation": 0.4, "termine": 0.0}
 
 RULES = (  # SPEC §3.2, in its order; `articuler` folds the first two
-    "mutualiser", "se_rencontrer", "articuler", "partager_diagnostic",
-    "financeurs_des_emergence", "ouvrir_a_l_autre_champ", "personnes_relais",
-    "couvrir_communes_blanches", "coordonner_ressorts", "lever_blocage", "associer_habitants",
+    "mutualiser",
+    "se_rencontrer",
+    "articuler",
+    "partager_diagnostic",
+    "financeurs_des_emergence",
+    "ouvrir_a_l_autre_champ",
+    "personnes_relais",
+    "couvrir_communes_blanches",
+    "coordonner_ressorts",
+    "lever_blocage",
+    "associer_habitants",
     "integrer_isoles",
 )
 
@@ -63,8 +76,11 @@ def drafts(f: Findings) -> list[Draft]:
     diagnostics = rules.partager_diagnostic(f)
     diagnostic_of = {d.schemes: d for d in diagnostics}
     wide, kept_pooling, kept_apart = rules.articuler(f, pooling, apart, diagnostic_of)
-    found = (rules.mutualiser(f, pooling[kept_pooling], diagnostic_of)
-             + rules.se_rencontrer(f, apart[kept_apart]) + wide)
+    found = (
+        rules.mutualiser(f, pooling[kept_pooling], diagnostic_of)
+        + rules.se_rencontrer(f, apart[kept_apart])
+        + wide
+    )
     pooled = set(zip(pooling["a"].tolist(), pooling["b"].tolist(), strict=True))
     found += [d for d in diagnostics if d.schemes not in pooled]
     for rule in RULES[4:]:
@@ -95,7 +111,7 @@ class Ranking:
         self.ids = [ids[i] for i in self._order]
 
     def proposals(self, limit: int | None = None) -> list[Proposal]:
-        chosen = self._order if limit is None else self._order[:max(limit, 0)]
+        chosen = self._order if limit is None else self._order[: max(limit, 0)]
         return [self._scorer.freeze(i, self._drafts[i]) for i in chosen]
 
 
@@ -122,26 +138,35 @@ class _Scorer:
         self.stages = f.model.schemes["stade"].astype(object).to_numpy()
         self.rows = self._schemes_matrix(drafts)
         self.touched = self._answered(drafts)
-        self.values = np.column_stack([
-            np.clip([d.strength for d in drafts], 0.0, 1.0), self._reach(drafts),
-            self._calendar(drafts), self._stage(drafts),
-            np.minimum(np.diff(self.touched.indptr) / BLOCKAGES_FOR_FULL, 1.0),
-        ]).reshape(len(drafts), len(FACTORS))
+        self.values = np.column_stack(
+            [
+                np.clip([d.strength for d in drafts], 0.0, 1.0),
+                self._reach(drafts),
+                self._calendar(drafts),
+                self._stage(drafts),
+                np.minimum(np.diff(self.touched.indptr) / BLOCKAGES_FOR_FULL, 1.0),
+            ]
+        ).reshape(len(drafts), len(FACTORS))
         weights = [WEIGHTS[name] for name in FACTORS]
-        self.scores = [round(sum(round(v * w, 2) for v, w in zip(row, weights, strict=True)), 2)
-                       for row in self.values.tolist()]
+        self.scores = [
+            round(sum(round(v * w, 2) for v, w in zip(row, weights, strict=True)), 2)
+            for row in self.values.tolist()
+        ]
 
     def _schemes_matrix(self, drafts: list[Draft]) -> sparse.csr_matrix:
         """Draft × scheme 0/1, over the schemes of the model (a draft may name a scheme that a
         filter on scheme types left out, e.g. through a blockage: it then weighs nothing)."""
         lengths = [len(d.schemes) for d in drafts]
-        named = np.fromiter(chain.from_iterable(d.schemes for d in drafts), dtype=object,
-                            count=sum(lengths))
+        named = np.fromiter(
+            chain.from_iterable(d.schemes for d in drafts), dtype=object, count=sum(lengths)
+        )
         cols = self.f.rows_of(pd.Series(named, dtype=object))
         rows = np.repeat(np.arange(len(drafts), dtype=np.int64), lengths)
         known = cols >= 0
-        matrix = sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], cols[known])),
-                                   shape=(len(drafts), len(self.f.scheme_ids)))
+        matrix = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], cols[known])),
+            shape=(len(drafts), len(self.f.scheme_ids)),
+        )
         matrix.sort_indices()
         return matrix
 
@@ -157,13 +182,15 @@ class _Scorer:
         return np.clip(np.log1p(part) / math.log1p(whole), 0.0, 1.0)
 
     def _calendar(self, drafts: list[Draft]) -> np.ndarray:
-        days = np.array([-1 if d.calendar_days is None else d.calendar_days for d in drafts],
-                        dtype=np.float64)
+        days = np.array(
+            [-1 if d.calendar_days is None else d.calendar_days for d in drafts], dtype=np.float64
+        )
         return np.where(days < 0, NEUTRAL, np.minimum(days / CALENDAR_HORIZON_DAYS, 1.0))
 
     def _stage(self, drafts: list[Draft]) -> np.ndarray:
-        values = np.array([STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL
-                           for s in self.stages])
+        values = np.array(
+            [STAGE_VALUES.get(s, NEUTRAL) if isinstance(s, str) else NEUTRAL for s in self.stages]
+        )
         counts = np.diff(self.rows.indptr)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = (self.rows @ values) / counts
@@ -178,23 +205,28 @@ class _Scorer:
         ids = blockages.index.astype(str).to_numpy(dtype=object)
         order = np.argsort(ids, kind="stable")
         self.blockage_ids = ids[order]
-        named = [{str(lever)} if isinstance(lever, str)
-                 else set(rules.CATEGORY_LEVERS.get(str(c), ()))
-                 for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)]
+        named = [
+            {str(lever)} if isinstance(lever, str) else set(rules.CATEGORY_LEVERS.get(str(c), ()))
+            for lever, c in zip(blockages["levier"], blockages["categorie"], strict=True)
+        ]
         bits = {lever: 1 << i for i, lever in enumerate(sorted({x for n in named for x in n}))}
         answers = np.array([sum(bits[x] for x in named[i]) for i in order], dtype=np.int64)
-        wants = np.array([sum(bits.get(x, 0) for x in d.levers) for d in drafts],
-                         dtype=np.int64)
+        wants = np.array([sum(bits.get(x, 0) for x in d.levers) for d in drafts], dtype=np.int64)
         incidence = f.blockage_incidence[order]  # blockage × commune, rows by id
         touched = self.rows @ (incidence @ f.scheme_incidence).T
-        alone = {i: d.positions for i, d in enumerate(drafts)
-                 if not d.schemes and d.positions is not None}  # draft → its own communes
+        alone = {
+            i: d.positions
+            for i, d in enumerate(drafts)
+            if not d.schemes and d.positions is not None
+        }  # draft → its own communes
         if alone:
-            rows = np.repeat(np.array(list(alone), dtype=np.int64),
-                             [len(p) for p in alone.values()]).astype(np.int64)
+            rows = np.repeat(
+                np.array(list(alone), dtype=np.int64), [len(p) for p in alone.values()]
+            ).astype(np.int64)
             cols = np.concatenate(list(alone.values()))
-            own = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
-                                    shape=(len(drafts), len(f.commune_positions)))
+            own = sparse.csr_matrix(
+                (np.ones(len(cols)), (rows, cols)), shape=(len(drafts), len(f.commune_positions))
+            )
             touched = touched + own @ incidence.T
         touched = sparse.csr_matrix(touched)
         touched.sort_indices()
@@ -206,20 +238,31 @@ class _Scorer:
     def freeze(self, i: int, draft: Draft) -> Proposal:
         words = draft.write()
         strength, reach, calendar, stage, blockages = self.values[i].tolist()
-        factors = (Factor("strength", strength, WEIGHTS["strength"], words.strength_detail),
-                   Factor("reach", reach, WEIGHTS["reach"], self._reach_words(draft)),
-                   Factor("calendar", calendar, WEIGHTS["calendar"],
-                          self._calendar_words(draft)),
-                   Factor("stage", stage, WEIGHTS["stage"], self._stage_words(i, draft)),
-                   Factor("blockages", blockages, WEIGHTS["blockages"],
-                          self._blockage_words(i)))
+        factors = (
+            Factor("strength", strength, WEIGHTS["strength"], words.strength_detail),
+            Factor("reach", reach, WEIGHTS["reach"], self._reach_words(draft)),
+            Factor("calendar", calendar, WEIGHTS["calendar"], self._calendar_words(draft)),
+            Factor("stage", stage, WEIGHTS["stage"], self._stage_words(i, draft)),
+            Factor("blockages", blockages, WEIGHTS["blockages"], self._blockage_words(i)),
+        )
         return Proposal(
-            id=draft.id, rule=draft.rule, levers=draft.levers, title=words.title,
-            explanation=words.explanation, score=self.scores[i], factors=factors,
-            schemes=draft.schemes, actors=words.actors, perimeters=words.perimeters,
-            communes=draft.commune_count, population=int(draft.population),
-            evidence=words.evidence, page=draft.page, query=words.query,
-            folded=folded_ids(words.evidence))
+            id=draft.id,
+            rule=draft.rule,
+            levers=draft.levers,
+            title=words.title,
+            explanation=words.explanation,
+            score=self.scores[i],
+            factors=factors,
+            schemes=draft.schemes,
+            actors=words.actors,
+            perimeters=words.perimeters,
+            communes=draft.commune_count,
+            population=int(draft.population),
+            evidence=words.evidence,
+            page=draft.page,
+            query=words.query,
+            folded=folded_ids(words.evidence),
+        )
 
     def _reach_words(self, draft: Draft) -> str:
         if self.population:
@@ -236,12 +279,14 @@ class _Scorer:
     def _stage_words(self, i: int, draft: Draft) -> str:
         if not draft.schemes:
             return "aucun dispositif"
-        present = set(self.stages[self.rows.indices[self.rows.indptr[i]:self.rows.indptr[i + 1]]])
+        present = set(self.stages[self.rows.indices[self.rows.indptr[i] : self.rows.indptr[i + 1]]])
         return ", ".join(sorted(label("stage", c) for c in STAGE_VALUES if c in present)) or (
-            "inconnu")
+            "inconnu"
+        )
 
     def _blockage_words(self, i: int) -> str:
-        hit = self.touched.indices[self.touched.indptr[i]:self.touched.indptr[i + 1]]
+        hit = self.touched.indices[self.touched.indptr[i] : self.touched.indptr[i + 1]]
         answered = self.blockage_ids[hit].tolist()
-        return plural(len(answered), "blocage") + (f" ({', '.join(answered[:5])})"
-                                                   if answered else "")
+        return plural(len(answered), "blocage") + (
+            f" ({', '.join(answered[:5])})" if answered else ""
+        )

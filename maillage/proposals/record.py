@@ -28,8 +28,12 @@ class Factor:
         return round(self.value * self.weight, 2)
 
     def as_json(self) -> dict:
-        return {"value": round(self.value, 4), "weight": self.weight, "points": self.points,
-                "detail": self.detail}
+        return {
+            "value": round(self.value, 4),
+            "weight": self.weight,
+            "points": self.points,
+            "detail": self.detail,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,23 @@ class Proposal:
     def as_json(self, status: str | None = None) -> dict:
         """SPEC §4's shape (`maillage pistes --json`), plus the explanation and the link."""
         return {
-            "id": self.id, "rule": self.rule, "lever": self.lever, "levers": list(self.levers),
-            "title": self.title, "explanation": self.explanation, "score": self.score,
+            "id": self.id,
+            "rule": self.rule,
+            "lever": self.lever,
+            "levers": list(self.levers),
+            "title": self.title,
+            "explanation": self.explanation,
+            "score": self.score,
             "factors": {f.name: f.as_json() for f in self.factors},
-            "schemes": list(self.schemes), "actors": list(self.actors),
-            "perimeters": list(self.perimeters), "communes": self.communes,
-            "population": self.population, "evidence": dict(self.evidence),
-            "folded": list(self.folded), "page": self.page, "query": dict(self.query),
+            "schemes": list(self.schemes),
+            "actors": list(self.actors),
+            "perimeters": list(self.perimeters),
+            "communes": self.communes,
+            "population": self.population,
+            "evidence": dict(self.evidence),
+            "folded": list(self.folded),
+            "page": self.page,
+            "query": dict(self.query),
             "status": status,
         }
 

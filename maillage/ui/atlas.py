@@ -14,9 +14,23 @@ from maillage.ui.style import ALERT, FIELD_COLOURS, NEUTRAL, SEQUENTIAL, hex_to_
 from maillage.vocabularies import VOCABULARIES
 
 # Outlines of perimeters: one colour per type, distinct from the two fields' colours.
-PERIMETER_PALETTE = ["#CC79A7", "#56B4E9", "#7F3C8D", "#000000", "#3969AC", "#11A579",
-                     "#E73F74", "#80BA5A", "#008695", "#CF1C90", "#4B4B8F", "#A5AA99",
-                     "#F2B701", "#5F4690", "#666666"]
+PERIMETER_PALETTE = [
+    "#CC79A7",
+    "#56B4E9",
+    "#7F3C8D",
+    "#000000",
+    "#3969AC",
+    "#11A579",
+    "#E73F74",
+    "#80BA5A",
+    "#008695",
+    "#CF1C90",
+    "#4B4B8F",
+    "#A5AA99",
+    "#F2B701",
+    "#5F4690",
+    "#666666",
+]
 PERIMETER_COLOURS = dict(zip(VOCABULARIES["perimeter_type"], PERIMETER_PALETTE, strict=True))
 
 # How each form of actor is drawn: (radius in pixels, filled, ring width in pixels).
@@ -35,8 +49,7 @@ def _atlas(model: Model, themes: tuple[str, ...], perimeter_types: tuple[str, ..
     return build_atlas(model, themes=themes, perimeter_types=perimeter_types)
 
 
-def atlas_for(view: data.View, themes: tuple[str, ...],
-              perimeter_types: tuple[str, ...]) -> Atlas:
+def atlas_for(view: data.View, themes: tuple[str, ...], perimeter_types: tuple[str, ...]) -> Atlas:
     """The atlas of one view, built once per published version and filters."""
     return data.cached(_atlas, view, themes, perimeter_types)
 
@@ -44,24 +57,33 @@ def atlas_for(view: data.View, themes: tuple[str, ...],
 def commune_layer(layer: Layer) -> pdk.Layer:
     """One class of the choropleth; blank communes (or units holding some) outlined."""
     klass, blank = layer.key
-    return maps.polygons(layer.records, f"zones-{klass}-{int(blank)}",
-                         fill=hex_to_rgb(SEQUENTIAL[klass], 210),
-                         line=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
-                         line_width=2.5 if blank else 0.5)
+    return maps.polygons(
+        layer.records,
+        f"zones-{klass}-{int(blank)}",
+        fill=hex_to_rgb(SEQUENTIAL[klass], 210),
+        line=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
+        line_width=2.5 if blank else 0.5,
+    )
 
 
 def outline_layer(layer: Layer) -> pdk.Layer:
     (kind,) = layer.key
-    return maps.paths(layer.records, f"perimetres-{kind}",
-                      hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
+    return maps.paths(
+        layer.records, f"perimetres-{kind}", hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL))
+    )
 
 
 def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
     field, form = layer.key
     radius, filled, ring = FORM_STYLE.get(form, FORM_STYLE["structure"])
-    return maps.points(layer.records, f"acteurs-{field}-{form}",
-                       hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL)),
-                       radius=max(2, round(radius * shrink)), filled=filled, ring=ring)
+    return maps.points(
+        layer.records,
+        f"acteurs-{field}-{form}",
+        hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL)),
+        radius=max(2, round(radius * shrink)),
+        filled=filled,
+        ring=ring,
+    )
 
 
 def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) -> pdk.Deck:
@@ -69,8 +91,12 @@ def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) ->
     layers = [commune_layer(layer) for layer in areas]
     layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
     # over the perimeters' outlines: a département's outline would hide it otherwise
-    layers += [maps.paths(layer.records, "territoire", hex_to_rgb(TERRITORY_COLOUR), width=3,
-                          pickable=False) for layer in atlas.of_kind("territory")]
+    layers += [
+        maps.paths(
+            layer.records, "territoire", hex_to_rgb(TERRITORY_COLOUR), width=3, pickable=False
+        )
+        for layer in atlas.of_kind("territory")
+    ]
     actors = atlas.of_kind("actors")
     shown = sum(len(layer.records) for layer in actors)
     shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
@@ -100,46 +126,86 @@ def class_labels(atlas: Atlas) -> list[str]:
 def _item(mark: str, text: str) -> str:
     """One entry of the legend: its mark and words kept together, entries wrapping between
     them rather than inside one."""
-    return (f'<span style="display:inline-block;white-space:nowrap;margin:0 1.2em 0.2em 0">'
-            f"{mark}\u00a0{text}</span>")
+    return (
+        f'<span style="display:inline-block;white-space:nowrap;margin:0 1.2em 0.2em 0">'
+        f"{mark}\u00a0{text}</span>"
+    )
 
 
 def _swatch(colour: str, border: str | None = None) -> str:
     edge = f"border:2px solid {border};" if border else "border:1px solid #999;"
-    return (f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
-            f'{edge}vertical-align:middle"></span>')
+    return (
+        f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{colour};'
+        f'{edge}vertical-align:middle"></span>'
+    )
 
 
 def _line(colour: str, width: int = 3) -> str:
-    return (f'<span style="display:inline-block;width:1.6em;height:0;border-top:{width}px '
-            f'solid {colour};vertical-align:middle"></span>')
+    return (
+        f'<span style="display:inline-block;width:1.6em;height:0;border-top:{width}px '
+        f'solid {colour};vertical-align:middle"></span>'
+    )
 
 
 def legend_html(atlas: Atlas) -> str:
     """The legend in French, below the map: one block per kind of layer, a title then its
     entries, which wrap cleanly on a phone. Only our own words: nothing from the workbook."""
-    unit = {"commune": "par commune", "epci": "par commune, moyenne par EPCI",
-            "departement": "par commune, moyenne par département"}[atlas.level]
-    blocks = [(f"Dispositifs {unit}",
-               [_item(_swatch(colour), text)
-                for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True)]
-               + [_item(_swatch("#ffffff", border=ALERT),
-                        "commune blanche (aucun dispositif social)")])]
+    unit = {
+        "commune": "par commune",
+        "epci": "par commune, moyenne par EPCI",
+        "departement": "par commune, moyenne par département",
+    }[atlas.level]
+    blocks = [
+        (
+            f"Dispositifs {unit}",
+            [
+                _item(_swatch(colour), text)
+                for colour, text in zip(SEQUENTIAL, class_labels(atlas), strict=True)
+            ]
+            + [
+                _item(_swatch("#ffffff", border=ALERT), "commune blanche (aucun dispositif social)")
+            ],
+        )
+    ]
     if atlas.of_kind("territory"):
         blocks.append(("Territoire", [_item(_line(TERRITORY_COLOUR), "contour du territoire")]))
-    blocks.append(("Acteurs, par champ", [
-        _item(f'<span style="color:{FIELD_COLOURS[f]}">{FORM_SYMBOL["structure"]}</span>',
-              label("field", f)) for f in VOCABULARIES["field"]]))
-    blocks.append(("Acteurs, par forme", [
-        _item(FORM_SYMBOL[f], label("actor_form", f)) for f in VOCABULARIES["actor_form"]]))
+    blocks.append(
+        (
+            "Acteurs, par champ",
+            [
+                _item(
+                    f'<span style="color:{FIELD_COLOURS[f]}">{FORM_SYMBOL["structure"]}</span>',
+                    label("field", f),
+                )
+                for f in VOCABULARIES["field"]
+            ],
+        )
+    )
+    blocks.append(
+        (
+            "Acteurs, par forme",
+            [_item(FORM_SYMBOL[f], label("actor_form", f)) for f in VOCABULARIES["actor_form"]],
+        )
+    )
     outlines = atlas.of_kind("outline")
     if outlines:
-        blocks.append(("Périmètres", [
-            _item(_line(PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)),
-                  label("perimeter_type", layer.key[0])) for layer in outlines]))
+        blocks.append(
+            (
+                "Périmètres",
+                [
+                    _item(
+                        _line(PERIMETER_COLOURS.get(layer.key[0], NEUTRAL)),
+                        label("perimeter_type", layer.key[0]),
+                    )
+                    for layer in outlines
+                ],
+            )
+        )
     return "".join(
         f'<div style="font-size:0.95rem;margin-bottom:0.4em"><b>{title}</b><br>'
-        f'{"".join(items)}</div>' for title, items in blocks)
+        f"{''.join(items)}</div>"
+        for title, items in blocks
+    )
 
 
 def outside_sentence(atlas: Atlas) -> str | None:
@@ -151,18 +217,26 @@ def outside_sentence(atlas: Atlas) -> str | None:
     shown = ", ".join(names[:OUTSIDE_LISTED])
     if len(names) > OUTSIDE_LISTED:
         shown += " et " + counted(len(names) - OUTSIDE_LISTED, "autre", "autres")
-    return (counted(len(names), "acteur a son siège hors du territoire et n’est pas sur la "
-                    "carte", "acteurs ont leur siège hors du territoire et ne sont pas sur la "
-                    "carte") + f" : {shown}.")
+    return (
+        counted(
+            len(names),
+            "acteur a son siège hors du territoire et n’est pas sur la carte",
+            "acteurs ont leur siège hors du territoire et ne sont pas sur la carte",
+        )
+        + f" : {shown}."
+    )
 
 
 def summary(atlas: Atlas) -> str:
     """The caption under the map: what is drawn, counted in agreed French."""
-    level = {"commune": "commune par commune", "epci": "par EPCI",
-             "departement": "par département"}[atlas.level]
-    blank = counted(atlas.blank, "commune blanche", "communes blanches",
-                    "aucune commune blanche")
-    actors = counted(atlas.actors, "acteur localisé", "acteurs localisés",
-                     "aucun acteur localisé")
-    return (f"Dessiné {level} : {counted(atlas.communes, 'commune')}, dont {blank} ; "
-            f"{actors} sur la carte. Sans fond de carte : rien n’est chargé depuis Internet.")
+    level = {
+        "commune": "commune par commune",
+        "epci": "par EPCI",
+        "departement": "par département",
+    }[atlas.level]
+    blank = counted(atlas.blank, "commune blanche", "communes blanches", "aucune commune blanche")
+    actors = counted(atlas.actors, "acteur localisé", "acteurs localisés", "aucun acteur localisé")
+    return (
+        f"Dessiné {level} : {counted(atlas.communes, 'commune')}, dont {blank} ; "
+        f"{actors} sur la carte. Sans fond de carte : rien n’est chargé depuis Internet."
+    )

@@ -45,11 +45,23 @@ LOGIN_PASSWORD = "connexion_mot_de_passe"
 LOGIN_MESSAGE = "connexion_message"
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
 # Headers a reverse proxy adds: their presence means the browser is not on this machine.
-PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host",
-                 "x-forwarded-proto", "x-forwarded-server", "x-client-ip", "via",
-                 "cf-connecting-ip", "true-client-ip", "x-cluster-client-ip")
-UNGUARDED = ("Ce serveur a été lancé sans sa protection : lancez le tableau de bord avec "
-             "« make run » ou « streamlit run serve.py » (et non « streamlit run app.py »).")
+PROXY_HEADERS = (
+    "x-forwarded-for",
+    "forwarded",
+    "x-real-ip",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-server",
+    "x-client-ip",
+    "via",
+    "cf-connecting-ip",
+    "true-client-ip",
+    "x-cluster-client-ip",
+)
+UNGUARDED = (
+    "Ce serveur a été lancé sans sa protection : lancez le tableau de bord avec "
+    "« make run » ou « streamlit run serve.py » (et non « streamlit run app.py »)."
+)
 
 
 @dataclass(frozen=True)
@@ -182,8 +194,9 @@ def _current() -> Access | Refused | None:
         return Access(READER, share=found)
     book = _accounts(data.db_path())
     cookie = st.context.cookies.get(sessions.COOKIE)
-    if cookie and (session := sessions.resolve(store, cookie)) and (user := book.get(
-            session.name)):  # a login at /connexion, kept across reloads, tabs and instances
+    if (
+        cookie and (session := sessions.resolve(store, cookie)) and (user := book.get(session.name))
+    ):  # a login at /connexion, kept across reloads, tabs and instances
         return Access(user.role, user.name, space=user.space, perimeters=user.perimeters)
     if name := st.session_state.get(SESSION_USER):
         if user := book.get(name):
@@ -194,8 +207,9 @@ def _current() -> Access | Refused | None:
         known = book.get(identity)  # a built-in account of that e-mail gives its role
         st.session_state[SESSION_OIDC] = True
         if known:
-            return Access(known.role, identity, oidc=True, space=known.space,
-                          perimeters=known.perimeters)
+            return Access(
+                known.role, identity, oidc=True, space=known.space, perimeters=known.perimeters
+            )
         return Access(READER, identity or None, oidc=True)
     if not login_required():
         return Access(accounts.ANALYST, local=True)
@@ -222,20 +236,29 @@ def gate_page(found: Access | Refused | None = None) -> None:
         return
     st.title("Connexion")
     st.caption("maillage — qui fait quoi sur le territoire")
-    st.link_button("Se connecter et le rester sur cet appareil", "/connexion", type="primary",
-                   icon=":material/login:")
+    st.link_button(
+        "Se connecter et le rester sur cet appareil",
+        "/connexion",
+        type="primary",
+        icon=":material/login:",
+    )
     if message := st.session_state.pop(LOGIN_MESSAGE, None):
         st.error(message, icon=":material/lock:")
     with st.form("connexion", enter_to_submit=True):
         st.text_input("Identifiant", key=LOGIN_NAME, autocomplete="username")
-        st.text_input("Mot de passe", type="password", key=LOGIN_PASSWORD,
-                      autocomplete="current-password")
+        st.text_input(
+            "Mot de passe", type="password", key=LOGIN_PASSWORD, autocomplete="current-password"
+        )
         st.form_submit_button("Se connecter", type="primary", on_click=_log_in)
     if oidc_configured():
-        st.button("Se connecter avec le compte de mon organisation", on_click=st.login,
-                  icon=":material/badge:")
-    st.caption("Vous avez reçu un lien de partage ? Ouvrez-le tel quel : il ne demande pas "
-               "de compte.")
+        st.button(
+            "Se connecter avec le compte de mon organisation",
+            on_click=st.login,
+            icon=":material/badge:",
+        )
+    st.caption(
+        "Vous avez reçu un lien de partage ? Ouvrez-le tel quel : il ne demande pas de compte."
+    )
 
 
 def _log_in() -> None:
@@ -247,8 +270,9 @@ def _log_in() -> None:
         st.session_state[SESSION_USER] = login.user.name
     elif login.locked_until:
         until = format_time(login.locked_until, zone=True)
-        st.session_state[LOGIN_MESSAGE] = ("Trop de tentatives manquées pour ce compte : "
-                                           f"réessayez après {until}.")
+        st.session_state[LOGIN_MESSAGE] = (
+            f"Trop de tentatives manquées pour ce compte : réessayez après {until}."
+        )
     else:
         st.session_state[LOGIN_MESSAGE] = "Identifiant ou mot de passe incorrect."
 
@@ -265,16 +289,24 @@ def sidebar(access: Access, territory: str | None = None) -> None:
     if access.share is not None:
         until = format_date(access.share.expires_at)
         where = f" limitée à « {display.md(territory)} »" if territory else ""
-        st.sidebar.info(f"Vue partagée en lecture seule{where}, valable jusqu’au "
-                        f"{until}.", icon=":material/visibility:")
+        st.sidebar.info(
+            f"Vue partagée en lecture seule{where}, valable jusqu’au {until}.",
+            icon=":material/visibility:",
+        )
     elif access.user is not None:
-        st.sidebar.caption(f"Connecté·e : {access.user} "
-                           f"({ROLE_LABELS.get(access.role, access.role)})")
+        st.sidebar.caption(
+            f"Connecté·e : {access.user} ({ROLE_LABELS.get(access.role, access.role)})"
+        )
         if territory:
-            st.sidebar.info(f"Votre compte ne voit que « {territory} ».",
-                            icon=":material/visibility:")
-        st.sidebar.button("Se déconnecter", on_click=_log_out, icon=":material/logout:",
-                          key="connexion_deconnecter")
+            st.sidebar.info(
+                f"Votre compte ne voit que « {territory} ».", icon=":material/visibility:"
+            )
+        st.sidebar.button(
+            "Se déconnecter",
+            on_click=_log_out,
+            icon=":material/logout:",
+            key="connexion_deconnecter",
+        )
 
 
 def require(action: str) -> None:

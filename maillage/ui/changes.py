@@ -31,11 +31,13 @@ def pickers(history: list[VersionInfo], authors: bool = True) -> tuple[int, int]
     numbers = list(labels)  # newest first; codes as text, as the URL carries them
     left, right = st.columns(2)
     with left:
-        before = url.selectbox("Depuis la version", numbers, BEFORE, default=numbers[1],
-                               format_func=labels.get)
+        before = url.selectbox(
+            "Depuis la version", numbers, BEFORE, default=numbers[1], format_func=labels.get
+        )
     with right:
-        after = url.selectbox("Jusqu’à la version", numbers, AFTER, default=numbers[0],
-                              format_func=labels.get)
+        after = url.selectbox(
+            "Jusqu’à la version", numbers, AFTER, default=numbers[0], format_func=labels.get
+        )
     return int(before), int(after)
 
 
@@ -43,8 +45,15 @@ def pickers(history: list[VersionInfo], authors: bool = True) -> tuple[int, int]
 def _compared(view: data.View, before: int, after: int) -> tuple[Changes, pd.DataFrame]:
     store = data.store(view.db)
     changes, old, new = compare_in_store(
-        store, view.space, before, after, scope=view.scope, perimeter=view.perimeter,
-        models=lambda v: data.model(view.db, view.space, v), hide_persons=view.hide_persons)
+        store,
+        view.space,
+        before,
+        after,
+        scope=view.scope,
+        perimeter=view.perimeter,
+        models=lambda v: data.model(view.db, view.space, v),
+        hide_persons=view.hide_persons,
+    )
     return changes, change_table(changes, old, new)
 
 
@@ -56,8 +65,9 @@ def indicator_cards(changes: Changes) -> None:
     rows = indicator_rows(changes)
     for start in range(0, len(rows), 3):
         columns = st.columns(3)
-        for column, (name, was, now, meaning) in zip(columns, rows[start:start + 3],
-                                                     strict=False):
+        for column, (name, was, now, meaning) in zip(
+            columns, rows[start : start + 3], strict=False
+        ):
             with column.container(border=True):
                 st.metric(name, now)
                 st.caption(f"Avant : {was} → après : {now}. {meaning[:1].upper()}{meaning[1:]}.")
@@ -73,8 +83,11 @@ _GROUPS = [  # (title, sheet label, kind of change)
     ("Participations gagnées", "Participations", "ajout"),
     ("Participations perdues", "Participations", "retrait"),
     ("Périmètres ajoutés ou retirés", "Périmètres", None),
-    ("Communes gagnées ou perdues par les périmètres", "Communes des périmètres (développées)",
-     None),
+    (
+        "Communes gagnées ou perdues par les périmètres",
+        "Communes des périmètres (développées)",
+        None,
+    ),
     ("Blocages dont le statut a changé", "Blocages", "statut"),
     ("Blocages signalés ou retirés", "Blocages", None),
 ]
@@ -105,14 +118,20 @@ def lists(changes: Changes, table: pd.DataFrame, context: Context) -> None:
         gained, lost = changes.gained_and_lost(indicator)
         if not gained and not lost:
             continue
-        with st.expander(f"{title} : {format_number(len(gained))} en plus, "
-                         f"{format_number(len(lost))} en moins"):
+        with st.expander(
+            f"{title} : {format_number(len(gained))} en plus, {format_number(len(lost))} en moins"
+        ):
             frame = pd.DataFrame(
-                [("en plus", code, names.get(code, "") if what == "commune" else "")
-                 for code in gained]
-                + [("en moins", code, names.get(code, "") if what == "commune" else "")
-                   for code in lost],
-                columns=["Évolution", "Identifiant", "Nom"])
+                [
+                    ("en plus", code, names.get(code, "") if what == "commune" else "")
+                    for code in gained
+                ]
+                + [
+                    ("en moins", code, names.get(code, "") if what == "commune" else "")
+                    for code in lost
+                ],
+                columns=["Évolution", "Identifiant", "Nom"],
+            )
             st.dataframe(frame, hide_index=True, width="stretch")
     if not table.empty:
         st.caption("Toutes les différences, ligne à ligne :")

@@ -44,8 +44,12 @@ def model(path: str, space: str, version: int) -> Model:
     logged: the server log tells how often the cache went cold."""
     began = time.perf_counter()
     built = build_model(store(path).load(space, version))
-    _LOG.info("Modèle construit : espace « %s », version %s, en %.2f s.", space, version,
-              time.perf_counter() - began)
+    _LOG.info(
+        "Modèle construit : espace « %s », version %s, en %.2f s.",
+        space,
+        version,
+        time.perf_counter() - began,
+    )
     return built
 
 
@@ -89,8 +93,15 @@ class View(NamedTuple):
     hide_persons: bool = False
 
     def model(self) -> Model:
-        return restricted(self.db, self.space, self.version, self.perimeter,
-                          self.scheme_types, scope=self.scope, hide_persons=self.hide_persons)
+        return restricted(
+            self.db,
+            self.space,
+            self.version,
+            self.perimeter,
+            self.scheme_types,
+            scope=self.scope,
+            hide_persons=self.hide_persons,
+        )
 
 
 T = TypeVar("T")

@@ -46,8 +46,9 @@ def md(text: object, limit: int | None = LABEL) -> str:
     """`text` as literal text inside Streamlit markdown, shortened to `limit` (None: whole)."""
     value = short(text, limit) if limit else neutralise_bidi(str(text))
     escaped = _SPECIAL.sub(r"\\\1", value.replace("\n", " ").replace("\r", " "))
-    escaped = _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if not m[2].isdigit()
-                              else f"{m[1]}{m[2]}\\", escaped)
+    escaped = _LINE_START.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if not m[2].isdigit() else f"{m[1]}{m[2]}\\", escaped
+    )
     escaped = _WWW.sub(rf"\1{WORD_JOINER}\\\2", escaped)
     return escaped.replace(":", ":" + WORD_JOINER)
 

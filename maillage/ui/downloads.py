@@ -74,13 +74,19 @@ def _refusal_table(why: str) -> pd.DataFrame:
 def refusal_html(why: str) -> str:
     from html import escape
 
-    return (f"<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><title>maillage</title>"
-            f"<p>{escape(why)}</p></html>")
+    return (
+        f'<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>maillage</title>'
+        f"<p>{escape(why)}</p></html>"
+    )
 
 
-def download_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
-                   context: Context | None = None, *,
-                   csv: Callable[[pd.DataFrame], bytes] = csv_bytes) -> None:
+def download_table(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    context: Context | None = None,
+    *,
+    csv: Callable[[pd.DataFrame], bytes] = csv_bytes,
+) -> None:
     """Two buttons side by side: the table as .xlsx (with an « À propos » sheet saying which
     version and filters it comes from) and as .csv (`;`, for French Excel; `csv` writes it,
     formula-like cells made inert either way). `frame` may be a function: a long table is
@@ -90,32 +96,49 @@ def download_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
     left, right = st.columns(2)
     left.download_button(
         "Télécharger (.xlsx)",
-        data=checked(context, lambda: xlsx_bytes({name: make()}, _about(context)),
-                     lambda why: xlsx_bytes({"Refus": _refusal_table(why)}, {})),
-        file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
-        on_click="ignore", key=f"telecharger_xlsx_{stem}",
-        help="Le tableau affiché, au format Excel, avec la version des données.")
+        data=checked(
+            context,
+            lambda: xlsx_bytes({name: make()}, _about(context)),
+            lambda why: xlsx_bytes({"Refus": _refusal_table(why)}, {}),
+        ),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/table_view:",
+        on_click="ignore",
+        key=f"telecharger_xlsx_{stem}",
+        help="Le tableau affiché, au format Excel, avec la version des données.",
+    )
     right.download_button(
         "Télécharger (.csv)",
         data=checked(context, lambda: csv(make()), lambda why: csv_bytes(_refusal_table(why))),
         file_name=f"{stem}.csv",
-        mime=CSV_MIME, icon=":material/download:", on_click="ignore",
-        key=f"telecharger_csv_{stem}", help="Séparateur « ; », lisible directement par Excel.")
+        mime=CSV_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"telecharger_csv_{stem}",
+        help="Séparateur « ; », lisible directement par Excel.",
+    )
 
 
 def report_html(context: Context) -> str:
     assert context.model is not None and context.version is not None  # the button says so
-    source = ReportSource(context.space or "", context.version.version,
-                          context.version.published_at, territory_name(context),
-                          context.scheme_types)
+    source = ReportSource(
+        context.space or "",
+        context.version.version,
+        context.version.published_at,
+        territory_name(context),
+        context.scheme_types,
+    )
     from maillage.decisions import STATUS_LABELS
     from maillage.ui import proposals
 
     found = proposals.listing(context)
-    top = [(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
-           for p in found.proposals[:5]]
-    return meeting_report(context.model, source, colours={**FIELD_COLOURS, "alert": ALERT},
-                          proposals=top)
+    top = [
+        (p.title, STATUS_LABELS.get(found.status(p.id) or "", None)) for p in found.proposals[:5]
+    ]
+    return meeting_report(
+        context.model, source, colours={**FIELD_COLOURS, "alert": ALERT}, proposals=top
+    )
 
 
 def meeting_report_button(context: Context) -> None:
@@ -123,12 +146,17 @@ def meeting_report_button(context: Context) -> None:
     if context.model is None or context.version is None:
         return
     st.download_button(
-        "Rapport de réunion", data=checked(context, lambda: report_html(context), refusal_html),
+        "Rapport de réunion",
+        data=checked(context, lambda: report_html(context), refusal_html),
         file_name=f"rapport-{_slug(context.space or 'maillage')}-v{context.version.version}.html",
-        mime="text/html", icon=":material/summarize:", on_click="ignore",
-        key="rapport_reunion", type="primary",
+        mime="text/html",
+        icon=":material/summarize:",
+        on_click="ignore",
+        key="rapport_reunion",
+        type="primary",
         help="Une page à imprimer ou à envoyer avant la réunion : les chiffres clés, les "
-        "graphiques et la version des données, pour le territoire et les filtres choisis.")
+        "graphiques et la version des données, pour le territoire et les filtres choisis.",
+    )
 
 
 def dossier_bytes(context: Context, since: int | None = None) -> bytes:
@@ -138,11 +166,20 @@ def dossier_bytes(context: Context, since: int | None = None) -> bytes:
 
     found = proposals.listing(context)
     assert context.space is not None  # as listing() said
-    top = [Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
-           for p in found.proposals[:5]]
-    return dossier_for(context.store, context.space, perimeter=context.perimeter, since=since,
-                       scope=context.scope, scheme_types=context.scheme_types,
-                       hide_persons=context.hide_persons, proposals=top)
+    top = [
+        Proposal(p.title, STATUS_LABELS.get(found.status(p.id) or "", None))
+        for p in found.proposals[:5]
+    ]
+    return dossier_for(
+        context.store,
+        context.space,
+        perimeter=context.perimeter,
+        since=since,
+        scope=context.scope,
+        scheme_types=context.scheme_types,
+        hide_persons=context.hide_persons,
+        proposals=top,
+    )
 
 
 def dossier_button(context: Context, since: int | None = None) -> None:
@@ -152,10 +189,14 @@ def dossier_button(context: Context, since: int | None = None) -> None:
         return
     name = f"dossier-{_slug(context.space or 'maillage')}-v{context.version.version}"
     st.download_button(
-        "Télécharger le dossier (PDF)", data=lambda: dossier_bytes(context, since),
+        "Télécharger le dossier (PDF)",
+        data=lambda: dossier_bytes(context, since),
         file_name=f"{name}{f'-depuis-v{since}' if since else ''}.pdf",
-        mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
         key=f"dossier_pdf_{since or 0}",
         help="Le dossier du comité : chiffres clés, carte du territoire"
         + (f", ce qui a changé depuis la version {since}" if since else "")
-        + ", numéros de page, date et version des données.")
+        + ", numéros de page, date et version des données.",
+    )

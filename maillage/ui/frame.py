@@ -49,8 +49,15 @@ class Context:
         call `require_data` first)."""
         if self.space is None or self.version is None:
             raise LookupError("aucune version publiée : la page appelle require_data d’abord")
-        return data.View(self.db, self.space, self.version.version, self.scope, self.perimeter,
-                         self.scheme_types, self.hide_persons)
+        return data.View(
+            self.db,
+            self.space,
+            self.version.version,
+            self.scope,
+            self.perimeter,
+            self.scheme_types,
+            self.hide_persons,
+        )
 
     @property
     def role(self) -> str | None:
@@ -95,34 +102,59 @@ def frame(title: str, *, filters: bool = True) -> Context:
     space = _choose_space(store, spaces)
     version = store.latest(space) if space else None
     hidden = space is not None and persons_hidden(
-        can_publish=access.can(PUBLISH), link_hides=link.hide_persons if link else None,
-        space_hides=sharing.space_hides_persons(store, space))
-    full = (data.restricted(db, space, version.version, None, None, hide_persons=hidden)
-            if space is not None and version is not None else None)
+        can_publish=access.can(PUBLISH),
+        link_hides=link.hide_persons if link else None,
+        space_hides=sharing.space_hides_persons(store, space),
+    )
+    full = (
+        data.restricted(db, space, version.version, None, None, hide_persons=hidden)
+        if space is not None and version is not None
+        else None
+    )
     scope = link.perimeter if link else _account_scope(access, full)
     if full is not None and scope is not None:  # a scoped link: no page sees beyond it
         assert space is not None and version is not None  # as `full` is there
         if scope not in full.perimeters.index:
-            st.error("Le territoire de ce lien de partage n’existe plus dans les données "
-                     "publiées. Demandez un nouveau lien à la personne qui vous l’a envoyé.")
+            st.error(
+                "Le territoire de ce lien de partage n’existe plus dans les données "
+                "publiées. Demandez un nouveau lien à la personne qui vous l’a envoyé."
+            )
             st.stop()
         scope_name = str(full.perimeters.loc[scope, "nom"])
-        full = data.restricted(db, space, version.version, None, None, scope=scope,
-                               hide_persons=hidden)
+        full = data.restricted(
+            db, space, version.version, None, None, scope=scope, hide_persons=hidden
+        )
     perimeter, types = (None, None)
     if full is not None and filters:
         everything = f"Tout « {display.short(scope_name)} »" if scope else None
         perimeter, types = _filters(full, everything=everything)
-    model = (data.restricted(db, space, version.version, perimeter, types, scope=scope,
-                             hide_persons=hidden)
-             if full is not None and space is not None and version is not None else None)
+    model = (
+        data.restricted(
+            db, space, version.version, perimeter, types, scope=scope, hide_persons=hidden
+        )
+        if full is not None and space is not None and version is not None
+        else None
+    )
     auth.sidebar(access, scope_name if scope else None)
     presenting = committee.presenting(access)
     name = territory_name(model, space) if model is not None else None
     committee.head(title, name, space, version, access, presenting)
-    return Context(store, db, space, version, full, model, perimeter, types,
-                   read_only=access.read_only, access=access, scope=scope, hide_persons=hidden,
-                   presenting=presenting, territory_name=name)
+    return Context(
+        store,
+        db,
+        space,
+        version,
+        full,
+        model,
+        perimeter,
+        types,
+        read_only=access.read_only,
+        access=access,
+        scope=scope,
+        hide_persons=hidden,
+        presenting=presenting,
+        territory_name=name,
+    )
 
 
 def _account_scope(access: auth.Access, full: Model | None) -> str | None:
@@ -133,17 +165,24 @@ def _account_scope(access: auth.Access, full: Model | None) -> str | None:
         return None
     present = [p for p in access.perimeters if p in full.perimeters.index]
     if not present:
-        st.error("Les territoires de votre compte n’existent pas dans les données publiées de "
-                 "cet espace. Demandez à un·e administrateur·rice de les mettre à jour "
-                 "(maillage user update).")
+        st.error(
+            "Les territoires de votre compte n’existent pas dans les données publiées de "
+            "cet espace. Demandez à un·e administrateur·rice de les mettre à jour "
+            "(maillage user update)."
+        )
         st.stop()
     if len(present) == 1:
         return present[0]
     names = full.perimeters["nom"].to_dict()
     if st.session_state.get(keys.ACCOUNT_SCOPE) not in present:
         st.session_state[keys.ACCOUNT_SCOPE] = present[0]
-    return pickers.selectbox("Territoire de votre compte", present, where=st.sidebar,
-                             key=keys.ACCOUNT_SCOPE, format_func=lambda p: str(names[p]))
+    return pickers.selectbox(
+        "Territoire de votre compte",
+        present,
+        where=st.sidebar,
+        key=keys.ACCOUNT_SCOPE,
+        format_func=lambda p: str(names[p]),
+    )
 
 
 def open_store() -> Store:
@@ -180,12 +219,14 @@ def _choose_space(store: Store, spaces: list[str]) -> str | None:
     if len(spaces) == 1:  # a share link, or a single space: nothing to choose
         url.write(keys.SPACE, spaces)
         return spaces[0]
-    return url.selectbox("Espace de travail", spaces, keys.SPACE, where=st.sidebar,
-                         default=chosen, always=True)
+    return url.selectbox(
+        "Espace de travail", spaces, keys.SPACE, where=st.sidebar, default=chosen, always=True
+    )
 
 
-def _filters(model: Model, everything: str | None = None
-             ) -> tuple[str | None, tuple[str, ...] | None]:
+def _filters(
+    model: Model, everything: str | None = None
+) -> tuple[str | None, tuple[str, ...] | None]:
     perimeters = model.perimeters.sort_values(["type", "nom"])
     options = [ALL_TERRITORY, *perimeters.index]
     names = perimeters["nom"].to_dict()
@@ -196,8 +237,9 @@ def _filters(model: Model, everything: str | None = None
             return everything or "Tout le territoire"
         return f"{display.short(names[pid])} — {label('perimeter_type', types[pid])}"
 
-    chosen = url.selectbox("Territoire", options, keys.PERIMETER, where=st.sidebar,
-                           format_func=describe)
+    chosen = url.selectbox(
+        "Territoire", options, keys.PERIMETER, where=st.sidebar, format_func=describe
+    )
     present = [t for t in VOCABULARIES["scheme_type"] if t in set(model.schemes["type"])]
     selected = url.multiselect(
         "Types de dispositifs",

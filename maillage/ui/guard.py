@@ -59,7 +59,8 @@ def check_public_url(url: str | None = None) -> str:
         raise BadPublicUrl(
             f"MAILLAGE_URL « {url} » n’est pas une adresse web : donnez l’adresse publique du "
             "tableau de bord, par exemple https://maillage.mon-territoire.fr (ou laissez-la "
-            f"vide pour un usage sur cette machine, {DEFAULT_URL}).")
+            f"vide pour un usage sur cette machine, {DEFAULT_URL})."
+        )
     return url
 
 
@@ -129,18 +130,23 @@ def _forget_ended_sessions() -> None:
 def upload_refusal(session_id: str, size: int | None) -> tuple[int, str] | None:
     """Why this upload is refused (HTTP status, French text), or None when it may go on."""
     if not may_import(session_id):
-        return 403, ("Dépôt refusé : seule une session d’analyste connectée peut déposer un "
-                     "classeur.")
+        return 403, (
+            "Dépôt refusé : seule une session d’analyste connectée peut déposer un classeur."
+        )
     if size is None:
         return 411, "Dépôt refusé : la taille du fichier n’est pas annoncée."
     mine = _stored_bytes(session_id) + _in_flight.get(session_id, 0) + size
     if mine > SESSION_UPLOAD_CAP:
-        return 413, (f"Dépôt refusé : cette session garde déjà "
-                     f"{SESSION_UPLOAD_CAP // MEGABYTE} Mo de fichiers. Retirez un fichier "
-                     "déposé, puis réessayez.")
+        return 413, (
+            f"Dépôt refusé : cette session garde déjà "
+            f"{SESSION_UPLOAD_CAP // MEGABYTE} Mo de fichiers. Retirez un fichier "
+            "déposé, puis réessayez."
+        )
     if _stored_bytes() + sum(_in_flight.values()) + size > TOTAL_UPLOAD_CAP:
-        return 503, ("Dépôt refusé : le serveur reçoit déjà beaucoup de fichiers. Réessayez "
-                     "dans quelques minutes.")
+        return 503, (
+            "Dépôt refusé : le serveur reçoit déjà beaucoup de fichiers. Réessayez "
+            "dans quelques minutes."
+        )
     return None
 
 
@@ -171,8 +177,10 @@ def cleaned(data: bytes | None) -> bytes | None:
         widgets = message.rerun_script.widget_states.widgets
         kept = [w for w in widgets if w.id.startswith(GENERATED_ELEMENT_ID_PREFIX)]
         if len(kept) != len(widgets):
-            _LOG.warning("Identifiants de widgets inconnus ignorés : %s",
-                         [w.id[:80] for w in widgets if w not in kept])
+            _LOG.warning(
+                "Identifiants de widgets inconnus ignorés : %s",
+                [w.id[:80] for w in widgets if w not in kept],
+            )
             del widgets[:]
             widgets.extend(kept)
             return message.SerializeToString()
@@ -222,13 +230,24 @@ class Guard:
         method = scope.get("method", "GET")
         if host not in hosts and not (kind == "http" and scope.get("path") == HEALTH):
             here = f"http://127.0.0.1:{server[1]}" if is_local_url() else public_url()
-            return await self._refuse(scope, receive, send, 403, (
-                f"Adresse refusée : ce serveur ne répond qu’à {here}. Ouvrez le tableau "
-                "de bord à cette adresse, ou réglez MAILLAGE_URL sur son adresse publique."))
-        if origin is not None and (kind == "websocket" or method not in _SAFE_METHODS) \
-                and origin.strip().lower().rstrip("/") not in origins:
-            return await self._refuse(scope, receive, send, 403,
-                                      "Requête refusée : elle vient d’un autre site.")
+            return await self._refuse(
+                scope,
+                receive,
+                send,
+                403,
+                (
+                    f"Adresse refusée : ce serveur ne répond qu’à {here}. Ouvrez le tableau "
+                    "de bord à cette adresse, ou réglez MAILLAGE_URL sur son adresse publique."
+                ),
+            )
+        if (
+            origin is not None
+            and (kind == "websocket" or method not in _SAFE_METHODS)
+            and origin.strip().lower().rstrip("/") not in origins
+        ):
+            return await self._refuse(
+                scope, receive, send, 403, "Requête refusée : elle vient d’un autre site."
+            )
         if kind == "websocket":
             return await self.app(scope, self._cleaned(receive), self._unlisted(send))
         path = scope.get("path", "")
@@ -237,7 +256,7 @@ class Guard:
         return await self.app(scope, receive, send)
 
     async def _upload(self, scope, receive, send, path):
-        session_id = path[len(UPLOAD_PREFIX):].split("/", 1)[0]
+        session_id = path[len(UPLOAD_PREFIX) :].split("/", 1)[0]
         _forget_ended_sessions()
         length = _header(scope, b"content-length")
         size = int(length) if length and length.isdigit() else None
@@ -260,8 +279,10 @@ class Guard:
                 if message.get("type") == "websocket.receive" and message.get("bytes"):
                     data = cleaned(message["bytes"])
                     if data is None:
-                        _LOG.warning("Message clear_cache ignoré : les caches ne se vident "
-                                     "pas depuis un navigateur.")
+                        _LOG.warning(
+                            "Message clear_cache ignoré : les caches ne se vident "
+                            "pas depuis un navigateur."
+                        )
                         continue
                     message = {**message, "bytes": data}
                 return message
@@ -277,14 +298,26 @@ class Guard:
         return sending
 
     async def _refuse(self, scope, receive, send, status: int, text: str):
-        _LOG.warning("Refusé (%s) : %s %s, Host=%s, Origin=%s", status,
-                     scope.get("method", "WS"), scope.get("path"), _header(scope, b"host"),
-                     _header(scope, b"origin"))
+        _LOG.warning(
+            "Refusé (%s) : %s %s, Host=%s, Origin=%s",
+            status,
+            scope.get("method", "WS"),
+            scope.get("path"),
+            _header(scope, b"host"),
+            _header(scope, b"origin"),
+        )
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
         body = text.encode("utf-8")
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -93,19 +93,27 @@ def target_space(context: Context) -> str | None:
     spaces = context.store.spaces()
     options = [*spaces, NEW_SPACE]
     default = context.space if context.space in spaces else NEW_SPACE
-    if st.session_state.get(DESTINATION) not in options or st.session_state.get(
-            DESTINATION_SHOWN) != context.space:  # the space on screen changed: follow it
+    if (
+        st.session_state.get(DESTINATION) not in options
+        or st.session_state.get(DESTINATION_SHOWN) != context.space
+    ):  # the space on screen changed: follow it
         st.session_state[DESTINATION] = default
     st.session_state[DESTINATION_SHOWN] = context.space
     chosen = pickers.selectbox(
-        "Espace de destination", options, key=DESTINATION,
+        "Espace de destination",
+        options,
+        key=DESTINATION,
         format_func=lambda s: "Nouvel espace…" if s == NEW_SPACE else s,
         help="Chaque espace de travail a ses propres versions ; « demo » est l’espace "
-        "de démonstration.")
+        "de démonstration.",
+    )
     if chosen != NEW_SPACE:
         return chosen
-    name = st.text_input("Nom du nouvel espace", value="" if spaces else DEFAULT_SPACE,
-                         placeholder="ex. bocage-bourbonnais").strip()
+    name = st.text_input(
+        "Nom du nouvel espace",
+        value="" if spaces else DEFAULT_SPACE,
+        placeholder="ex. bocage-bourbonnais",
+    ).strip()
     if not _SPACE_NAME.match(name):
         st.caption("Minuscules, chiffres, « - » ou « _ », 40 caractères au plus.")
         return None
@@ -125,29 +133,37 @@ def files_digest(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def check_digest(files: Sequence[tuple[str, bytes]], profile: Profile | None = None,
-                 mode: Mode = REPLACE) -> str:
+def check_digest(
+    files: Sequence[tuple[str, bytes]], profile: Profile | None = None, mode: Mode = REPLACE
+) -> str:
     """The files, the mapping and the mode: a new choice of any of them checks again."""
     mapping = profile_json(profile) if profile is not None else ""
     return hashlib.sha256(f"{files_digest(files)}|{mapping}|{mode}".encode()).hexdigest()
 
 
-def run_check(files: Sequence[tuple[str, bytes]], on_step=None, profile: Profile | None = None,
-              mode: Mode = REPLACE, store: Store | None = None,
-              space: str | None = None) -> CheckedUpload:
+def run_check(
+    files: Sequence[tuple[str, bytes]],
+    on_step=None,
+    profile: Profile | None = None,
+    mode: Mode = REPLACE,
+    store: Store | None = None,
+    space: str | None = None,
+) -> CheckedUpload:
     """Read, map, complete if asked and validate the uploaded files; an unreadable file, a bad
     profile or nothing to complete is a result, not an error."""
     files = tuple(sorted(files))
     digest = check_digest(files, profile, mode)
     try:
-        checked = check_files(files, profile=profile, mode=mode, store=store, space=space,
-                              on_step=on_step)
+        checked = check_files(
+            files, profile=profile, mode=mode, store=store, space=space, on_step=on_step
+        )
     except (UnreadableWorkbook, BadProfile, CannotComplete) as refusal:
         return CheckedUpload(digest, files, unreadable=str(refusal))
     return CheckedUpload(digest, files, checked.workbook, checked.validation, note=checked.note)
 
 
 # --- template and upload ----------------------------------------------------------------------
+
 
 def template_bytes() -> bytes:
     """The empty template, written at click time (it follows the schema of the running code)."""
@@ -161,29 +177,45 @@ def template_bytes() -> bytes:
 
 def template_download() -> None:
     st.download_button(
-        "Télécharger le modèle vide", data=template_bytes, file_name="modele-maillage.xlsx",
-        mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
+        "Télécharger le modèle vide",
+        data=template_bytes,
+        file_name="modele-maillage.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
         help="Un classeur avec une feuille par onglet attendu, les en-têtes et des listes "
-        "déroulantes pour les valeurs contrôlées : il évite la plupart des erreurs.")
+        "déroulantes pour les valeurs contrôlées : il évite la plupart des erreurs.",
+    )
 
 
 def upload() -> list[tuple[str, bytes]]:
     uploaded = st.file_uploader(
-        "Classeur à importer", type=["xlsx", "ods", "csv"], accept_multiple_files=True,
-        key=UPLOAD, max_upload_size=MAX_MEGABYTES,
+        "Classeur à importer",
+        type=["xlsx", "ods", "csv"],
+        accept_multiple_files=True,
+        key=UPLOAD,
+        max_upload_size=MAX_MEGABYTES,
         help="Un classeur .xlsx ou .ods, ou plusieurs fichiers .csv déposés ensemble (une "
         "feuille chacun, nommée d’après le fichier : acteurs.csv, perimetres.csv…). "
-        f"{MAX_MEGABYTES}\u00a0Mo au plus par fichier.")
+        f"{MAX_MEGABYTES}\u00a0Mo au plus par fichier.",
+    )
     files = [(file.name, file.getvalue()) for file in uploaded or []]
     if files:  # Streamlit's own file chip says « 34.0KB »: hidden (style.py), said here
-        st.caption("Déposé : " + " ; ".join(f"{display.md(name)} ({format_bytes(len(data))})"
-                                            for name, data in files) + ".")
+        st.caption(
+            "Déposé : "
+            + " ; ".join(f"{display.md(name)} ({format_bytes(len(data))})" for name, data in files)
+            + "."
+        )
     return files
 
 
-def checked_upload(files: Sequence[tuple[str, bytes]], profile: Profile | None = None,
-                   mode: Mode = REPLACE, store: Store | None = None,
-                   space: str | None = None) -> CheckedUpload:
+def checked_upload(
+    files: Sequence[tuple[str, bytes]],
+    profile: Profile | None = None,
+    mode: Mode = REPLACE,
+    store: Store | None = None,
+    space: str | None = None,
+) -> CheckedUpload:
     """Check the files once per upload, showing each step; later reruns reuse the result."""
     known = st.session_state.get(keys.CHECKED)
     if isinstance(known, CheckedUpload) and known.digest == check_digest(files, profile, mode):
@@ -208,8 +240,10 @@ def _summary(result: CheckedUpload) -> str:
         return "Le fichier n’a pas pu être lu"
     errors, warnings = result.errors, result.warnings
     if errors:
-        return (f"Classeur vérifié : {counted(errors, 'erreur')} à corriger, "
-                f"{counted(warnings, 'avertissement', none='aucun avertissement')}")
+        return (
+            f"Classeur vérifié : {counted(errors, 'erreur')} à corriger, "
+            f"{counted(warnings, 'avertissement', none='aucun avertissement')}"
+        )
     if warnings:
         return f"Classeur prêt à publier, avec {counted(warnings, 'avertissement')}"
     return "Classeur prêt à publier, sans aucun problème"
@@ -226,6 +260,7 @@ def _summary_status(result: CheckedUpload) -> None:
 
 # --- problems ----------------------------------------------------------------------------------
 
+
 def message_row_height(table: pd.DataFrame) -> int:
     """A row height that shows the longest message whole: the grid wraps text only in rows
     taller than 64 px, and one height serves every row. The analyst reads each message next
@@ -241,36 +276,57 @@ def show_outcome(result: CheckedUpload) -> None:
     assert result.workbook is not None  # an unreadable upload is shown by show_unreadable
     rows = data_rows(result.workbook)
     left, middle, right = st.columns(3)
-    left.metric("Erreurs", format_number(result.errors),
-                help="Elles bloquent la publication : corrigez-les puis déposez le classeur à "
-                "nouveau.")
-    middle.metric("Avertissements", format_number(result.warnings),
-                  help="Ils n’empêchent pas de publier, mais méritent un coup d’œil.")
-    right.metric("Lignes lues", format_number(rows),
-                 help="Lignes de données des feuilles reconnues (sans « lisez_moi » ni les "
-                 "listes du modèle).")
+    left.metric(
+        "Erreurs",
+        format_number(result.errors),
+        help="Elles bloquent la publication : corrigez-les puis déposez le classeur à nouveau.",
+    )
+    middle.metric(
+        "Avertissements",
+        format_number(result.warnings),
+        help="Ils n’empêchent pas de publier, mais méritent un coup d’œil.",
+    )
+    right.metric(
+        "Lignes lues",
+        format_number(rows),
+        help="Lignes de données des feuilles reconnues (sans « lisez_moi » ni les "
+        "listes du modèle).",
+    )
     if not result.problems:
         return
     table = problems_table(result.problems)
     filters = st.columns(2)
     severities = pickers.multiselect(
-        "Gravité", [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]], where=filters[0],
-        key=SEVERITY_FILTER, placeholder="Toutes")
+        "Gravité",
+        [SEVERITY_LABELS[ERROR], SEVERITY_LABELS[WARNING]],
+        where=filters[0],
+        key=SEVERITY_FILTER,
+        placeholder="Toutes",
+    )
     sheets = pickers.multiselect(
-        "Feuille", sorted(table["Feuille"].dropna().unique()), where=filters[1],
-        key=SHEET_FILTER, placeholder="Toutes")
+        "Feuille",
+        sorted(table["Feuille"].dropna().unique()),
+        where=filters[1],
+        key=SHEET_FILTER,
+        placeholder="Toutes",
+    )
     shown = table
     if severities:
         shown = shown[shown["Gravité"].isin(severities)]
     if sheets:
         shown = shown[shown["Feuille"].isin(sheets)]
     if shown.empty:  # filters that keep nothing: say so, not an empty grid
-        st.info("Aucun problème ne correspond à ces filtres : retirez une gravité ou une "
-                "feuille pour revoir les autres.", icon=":material/filter_alt_off:")
+        st.info(
+            "Aucun problème ne correspond à ces filtres : retirez une gravité ou une "
+            "feuille pour revoir les autres.",
+            icon=":material/filter_alt_off:",
+        )
     else:
         _problems_grid(shown)
-    st.caption(f"{problems_shown(len(shown), len(table))} La ligne est celle du tableur "
-               "(en-têtes = ligne 1).")
+    st.caption(
+        f"{problems_shown(len(shown), len(table))} La ligne est celle du tableur "
+        "(en-têtes = ligne 1)."
+    )
     _problem_downloads(result)
 
 
@@ -282,14 +338,20 @@ def problems_shown(shown: int, total: int) -> str:
 
 
 def _problems_grid(shown: pd.DataFrame) -> None:
-    st.dataframe(shown, hide_index=True, width="stretch", row_height=message_row_height(shown),
-                 column_config={
-                     "Gravité": st.column_config.TextColumn(width=100),
-                     "Feuille": st.column_config.TextColumn(width=100),
-                     "Ligne": st.column_config.NumberColumn(format="%d", width=55),
-                     "Colonne": st.column_config.TextColumn(width=110),
-                     "Valeur": st.column_config.TextColumn(width=130),
-                     "Message": st.column_config.TextColumn(width=MESSAGE_WIDTH)})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        row_height=message_row_height(shown),
+        column_config={
+            "Gravité": st.column_config.TextColumn(width=100),
+            "Feuille": st.column_config.TextColumn(width=100),
+            "Ligne": st.column_config.NumberColumn(format="%d", width=55),
+            "Colonne": st.column_config.TextColumn(width=110),
+            "Valeur": st.column_config.TextColumn(width=130),
+            "Message": st.column_config.TextColumn(width=MESSAGE_WIDTH),
+        },
+    )
 
 
 def _problem_downloads(result: CheckedUpload) -> None:
@@ -297,17 +359,27 @@ def _problem_downloads(result: CheckedUpload) -> None:
     single_xlsx = len(result.files) == 1 and result.files[0][0].lower().endswith(".xlsx")
     left, right = st.columns(2)
     left.download_button(
-        "Classeur annoté (.xlsx)", data=lambda: annotated_workbook(result.files, result.problems),
-        file_name=f"{stem}-problemes.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
+        "Classeur annoté (.xlsx)",
+        data=lambda: annotated_workbook(result.files, result.problems),
+        file_name=f"{stem}-problemes.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/table_view:",
         on_click="ignore",
         help="Votre classeur avec une feuille « problemes » et les cellules en cause surlignées "
-        "et commentées." if single_xlsx else
-        "Une feuille « problemes » qui liste chaque problème avec sa feuille, sa ligne et sa "
-        "colonne.")
+        "et commentées."
+        if single_xlsx
+        else "Une feuille « problemes » qui liste chaque problème avec sa feuille, sa ligne et sa "
+        "colonne.",
+    )
     right.download_button(
-        "Liste des problèmes (.csv)", data=problems_csv(result.problems),
-        file_name=f"{stem}-problemes.csv", mime=CSV_MIME, icon=":material/download:",
-        on_click="ignore", help="Séparateur « ; », lisible directement par Excel.")
+        "Liste des problèmes (.csv)",
+        data=problems_csv(result.problems),
+        file_name=f"{stem}-problemes.csv",
+        mime=CSV_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        help="Séparateur « ; », lisible directement par Excel.",
+    )
 
 
 def show_unreadable(result: CheckedUpload) -> None:
@@ -316,24 +388,40 @@ def show_unreadable(result: CheckedUpload) -> None:
 
 # --- publish -----------------------------------------------------------------------------------
 
+
 def publish_button(context: Context, space: str, result: CheckedUpload) -> None:
     if result.published is not None:  # stays said while this upload is on the page
-        st.success(f"Version {result.published} publiée dans l’espace « {space} » : toutes "
-                   "les pages montrent désormais ces données.", icon=":material/check_circle:")
+        st.success(
+            f"Version {result.published} publiée dans l’espace « {space} » : toutes "
+            "les pages montrent désormais ces données.",
+            icon=":material/check_circle:",
+        )
         return
     confirmed = True
     if result.can_publish and needs_confirmation(context, space):
         confirmed = st.checkbox(
             f"Je confirme : publier dans l’espace « {space} », qui n’est pas celui affiché "
-            f"(« {context.space} »).", key=OTHER_SPACE_CONFIRM)
-    help_text = (f"Publie une nouvelle version de l’espace « {space} » ; les versions "
-                 "précédentes sont conservées." if result.can_publish and confirmed else
-                 "Cochez d’abord la confirmation ci-dessus." if result.can_publish else
-                 "Corrigez d’abord les erreurs : les avertissements, eux, n’empêchent pas de "
-                 "publier.")
-    st.button("Publier", type="primary", icon=":material/publish:", key="import_publier",
-              disabled=not (result.can_publish and confirmed), help=help_text,
-              on_click=_publish, args=(context, space, result.digest))
+            f"(« {context.space} »).",
+            key=OTHER_SPACE_CONFIRM,
+        )
+    help_text = (
+        f"Publie une nouvelle version de l’espace « {space} » ; les versions "
+        "précédentes sont conservées."
+        if result.can_publish and confirmed
+        else "Cochez d’abord la confirmation ci-dessus."
+        if result.can_publish
+        else "Corrigez d’abord les erreurs : les avertissements, eux, n’empêchent pas de publier."
+    )
+    st.button(
+        "Publier",
+        type="primary",
+        icon=":material/publish:",
+        key="import_publier",
+        disabled=not (result.can_publish and confirmed),
+        help=help_text,
+        on_click=_publish,
+        args=(context, space, result.digest),
+    )
 
 
 def _publish(context: Context, space: str, digest: str) -> None:
@@ -345,8 +433,14 @@ def _publish(context: Context, space: str, digest: str) -> None:
         return
     if result.workbook is None or result.validation is None:  # nothing read: nothing to publish
         return
-    version = publish_checked(context.store, space, result.workbook, result.validation,
-                              author=context.author, note=result.note)
+    version = publish_checked(
+        context.store,
+        space,
+        result.workbook,
+        result.validation,
+        author=context.author,
+        note=result.note,
+    )
     if version is None:  # refused as invalid: the page already says why
         return
     st.session_state[keys.CHECKED] = replace(result, published=version.version)
@@ -362,21 +456,28 @@ def show_message() -> None:
 
 # --- history and restore -----------------------------------------------------------------------
 
+
 def history_table(store: Store, space: str) -> pd.DataFrame:
     rows = []
     for info in store.history(space):
         counts = " · ".join(f"{sheet}\u00a0: {format_number(n)}" for sheet, n in info.rows.items())
-        rows.append({
-            "Version": info.version,
-            "Publiée le": format_datetime(info.published_at),
-            "Fichier": display.short(info.file, display.TOOLTIP) if info.file else "—",
-            "Par": display.short(info.author, display.TOOLTIP) if info.author else "—",
-            "Lignes par feuille": counts,
-            "Origine": (f"restauration de v{info.restored_from}" if info.restored_from
-                        else info.note or "import"),
-        })
-    return pd.DataFrame(rows, columns=["Version", "Publiée le", "Fichier", "Par",
-                                       "Lignes par feuille", "Origine"])
+        rows.append(
+            {
+                "Version": info.version,
+                "Publiée le": format_datetime(info.published_at),
+                "Fichier": display.short(info.file, display.TOOLTIP) if info.file else "—",
+                "Par": display.short(info.author, display.TOOLTIP) if info.author else "—",
+                "Lignes par feuille": counts,
+                "Origine": (
+                    f"restauration de v{info.restored_from}"
+                    if info.restored_from
+                    else info.note or "import"
+                ),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["Version", "Publiée le", "Fichier", "Par", "Lignes par feuille", "Origine"]
+    )
 
 
 def show_history(context: Context, space: str) -> None:
@@ -388,14 +489,22 @@ def show_history(context: Context, space: str) -> None:
     former = table["Version"].iloc[1:].tolist()
     if not former:
         return
-    choice = pickers.selectbox("Version à restaurer", former, key=RESTORE_CHOICE,
-                          format_func=lambda v: f"Version {v}")
+    choice = pickers.selectbox(
+        "Version à restaurer", former, key=RESTORE_CHOICE, format_func=lambda v: f"Version {v}"
+    )
     confirmed = st.checkbox(
         f"Je confirme : la version {choice} sera republiée comme nouvelle version "
         f"(v{table['Version'].iloc[0] + 1}) ; aucune version n’est effacée.",
-        key=RESTORE_CONFIRM)
-    st.button("Restaurer", icon=":material/history:", disabled=not confirmed,
-              key="import_restaurer", on_click=_restore, args=(context, space))
+        key=RESTORE_CONFIRM,
+    )
+    st.button(
+        "Restaurer",
+        icon=":material/history:",
+        disabled=not confirmed,
+        key="import_restaurer",
+        on_click=_restore,
+        args=(context, space),
+    )
 
 
 def _restore(context: Context, space: str) -> None:
@@ -405,5 +514,7 @@ def _restore(context: Context, space: str) -> None:
         return
     restored = context.store.restore(space, int(version), author=context.author)
     st.session_state[RESTORE_CONFIRM] = False
-    st.session_state[MESSAGE] = (f"Version {version} restaurée : elle est publiée à nouveau "
-                                 f"comme version {restored.version}.")
+    st.session_state[MESSAGE] = (
+        f"Version {version} restaurée : elle est publiée à nouveau "
+        f"comme version {restored.version}."
+    )

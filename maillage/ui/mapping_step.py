@@ -39,16 +39,24 @@ NONE, NEW = "__modele__", "__nouvelle__"
 KEEP, IGNORE = "__garder__", ""
 GUESS = "__deviner__"
 SHOWN_VALUES = 30
+
+
 def choose_mode(store: Store, space: str) -> Mode:
     """« Remplacer » by default; « Compléter » once the space has a version to complete."""
     if store.latest(space) is None:
         return REPLACE
     return st.radio(
-        "Ce fichier…", [REPLACE, COMPLETE], key=MODE, horizontal=True,
-        format_func=lambda m: {REPLACE: "remplace tout l’espace",
-                               COMPLETE: "complète la dernière version"}[m],
+        "Ce fichier…",
+        [REPLACE, COMPLETE],
+        key=MODE,
+        horizontal=True,
+        format_func=lambda m: {
+            REPLACE: "remplace tout l’espace",
+            COMPLETE: "complète la dernière version",
+        }[m],
         help="Compléter ajoute les lignes nouvelles et met à jour celles dont l’identifiant "
-        "(ou la clé du profil) existe déjà ; rien n’est supprimé.")
+        "(ou la clé du profil) existe déjà ; rien n’est supprimé.",
+    )
 
 
 def _read(files: Sequence[tuple[str, bytes]]) -> RawWorkbook | None:
@@ -72,27 +80,40 @@ def needs_mapping(workbook: RawWorkbook) -> bool:
     return False
 
 
-def choose_profile(store: Store, space: str,
-                   files: Sequence[tuple[str, bytes]]) -> tuple[Profile | None, bool]:
+def choose_profile(
+    store: Store, space: str, files: Sequence[tuple[str, bytes]]
+) -> tuple[Profile | None, bool]:
     """(the mapping to apply, whether the page may go on to check the file)."""
     workbook = _read(files)
     saved = {p.name: p for p in saved_profiles(store, space)}
     options = [NONE, *BUILTIN_PROFILES, *saved, NEW]
     automatic = find_profile(None, store, space, files) if workbook else None
-    default = (automatic.name if automatic else
-               NEW if workbook is not None and needs_mapping(workbook) else NONE)
-    labels = {NONE: "aucune : le fichier suit le modèle", NEW: "nouvelle correspondance…",
-              **{k: f"{p.name} (intégré)" for k, p in BUILTIN_PROFILES.items()},
-              **{k: f"{k} (enregistré)" for k in saved}}
-    choice = pickers.selectbox("Correspondance des colonnes", options,
-                               index=options.index(default),
-                               key=f"{PROFILE}_{_digest(files)}",
-                               format_func=lambda k: labels.get(k, k),
-                               help="Pour un fichier qui ne suit pas le modèle : quelle "
-                               "colonne est laquelle, quelle valeur est quel code.")
+    default = (
+        automatic.name
+        if automatic
+        else NEW
+        if workbook is not None and needs_mapping(workbook)
+        else NONE
+    )
+    labels = {
+        NONE: "aucune : le fichier suit le modèle",
+        NEW: "nouvelle correspondance…",
+        **{k: f"{p.name} (intégré)" for k, p in BUILTIN_PROFILES.items()},
+        **{k: f"{k} (enregistré)" for k in saved},
+    }
+    choice = pickers.selectbox(
+        "Correspondance des colonnes",
+        options,
+        index=options.index(default),
+        key=f"{PROFILE}_{_digest(files)}",
+        format_func=lambda k: labels.get(k, k),
+        help="Pour un fichier qui ne suit pas le modèle : quelle "
+        "colonne est laquelle, quelle valeur est quel code.",
+    )
     if automatic is not None and choice == automatic.name:
-        st.caption(f"Correspondance « {md(automatic.name)} » reconnue d’après les "
-                   "en-têtes du fichier.")
+        st.caption(
+            f"Correspondance « {md(automatic.name)} » reconnue d’après les en-têtes du fichier."
+        )
     if choice == NONE:
         return None, True
     if choice in BUILTIN_PROFILES:
@@ -109,25 +130,39 @@ def _digest(files: Sequence[tuple[str, bytes]]) -> str:
     return files_digest(files)[:12]
 
 
-def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
-                   workbook: RawWorkbook, base: Profile | None) -> tuple[Profile | None, bool]:
+def mapping_editor(
+    store: Store,
+    space: str,
+    files: Sequence[tuple[str, bytes]],
+    workbook: RawWorkbook,
+    base: Profile | None,
+) -> tuple[Profile | None, bool]:
     prefix = f"map_{_digest(files)}"
     st.subheader("Quelle colonne est laquelle")
     sheets = [k for k in workbook.sheets if k not in IGNORED_SHEETS]
     if not sheets:
         return None, True
     unknown = [k for k in sheets if k not in SHEETS]
-    source = pickers.selectbox("Feuille du fichier", sheets, key=f"{prefix}_feuille",
-                          index=sheets.index(unknown[0]) if unknown else 0,
-                          format_func=lambda k: workbook.sheets[k].name)
+    source = pickers.selectbox(
+        "Feuille du fichier",
+        sheets,
+        key=f"{prefix}_feuille",
+        index=sheets.index(unknown[0]) if unknown else 0,
+        format_func=lambda k: workbook.sheets[k].name,
+    )
     targets = list(SHEETS)
     guessed = base.sheet if base else (source if source in SHEETS else "acteurs")
-    target = pickers.selectbox("Feuille de maillage qu’elle remplit", targets,
-                          index=targets.index(guessed), key=f"{prefix}_cible",
-                          format_func=lambda k: SHEET_LABELS.get(k, k))
+    target = pickers.selectbox(
+        "Feuille de maillage qu’elle remplit",
+        targets,
+        index=targets.index(guessed),
+        key=f"{prefix}_cible",
+        format_func=lambda k: SHEET_LABELS.get(k, k),
+    )
     raw = workbook.sheets[source]
-    st.caption(f"Les premières lignes de « {md(raw.name)} » "
-               f"({format_number(len(raw.frame))} lignes) :")
+    st.caption(
+        f"Les premières lignes de « {md(raw.name)} » ({format_number(len(raw.frame))} lignes) :"
+    )
     st.dataframe(raw.frame.head(5), width="stretch")
     draft = draft_profile(raw, target, name=Path(files[0][0]).stem, base=base)
     schema = SHEETS[target]
@@ -136,12 +171,15 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
     choices = [KEEP, IGNORE, *schema.column_names]
     names = {KEEP: "garder telle quelle", IGNORE: "ignorer"}
     for position, proposal in enumerate(propose_columns(raw.frame.columns, target, base)):
-        proposed = proposal.target or (IGNORE if proposal.reason in ("taken", "profile")
-                                       else KEEP)
-        chosen = pickers.selectbox(md(proposal.source), choices, index=choices.index(proposed),
-                              key=f"{prefix}_{target}_col_{position}",
-                              format_func=lambda c: names.get(c, c),
-                              help=md(proposal.explanation, None))
+        proposed = proposal.target or (IGNORE if proposal.reason in ("taken", "profile") else KEEP)
+        chosen = pickers.selectbox(
+            md(proposal.source),
+            choices,
+            index=choices.index(proposed),
+            key=f"{prefix}_{target}_col_{position}",
+            format_func=lambda c: names.get(c, c),
+            help=md(proposal.explanation, None),
+        )
         st.caption(md(proposal.explanation, None))
         if chosen != KEEP:
             columns[proposal.source] = chosen
@@ -149,15 +187,18 @@ def mapping_editor(store: Store, space: str, files: Sequence[tuple[str, bytes]],
     values = _value_choices(prefix, target, raw, mapped, draft, base)
     constants, guess = _required_choices(prefix, target, mapped, base)
     doubles = sorted({t for t in mapped.values() if list(mapped.values()).count(t) > 1})
-    missing = [c.name for c in schema.columns if c.required and c.name not in mapped
-               and c.name not in constants and c.name not in guess]
-    profile = Profile(draft.name, target, draft.key, columns, values, constants,
-                      True, guess, None)
+    missing = [
+        c.name
+        for c in schema.columns
+        if c.required and c.name not in mapped and c.name not in constants and c.name not in guess
+    ]
+    profile = Profile(draft.name, target, draft.key, columns, values, constants, True, guess, None)
     if doubles or missing:
         problems = [f"« {t} » est choisie pour plusieurs colonnes" for t in doubles]
         problems += [f"la colonne obligatoire « {t} » n’est associée à rien" for t in missing]
-        st.warning("Avant de vérifier le fichier : " + " ; ".join(problems) + ".",
-                   icon=":material/rule:")
+        st.warning(
+            "Avant de vérifier le fichier : " + " ; ".join(problems) + ".", icon=":material/rule:"
+        )
         return profile, False
     _save_form(store, space, profile, prefix)
     return profile, True
@@ -171,8 +212,12 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
         if column.vocabulary is None or column.name not in mapped:
             continue
         header = mapped[column.name]
-        found = propose_values(raw.frame[header], column.code_vocabulary, column.kind == "codes",
-                               (base.values if base else {}).get(column.name))
+        found = propose_values(
+            raw.frame[header],
+            column.code_vocabulary,
+            column.kind == "codes",
+            (base.values if base else {}).get(column.name),
+        )
         if not found or all(v.reason == "code" for v in found):
             continue
         st.markdown(f"**Valeurs de « {md(header)} »** → {md(column.name)}")
@@ -181,17 +226,24 @@ def _value_choices(prefix, target, raw, mapped, draft, base) -> dict[str, dict[s
         for position, value in enumerate(found[:SHOWN_VALUES]):
             code = value.code or draft.values.get(column.name, {}).get(value.source) or ""
             chosen = pickers.selectbox(
-                f"{md(value.source)} ({counted(value.count, 'ligne')})", codes,
+                f"{md(value.source)} ({counted(value.count, 'ligne')})",
+                codes,
                 index=codes.index(code) if code in codes else 0,
                 key=f"{prefix}_{target}_val_{column.name}_{position}",
                 format_func=partial(_value_label, LABELS[column.code_vocabulary]),
-                help=md(value.explanation, None))
+                help=md(value.explanation, None),
+            )
             if value.reason != "code" or chosen != value.code:
                 table[value.source] = chosen
         if len(found) > SHOWN_VALUES:
             rest = len(found) - SHOWN_VALUES
-            st.caption(counted(rest, "autre valeur : elle est vérifiée telle quelle.",
-                               "autres valeurs : elles sont vérifiées telles quelles."))
+            st.caption(
+                counted(
+                    rest,
+                    "autre valeur : elle est vérifiée telle quelle.",
+                    "autres valeurs : elles sont vérifiées telles quelles.",
+                )
+            )
         values[column.name] = table
     return values
 
@@ -219,9 +271,11 @@ def _required_choices(prefix, target, mapped, base) -> tuple[dict[str, str], tup
         default = GUESS if column.name in guess else constants.get(column.name, "")
         chosen = pickers.selectbox(
             f"« {column.name} » n’est pas dans le fichier : valeur pour toutes les lignes",
-            options, index=options.index(default) if default in options else 0,
+            options,
+            index=options.index(default) if default in options else 0,
             key=f"{prefix}_{target}_const_{column.name}",
-            format_func=partial(_value_label, LABELS[column.code_vocabulary]))
+            format_func=partial(_value_label, LABELS[column.code_vocabulary]),
+        )
         constants.pop(column.name, None)
         guess = tuple(g for g in guess if g != column.name)
         if chosen == GUESS:
@@ -235,18 +289,33 @@ def _save_form(store: Store, space: str, profile: Profile, prefix: str) -> None:
     if message := st.session_state.pop(SAVED, None):
         st.success(message, icon=":material/bookmark_added:")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.text_input("Nom de cette correspondance", value=profile.name,
-                    key=f"{SAVE_NAME}_{prefix}", max_chars=80)
-    right.button("Enregistrer", icon=":material/bookmark:", key=f"{prefix}_enregistrer",
-                 on_click=_save, args=(store, space, profile, f"{SAVE_NAME}_{prefix}"),
-                 help="La prochaine fois, un fichier aux mêmes en-têtes l’utilisera tout seul.")
+    left.text_input(
+        "Nom de cette correspondance", value=profile.name, key=f"{SAVE_NAME}_{prefix}", max_chars=80
+    )
+    right.button(
+        "Enregistrer",
+        icon=":material/bookmark:",
+        key=f"{prefix}_enregistrer",
+        on_click=_save,
+        args=(store, space, profile, f"{SAVE_NAME}_{prefix}"),
+        help="La prochaine fois, un fichier aux mêmes en-têtes l’utilisera tout seul.",
+    )
 
 
 def _save(store: Store, space: str, profile: Profile, name_key: str) -> None:
     auth.require(PUBLISH)
     name = (st.session_state.get(name_key) or profile.name).strip() or profile.name
-    named = Profile(name, profile.sheet, profile.key, profile.columns, profile.values,
-                    profile.constants, profile.keep_other_columns, profile.guess)
+    named = Profile(
+        name,
+        profile.sheet,
+        profile.key,
+        profile.columns,
+        profile.values,
+        profile.constants,
+        profile.keep_other_columns,
+        profile.guess,
+    )
     save_profile(store, space, named)
-    st.session_state[SAVED] = (f"Correspondance « {md(name)} » enregistrée dans "
-                               f"l’espace « {space} ».")
+    st.session_state[SAVED] = (
+        f"Correspondance « {md(name)} » enregistrée dans l’espace « {space} »."
+    )

@@ -20,8 +20,10 @@ from maillage.ui.style import BLANK_MAP_STYLE
 # pydeck turns plain strings into data accessors ("@@=pixels"): literals must say so.
 XY = pdk.types.String("XY")
 PIXELS = pdk.types.String("pixels")
-TOOLTIP = {"text": "{label}\n{detail}",
-           "style": {"backgroundColor": "#222222", "color": "white", "fontSize": "0.85rem"}}
+TOOLTIP = {
+    "text": "{label}\n{detail}",
+    "style": {"backgroundColor": "#222222", "color": "white", "fontSize": "0.85rem"},
+}
 MAP_HEIGHT = 600
 
 
@@ -34,39 +36,79 @@ def _tooltips(records: list[dict]) -> list[dict]:
     return [{**r, **{f: display.tooltip(r[f]) for f in fields if f in r}} for r in records]
 
 
-def polygons(records: list[dict], layer_id: str, fill: list[int], line: list[int],
-             line_width: float = 0.5) -> pdk.Layer:
+def polygons(
+    records: list[dict], layer_id: str, fill: list[int], line: list[int], line_width: float = 0.5
+) -> pdk.Layer:
     """Filled shapes, one colour for the whole layer (records: flat `polygon` lists)."""
     return pdk.Layer(
-        "PolygonLayer", data=_tooltips(records), id=layer_id, get_polygon="polygon",
-        position_format=XY, pickable=True, filled=True, stroked=True, get_fill_color=fill,
-        get_line_color=line, line_width_units=PIXELS, get_line_width=line_width)
+        "PolygonLayer",
+        data=_tooltips(records),
+        id=layer_id,
+        get_polygon="polygon",
+        position_format=XY,
+        pickable=True,
+        filled=True,
+        stroked=True,
+        get_fill_color=fill,
+        get_line_color=line,
+        line_width_units=PIXELS,
+        get_line_width=line_width,
+    )
 
 
-def paths(records: list[dict], layer_id: str, colour: list[int], width: float = 2,
-          pickable: bool = True) -> pdk.Layer:
+def paths(
+    records: list[dict], layer_id: str, colour: list[int], width: float = 2, pickable: bool = True
+) -> pdk.Layer:
     """Outlines (records: flat `path` lists). Not `pickable`: sends only the paths, and lets
     the shapes under it answer a hover or a tap."""
     if not pickable:
         records = [{"path": r["path"]} for r in records]
     return pdk.Layer(
-        "PathLayer", data=_tooltips(records), id=layer_id, get_path="path", position_format=XY,
-        pickable=pickable, width_units=PIXELS, get_width=width, get_color=colour)
+        "PathLayer",
+        data=_tooltips(records),
+        id=layer_id,
+        get_path="path",
+        position_format=XY,
+        pickable=pickable,
+        width_units=PIXELS,
+        get_width=width,
+        get_color=colour,
+    )
 
 
-def points(records: list[dict], layer_id: str, colour: list[int], radius: float,
-           filled: bool = True, ring: float = 1) -> pdk.Layer:
+def points(
+    records: list[dict],
+    layer_id: str,
+    colour: list[int],
+    radius: float,
+    filled: bool = True,
+    ring: float = 1,
+) -> pdk.Layer:
     """Points (records: `position` = [lon, lat])."""
     return pdk.Layer(
-        "ScatterplotLayer", data=_tooltips(records), id=layer_id, get_position="position",
-        pickable=True, radius_units=PIXELS, get_radius=radius, filled=filled, stroked=True,
-        get_fill_color=colour, get_line_color=colour if not filled else [255, 255, 255, 255],
-        line_width_units=PIXELS, get_line_width=ring)
+        "ScatterplotLayer",
+        data=_tooltips(records),
+        id=layer_id,
+        get_position="position",
+        pickable=True,
+        radius_units=PIXELS,
+        get_radius=radius,
+        filled=filled,
+        stroked=True,
+        get_fill_color=colour,
+        get_line_color=colour if not filled else [255, 255, 255, 255],
+        line_width_units=PIXELS,
+        get_line_width=ring,
+    )
 
 
-def deck(layers: list[pdk.Layer], bounds, width: int = 900,
-         height: int = MAP_HEIGHT) -> pdk.Deck:
+def deck(layers: list[pdk.Layer], bounds, width: int = 900, height: int = MAP_HEIGHT) -> pdk.Deck:
     """The map of `layers`, framed on `bounds` (min lon, min lat, max lon, max lat)."""
     view = view_from_bounds(bounds, width=width, height=height)
-    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0),
-                    map_provider=None, map_style=BLANK_MAP_STYLE, tooltip=TOOLTIP)
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**view, pitch=0),
+        map_provider=None,
+        map_style=BLANK_MAP_STYLE,
+        tooltip=TOOLTIP,
+    )

@@ -32,8 +32,11 @@ WORDS: dict[str, tuple[str, str, bool]] = {
     "region": ("régions", "région", True),
     "arrondissement": ("arrondissements", "arrondissement", False),
     "canton": ("cantons", "canton", False),
-    "circonscription_action_sociale": ("circonscriptions d’action sociale",
-                                       "circonscription d’action sociale", True),
+    "circonscription_action_sociale": (
+        "circonscriptions d’action sociale",
+        "circonscription d’action sociale",
+        True,
+    ),
     "territoire_caf": ("territoires CAF", "territoire CAF", False),
     "territoire_msa": ("territoires MSA", "territoire MSA", False),
     "centre_social": ("zones de centre social", "zone de centre social", True),
@@ -86,16 +89,18 @@ def _split_sentence(r: MismatchResult) -> str:
     if k == 0:
         if n == 1:
             return f"L{'a' if x_fem else 'e'} seul{e} {x1} du territoire tient dans {one_y}."
-        return (f"Aucun{e} des {format_number(n)} {xs} n’est coupé{e} : chacun{e} tient dans "
-                f"{one_y}.")
+        return (
+            f"Aucun{e} des {format_number(n)} {xs} n’est coupé{e} : chacun{e} tient dans {one_y}."
+        )
     if n == 1:
         return f"L{'a' if x_fem else 'e'} seul{e} {x1} du territoire est coupé{e} {where}."
     if k == n:
         every = "toutes" if x_fem else "tous"
         return f"Les {format_number(n)} {xs} sont {every} coupé{e}s {where}."
     verb = "est" if k == 1 else "sont"
-    return (f"{format_number(k)} des {format_number(n)} {xs} {verb} coupé{e}{'s' * (k != 1)} "
-            f"{where}.")
+    return (
+        f"{format_number(k)} des {format_number(n)} {xs} {verb} coupé{e}{'s' * (k != 1)} {where}."
+    )
 
 
 def _uncovered_sentence(r: MismatchResult) -> str:
@@ -105,11 +110,15 @@ def _uncovered_sentence(r: MismatchResult) -> str:
     any_y = "aucune" if y_fem else "aucun"
     gaps = len(r.uncovered_communes)
     if gaps == 0:
-        return (f"Toutes les communes couvertes par les {xs} relèvent aussi d’un{'e' * y_fem} "
-                f"{y1} : aucun trou entre les deux cartes.")
+        return (
+            f"Toutes les communes couvertes par les {xs} relèvent aussi d’un{'e' * y_fem} "
+            f"{y1} : aucun trou entre les deux cartes."
+        )
     plural = "s" * (gaps > 1)
-    return (f"{format_number(gaps)} commune{plural} couverte{plural} par un{e} {x1} ne "
-            f"relève{'nt' * (gaps > 1)} d’{any_y} {y1}.")
+    return (
+        f"{format_number(gaps)} commune{plural} couverte{plural} par un{e} {x1} ne "
+        f"relève{'nt' * (gaps > 1)} d’{any_y} {y1}."
+    )
 
 
 def agreement(r: MismatchResult) -> float | None:
@@ -125,24 +134,32 @@ def headlines(r: MismatchResult) -> list[tuple[str, str, str]]:
     e = "e" if x_fem else ""
     n, k = len(r.x_ids), r.split_count
     if r.split_population:
-        people = (f"{format_number(r.split_population)} habitants, soit "
-                  f"{format_share(r.split_population_share)} de la population couverte par "
-                  f"les {xs}, vivent dans un{e} {x1} coupé{e}.")
+        people = (
+            f"{format_number(r.split_population)} habitants, soit "
+            f"{format_share(r.split_population_share)} de la population couverte par "
+            f"les {xs}, vivent dans un{e} {x1} coupé{e}."
+        )
     else:
         people = f"Personne ne vit dans un{e} {x1} coupé{e}."
     if r.v_measure is None:
         doubled = xs if r.x_duplicate_communes else ys
-        accord = (f"Non calculé : des communes appartiennent à plusieurs {doubled}, les deux "
-                  "types ne forment donc pas deux découpages du territoire.")
+        accord = (
+            f"Non calculé : des communes appartiennent à plusieurs {doubled}, les deux "
+            "types ne forment donc pas deux découpages du territoire."
+        )
     else:
-        accord = (f"{_ratio(r.v_measure)} sur 1 : 1 quand les {xs} et les {ys} dessinent "
-                  "exactement la même carte, 0 quand l’une ne dit rien de l’autre.")
+        accord = (
+            f"{_ratio(r.v_measure)} sur 1 : 1 quand les {xs} et les {ys} dessinent "
+            "exactement la même carte, 0 quand l’une ne dit rien de l’autre."
+        )
     return [
-        (_capital(f"{xs} coupé{e}s"), f"{format_number(k)} / {format_number(n)}",
-         _split_sentence(r)),
+        (
+            _capital(f"{xs} coupé{e}s"),
+            f"{format_number(k)} / {format_number(n)}",
+            _split_sentence(r),
+        ),
         ("Habitants dans un territoire coupé", format_number(r.split_population), people),
-        (f"Communes sans {y1}", format_number(len(r.uncovered_communes)),
-         _uncovered_sentence(r)),
+        (f"Communes sans {y1}", format_number(len(r.uncovered_communes)), _uncovered_sentence(r)),
         ("Accord des deux découpages", _ratio(agreement(r)), accord),
     ]
 
@@ -164,9 +181,13 @@ def details(r: MismatchResult) -> str | None:
         f"L’**indice de Rand ajusté** ({_ratio(r.adjusted_rand)}) compare les paires de "
         f"communes : 1 quand les {xs} et les {ys} regroupent les mêmes communes ensemble, "
         "proche de 0 quand ils ne se ressemblent pas plus que par hasard.\n\n"
-        + ("Les communes sont comptées une à une." if r.weight == "communes" else
-           "Chaque commune pèse son nombre d’habitants.")
-        + " La méthode est détaillée dans la page « Méthode ».")
+        + (
+            "Les communes sont comptées une à une."
+            if r.weight == "communes"
+            else "Chaque commune pèse son nombre d’habitants."
+        )
+        + " La méthode est détaillée dans la page « Méthode »."
+    )
 
 
 # ----- tables -----------------------------------------------------------------------------
@@ -182,16 +203,19 @@ def pieces_table(r: MismatchResult) -> pd.DataFrame:
     xs, _, _ = words(r.x_type)
     ys, y1, _ = words(r.y_type)
     split = r.rows[r.rows["y_count"] >= 2].sort_values(["dominant_share", "x"])
-    return pd.DataFrame({
-        _capital(xs): split["nom"],
-        f"Nombre de {ys}": split["y_count"],
-        "Part du plus gros morceau": split["dominant_share"].map(format_share),
-        "Morceaux": split["pieces"].map(lambda parts: " · ".join(
-            f"{p['nom']} {format_share(p['share'])}" for p in parts)),
-        f"Communes sans {y1}": split["uncovered"],
-        "Communes": split["communes"],
-        "Habitants": split["population"].map(format_number),
-    })
+    return pd.DataFrame(
+        {
+            _capital(xs): split["nom"],
+            f"Nombre de {ys}": split["y_count"],
+            "Part du plus gros morceau": split["dominant_share"].map(format_share),
+            "Morceaux": split["pieces"].map(
+                lambda parts: " · ".join(f"{p['nom']} {format_share(p['share'])}" for p in parts)
+            ),
+            f"Communes sans {y1}": split["uncovered"],
+            "Communes": split["communes"],
+            "Habitants": split["population"].map(format_number),
+        }
+    )
 
 
 def heatmap(r: MismatchResult) -> go.Figure:
@@ -204,16 +228,28 @@ def heatmap(r: MismatchResult) -> go.Figure:
     shares = shares[:, keep]
     columns = [display.chart(r.names[y]) for y in table.columns[keep]]
     text = [[format_share(v) if v else "" for v in line] for line in shares]
-    figure = go.Figure(go.Heatmap(
-        z=shares, x=columns, y=[display.chart(n) for n in rows["nom"]], text=text,
-        texttemplate="%{text}",
-        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-        zmin=0, zmax=1, showscale=False,
-        hovertemplate="%{y} → %{x} : %{text}<extra></extra>"))
-    figure.update_layout(height=max(300, 34 * len(rows) + 140), font=CHART_FONT,
-                         separators=CHART_SEPARATORS,
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
+    figure = go.Figure(
+        go.Heatmap(
+            z=shares,
+            x=columns,
+            y=[display.chart(n) for n in rows["nom"]],
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="%{y} → %{x} : %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=max(300, 34 * len(rows) + 140),
+        font=CHART_FONT,
+        separators=CHART_SEPARATORS,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed"},
+        xaxis={"side": "top"},
+    )
     return figure
 
 
@@ -241,24 +277,34 @@ def sankey(r: MismatchResult) -> go.Figure:
             target.append(len(labels) - 1)
             value.append(int(amount))
             colour.append("rgba(153,153,153,0.25)")
-    node_colours = ([ALERT if s else NEUTRAL for s in rows["split"]]
-                    + ["#0072B2"] * len(y_nodes) + ["#dddddd"])
+    node_colours = (
+        [ALERT if s else NEUTRAL for s in rows["split"]] + ["#0072B2"] * len(y_nodes) + ["#dddddd"]
+    )
     unit = "communes" if r.weight == "communes" else "habitants"
-    figure = go.Figure(go.Sankey(
-        valueformat=",d", valuesuffix=f" {unit}",
-        node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
-        link={"source": source, "target": target, "value": value, "color": colour}))
-    figure.update_layout(height=max(340, 30 * max(len(x_nodes), len(y_nodes)) + 80),
-                         font=CHART_FONT,
-                         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         separators=CHART_SEPARATORS)
+    figure = go.Figure(
+        go.Sankey(
+            valueformat=",d",
+            valuesuffix=f" {unit}",
+            node={"label": labels, "color": node_colours, "pad": 12, "thickness": 14},
+            link={"source": source, "target": target, "value": value, "color": colour},
+        )
+    )
+    figure.update_layout(
+        height=max(340, 30 * max(len(x_nodes), len(y_nodes)) + 80),
+        font=CHART_FONT,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        separators=CHART_SEPARATORS,
+    )
     return figure
 
 
 # ----- map --------------------------------------------------------------------------------
 SPLIT, WHOLE, UNCOVERED = "coupe", "entier", "sans_y"
-SPLIT_FILLS = {SPLIT: hex_to_rgb(ALERT, 170), WHOLE: hex_to_rgb(NEUTRAL, 90),
-               UNCOVERED: hex_to_rgb(NEUTRAL, 25)}
+SPLIT_FILLS = {
+    SPLIT: hex_to_rgb(ALERT, 170),
+    WHOLE: hex_to_rgb(NEUTRAL, 90),
+    UNCOVERED: hex_to_rgb(NEUTRAL, 25),
+}
 
 
 def _split_map(model: Model, x_type: str, y_type: str) -> CommuneMap:
@@ -278,11 +324,14 @@ def _split_map(model: Model, x_type: str, y_type: str) -> CommuneMap:
             key, state = UNCOVERED, f"{state} · commune sans {words(y_type)[1]}"
         groups[key][commune] = (
             display.tooltip(f"{names.get(commune, commune)} — {display.short(r.names[pid])}"),
-            f"({state})")
+            f"({state})",
+        )
     of_y = members[members["perimeter"].isin(r.y_ids)]
-    borders = ({str(r.names[pid]): group["commune"].tolist()
-                for pid, group in of_y.groupby("perimeter")}
-               if 0 < len(of_y) <= MAX_BORDERS else {})
+    borders = (
+        {str(r.names[pid]): group["commune"].tolist() for pid, group in of_y.groupby("perimeter")}
+        if 0 < len(of_y) <= MAX_BORDERS
+        else {}
+    )
     return commune_map(groups, borders)
 
 
@@ -291,9 +340,17 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
     drawn = data.cached(_split_map, view, x_type, y_type)
     if not drawn.layers:
         return None
-    layers = [maps.polygons(layer.records, f"communes-{layer.key[0]}",
-                            fill=SPLIT_FILLS[layer.key[0]], line=[255, 255, 255, 200])
-              for layer in drawn.of_kind("area")]
-    layers += [maps.paths(layer.records, "frontieres-y", [40, 40, 40, 255])
-               for layer in drawn.of_kind("outline")]
+    layers = [
+        maps.polygons(
+            layer.records,
+            f"communes-{layer.key[0]}",
+            fill=SPLIT_FILLS[layer.key[0]],
+            line=[255, 255, 255, 200],
+        )
+        for layer in drawn.of_kind("area")
+    ]
+    layers += [
+        maps.paths(layer.records, "frontieres-y", [40, 40, 40, 255])
+        for layer in drawn.of_kind("outline")
+    ]
     return maps.deck(layers, drawn.bounds, height=MAP_HEIGHT)

@@ -50,8 +50,13 @@ SCREENS: tuple[Screen, ...] = (
     Screen("methode", "Méthode", ":material/menu_book:", "methode"),
     Screen("importing", "Importer", ":material/upload_file:", "importer", needs=PUBLISH),
     Screen("sharing", "Partager", ":material/share:", "partage", needs=SHARE),
-    Screen("contributions", "Contributions", ":material/volunteer_activism:", "contributions",
-           needs=PUBLISH),
+    Screen(
+        "contributions",
+        "Contributions",
+        ":material/volunteer_activism:",
+        "contributions",
+        needs=PUBLISH,
+    ),
 )
 HOME = SCREENS[0]
 
@@ -66,9 +71,11 @@ def screen(stem: str) -> Screen:
 
 def pages(can: Callable[[str], bool]) -> list[st.Page]:
     """The `st.Page` of every screen this visitor may open (`can(action)`), home first."""
-    return [st.Page(s.path, title=s.title, icon=s.icon, url_path=s.url_path,
-                    default=s is HOME)
-            for s in SCREENS if s.needs is None or can(s.needs)]
+    return [
+        st.Page(s.path, title=s.title, icon=s.icon, url_path=s.url_path, default=s is HOME)
+        for s in SCREENS
+        if s.needs is None or can(s.needs)
+    ]
 
 
 def link(stem: str, text: str, icon: str) -> None:

@@ -24,22 +24,39 @@ from maillage.ui import data, pickers
 from maillage.ui.frame import Context
 
 SHOWN = 10
-PAGES = {"chevauchements": "Chevauchements", "qui_fait_quoi": "Qui fait quoi",
-         "atlas": "Atlas", "discordances": "Discordances de ressorts", "blocages": "Blocages"}
+PAGES = {
+    "chevauchements": "Chevauchements",
+    "qui_fait_quoi": "Qui fait quoi",
+    "atlas": "Atlas",
+    "discordances": "Discordances de ressorts",
+    "blocages": "Blocages",
+}
 EVIDENCE_WORDS = {
-    "overlap": "Chevauchement", "shared_communes": "Communes en commun",
-    "shared_population": "Habitants en commun", "shared_days": "Jours de calendrier commun",
-    "remaining_days": "Jours communs restant à courir", "common_actors": "Acteurs en commun",
-    "common_themes": "Thèmes en commun", "communes_a": "Communes du premier",
-    "communes_b": "Communes du second", "year_a": "Diagnostic du premier",
-    "year_b": "Diagnostic du second", "years_apart": "Années d’écart", "pairs": "Paires",
+    "overlap": "Chevauchement",
+    "shared_communes": "Communes en commun",
+    "shared_population": "Habitants en commun",
+    "shared_days": "Jours de calendrier commun",
+    "remaining_days": "Jours communs restant à courir",
+    "common_actors": "Acteurs en commun",
+    "common_themes": "Thèmes en commun",
+    "communes_a": "Communes du premier",
+    "communes_b": "Communes du second",
+    "year_a": "Diagnostic du premier",
+    "year_b": "Diagnostic du second",
+    "years_apart": "Années d’écart",
+    "pairs": "Paires",
     "pooling_candidates": "Candidats à la mutualisation",
     "side_by_side_not_crossing": "Se côtoient sans se croiser",
-    "communes_of_scheme": "Communes du dispositif", "split_rate": "Taux de coupure",
-    "epci": "EPCI", "split_population": "Habitants concernés",
-    "blank_population": "Habitants sans dispositif social", "epci_communes": "Communes de l’EPCI",
-    "bridging_actors": "Acteurs à l’interface", "participants": "Participants",
-    "actors": "Acteurs", "actors_in_territory": "Acteurs du territoire",
+    "communes_of_scheme": "Communes du dispositif",
+    "split_rate": "Taux de coupure",
+    "epci": "EPCI",
+    "split_population": "Habitants concernés",
+    "blank_population": "Habitants sans dispositif social",
+    "epci_communes": "Communes de l’EPCI",
+    "bridging_actors": "Acteurs à l’interface",
+    "participants": "Participants",
+    "actors": "Acteurs",
+    "actors_in_territory": "Acteurs du territoire",
     "schemes_on_their_communes": "Dispositifs sur leurs communes",
 }
 
@@ -61,26 +78,40 @@ def listing(context: Context) -> Listing:
     assert context.model is not None and context.version is not None  # the page required data
     assert context.space is not None
     proposals, every = _proposals(context.view, context.version.published_at)
-    return assemble(context.model, proposals, every, space=context.space,
-                    version=context.version.version,
-                    decisions=committee.latest(context.store, context.space))
+    return assemble(
+        context.model,
+        proposals,
+        every,
+        space=context.space,
+        version=context.version.version,
+        decisions=committee.latest(context.store, context.space),
+    )
 
 
-def filtered(found: Listing, levers: list[str], rules: list[str],
-             statuses: list[str]) -> list[Proposal]:
+def filtered(
+    found: Listing, levers: list[str], rules: list[str], statuses: list[str]
+) -> list[Proposal]:
     """The proposals kept by the page's filters (none chosen: all); `aucune` is undecided."""
+
     def keep(p: Proposal) -> bool:
         status = found.status(p.id) or "aucune"
-        return ((not levers or bool(set(p.levers) & set(levers)))
-                and (not rules or p.rule in rules) and (not statuses or status in statuses))
+        return (
+            (not levers or bool(set(p.levers) & set(levers)))
+            and (not rules or p.rule in rules)
+            and (not statuses or status in statuses)
+        )
+
     return [p for p in found.proposals if keep(p)]
 
 
 def shown_sentence(shown: int, total: int) -> str:
     """« 3 pistes sur 12 ; les 3 premières : », agreed, for at least one piste shown."""
     first = min(SHOWN, shown)
-    head = (f"{counted(shown, 'piste')} sur {format_number(total)}" if shown < total
-            else counted(total, "piste"))
+    head = (
+        f"{counted(shown, 'piste')} sur {format_number(total)}"
+        if shown < total
+        else counted(total, "piste")
+    )
     if first == shown:
         return f"{head} :" if shown > 1 else f"{head}, la voici :"
     return f"{head} ; les {format_number(first)} premières :"
@@ -100,14 +131,22 @@ def table(found: Listing, context: Context) -> pd.DataFrame:
     rows = []
     for rank, p in enumerate(found.proposals, start=1):
         status = found.status(p.id)
-        rows.append({
-            "Rang": rank, "Piste": p.title, "Règle": RULE_LABELS[p.rule],
-            "Levier": label("lever", p.lever), "Score": p.score,
-            "Statut": committee.STATUS_LABELS.get(status, "") if status else "",
-            "Acteurs à associer": ", ".join(actors.get(a, a) for a in p.actors),
-            "Dispositifs": ", ".join(schemes.get(s, s) for s in p.schemes),
-            "Communes": p.communes, "Habitants": p.population, "Identifiant": p.id,
-            "Explication": p.explanation})
+        rows.append(
+            {
+                "Rang": rank,
+                "Piste": p.title,
+                "Règle": RULE_LABELS[p.rule],
+                "Levier": label("lever", p.lever),
+                "Score": p.score,
+                "Statut": committee.STATUS_LABELS.get(status, "") if status else "",
+                "Acteurs à associer": ", ".join(actors.get(a, a) for a in p.actors),
+                "Dispositifs": ", ".join(schemes.get(s, s) for s in p.schemes),
+                "Communes": p.communes,
+                "Habitants": p.population,
+                "Identifiant": p.id,
+                "Explication": p.explanation,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -137,10 +176,15 @@ def card(rank: int, p: Proposal, found: Listing, context: Context) -> None:
 
 
 def evidence(p: Proposal) -> pd.DataFrame:
-    rows = [{"Élément": EVIDENCE_WORDS[k], "Valeur": _value(k, v)}
-            for k, v in p.evidence.items() if k in EVIDENCE_WORDS and v is not None]
-    rows += [{"Élément": "Communes concernées", "Valeur": format_number(p.communes)},
-             {"Élément": "Habitants concernés", "Valeur": format_number(p.population)}]
+    rows = [
+        {"Élément": EVIDENCE_WORDS[k], "Valeur": _value(k, v)}
+        for k, v in p.evidence.items()
+        if k in EVIDENCE_WORDS and v is not None
+    ]
+    rows += [
+        {"Élément": "Communes concernées", "Valeur": format_number(p.communes)},
+        {"Élément": "Habitants concernés", "Valeur": format_number(p.population)},
+    ]
     return pd.DataFrame(rows)
 
 
@@ -153,9 +197,17 @@ def _value(key: str, value) -> str:
 
 
 def factors(p: Proposal) -> pd.DataFrame:
-    return pd.DataFrame([{"Facteur": FACTOR_LABELS[f.name], "Points": format_number(f.points, 1),
-                          "Sur": format_number(f.weight), "D’où": f.detail}
-                         for f in p.factors])
+    return pd.DataFrame(
+        [
+            {
+                "Facteur": FACTOR_LABELS[f.name],
+                "Points": format_number(f.points, 1),
+                "Sur": format_number(f.weight),
+                "D’où": f.detail,
+            }
+            for f in p.factors
+        ]
+    )
 
 
 def _link(p: Proposal, context: Context) -> None:
@@ -168,8 +220,10 @@ def _link(p: Proposal, context: Context) -> None:
         if token:
             query["partage"] = token
     suffix = "&".join(f"{k}={v}" for k, v in query.items())
-    st.markdown(f"[Voir les lignes derrière cette piste — page « {page} »]"
-                f"({p.page}{'?' + suffix if suffix else ''})")
+    st.markdown(
+        f"[Voir les lignes derrière cette piste — page « {page} »]"
+        f"({p.page}{'?' + suffix if suffix else ''})"
+    )
 
 
 def _decisions(p: Proposal, context: Context) -> None:
@@ -179,18 +233,25 @@ def _decisions(p: Proposal, context: Context) -> None:
         with st.expander(f"Décisions du comité ({len(past)})"):
             for d in reversed(past):
                 who = f" par {d.author}" if d.author else ""
-                st.text(f"{format_datetime(d.decided_at)} — "
-                        f"{committee.STATUS_LABELS[d.status]}{who}"
-                        + (f" : {d.comment}" if d.comment else ""))
+                st.text(
+                    f"{format_datetime(d.decided_at)} — "
+                    f"{committee.STATUS_LABELS[d.status]}{who}"
+                    + (f" : {d.comment}" if d.comment else "")
+                )
     if not context.can(DECIDE):
         return
     with st.form(key=f"decision_{p.id}", border=False):
         left, right = st.columns([1, 2])
-        status = pickers.selectbox("Décision du comité", committee.STATUSES, where=left,
-                                   format_func=committee.STATUS_LABELS.__getitem__,
-                                   key=f"statut_{p.id}")
-        comment = right.text_input("Commentaire (obligatoire pour écarter)",
-                                   key=f"commentaire_{p.id}")
+        status = pickers.selectbox(
+            "Décision du comité",
+            committee.STATUSES,
+            where=left,
+            format_func=committee.STATUS_LABELS.__getitem__,
+            key=f"statut_{p.id}",
+        )
+        comment = right.text_input(
+            "Commentaire (obligatoire pour écarter)", key=f"commentaire_{p.id}"
+        )
         if st.form_submit_button("Enregistrer la décision"):
             record(context, p, status, comment)
 
@@ -201,10 +262,17 @@ def record(context: Context, p: Proposal, status: str, comment: str) -> None:
     assert context.space is not None and context.version is not None  # as listing() said
     author = context.access.user if context.access and context.access.user else None
     try:
-        committee.decide(context.store, context.space, p.id, status, comment,
-                         author=author or "analyste local", role=context.role,
-                         known=found.ids,
-                         version=context.version.version)
+        committee.decide(
+            context.store,
+            context.space,
+            p.id,
+            status,
+            comment,
+            author=author or "analyste local",
+            role=context.role,
+            known=found.ids,
+            version=context.version.version,
+        )
     except (committee.DecisionRefused, NotAllowed) as refusal:
         st.error(str(refusal))
         return

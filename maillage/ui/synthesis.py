@@ -27,8 +27,10 @@ def _blank_figures(model: Model) -> tuple[list[str], float, float]:
 
 def show(context: Context, model: Model) -> None:
     blank = data.cached(_blank_figures, context.view)
-    st.markdown("Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
-                "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille.")
+    st.markdown(
+        "Les chiffres à lire d’abord, pour le territoire et les types de dispositifs "
+        "choisis dans le panneau latéral. Chaque lien mène à la page qui les détaille."
+    )
     _link("methode.py", "Ce que compte chaque chiffre, avec un exemple", ":material/menu_book:")
     first = st.columns(3)
     second = st.columns(3)
@@ -70,12 +72,15 @@ def _counts(series, vocabulary: str) -> str:
     ordered = [code for code in VOCABULARIES[vocabulary] if counts.get(code, 0)]
     ordered += [code for code in counts.index if code not in ordered]
     if vocabulary == "scheme_type":
-        return ", ".join(f"{format_number(int(counts[c]))} {c} ({label(vocabulary, c)})"
-                         if c != "AUTRE" else
-                         f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
-                         for c in ordered)
-    return ", ".join(f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
-                     for c in ordered)
+        return ", ".join(
+            f"{format_number(int(counts[c]))} {c} ({label(vocabulary, c)})"
+            if c != "AUTRE"
+            else f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}"
+            for c in ordered
+        )
+    return ", ".join(
+        f"{format_number(int(counts[c]))} {label(vocabulary, c).lower()}" for c in ordered
+    )
 
 
 def _actors(model: Model) -> None:
@@ -85,10 +90,14 @@ def _actors(model: Model) -> None:
         st.caption("Aucun acteur sur ce territoire.")
     else:
         categories = actors["categorie"].value_counts().head(3)
-        top = ", ".join(f"{label('actor_category', c).split(' (')[0].lower()} "
-                        f"({format_number(int(n))})" for c, n in categories.items())
-        st.caption(f"Structures et personnes qui agissent ici — par champ : "
-                   f"{_counts(actors['champ'], 'field')}. Familles les plus nombreuses : {top}.")
+        top = ", ".join(
+            f"{label('actor_category', c).split(' (')[0].lower()} ({format_number(int(n))})"
+            for c, n in categories.items()
+        )
+        st.caption(
+            f"Structures et personnes qui agissent ici — par champ : "
+            f"{_counts(actors['champ'], 'field')}. Familles les plus nombreuses : {top}."
+        )
     _link("atlas", "Voir qui est où sur l’atlas", ":material/map:")
     _link("who_does_what", "Qui fait quoi", ":material/groups:")
 
@@ -99,8 +108,10 @@ def _schemes(model: Model) -> None:
     if schemes.empty:
         st.caption("Aucun dispositif pour ces filtres.")
     else:
-        st.caption(f"Programmes publics en cours sur le territoire : "
-                   f"{_counts(schemes['type'], 'scheme_type')}.")
+        st.caption(
+            f"Programmes publics en cours sur le territoire : "
+            f"{_counts(schemes['type'], 'scheme_type')}."
+        )
     _link("overlaps", "Où ils se chevauchent", ":material/stacks:")
 
 
@@ -112,9 +123,11 @@ def _coverage(model: Model, blank: tuple[list[str], float, float]) -> None:
     st.metric("Couverture sociale", format_share(1 - blank_communes_share))
     social = sorted(model.schemes.loc[model.schemes["sector"] == SOCIAL, "type"].unique())
     kinds = ", ".join(social) if social else "aucun"
-    st.caption(f"Part des communes du territoire touchées par au moins un dispositif social "
-               f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
-               "vivent.")
+    st.caption(
+        f"Part des communes du territoire touchées par au moins un dispositif social "
+        f"({kinds}) ; {format_share(1 - blank_population_share)} des habitants y "
+        "vivent."
+    )
     _link("atlas", "La carte par commune", ":material/map:")
 
 
@@ -127,19 +140,29 @@ def blank_sentence(blank: int, total: int, population_share: float) -> str:
     if blank == 0:
         if total == 1:
             return "La seule commune du territoire est couverte par au moins un dispositif social."
-        return (f"Les {format_number(total)} communes du territoire sont toutes couvertes par au "
-                "moins un dispositif social.")
+        return (
+            f"Les {format_number(total)} communes du territoire sont toutes couvertes par au "
+            "moins un dispositif social."
+        )
     if blank == total == 1:
-        return ("La seule commune du territoire n’est couverte par aucun dispositif social : "
-                "elle est cerclée de rouge sur l’atlas.")
+        return (
+            "La seule commune du territoire n’est couverte par aucun dispositif social : "
+            "elle est cerclée de rouge sur l’atlas."
+        )
     if blank == total:
-        return (f"Aucune des {format_number(total)} communes du territoire n’est couverte par "
-                "un dispositif social : elles sont cerclées de rouge sur l’atlas.")
+        return (
+            f"Aucune des {format_number(total)} communes du territoire n’est couverte par "
+            "un dispositif social : elles sont cerclées de rouge sur l’atlas."
+        )
     if blank == 1:
-        return (f"1 des {format_number(total)} communes {people} n’est couverte par aucun "
-                "dispositif social : elle est cerclée de rouge sur l’atlas.")
-    return (f"{format_number(blank)} des {format_number(total)} communes {people} ne sont "
-            "couvertes par aucun dispositif social : elles sont cerclées de rouge sur l’atlas.")
+        return (
+            f"1 des {format_number(total)} communes {people} n’est couverte par aucun "
+            "dispositif social : elle est cerclée de rouge sur l’atlas."
+        )
+    return (
+        f"{format_number(blank)} des {format_number(total)} communes {people} ne sont "
+        "couvertes par aucun dispositif social : elles sont cerclées de rouge sur l’atlas."
+    )
 
 
 def _blank(model: Model, figures: tuple[list[str], float, float]) -> None:
@@ -154,8 +177,10 @@ def _blockages(model: Model) -> None:
     blockages = still_blocking(model)
     st.metric("Blocages non levés", format_number(blockages.count))
     if blockages.reported:
-        st.caption(f"Ce qui bloque encore, tel que rapporté en atelier, enquête ou comité : "
-                   f"{blockages.sentence()}")
+        st.caption(
+            f"Ce qui bloque encore, tel que rapporté en atelier, enquête ou comité : "
+            f"{blockages.sentence()}"
+        )
     else:
         st.caption(blockages.sentence())
     _link("blockages", "Ce qui bloque et les leviers", ":material/block:")
@@ -170,7 +195,9 @@ def _publication(context: Context) -> None:
         st.caption(f"Les chiffres de cette page viennent des données publiées le {published}.")
         return
     source = f" depuis « {display.md(version.file)} »" if version.file else ""
-    st.caption(f"Les chiffres de cette page viennent de la version n° {version.version}, "
-               f"publiée le {published}{source}. Les versions précédentes restent "
-               "consultables.")
+    st.caption(
+        f"Les chiffres de cette page viennent de la version n° {version.version}, "
+        f"publiée le {published}{source}. Les versions précédentes restent "
+        "consultables."
+    )
     _link("importing", "Historique des versions", ":material/history:")

@@ -94,8 +94,17 @@ def _one(key: str, options: Sequence, default: Any) -> Any:
     return default
 
 
-def selectbox(label: str, options: Sequence, key: str, *, default: Any = _UNSET, where=st,
-              format_func: Callable = str, always: bool = False, **kwargs) -> Any:
+def selectbox(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default: Any = _UNSET,
+    where=st,
+    format_func: Callable = str,
+    always: bool = False,
+    **kwargs,
+) -> Any:
     """A selectbox showing the session's choice (else `default`, else the first option), its
     code in the address unless it is the default (`always`: even then)."""
     options = list(options)
@@ -103,27 +112,58 @@ def selectbox(label: str, options: Sequence, key: str, *, default: Any = _UNSET,
         default = options[0] if options else None
     value = _one(key, options, default)
     _seed(key, value)
-    pickers.selectbox(label, options, where=where, key=key, format_func=format_func,
-                      on_change=_keep, args=(key, False), **kwargs)
+    pickers.selectbox(
+        label,
+        options,
+        where=where,
+        key=key,
+        format_func=format_func,
+        on_change=_keep,
+        args=(key, False),
+        **kwargs,
+    )
     write(key, [value] if value is not None and (always or value != default) else [])
     return value
 
 
-def radio(label: str, options: Sequence, key: str, *, default: Any = _UNSET, where=st,
-          format_func: Callable = str, **kwargs) -> Any:
+def radio(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default: Any = _UNSET,
+    where=st,
+    format_func: Callable = str,
+    **kwargs,
+) -> Any:
     options = list(options)
     if default is _UNSET:
         default = options[0] if options else None
     value = _one(key, options, default)
     _seed(key, value)
-    where.radio(label, options, key=key, format_func=format_func,
-                on_change=_keep, args=(key, False), **kwargs)
+    where.radio(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        on_change=_keep,
+        args=(key, False),
+        **kwargs,
+    )
     write(key, [] if value == default else [value])
     return value
 
 
-def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = (), where=st,
-                format_func: Callable = str, **kwargs) -> list:
+def multiselect(
+    label: str,
+    options: Sequence,
+    key: str,
+    *,
+    default: Sequence = (),
+    where=st,
+    format_func: Callable = str,
+    **kwargs,
+) -> list:
     """A multiselect showing the session's choices among `options`. An empty choice against a
     non-empty default is said `?key=` in the address."""
     options = list(options)
@@ -134,8 +174,16 @@ def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = 
     else:
         values = [by_code[c] for c in codes if c in by_code]
     _seed(key, values)
-    pickers.multiselect(label, options, where=where, key=key, format_func=format_func,
-                        on_change=_keep, args=(key, True), **kwargs)
+    pickers.multiselect(
+        label,
+        options,
+        where=where,
+        key=key,
+        format_func=format_func,
+        on_change=_keep,
+        args=(key, True),
+        **kwargs,
+    )
     if list(values) == [v for v in default if v in options]:
         write(key, [])
     else:
@@ -143,8 +191,9 @@ def multiselect(label: str, options: Sequence, key: str, *, default: Sequence = 
     return values
 
 
-def slider(label: str, low: int, high: int, default: int, step: int, key: str, *, where=st,
-           **kwargs) -> int:
+def slider(
+    label: str, low: int, high: int, default: int, step: int, key: str, *, where=st, **kwargs
+) -> int:
     """An integer slider; a code outside [low, high] or not a number is the default."""
     codes = get(key)
     value = default
@@ -155,8 +204,7 @@ def slider(label: str, low: int, high: int, default: int, step: int, key: str, *
             wanted = default
         value = wanted if low <= wanted <= high else default
     _seed(key, value)
-    where.slider(label, low, high, step=step, key=key, on_change=_keep, args=(key, False),
-                 **kwargs)
+    where.slider(label, low, high, step=step, key=key, on_change=_keep, args=(key, False), **kwargs)
     write(key, [] if value == default else [str(value)])
     return value
 

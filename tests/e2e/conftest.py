@@ -78,8 +78,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(browser, request, artifacts):
     """A fresh browser context (a new Streamlit session); a screenshot is kept on failure."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
-                                  timezone_id="Europe/Paris")
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     opened = context.new_page()
     opened.set_default_timeout(60_000)
     yield opened

@@ -13,15 +13,16 @@ from maillage.store import Store
 MAP_BUDGET_BYTES = 5_000_000
 
 
-def test_the_atlas_of_a_region_is_drawn_with_under_five_megabytes(page: Page, tmp_path,
-                                                                   artifacts):
+def test_the_atlas_of_a_region_is_drawn_with_under_five_megabytes(page: Page, tmp_path, artifacts):
     db = tmp_path / "region.db"
     tables = synthetic_tables("region", seed=0)
     Store(db).publish("region", tables, file="region.xlsx", sha256=None)
     region = load_reference().communes.query("region == '84'")
     received: list[int] = []
-    page.on("websocket", lambda socket: socket.on(
-        "framereceived", lambda frame: received.append(len(frame))))
+    page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: received.append(len(frame))),
+    )
     with streamlit_server(db, artifacts / "streamlit-region.log") as url:
         page.goto(f"{url}/{url_path('atlas.py')}", wait_until="domcontentloaded")
         page.wait_for_selector(DECK, timeout=180_000)

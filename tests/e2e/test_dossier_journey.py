@@ -16,15 +16,17 @@ def test_download_the_dossier_since_the_previous_version(live, page, artifacts):
     info = live.store.restore(live.space, latest, author="e2e")  # a second version to compare
     open_screen(page, f"{live.url}/evolutions")
     assert_clean(page, "Évolutions")
-    expect(page.get_by_text(f"Rien n’a changé entre la version {latest} et la version "
-                            f"{info.version}.")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(
+        page.get_by_text(f"Rien n’a changé entre la version {latest} et la version {info.version}.")
+    ).to_be_visible(timeout=PAGE_TIMEOUT)
     button = page.get_by_role("button", name=re.compile("Télécharger le dossier"))
     with page.expect_download(timeout=PAGE_TIMEOUT) as download:
         button.click()
     path = artifacts / "dossier.pdf"
     download.value.save_as(path)
     assert download.value.suggested_filename == (
-        f"dossier-{live.space}-v{info.version}-depuis-v{latest}.pdf")
+        f"dossier-{live.space}-v{info.version}-depuis-v{latest}.pdf"
+    )
     reader = PdfReader(path)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) >= 2

@@ -11,8 +11,7 @@ from maillage.ui.style import NO_MATCH
 from tests.e2e.test_journeys import assert_clean, open_screen
 from tests.e2e.test_share_journey import settle
 
-ENGLISH = ("Choose an option", "Choose options", "No options to select", "Select all",
-           "No results")
+ENGLISH = ("Choose an option", "Choose options", "No options to select", "Select all", "No results")
 
 
 def _listbox_text(page: Page) -> str:
@@ -31,7 +30,8 @@ def test_pickers_speak_french_in_the_browser(live, page: Page):
     empty = page.get_by_text("No results", exact=True)
     assert empty.count() == 1, "the empty list's element was not found"
     drawn = empty.evaluate(
-        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]")
+        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    )
     assert drawn == ["0px", f'"{NO_MATCH}"'], drawn
     page.keyboard.press("Escape")
     # a multiselect's list: no « Select all » row

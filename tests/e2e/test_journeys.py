@@ -73,7 +73,8 @@ def shown_version(page: Page) -> int:
 
 def upload(page: Page, name: str, data: bytes) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": name, "mimeType": XLSX, "buffer": data}])
+        files=[{"name": name, "mimeType": XLSX, "buffer": data}]
+    )
 
 
 def test_home_shows_the_published_version(live, page, artifacts):
@@ -91,7 +92,8 @@ def test_every_screen_draws_without_error(live, page, artifacts, screen):
     assert_clean(page, title)
     drawing = page.locator(MAIN_DRAWING.get(file, ANY_DRAWING)).first
     expect(drawing, f"{title} : ni graphique, ni carte, ni tableau").to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     page.wait_for_timeout(500)  # let plotly and deck.gl finish their first frame
     assert_clean(page, title)
     shot(page, artifacts, f"page-{url_path(file)}")
@@ -134,7 +136,8 @@ def test_bad_workbook_lists_its_problems_and_cannot_be_published(live, page, art
     open_screen(page, f"{live.url}/importer")
     upload(page, "classeur-faux.xlsx", xlsx_bytes(bad_sheets()))
     expect(page.get_by_text(re.compile(r"erreur\(s\) à corriger")).first).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     settle(page)
     assert_clean(page, "Importer (classeur faux)")
     grid = page.locator('[data-testid="stDataFrame"]').first
@@ -142,10 +145,15 @@ def test_bad_workbook_lists_its_problems_and_cannot_be_published(live, page, art
     # The grid draws on a canvas and mirrors its visible cells in a table inside it.
     headers = grid.locator('[role="columnheader"]').all_inner_texts()
     assert headers[:4] == ["Gravité", "Feuille", "Ligne", "Colonne"], headers
-    rows = [row.locator('[role="gridcell"]').all_inner_texts()[1:4]
-            for row in grid.locator('tbody [role="row"]').all()]
-    for where in (["acteurs", "3", "id"], ["dispositifs", "2", "perimetre"],
-                  ["participations", "3", "role"]):
+    rows = [
+        row.locator('[role="gridcell"]').all_inner_texts()[1:4]
+        for row in grid.locator('tbody [role="row"]').all()
+    ]
+    for where in (
+        ["acteurs", "3", "id"],
+        ["dispositifs", "2", "perimetre"],
+        ["participations", "3", "role"],
+    ):
         assert where in rows, (where, rows)
     expect(page.get_by_role("button", name=re.compile("Publier"))).to_be_disabled()
     shot(page, artifacts, "importer-problemes")
@@ -158,8 +166,7 @@ def test_a_shared_link_reproduces_the_filtered_view(live, browser, page, artifac
     perimeters = live.store.load(live.space)["perimetres"].sort_values(["type", "nom"])
     chosen = str(perimeters["nom"].iloc[-1])
     open_screen(page, live.url)
-    territory = page.locator('[data-testid="stSidebar"]').get_by_role("combobox",
-                                                                       name="Territoire")
+    territory = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Territoire")
     territory.click()
     territory.fill(chosen)
     page.keyboard.press("Enter")
@@ -172,7 +179,8 @@ def test_a_shared_link_reproduces_the_filtered_view(live, browser, page, artifac
         open_screen(visitor, link)
         assert_clean(visitor, "Lien partagé")
         shared = visitor.locator('[data-testid="stSidebar"]').get_by_role(
-            "combobox", name="Territoire")
+            "combobox", name="Territoire"
+        )
         expect(shared).to_have_value(re.compile(re.escape(chosen)))
         assert shown_version(visitor) == live.store.latest(live.space).version
         shot(visitor, artifacts, "lien-partage")

@@ -18,8 +18,9 @@ def test_twenty_sessions_browse_while_a_region_is_published(tmp_path, artifacts)
     if chromium_path() is None:
         pytest.fail(MISSING_CHROMIUM, pytrace=False)
     result = bench_load(sessions=SESSIONS, folder=tmp_path, log=artifacts / "charge.log")
-    (artifacts / "charge.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
-                                           encoding="utf-8")
+    (artifacts / "charge.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     assert result["publish_exit"] == 0, result["publish_output"]
     assert result["errors"] == []
     assert result["torn_reads"] == []

@@ -40,15 +40,15 @@ def publish(page: Page, version: int) -> None:
     settle(page)
     button.click()
     expect(page.get_by_text(f"Version {version} publiée dans l’espace « {SPACE} »")).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     settle(page)
 
 
 def test_foreign_headers_mapped_saved_and_applied_next_month(live, browser, page, artifacts):
     into_space(page, live.url, new=True)
     upload(page, "partenaires.xlsx", xlsx_bytes(her_workbook()))
-    expect(page.get_by_text("nom usuel de « commune »").first).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("nom usuel de « commune »").first).to_be_visible(timeout=PAGE_TIMEOUT)
     settle(page)
     assert_clean(page, "Importer (correspondance)")
     shot(page, artifacts, "importer-correspondance")
@@ -58,7 +58,8 @@ def test_foreign_headers_mapped_saved_and_applied_next_month(live, browser, page
     settle(page)
     page.get_by_role("button", name=re.compile("Enregistrer")).click()
     expect(page.get_by_text("Correspondance « Partenaires du bocage » enregistrée")).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     settle(page)
     publish(page, 1)
     assert_clean(page, "Importer (publication)")
@@ -73,7 +74,8 @@ def test_foreign_headers_mapped_saved_and_applied_next_month(live, browser, page
         into_space(later, live.url, new=False)
         upload(later, "partenaires-decembre.xlsx", xlsx_bytes(her_workbook(next_month)))
         expect(later.get_by_text(re.compile("reconnue d’après les en-têtes"))).to_be_visible(
-            timeout=PAGE_TIMEOUT)
+            timeout=PAGE_TIMEOUT
+        )
         publish(later, 2)
         assert_clean(later, "Importer (mois suivant)")
         shot(later, artifacts, "importer-correspondance-reconnue")

@@ -64,8 +64,9 @@ def test_the_login_page_requests_no_third_party(browser, tmp_path, artifacts):
     db = tmp_path / "maillage.db"
     publish_base(db)
     requested: list[str] = []
-    with streamlit_server(db, artifacts / "streamlit-connexion.log",
-                          env={"MAILLAGE_AUTH": "on"}) as url:
+    with streamlit_server(
+        db, artifacts / "streamlit-connexion.log", env={"MAILLAGE_AUTH": "on"}
+    ) as url:
         context = browser.new_context()
         page = context.new_page()
         page.on("request", lambda request: requested.append(request.url))

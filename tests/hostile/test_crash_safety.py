@@ -68,8 +68,13 @@ def published(tmp_path) -> tuple[Store, dict[str, pd.DataFrame]]:
 
 
 def kill_while_publishing(db: Path, mode: str, delay: float) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), mode], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db), mode],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     watchdog = threading.Timer(60, child.kill)  # a child that never says so cannot hang us
     watchdog.start()
     try:
@@ -97,8 +102,11 @@ def assert_intact(store: Store, before: dict[str, pd.DataFrame]) -> None:
         pd.testing.assert_frame_equal(first[sheet], frame)
 
 
-@pytest.mark.parametrize(("mode", "delay"), [("pause", 0.0), ("run", 0.05), ("run", 0.3)],
-                         ids=["pendant-la-transaction", "apres-50-ms", "apres-300-ms"])
+@pytest.mark.parametrize(
+    ("mode", "delay"),
+    [("pause", 0.0), ("run", 0.05), ("run", 0.3)],
+    ids=["pendant-la-transaction", "apres-50-ms", "apres-300-ms"],
+)
 def test_a_killed_publication_leaves_the_store_intact(published, mode, delay):
     store, before = published
     kill_while_publishing(store.path, mode, delay)
