@@ -135,7 +135,7 @@ def test_bad_workbook_lists_its_problems_and_cannot_be_published(live, page, art
     before = live.store.latest(live.space).version
     open_screen(page, f"{live.url}/importer")
     upload(page, "classeur-faux.xlsx", xlsx_bytes(bad_sheets()))
-    expect(page.get_by_text(re.compile(r"erreur\(s\) à corriger")).first).to_be_visible(
+    expect(page.get_by_text(re.compile(r"erreurs? à corriger")).first).to_be_visible(
         timeout=PAGE_TIMEOUT
     )
     settle(page)
