@@ -63,7 +63,7 @@ class Draft:
     positions: np.ndarray | None = None  # its communes, as positions in the territory
     commune_count: int = 0  # len(positions), or the shared communes of a pair
     population: int = 0
-    strength: float = 0.0  # how strong the finding is, in [0, 1] (see ranking.STRENGTH)
+    strength: float = 0.0  # how strong the finding is, in [0, 1], as each rule defines it
     calendar_days: int | None = None  # common calendar still to run; None: does not apply
     page: str = ""  # stem of the page that shows the rows behind it
     folded: tuple[str, ...] = ()  # ids of the findings this one stands for
