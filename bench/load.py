@@ -303,6 +303,9 @@ def _report(
         "torn_reads": torn,
         "versions_seen": seen,
         "latest_version": max(history) if history else None,
+        "sessions_browsing_before_publish_end": len(
+            {v.session for v in run.visits if not v.after_publish and v.error is None}
+        ),
         "sessions_seeing_latest": len(
             {v.session for v in run.visits if history and v.version == max(history)}
         ),

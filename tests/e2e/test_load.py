@@ -29,4 +29,6 @@ def test_twenty_sessions_browse_while_a_region_is_published(tmp_path, artifacts)
     seen = {int(v) for v in result["versions_seen"]}
     assert seen <= {latest - 1, latest}
     assert result["sessions_seeing_latest"] >= SESSIONS // 2
-    assert result["visits"] >= SESSIONS * 2
+    # Browsing really overlapped the publication. Not « two visits each »: under CPU load a
+    # session's home page after the publication may be cut by the deadline, which is no finding.
+    assert result["sessions_browsing_before_publish_end"] >= SESSIONS // 2
