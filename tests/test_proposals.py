@@ -10,9 +10,12 @@ from itertools import combinations
 
 import pytest
 
+from maillage.demo import DEMO_FILE
 from maillage.model import build_model
-from maillage.proposals import build_proposals
+from maillage.proposals import RULES, build_proposals, ids, proposal_ids
 from maillage.publishing import check
+from maillage.validation import validate
+from maillage.workbook import read_paths
 from tests.workbooks import xlsx_bytes
 
 TODAY = date(2026, 1, 1)
@@ -608,3 +611,46 @@ def test_a_filter_on_scheme_types_still_ranks_every_proposal(store):
     found = build_proposals(model, date(2026, 12, 1))
     assert found
     assert all(0 <= p.score <= 100 for p in found)
+
+
+# ----- the ids alone, as the comparison of two versions reads them ---------------------------
+
+
+def ids_both_ways(model):
+    """(the ids found without drafts, the ids of the ranked proposals) of a fresh model."""
+    alone = ids.proposal_ids(model, TODAY)  # before any draft is memoised on the model
+    return alone, sorted(p.id for p in build_proposals(model, TODAY))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_ids_alone_are_the_ids_of_the_proposals_random(seed):
+    sheets, _ = random_sheets(seed)
+    alone, ranked = ids_both_ways(model_of(sheets))
+    assert alone == ranked
+    assert proposal_ids(model_of(sheets), TODAY) == ranked  # the public entry point too
+
+
+@pytest.mark.parametrize("small_count", [2, 3, 4, 5])
+def test_ids_alone_are_the_ids_of_the_proposals_with_a_wide_scheme(small_count):
+    alone, ranked = ids_both_ways(model_of(wide_scheme_sheets(small_count)))
+    assert alone == ranked
+    assert any(i.startswith("articuler:") for i in ranked) == (small_count > 3)
+
+
+def test_ids_alone_are_the_ids_of_the_proposals_on_the_demo_and_its_territories():
+    """The demo plants every rule; each of its EPCI and circonscriptions, and one scheme type
+    alone, cut the rules' inputs differently."""
+    demo = build_model(validate(read_paths([DEMO_FILE])).tables)
+    alone, ranked = ids_both_ways(demo)
+    assert alone == ranked
+    assert {i.split(":")[0] for i in ranked} == set(RULES)  # every rule has something to say
+    perimeters = demo.perimeters
+    for pid in perimeters.index[
+        perimeters["type"].isin(["epci", "circonscription_action_sociale"])
+    ]:
+        alone, ranked = ids_both_ways(
+            build_model(validate(read_paths([DEMO_FILE])).tables).restrict(perimeter=pid)
+        )
+        assert alone == ranked, pid
+    alone, ranked = ids_both_ways(demo.restrict(scheme_types=["CTG"]))
+    assert alone == ranked

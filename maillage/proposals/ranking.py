@@ -31,7 +31,7 @@ from scipy import sparse
 
 from maillage.formats import format_share
 from maillage.model import Model
-from maillage.proposals import rules
+from maillage.proposals import ids, rules
 from maillage.proposals.findings import Findings
 from maillage.proposals.record import Draft, Factor, Proposal, folded_ids
 from maillage.proposals.wording import plural
@@ -88,10 +88,14 @@ def drafts(f: Findings) -> list[Draft]:
     return found
 
 
+def _drafts_key(today: date) -> tuple[str, date]:
+    return ("proposal drafts", today)
+
+
 def _drafted(model: Model, today: date) -> tuple[Findings, list[Draft]]:
     """`drafts` once per (immutable) model and day: a dossier reads the latest version's
     proposals for its list and again for what changed since the last committee."""
-    key = ("proposal drafts", today)
+    key = _drafts_key(today)
     if key not in model.memo:
         findings = Findings(model, today)
         model.memo[key] = (findings, drafts(findings))
@@ -123,8 +127,10 @@ def build_proposals(model: Model, today: date, limit: int | None = None) -> list
 
 def proposal_ids(model: Model, today: date) -> list[str]:
     """The ids of `build_proposals`, sorted by id: what is new or resolved between two
-    versions needs neither a score nor a sentence."""
-    return sorted(d.id for d in _drafted(model, today)[1])
+    versions needs neither a score nor a sentence, nor the drafts when none were made."""
+    if _drafts_key(today) in model.memo:
+        return sorted(d.id for d in _drafted(model, today)[1])
+    return ids.proposal_ids(model, today)
 
 
 class _Scorer:

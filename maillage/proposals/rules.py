@@ -22,7 +22,7 @@ from maillage.blockages import without_lever
 from maillage.columns import is_in
 from maillage.coverage import blank_communes
 from maillage.formats import format_number, format_share
-from maillage.mismatch import mismatch
+from maillage.mismatch import MismatchResult, mismatch
 from maillage.network import network_measures, participation_positions
 from maillage.overlaps import THRESHOLD, duplicate_diagnostics
 from maillage.proposals.findings import WHOLE_TERRITORY, Findings
@@ -260,9 +260,31 @@ def articuler(
     Every other pair of a wide scheme (with one of the same size or larger) is folded too —
     into its largest wide scheme, then the one with most pairs, then the first id: otherwise
     the wide scheme would still flood the list through its equals."""
+    fold = folding(f, pooling, apart)
+    a, b, owner, owned = fold.a, fold.b, fold.owner, fold.owned
+    is_pooling = np.arange(len(a)) < len(pooling)
+    drafts = []
+    for scheme in fold.wide:
+        rows = np.flatnonzero(owned & (owner == scheme))
+        drafts.append(_articulation(f, scheme, a[rows], b[rows], is_pooling[rows], diagnostic_of))
+    return drafts, ~owned[: len(pooling)], ~owned[len(pooling) :]
+
+
+class Folding(NamedTuple):
+    """The pairs of `mutualiser` then `se_rencontrer` as scheme rows (`a`, `b`), which of
+    them are `owned` by a wide scheme, that scheme (`owner`), and the wide schemes by id."""
+
+    a: np.ndarray
+    b: np.ndarray
+    owner: np.ndarray
+    owned: np.ndarray
+    wide: list[int]
+
+
+def folding(f: Findings, pooling: pd.DataFrame, apart: pd.DataFrame) -> Folding:
+    """Which pairs `articuler` folds, and into which wide scheme (see `articuler`)."""
     a = np.concatenate([f.rows_of(pooling["a"]), f.rows_of(apart["a"])])
     b = np.concatenate([f.rows_of(pooling["b"]), f.rows_of(apart["b"])])
-    is_pooling = np.arange(len(a)) < len(pooling)
     size = f.scheme_sizes
     distinct = np.unique(a * len(size) + b)
     first, second = distinct // len(size), distinct % len(size)
@@ -277,11 +299,8 @@ def articuler(
     )
     owner = np.where(wide[a] & (a_first | ~wide[b]), a, b)
     owned = wide[a] | wide[b]
-    drafts = []
-    for scheme in sorted(np.unique(owner[owned]).tolist(), key=lambda s: rank[s]):
-        rows = np.flatnonzero(owned & (owner == scheme))
-        drafts.append(_articulation(f, scheme, a[rows], b[rows], is_pooling[rows], diagnostic_of))
-    return drafts, ~owned[: len(pooling)], ~owned[len(pooling) :]
+    ordered = sorted(np.unique(owner[owned]).tolist(), key=lambda s: rank[s])
+    return Folding(a, b, owner, owned, ordered)
 
 
 def _articulation(
@@ -453,22 +472,28 @@ def _reach(f: Findings, actor_rows: np.ndarray, columns: sparse.spmatrix) -> spa
     return (f.actor_communes[actor_rows] @ columns).tocsc()
 
 
-def financeurs_des_emergence(f: Findings) -> list[Draft]:
-    """One per funder that joined a scheme after its emergence: those schemes, and the schemes
-    now at `emergence` on its communes where it is absent."""
-    model = f.model
-    actors, schemes, rows = participation_positions(model)
-    participations = model.participations.iloc[rows]
+def late_participations(f: Findings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Funder participations that began after `emergence`: (actor rows, scheme rows, entry
+    stages), by actor then scheme."""
+    actors, schemes, rows = participation_positions(f.model)
+    participations = f.model.participations.iloc[rows]
     late = (
         (participations["role"] == FUNDER).to_numpy()
         & participations["stade_entree"].notna().to_numpy()
         & (participations["stade_entree"] != START).fillna(False).to_numpy()
     )
-    if not late.any():
-        return []
     order = np.lexsort((schemes[late], actors[late]))
-    late_actors, late_schemes = actors[late][order], schemes[late][order]
-    late_stages = participations["stade_entree"].to_numpy(dtype=object)[late][order]
+    stages = participations["stade_entree"].to_numpy(dtype=object)[late][order]
+    return actors[late][order], schemes[late][order], stages
+
+
+def financeurs_des_emergence(f: Findings) -> list[Draft]:
+    """One per funder that joined a scheme after its emergence: those schemes, and the schemes
+    now at `emergence` on its communes where it is absent."""
+    model = f.model
+    late_actors, late_schemes, late_stages = late_participations(f)
+    if not len(late_actors):
+        return []
     funders = np.unique(late_actors)
     bounds = [*np.searchsorted(late_actors, funders, side="left").tolist(), len(late_actors)]
     count = len(f.scheme_ids)
@@ -600,16 +625,23 @@ def _non_transversal(f: Findings) -> pd.DataFrame:
     return fields[(fields["participants"] > 0) & ~fields["transversal"]]
 
 
-def ouvrir_a_l_autre_champ(f: Findings) -> list[Draft]:
-    """One per scheme with participants but not transversal: up to 3 actors of the missing
-    field acting on its communes, most shared communes first, then most common themes."""
+def one_field_schemes(f: Findings) -> list[tuple[str, pd.DataFrame]]:
+    """(the missing field, the schemes with participants of the other field only)."""
     lonely = _non_transversal(f)
-    drafts = []
+    found = []
     for missing in (LOCAL_DEVELOPMENT, SOCIAL):
         present = SOCIAL if missing == LOCAL_DEVELOPMENT else LOCAL_DEVELOPMENT
         group = lonely[lonely[present]]
-        if group.empty:
-            continue
+        if not group.empty:
+            found.append((missing, group))
+    return found
+
+
+def ouvrir_a_l_autre_champ(f: Findings) -> list[Draft]:
+    """One per scheme with participants but not transversal: up to 3 actors of the missing
+    field acting on its communes, most shared communes first, then most common themes."""
+    drafts = []
+    for missing, group in one_field_schemes(f):
         columns = np.array([f.scheme_position[s] for s in group.index])
         candidates = f.actors_of_field(missing)
         shared = _reach(f, candidates, f.scheme_incidence[:, columns])
@@ -762,22 +794,28 @@ def personnes_relais(f: Findings) -> list[Draft]:
 # ----- territories ---------------------------------------------------------------------------
 
 
+def epci_communes(f: Findings) -> pd.DataFrame:
+    """The territory's communes that have an EPCI: `commune`, `epci`, `blank` (no scheme of
+    the social field reaches it)."""
+    epci = f.model.communes["epci"].reindex(f.model.territory)
+    table = pd.DataFrame({"commune": f.model.territory, "epci": epci.to_numpy()}).dropna()
+    blank = set(blank_communes(f.model))
+    table["blank"] = [c in blank for c in table["commune"]]
+    return table
+
+
 def couvrir_communes_blanches(f: Findings) -> list[Draft]:
     """One per EPCI of the reference holding blank communes: how many, their population, and
     up to 3 actors of the social field already acting there."""
-    blank = blank_communes(f.model)
-    if not blank:
-        return []
-    epci = f.model.communes["epci"].reindex(f.model.territory)
-    table = pd.DataFrame({"commune": f.model.territory, "epci": epci.to_numpy()}).dropna()
-    blank_set = set(blank)
-    table["blank"] = [c in blank_set for c in table["commune"]]
+    table = epci_communes(f)
     groups = table[table["blank"]].groupby("epci")["commune"]
+    sirens = sorted(str(s) for s in groups.groups)
+    if not sirens:
+        return []
     totals = table.groupby("epci")["commune"].size()
     epci_names = load_reference().epci["nom"]
     positions = f.commune_positions
     social = f.actors_of_field(SOCIAL)
-    sirens = sorted(str(s) for s in groups.groups)
     columns = sparse.csc_matrix(
         (
             np.ones(sum(len(groups.get_group(s)) for s in sirens)),
@@ -844,20 +882,24 @@ def couvrir_communes_blanches(f: Findings) -> list[Draft]:
     return drafts
 
 
+def split_ressorts(f: Findings) -> list[tuple[str, MismatchResult]]:
+    """The types of social ressort present whose split rate against the EPCI is > 0."""
+    types = set(f.model.perimeters["type"].dropna())
+    if "epci" not in types:
+        return []
+    found = []
+    for kind in RESSORT_TYPES:
+        if kind in types and (result := mismatch(f.model, "epci", kind)).split_rate:
+            found.append((kind, result))
+    return found
+
+
 def coordonner_ressorts(f: Findings) -> list[Draft]:
     """One per type of social ressort present whose split rate against the EPCI is > 0: the
     EPCI cut between several of its perimeters (`mismatch(epci, type)`), as a committee
     reads it — « 5 des 12 EPCI sont coupés entre plusieurs circonscriptions »."""
-    types = set(f.model.perimeters["type"].dropna())
-    if "epci" not in types:
-        return []
     drafts = []
-    for kind in RESSORT_TYPES:
-        if kind not in types:
-            continue
-        result = mismatch(f.model, "epci", kind)
-        if not result.split_rate:
-            continue
+    for kind, result in split_ressorts(f):
         split = result.rows[result.rows["y_count"] >= 2]
         ids = tuple(sorted(str(x) for x in split["x"]))
         communes = f.positions_of(set().union(*(f.model.communes_of(x) for x in ids)))
@@ -915,13 +957,17 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
     return drafts
 
 
+def blockages_without_lever(f: Findings) -> pd.DataFrame:
+    """Open or in-progress blockages naming no lever, with `where`: their territory, or
+    `WHOLE_TERRITORY`."""
+    found = without_lever(f.model)
+    territory = f.open_blockages["territoire"].reindex(found.index)
+    return found.assign(where=territory.fillna(WHOLE_TERRITORY).to_numpy())
+
+
 def lever_blocage(f: Findings) -> list[Draft]:
     """One per (category, territory) with open or in-progress blockages naming no lever."""
-    found = without_lever(f.model)
-    if found.empty:
-        return []
-    territory = f.open_blockages["territoire"].reindex(found.index)
-    table = found.assign(where=territory.fillna(WHOLE_TERRITORY).to_numpy())
+    table = blockages_without_lever(f)
     drafts = []
     for (category, where), group in table.groupby(["categorie", "where"], sort=True):
         place = None if where == WHOLE_TERRITORY else str(where)
@@ -1051,10 +1097,16 @@ def _territory_actors(
     )
 
 
+def isolated(f: Findings, habitants: bool) -> np.ndarray:
+    """Rows of the actors taking part in no scheme that are (or are not) collectifs
+    d'habitants."""
+    forme = f.model.actors["forme"].astype(object).to_numpy()
+    return np.flatnonzero(_isolated(f) & ((forme == HABITANTS) == habitants))
+
+
 def associer_habitants(f: Findings) -> list[Draft]:
     """The territory's collectifs d'habitants taking part in no scheme."""
-    forme = f.model.actors["forme"].astype(object).to_numpy()
-    chosen = np.flatnonzero(_isolated(f) & (forme == HABITANTS))
+    chosen = isolated(f, habitants=True)
     if not len(chosen):
         return []
     who = names([f.actor_name(a) for a in sorted(f.actor_ids[chosen])])
@@ -1074,8 +1126,7 @@ def associer_habitants(f: Findings) -> list[Draft]:
 
 def integrer_isoles(f: Findings) -> list[Draft]:
     """The territory's other actors (not collectifs d'habitants) taking part in no scheme."""
-    forme = f.model.actors["forme"].astype(object).to_numpy()
-    chosen = np.flatnonzero(_isolated(f) & (forme != HABITANTS))
+    chosen = isolated(f, habitants=False)
     if not len(chosen):
         return []
     who = names([f.actor_name(a) for a in sorted(f.actor_ids[chosen])])
