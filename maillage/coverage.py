@@ -8,7 +8,11 @@ the territory.
 
 from __future__ import annotations
 
+from typing import cast
+
+import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from maillage.columns import is_in
 from maillage.model import Model
@@ -29,31 +33,44 @@ def covered_communes(model: Model, scheme_ids=None) -> pd.Index:
     return pd.Index(links["commune"].unique()).intersection(pd.Index(model.territory))
 
 
+def _reached(model: Model, schemes: np.ndarray) -> np.ndarray:
+    """Positions in T of the communes reached by the schemes at positions `schemes`."""
+    key = "scheme incidence by column"
+    if key not in model.memo:
+        model.memo[key] = model.incidence("schemes")[0].tocsc()
+    by_column = cast(sparse.csc_matrix, model.memo[key])
+    return np.unique(by_column[:, schemes].indices)
+
+
 def coverage(model: Model) -> pd.DataFrame:
     """One row per scheme type present: |union of C(d)| / |T|, also by population."""
     territory = model.territory
-    population = model.population(territory)
-    links = model.scheme_communes.merge(  # C(d) ⊆ T by construction of T
-        model.schemes[["type"]], left_on="scheme", right_index=True
-    )
+    people = np.array([model.population([code]) for code in territory], dtype=np.int64)
+    population = int(people.sum())
+    types = model.schemes["type"]
     rows = []
-    for scheme_type in sorted(model.schemes["type"].dropna().unique()):
-        reached = links.loc[links["type"] == scheme_type, "commune"].unique()
+    for scheme_type in sorted(types.dropna().unique()):
+        reached = _reached(model, np.flatnonzero(types.eq(scheme_type).fillna(False).to_numpy()))
         rows.append(
             {
                 "type": scheme_type,
                 "communes_share": _share(len(reached), len(territory)),
-                "population_share": _share(model.population(reached), population),
+                "population_share": _share(int(people[reached].sum()), population),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def blank_communes(model: Model) -> list[str]:
-    """Communes of T that no scheme of a social-sector type reaches, sorted."""
-    social = model.schemes.index[model.schemes["sector"] == SOCIAL]
-    territory = pd.Index(model.territory)
-    return territory[~territory.isin(covered_communes(model, social))].tolist()
+    """Communes of T that no scheme of a social-sector type reaches, sorted (computed once per
+    model: the indicators and the proposals read it)."""
+    key = "blank communes"
+    if key not in model.memo:
+        social = model.schemes["sector"].eq(SOCIAL).fillna(False).to_numpy()
+        blank = np.ones(len(model.territory), dtype=bool)
+        blank[_reached(model, np.flatnonzero(social))] = False
+        model.memo[key] = tuple(np.asarray(model.territory, dtype=object)[blank].tolist())
+    return list(cast(tuple[str, ...], model.memo[key]))
 
 
 def blank_share(model: Model) -> tuple[float, float]:

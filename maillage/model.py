@@ -102,8 +102,17 @@ class Model:
 
     @cached_property
     def _scheme_incidence(self) -> tuple[sparse.csr_matrix, list[str], list[str]]:
-        pairs = self.scheme_communes
-        return _incidence(pairs["commune"], pairs["scheme"], self.territory, self.schemes.index)
+        """C(d) = C(perimetre(d)): the columns of the perimeter matrix, one per scheme (an
+        empty one when its perimeter is unknown) — a column copy, not a lookup per link."""
+        matrix, rows, perimeters = self._perimeter_incidence
+        at = pd.Index(perimeters, dtype=object).get_indexer(
+            self.schemes["perimetre"].to_numpy(dtype=object)
+        )
+        columns = matrix.tocsc()[:, np.maximum(at, 0)]
+        if (at < 0).any():
+            columns = columns @ sparse.diags((at >= 0).astype(np.int32), format="csc")
+            columns.eliminate_zeros()
+        return sparse.csr_matrix(columns), rows, list(self.schemes.index)
 
     @cached_property
     def _perimeter_incidence(self) -> tuple[sparse.csr_matrix, list[str], list[str]]:
