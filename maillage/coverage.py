@@ -33,29 +33,40 @@ def covered_communes(model: Model, scheme_ids=None) -> pd.Index:
     return pd.Index(links["commune"].unique()).intersection(pd.Index(model.territory))
 
 
-def _reached(model: Model, schemes: np.ndarray) -> np.ndarray:
-    """Positions in T of the communes reached by the schemes at positions `schemes`."""
-    key = "scheme incidence by column"
-    if key not in model.memo:
-        model.memo[key] = model.incidence("schemes")[0].tocsc()
-    by_column = cast(sparse.csc_matrix, model.memo[key])
-    return np.unique(by_column[:, schemes].indices)
+def _reached(model: Model, groups: np.ndarray, count: int) -> sparse.csc_matrix:
+    """Commune × group matrix, non-zero where a scheme of the group reaches the commune;
+    `groups` gives each scheme's group (-1: none). One sparse product for every group."""
+    matrix, _, _ = model.incidence("schemes")
+    member = np.flatnonzero(groups >= 0)
+    onehot = sparse.csr_matrix(
+        (np.ones(len(member)), (member, groups[member])), shape=(len(groups), count)
+    )
+    reached = sparse.csc_matrix(matrix @ onehot)
+    reached.sort_indices()
+    return reached
+
+
+def _territory_population(model: Model) -> np.ndarray:
+    population = model.communes["population"].reindex(model.territory)
+    return population.fillna(0).to_numpy(dtype=np.int64)
 
 
 def coverage(model: Model) -> pd.DataFrame:
     """One row per scheme type present: |union of C(d)| / |T|, also by population."""
-    territory = model.territory
-    people = np.array([model.population([code]) for code in territory], dtype=np.int64)
+    types = sorted(model.schemes["type"].dropna().unique())
+    groups = pd.Categorical(model.schemes["type"], categories=types).codes.astype(np.int64)
+    reached = _reached(model, groups, len(types))
+    people = _territory_population(model)
+    communes = len(model.territory)
     population = int(people.sum())
-    types = model.schemes["type"]
     rows = []
-    for scheme_type in sorted(types.dropna().unique()):
-        reached = _reached(model, np.flatnonzero(types.eq(scheme_type).fillna(False).to_numpy()))
+    for j, scheme_type in enumerate(types):
+        positions = reached.indices[reached.indptr[j] : reached.indptr[j + 1]]
         rows.append(
             {
                 "type": scheme_type,
-                "communes_share": _share(len(reached), len(territory)),
-                "population_share": _share(int(people[reached].sum()), population),
+                "communes_share": _share(len(positions), communes),
+                "population_share": _share(int(people[positions].sum()), population),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -68,7 +79,7 @@ def blank_communes(model: Model) -> list[str]:
     if key not in model.memo:
         social = model.schemes["sector"].eq(SOCIAL).fillna(False).to_numpy()
         blank = np.ones(len(model.territory), dtype=bool)
-        blank[_reached(model, np.flatnonzero(social))] = False
+        blank[_reached(model, np.where(social, 0, -1), 1).indices] = False
         model.memo[key] = tuple(np.asarray(model.territory, dtype=object)[blank].tolist())
     return list(cast(tuple[str, ...], model.memo[key]))
 

@@ -18,11 +18,9 @@ import math
 import weakref
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse import csgraph
 
 from maillage.model import Model
 
@@ -113,16 +111,6 @@ def actor_pairs(model: Model) -> pd.DataFrame:
     )
 
 
-def bipartite_graph(model: Model) -> nx.Graph:
-    """Actors and schemes as networkx nodes (`kind` attribute), participations as edges."""
-    graph = nx.Graph()
-    graph.add_nodes_from(model.actors.index, kind="acteur")
-    graph.add_nodes_from(model.schemes.index, kind="dispositif")
-    pairs = links(model)
-    graph.add_edges_from(zip(pairs["acteur"], pairs["dispositif"], strict=True))
-    return graph
-
-
 def sample_size(nodes: int, stored: int) -> int | None:
     """How many sources to sample: at most SAMPLE_ABOVE, at most what the budget allows (but
     MIN_SAMPLE), and None — exact — when that covers every node anyway."""
@@ -198,6 +186,8 @@ def _measure(model: Model) -> NetworkMeasures:
         None if k is None else np.random.default_rng(SEED).choice(matrix.shape[0], k, replace=False)
     )
     bipartite = sparse.bmat([[None, members], [members.T, None]], format="csr")
+    from scipy.sparse import csgraph  # 0,1 s to import: only the network measures need it
+
     count, labels = csgraph.connected_components(bipartite, directed=False)
     component = labels[: len(actors)]
     table = pd.DataFrame(

@@ -14,8 +14,6 @@ import weakref
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.cluster.hierarchy import leaves_list, linkage
-from scipy.spatial.distance import squareform
 
 from maillage.columns import is_in, list_items
 from maillage.formats import format_number, format_share
@@ -231,7 +229,10 @@ def overlap_matrix(model: Model, schemes: list[str]) -> pd.DataFrame:
     values = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
     np.fill_diagonal(values, 1.0)
     order = np.arange(len(schemes))
-    if len(schemes) > 2:
+    if len(schemes) > 2:  # scipy's clustering costs 0,25 s to import: only this page needs it
+        from scipy.cluster.hierarchy import leaves_list, linkage
+        from scipy.spatial.distance import squareform
+
         distance = squareform(1.0 - values, checks=False).clip(min=0.0)
         order = leaves_list(linkage(distance, method="average", optimal_ordering=True))
     ordered = [schemes[i] for i in order]
