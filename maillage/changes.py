@@ -229,34 +229,38 @@ def compare(
 def sheet_changes(sheet: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> SheetChanges:
     """Rows added, removed, and modified column by column (unknown columns included).
 
-    Rows are matched once, on their key as one text (`;`-free separator between the parts of
-    a composite key); each column is then compared by position."""
+    Rows are matched on their key as one text (`;`-free separator between the parts of a
+    composite key), the first of duplicates: both versions' keys are hashed once, together,
+    and each column is then compared by position."""
     key = list(KEYS[sheet])
-    old_rows, old_index = _keyed(old, key)
-    new_rows, new_index = _keyed(new, key)
-    added = new_index.difference(old_index)
-    removed = old_index.difference(new_index)
-    common = new_index.intersection(old_index)
-    old_at, new_at = old_index.get_indexer(common), new_index.get_indexer(common)
-    columns = [c for c in dict.fromkeys([*new_rows.columns, *old_rows.columns]) if c not in key]
+    old = pd.DataFrame(columns=key) if old is None else old
+    new = pd.DataFrame(columns=key) if new is None else new
+    codes, uniques = pd.factorize(
+        pd.concat([_joined_keys(old, key), _joined_keys(new, key)], ignore_index=True)
+    )
+    old_first = _first_rows(codes[: len(old)], len(uniques))
+    new_first = _first_rows(codes[len(old) :], len(uniques))
+    common = np.flatnonzero((old_first >= 0) & (new_first >= 0))
+    old_at, new_at = old_first[common], new_first[common]
+    columns = [c for c in dict.fromkeys([*new.columns, *old.columns]) if c not in key]
     kinds = {c.name: c.kind for c in SHEETS[sheet].columns} if sheet in SHEETS else {}
     found: dict[str, dict[str, tuple[object, object]]] = {}
     if len(common):
         for column in columns:
-            a = _column(old_rows, column, old_at)
-            b = _column(new_rows, column, new_at)
+            a = _column(old, column, old_at)
+            b = _column(new, column, new_at)
             for position in np.flatnonzero(_differ(a, b)):
                 was, now = _plain(a.iloc[position]), _plain(b.iloc[position])
                 if was == now or (kinds.get(column) in _SET_KINDS and _same_items(was, now)):
                     continue
-                found.setdefault(common[position], {})[column] = (was, now)
+                found.setdefault(str(uniques[common[position]]), {})[column] = (was, now)
 
-    def keys(values) -> tuple[Key, ...]:
-        return tuple(sorted((_split(k, len(key)) for k in values), key=_sort_key))
+    def keys(codes: np.ndarray) -> tuple[Key, ...]:
+        return tuple(sorted((_split(str(uniques[c]), len(key)) for c in codes), key=_sort_key))
 
     return SheetChanges(
-        added=keys(added),
-        removed=keys(removed),
+        added=keys(np.flatnonzero((new_first >= 0) & (old_first < 0))),
+        removed=keys(np.flatnonzero((old_first >= 0) & (new_first < 0))),
         modified=tuple(
             sorted(
                 (RowChange(_split(k, len(key)), found[k]) for k in found),
@@ -269,21 +273,28 @@ def sheet_changes(sheet: str, old: pd.DataFrame | None, new: pd.DataFrame | None
 _SEPARATOR = "\x1f"  # the unit separator: never in a cell of a workbook
 
 
-def _keyed(table: pd.DataFrame | None, key: list[str]) -> tuple[pd.DataFrame, pd.Index]:
-    """The rows with a complete key (first of duplicates), and their keys as one text each."""
-    if table is None or table.empty:
-        return pd.DataFrame(columns=key), pd.Index([], dtype=object)
+def _joined_keys(table: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Each row's key as one text, missing when a part of it is."""
+    if table.empty:
+        return pd.Series([], dtype="str")
     parts = [
         table[c].astype("str") if c in table else pd.Series(pd.NA, index=table.index, dtype="str")
         for c in key
     ]
-    missing = np.logical_or.reduce([p.isna().to_numpy() for p in parts])
     joined = parts[0]
     for part in parts[1:]:
         joined = joined + _SEPARATOR + part
-    keys = pd.Index(joined.to_numpy(dtype=object), dtype=object)
-    keep = ~missing & ~keys.duplicated()
-    return table.iloc[np.flatnonzero(keep)].reset_index(drop=True), keys[keep]
+    return joined.reset_index(drop=True)
+
+
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """For each of `count` key codes, the position of its first row in `codes` (-1: none;
+    a missing key has code -1 and matches nothing)."""
+    first = np.full(count, -1, dtype=np.int64)
+    known = np.flatnonzero(codes >= 0)
+    found, at = np.unique(codes[known], return_index=True)
+    first[found] = known[at]
+    return first
 
 
 def _split(key: str, parts: int) -> Key:
@@ -300,7 +311,9 @@ def _differ(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Cells that may differ, missing equal to missing: a fast vectorised sieve, confirmed
     cell by cell on the few it keeps (numbers as numbers, dates as days)."""
     missing_a, missing_b = a.isna().to_numpy(), b.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+    if isinstance(a.dtype, pd.StringDtype) and a.dtype == b.dtype:  # compared by Arrow
+        unequal = (a != b).to_numpy(dtype=bool, na_value=True)
+    elif pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
         left = a.astype("float64").to_numpy()
         right = b.astype("float64").to_numpy()
         unequal = ~np.isclose(left, right, rtol=0, atol=1e-12, equal_nan=True)
