@@ -398,13 +398,22 @@ def _scoped(sheet: str, table: pd.DataFrame | None, model: Model) -> pd.DataFram
 def perimeter_communes_changes(before: Model, after: Model) -> dict[str, CommuneChanges]:
     """Communes gained and lost by each perimeter present in both versions, composition
     expanded; a perimeter added or removed is listed with the rows of `perimetres`."""
-    old, new = before.perimeter_communes, after.perimeter_communes
+    both = before.perimeters.index.intersection(after.perimeters.index)
+    old, new = (
+        model.membership[is_in(model.membership["perimeter"], both)][["perimeter", "commune"]]
+        .astype(object)
+        .drop_duplicates()
+        for model in (before, after)
+    )
+    moved = old.merge(new, how="outer", indicator=True)
+    moved = moved[moved["_merge"] != "both"].sort_values(["perimeter", "commune"])
     found = {}
-    for pid in sorted(set(old) & set(new)):
-        if old[pid] != new[pid]:
-            found[pid] = CommuneChanges(
-                tuple(sorted(new[pid] - old[pid])), tuple(sorted(old[pid] - new[pid]))
-            )
+    for pid, rows in moved.groupby("perimeter", sort=True):
+        side = rows["_merge"].to_numpy(dtype=object)
+        codes = rows["commune"].to_numpy(dtype=object)
+        found[str(pid)] = CommuneChanges(
+            tuple(codes[side == "right_only"].tolist()), tuple(codes[side == "left_only"].tolist())
+        )
     return found
 
 

@@ -8,14 +8,12 @@ the territory.
 
 from __future__ import annotations
 
-from typing import cast
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from maillage.columns import is_in
-from maillage.model import Model
+from maillage.model import Model, once_per_model
 from maillage.vocabularies import SOCIAL
 
 COLUMNS = ["type", "communes_share", "population_share"]
@@ -72,16 +70,13 @@ def coverage(model: Model) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+@once_per_model  # the indicators and the proposals read it
 def blank_communes(model: Model) -> list[str]:
-    """Communes of T that no scheme of a social-sector type reaches, sorted (computed once per
-    model: the indicators and the proposals read it)."""
-    key = "blank communes"
-    if key not in model.memo:
-        social = model.schemes["sector"].eq(SOCIAL).fillna(False).to_numpy()
-        blank = np.ones(len(model.territory), dtype=bool)
-        blank[_reached(model, np.where(social, 0, -1), 1).indices] = False
-        model.memo[key] = tuple(np.asarray(model.territory, dtype=object)[blank].tolist())
-    return list(cast(tuple[str, ...], model.memo[key]))
+    """Communes of T that no scheme of a social-sector type reaches, sorted."""
+    social = model.schemes["sector"].eq(SOCIAL).fillna(False).to_numpy()
+    blank = np.ones(len(model.territory), dtype=bool)
+    blank[_reached(model, np.where(social, 0, -1), 1).indices] = False
+    return np.asarray(model.territory, dtype=object)[blank].tolist()
 
 
 def blank_share(model: Model) -> tuple[float, float]:

@@ -7,9 +7,10 @@ are set algebra on it (scipy.sparse), never loops over pairs and never polygons.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, wraps
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -162,6 +163,24 @@ class Model:
         return restrict_to(self, perimeter)
 
 
+Derived = TypeVar("Derived")
+
+
+def once_per_model(compute: Callable[[Model], Derived]) -> Callable[[Model], Derived]:
+    """`compute(model)` kept in `model.memo`: what the indicators, the proposals and the
+    comparison of two versions all read is derived once per model. The result is shared
+    between its readers: never change it in place."""
+    key = ("once per model", compute.__module__, compute.__qualname__)
+
+    @wraps(compute)
+    def once(model: Model) -> Derived:
+        if key not in model.memo:
+            model.memo[key] = compute(model)
+        return cast(Derived, model.memo[key])
+
+    return once
+
+
 def _incidence(communes: pd.Series, items: pd.Series, rows: list[str], columns: pd.Index):
     """Sparse 0/1 matrix; positions looked up on object arrays (Arrow-backed lookups are slow)."""
     row = pd.Index(rows, dtype=object).get_indexer(communes.to_numpy(dtype=object))
@@ -253,9 +272,11 @@ def _membership(
     if listed is not None:
         extra = listed.rename(columns={"perimetre": "perimeter"})[["perimeter", "commune"]]
         direct = pd.concat([direct, extra], ignore_index=True)
+    composition = perimeters["composition"].dropna().str.split(LIST_SEPARATOR).to_dict()
+    if not composition:
+        return direct.drop_duplicates().sort_values(["perimeter", "commune"]).reset_index(drop=True)
     pairs = direct.astype(object)  # iterating Arrow-backed strings is 10× slower
     sets = {pid: set(codes) for pid, codes in pairs.groupby("perimeter")["commune"]}
-    composition = perimeters["composition"].dropna().str.split(LIST_SEPARATOR).to_dict()
     resolved: dict[str, set[str]] = {}
 
     def expand(pid: str, path: frozenset = frozenset()) -> set[str]:
@@ -267,11 +288,8 @@ def _membership(
             resolved[pid] = result
         return resolved[pid]
 
-    if composition:
-        rows = [(pid, code) for pid in perimeters.index for code in expand(pid)]
-        membership = pd.DataFrame(rows, columns=["perimeter", "commune"])
-    else:
-        membership = direct.drop_duplicates()
+    rows = [(pid, code) for pid in perimeters.index for code in expand(pid)]
+    membership = pd.DataFrame(rows, columns=["perimeter", "commune"])
     return membership.sort_values(["perimeter", "commune"]).reset_index(drop=True)
 
 

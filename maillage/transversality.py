@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import sparse
 
 from maillage.columns import is_in
-from maillage.model import Model
+from maillage.model import Model, once_per_model
 from maillage.network import participation_positions
 from maillage.vocabularies import BOTH, LOCAL_DEVELOPMENT, SOCIAL
 
@@ -20,6 +20,7 @@ FUNDER = "partenaire_financier"
 START = "emergence"
 
 
+@once_per_model  # the indicators, the pages and the proposals read it
 def scheme_fields(model: Model) -> pd.DataFrame:
     """One row per scheme (index id): nom, type, sector, participants, social,
     developpement_local, transversal — the fields its participants bring (`les_deux` counts
@@ -68,6 +69,7 @@ def transversality(model: Model) -> dict:
     }
 
 
+@once_per_model
 def bridging_actors(model: Model) -> list[str]:
     """Actors in at least one social-sector scheme and one local-development-sector scheme:
     the « personnes relais » of Cap Rural, sorted."""

@@ -70,7 +70,7 @@ def _other_ids(f: Findings) -> list[str]:
     found += [
         _id("couvrir_communes_blanches", str(s)) for s in table.loc[table["blank"], "epci"].unique()
     ]
-    found += [_id("coordonner_ressorts", kind) for kind, _ in rules.split_ressorts(f)]
+    found += [_id("coordonner_ressorts", kind) for kind, _, _ in rules.split_ressorts(f)]
     blockages = rules.blockages_without_lever(f)[["categorie", "where"]].drop_duplicates()
     found += [
         _id("lever_blocage", str(category), str(where))

@@ -882,15 +882,17 @@ def couvrir_communes_blanches(f: Findings) -> list[Draft]:
     return drafts
 
 
-def split_ressorts(f: Findings) -> list[tuple[str, MismatchResult]]:
-    """The types of social ressort present whose split rate against the EPCI is > 0."""
+def split_ressorts(f: Findings) -> list[tuple[str, MismatchResult, float]]:
+    """The types of social ressort present whose split rate against the EPCI is > 0: the
+    type, its mismatch against the EPCI, that rate."""
     types = set(f.model.perimeters["type"].dropna())
     if "epci" not in types:
         return []
     found = []
     for kind in RESSORT_TYPES:
-        if kind in types and (result := mismatch(f.model, "epci", kind)).split_rate:
-            found.append((kind, result))
+        result = mismatch(f.model, "epci", kind) if kind in types else None
+        if result is not None and result.split_rate:
+            found.append((kind, result, result.split_rate))
     return found
 
 
@@ -899,7 +901,7 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
     EPCI cut between several of its perimeters (`mismatch(epci, type)`), as a committee
     reads it — « 5 des 12 EPCI sont coupés entre plusieurs circonscriptions »."""
     drafts = []
-    for kind, result in split_ressorts(f):
+    for kind, result, rate in split_ressorts(f):
         split = result.rows[result.rows["y_count"] >= 2]
         ids = tuple(sorted(str(x) for x in split["x"]))
         communes = f.positions_of(set().union(*(f.model.communes_of(x) for x in ids)))
@@ -931,12 +933,12 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
             explanation,
             {
                 "perimeter_type": kind,
-                "split_rate": float(result.split_rate),
+                "split_rate": rate,
                 "split_epci": list(ids),
                 "epci": total,
                 "split_population": int(result.split_population),
             },
-            strength_detail=f"taux de coupure {format_share(result.split_rate)}",
+            strength_detail=f"taux de coupure {format_share(rate)}",
             actors=actors,
             perimeters=ids,
             query={"x": "epci", "y": kind},
@@ -950,7 +952,7 @@ def coordonner_ressorts(f: Findings) -> list[Draft]:
                 positions=communes,
                 commune_count=len(communes),
                 population=int(result.split_population),
-                strength=float(result.split_rate),
+                strength=rate,
                 page="discordances",
             )
         )
