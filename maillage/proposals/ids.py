@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from maillage.model import Model
 from maillage.overlaps import THRESHOLD, duplicate_diagnostics
@@ -22,6 +23,14 @@ from maillage.transversality import bridging_actors
 
 def _id(rule: str, *keys: str) -> str:
     return f"{rule}:{'+'.join(sorted(keys))}"
+
+
+def _ids_of_pairs(rule: str, a: pd.Series, b: pd.Series) -> list[str]:
+    """`_id(rule, a, b)` for every row, as Arrow string operations."""
+    a, b = a.astype("str").reset_index(drop=True), b.astype("str").reset_index(drop=True)
+    before = (a < b).to_numpy(dtype=bool)
+    first, second = a.where(before, b), b.where(before, a)
+    return (rule + ":" + first + "+" + second).tolist()
 
 
 def _pair_ids(f: Findings) -> list[str]:
@@ -36,19 +45,11 @@ def _pair_ids(f: Findings) -> list[str]:
         ("mutualiser", pooling, kept[: len(pooling)]),
         ("se_rencontrer", apart, kept[len(pooling) :]),
     ):
-        found += [
-            _id(rule, a, b)
-            for a, b in zip(
-                frame["a"][unfolded].tolist(), frame["b"][unfolded].tolist(), strict=True
-            )
-        ]
-    pooled = set(zip(pooling["a"].tolist(), pooling["b"].tolist(), strict=True))
+        found += _ids_of_pairs(rule, frame["a"][unfolded], frame["b"][unfolded])
     diagnostics = duplicate_diagnostics(f.model, THRESHOLD)
-    found += [
-        _id("partager_diagnostic", a, b)
-        for a, b in zip(diagnostics["a"].tolist(), diagnostics["b"].tolist(), strict=True)
-        if (a, b) not in pooled
-    ]
+    pooled = pd.MultiIndex.from_arrays([pooling["a"], pooling["b"]])
+    alone = ~pd.MultiIndex.from_arrays([diagnostics["a"], diagnostics["b"]]).isin(pooled)
+    found += _ids_of_pairs("partager_diagnostic", diagnostics["a"][alone], diagnostics["b"][alone])
     return found
 
 
