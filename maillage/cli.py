@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from maillage.database import DatabaseError
-from maillage.formats import format_date, format_datetime, format_number
+from maillage.formats import counted, format_date, format_datetime, format_number
 from maillage.problems import ERROR
 from maillage.store import DEFAULT_SPACE, Store, UnknownVersion
 from maillage.texts import SEVERITY_LABELS
@@ -342,7 +342,8 @@ def _print_problems(validation) -> None:
     errors = sum(p.severity == ERROR for p in validation.problems)
     warnings = len(validation.problems) - errors
     verdict = "valide" if validation.valid else "non valide"
-    print(f"Classeur {verdict} : {errors} erreur(s), {warnings} avertissement(s).")
+    problems = f"{counted(errors, 'erreur')}, {counted(warnings, 'avertissement')}"
+    print(f"Classeur {verdict} : {problems}.")
 
 
 def _unreadable(message: str, as_json: bool) -> None:
@@ -453,7 +454,8 @@ def _profile_list(args) -> int:
     if not found:
         print(f"Aucun profil enregistré dans l’espace « {args.space} ».")
     for profile in found:
-        print(f"{profile.name}  feuille {profile.sheet}  {len(profile.targets)} colonne(s)")
+        columns = counted(len(profile.targets), "colonne")
+        print(f"{profile.name}  feuille {profile.sheet}  {columns}")
     return EXIT_OK
 
 
@@ -809,7 +811,7 @@ def _db_copy(args) -> int:
     source = args.db or default_location()
     copied = copy(source, args.to)
     for table in copied:
-        print(f"{table.name} : {table.rows} ligne(s), sha256 {table.sha256[:16]}…")
+        print(f"{table.name} : {counted(table.rows, 'ligne')}, sha256 {table.sha256[:16]}…")
     print(
         f"Copie vérifiée de « {redacted(source)} » vers « {redacted(args.to)} » : mêmes "
         "lignes et mêmes empreintes SHA-256 pour chaque table. Les données du fichier SQLite "
@@ -872,7 +874,8 @@ def _user_sessions(args) -> int:
             )
             return EXIT_ERRORS
         count = sessions.revoke(store, name=args.name)
-        print(f"{count} session(s) de « {args.name} » révoquée(s).")
+        revoked = "révoquées" if count > 1 else "révoquée"
+        print(f"{counted(count, 'session')} de « {args.name} » {revoked}.")
         return EXIT_OK
     if args.revoke is not None:
         if not sessions.revoke(store, session_id=args.revoke):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from maillage.formats import counted
 from maillage.problems import ERROR
 from maillage.publishing import import_files
 from maillage.store import Store, VersionInfo
@@ -37,6 +38,6 @@ def publish_demo(store: Store, path: Path = DEMO_FILE) -> VersionInfo:
         )
         raise InvalidDemo(
             f"Le classeur de démonstration {path} n’est pas valide "
-            f"({len(errors)} erreur(s)) :\n{details}"
+            f"({counted(len(errors), 'erreur')}) :\n{details}"
         )
     return outcome.version

@@ -146,4 +146,4 @@ def test_the_console_reads_the_source_from_maillage_db(filled, postgres_url, mon
     monkeypatch.setenv("MAILLAGE_DB", str(source.path))
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["db", "copy", "--to", postgres_url]) == 0
-    assert "versions : 4 ligne(s)" in capsys.readouterr().out
+    assert "versions : 4\u00a0lignes" in capsys.readouterr().out

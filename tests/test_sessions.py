@@ -87,7 +87,7 @@ def test_the_command_line_lists_and_revokes_sessions(store, db_path, capsys):
     assert sessions.resolve(store, token) is None
     assert main(["user", "sessions", "--db", str(db_path), "--revoke", str(first.id)]) == 1
     assert main(["user", "sessions", "paul", "--db", str(db_path), "--revoke-all"]) == 0
-    assert capsys.readouterr().out.startswith("1 session(s) de « paul » révoquée(s).")
+    assert capsys.readouterr().out.startswith("1\u00a0session de « paul » révoquée.")
     assert main(["user", "sessions", "paul", "--db", str(db_path)]) == 0
     assert capsys.readouterr().out.count("révoquée") == 2
     assert main(["user", "sessions", "--db", str(db_path), "--revoke-all"]) == 1
