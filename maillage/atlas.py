@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from maillage.columns import has_any_item, is_in
+from maillage.columns import as_dict, has_any_item, is_in
 from maillage.coverage import blank_communes, schemes_per_commune
 from maillage.formats import format_number
 from maillage.model import Model
@@ -272,9 +272,9 @@ def _describe_units(model, reference, territory, units, counts, blank) -> pd.Dat
     grouped = stats.groupby("unit").agg(
         communes=("schemes", "size"), value=("schemes", "mean"), blank=("blank", "sum")
     )
-    names = model.communes["nom"].to_dict()
-    epci = reference.epci["nom"].to_dict()
-    departements = reference.departements["nom"].to_dict()
+    names = as_dict(model.communes["nom"])
+    epci = as_dict(reference.epci["nom"])
+    departements = as_dict(reference.departements["nom"])
     labels, details = [], []
     itself = {code for code, unit in units.items() if code == unit}
     for code, communes, value, blanks in grouped.itertuples():
@@ -349,7 +349,7 @@ def _territory_layer(
 
 def _outside(actors: pd.DataFrame, model: Model, reference: Reference) -> tuple[str, ...]:
     """« name (commune) » of each actor seated outside the territory, sorted by name."""
-    names = {**reference.communes["nom"].to_dict(), **model.communes["nom"].to_dict()}
+    names = {**as_dict(reference.communes["nom"]), **as_dict(model.communes["nom"])}
     found = sorted(
         zip(actors["nom"].astype(str), actors["commune"].astype(str), strict=True),
         key=lambda pair: (pair[0].casefold(), pair[1]),
@@ -407,7 +407,7 @@ def _hierarchy(reference: Reference):
     """(level, commune → unit, unit → communes) for départements then EPCI."""
     levels = []
     for level in ("departement", "epci"):
-        parent = reference.communes[level].dropna().to_dict()
+        parent = as_dict(reference.communes[level].dropna())
         members: dict[str, set[str]] = {}
         for commune, unit in parent.items():
             members.setdefault(unit, set()).add(commune)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from maillage.blockages import LIFTED, OPEN
-from maillage.columns import is_in
+from maillage.columns import as_dict, is_in
 from maillage.formats import format_number, format_share
 from maillage.indicators import indicator_values
 from maillage.model import Model
@@ -829,7 +829,7 @@ def change_table(changes: Changes, before: Model, after: Model) -> pd.DataFrame:
                 )
     for pid, communes in changes.perimeter_communes.items():
         name = _name_of("perimetres", pid, after)
-        names = {**before.communes["nom"].to_dict(), **after.communes["nom"].to_dict()}
+        names = {**as_dict(before.communes["nom"]), **as_dict(after.communes["nom"])}
         for kind, codes in (
             ("commune gagnée", communes.added),
             ("commune perdue", communes.removed),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from maillage.columns import has_any_item, is_in
+from maillage.columns import as_dict, has_any_item, is_in
 from maillage.model import Model, fields_of
 from maillage.network import participation_positions
 from maillage.reference import load_reference
@@ -189,7 +189,7 @@ def directory_for_display(model: Model, table: pd.DataFrame) -> pd.DataFrame:
         shown[column] = shown[column].map(
             lambda cell, v=vocabulary: _labels(v, cell), na_action="ignore"
         )
-    scheme_names = model.schemes["nom"].to_dict()
+    scheme_names = as_dict(model.schemes["nom"])
     shown["dispositifs"] = shown["dispositifs"].map(
         lambda cell: ", ".join(scheme_names.get(i, i) for i in cell.split(LIST_SEPARATOR)),
         na_action="ignore",

@@ -26,6 +26,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from maillage.changes import Changes, headline, indicator_rows
+from maillage.columns import as_dict
 from maillage.formats import PARIS, counted, format_date, format_datetime, format_number
 from maillage.model import Model
 from maillage.report import (
@@ -345,7 +346,7 @@ def _listing(pdf: _Pdf, title: str, items: list[str]) -> None:
 
 def _names(model: Model, table: str, ids) -> list[str]:
     frame = model.actors if table == "acteurs" else model.schemes
-    names = frame["nom"].to_dict()
+    names = as_dict(frame["nom"])
     return [str(names.get(i, i)) for i in ids]
 
 
@@ -380,7 +381,7 @@ def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None
     participations = changes.sheet("participations")
     _listing(pdf, "Participations gagnées", _participations(model, participations.added))
     _listing(pdf, "Participations perdues", _participations(previous, participations.removed))
-    perimeter_names = model.perimeters["nom"].to_dict()
+    perimeter_names = as_dict(model.perimeters["nom"])
     _listing(
         pdf,
         "Périmètres redessinés",
@@ -390,16 +391,16 @@ def _changes(pdf: _Pdf, changes: Changes, model: Model, previous: Model) -> None
             for pid, c in changes.perimeter_communes.items()
         ],
     )
-    described = model.blockages["description"].to_dict()
+    described = as_dict(model.blockages["description"])
     _listing(pdf, "Blocages levés", [str(described.get(b, b)) for b in changes.lifted])
     gained, lost = changes.gained_and_lost("blank_communes")
-    communes = {**previous.communes["nom"].to_dict(), **model.communes["nom"].to_dict()}
+    communes = {**as_dict(previous.communes["nom"]), **as_dict(model.communes["nom"])}
     _listing(pdf, "Nouvelles communes blanches", [str(communes.get(c, c)) for c in gained])
     _listing(pdf, "Communes qui ne sont plus blanches", [str(communes.get(c, c)) for c in lost])
 
 
 def _participations(model: Model, keys) -> list[str]:
-    actors, schemes = model.actors["nom"].to_dict(), model.schemes["nom"].to_dict()
+    actors, schemes = as_dict(model.actors["nom"]), as_dict(model.schemes["nom"])
     return [f"{actors.get(a, a)} dans {schemes.get(d, d)} ({role})" for d, a, role in keys]
 
 
@@ -498,7 +499,7 @@ def dossier_for(
     for asked in (scope, perimeter):
         if asked is not None and asked not in full.perimeters.index:
             raise KeyError(asked)
-    names = full.perimeters["nom"].to_dict()
+    names = as_dict(full.perimeters["nom"])
     if hide_persons:  # as every page of such a view: persons shown as their role
         from maillage.persons import hide_persons as as_roles
 

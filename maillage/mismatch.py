@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from maillage.columns import is_in
+from maillage.columns import as_dict, is_in
 from maillage.model import Model
 from maillage.vocabularies import PARTITIONING_PERIMETER_TYPES
 
@@ -130,7 +130,7 @@ def mismatch(model: Model, x_type: str, y_type: str, weight: Weight = "communes"
     x_t = in_x.T.astype(np.int64).tocsr()
     table = (x_t @ sparse.csr_matrix(in_y.multiply(weights[:, None]), dtype=np.int64)).tocsr()
     counts = (x_t @ in_y.astype(np.int64)).tocsr()  # communes per cell, whatever the weight
-    names = model.perimeters["nom"].to_dict()
+    names = as_dict(model.perimeters["nom"])
     rows = _rows(names, x_ids, y_ids, in_x, y_depth, table, counts, weights, population)
 
     split = rows["y_count"].to_numpy() >= 2

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from maillage.blockages import blockage_summary, still_blocking
+from maillage.columns import as_dict
 from maillage.coverage import blank_communes, coverage
 from maillage.formats import counted, format_date, format_datetime, format_number, format_share
 from maillage.model import Model
@@ -207,7 +208,7 @@ def lifted_sentence(model: Model) -> str:
 
 def scheme_pairs(model: Model) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Pooling candidates and side-by-side pairs, by scheme name."""
-    names = model.schemes["nom"].to_dict()
+    names = as_dict(model.schemes["nom"])
 
     def named(pairs):
         return [(str(names.get(a, a)), str(names.get(b, b))) for a, b in pairs]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from maillage.changes import Changes, change_table, compare_in_store, indicator_rows
+from maillage.columns import as_dict
 from maillage.formats import format_datetime, format_number
 from maillage.store import VersionInfo
 from maillage.ui import data, url
@@ -110,7 +111,7 @@ def lists(changes: Changes, table: pd.DataFrame, context: Context) -> None:
             shown = shown.loc[:, (shown != "").any()]
             st.dataframe(shown, hide_index=True, width="stretch")
     model = context.model
-    names = model.communes["nom"].to_dict() if model is not None else {}
+    names = as_dict(model.communes["nom"]) if model is not None else {}
     for indicator, title, what in (
         ("blank_communes", "Communes blanches", "commune"),
         ("bridging_actors", "Acteurs passerelles", "acteur"),

@@ -17,6 +17,7 @@ import streamlit as st
 
 from maillage import contributions
 from maillage.accounts import PUBLISH
+from maillage.columns import as_dict
 from maillage.contributions import CannotContribute, QueueItem
 from maillage.formats import format_date, format_datetime
 from maillage.model import Model
@@ -39,7 +40,7 @@ def _author(context: Context) -> str | None:
 
 def links_section(context: Context, model: Model) -> None:
     """Create, list and revoke the links partners use to contribute."""
-    names = model.perimeters["nom"].to_dict()
+    names = as_dict(model.perimeters["nom"])
 
     def create() -> None:
         auth.require(PUBLISH)
@@ -142,7 +143,7 @@ def links_section(context: Context, model: Model) -> None:
 
 
 def queue_table(items: list[QueueItem], model: Model) -> pd.DataFrame:
-    communes = model.communes["nom"].to_dict()
+    communes = as_dict(model.communes["nom"])
     return pd.DataFrame(
         [
             {
@@ -164,9 +165,9 @@ def review_section(context: Context, model: Model, item: QueueItem, contact: str
     """One contribution: what it says, its possible duplicates, its problems, the decision."""
     space = str(context.space)
     taken = item.submission
-    schemes = model.schemes["nom"].to_dict()
-    actors = model.actors["nom"].to_dict()
-    communes = model.communes["nom"].to_dict()
+    schemes = as_dict(model.schemes["nom"])
+    actors = as_dict(model.actors["nom"])
+    communes = as_dict(model.communes["nom"])
     with st.expander(f"N° {item.id} — {taken.name}", expanded=item.status == "en_attente"):
         st.dataframe(
             pd.DataFrame(

@@ -13,6 +13,7 @@ import streamlit as st
 
 from maillage import sharing
 from maillage.accounts import PUBLISH
+from maillage.columns import as_dict
 from maillage.database import DatabaseError
 from maillage.model import Model
 from maillage.naming import territory_name
@@ -173,7 +174,7 @@ def _account_scope(access: auth.Access, full: Model | None) -> str | None:
         st.stop()
     if len(present) == 1:
         return present[0]
-    names = full.perimeters["nom"].to_dict()
+    names = as_dict(full.perimeters["nom"])
     if st.session_state.get(keys.ACCOUNT_SCOPE) not in present:
         st.session_state[keys.ACCOUNT_SCOPE] = present[0]
     return pickers.selectbox(
@@ -229,8 +230,8 @@ def _filters(
 ) -> tuple[str | None, tuple[str, ...] | None]:
     perimeters = model.perimeters.sort_values(["type", "nom"])
     options = [ALL_TERRITORY, *perimeters.index]
-    names = perimeters["nom"].to_dict()
-    types = perimeters["type"].to_dict()
+    names = as_dict(perimeters["nom"])
+    types = as_dict(perimeters["type"])
 
     def describe(pid: str) -> str:
         if pid == ALL_TERRITORY:

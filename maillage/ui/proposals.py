@@ -14,6 +14,7 @@ import streamlit as st
 
 from maillage import decisions as committee
 from maillage.accounts import DECIDE, NotAllowed
+from maillage.columns import as_dict
 from maillage.formats import counted, format_datetime, format_number
 from maillage.proposals import build_proposals, proposal_ids
 from maillage.proposals.listing import Listing, assemble, reference_day
@@ -126,8 +127,8 @@ def names(context: Context, kind: str, ids) -> list[str]:
 def table(found: Listing, context: Context) -> pd.DataFrame:
     """Every proposal of the view, one row each, for the download (built at the click)."""
     assert context.model is not None  # the page required data
-    actors = context.model.actors["nom"].astype(str).to_dict()
-    schemes = context.model.schemes["nom"].astype(str).to_dict()
+    actors = as_dict(context.model.actors["nom"].astype(str))
+    schemes = as_dict(context.model.schemes["nom"].astype(str))
     rows = []
     for rank, p in enumerate(found.proposals, start=1):
         status = found.status(p.id)
