@@ -6,7 +6,7 @@ Ratios against the baseline, not absolute times, are what we compare between run
 the load test, `python -m bench pages` only the screens in a browser against a minimal page,
 `python -m bench complete` only the completion of the demo by a national list,
 `python -m bench sessions` only the 100 sessions on two instances and one PostgreSQL
-(bench/load_sessions.py).
+(bench/load_sessions.py), clicking all at once, then reading each page as a committee does.
 """
 
 from __future__ import annotations
@@ -131,9 +131,10 @@ def main(argv: list[str]) -> None:
         for line in bench_complete():
             emit(scale="departement", **line)
     if not argv or "sessions" in argv:
-        from bench.load_sessions import bench_load_sessions
+        from bench.load_sessions import Reading, bench_load_sessions
 
-        emit(scale="departement", **bench_load_sessions())
+        emit(scale="departement", **bench_load_sessions())  # 100 clicks at once
+        emit(scale="departement", **bench_load_sessions(reading=Reading()))  # a committee day
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.live import ROOT, french_int, publish_base, streamlit_server
@@ -82,9 +83,20 @@ async def _visit(ws, query: str, page_hash: str, name: str, timeout: float) -> t
 
 
 async def _session(
-    url: str, query: str, cycles: int, deadline: float, timeout: float, visits: list[Visit]
+    url: str,
+    query: str,
+    cycles: int,
+    deadline: float,
+    timeout: float,
+    visits: list[Visit],
+    reading: Reading | None = None,
 ) -> None:
+    """Open the link, then every page in turn; with `reading`, arrive late and read each page
+    before the next, as a member of a committee does."""
     from websockets.asyncio.client import connect
+
+    if reading is not None:
+        await asyncio.sleep(reading.arrival())
 
     host = url.removeprefix("http://")
     try:
@@ -99,12 +111,30 @@ async def _session(
             visits.append(first)
             for _ in range(cycles):
                 for page_hash, name in pages:
+                    if reading is not None:
+                        await asyncio.sleep(reading.pause())
                     if time.monotonic() > deadline:
                         return
                     visit, _ = await _visit(ws, query, page_hash, name, timeout)
                     visits.append(visit)
     except Exception as error:  # a refused or dropped connection is an error of the run
         visits.append(Visit("(connexion)", 0.0, f"{type(error).__name__}: {error}"[:200]))
+
+
+@dataclass
+class Reading:
+    """A committee day: members open the link within `arrive_s` seconds of each other and
+    read each page for `read_s` seconds (uniformly at random, seeded) before the next."""
+
+    arrive_s: float = 30.0
+    read_s: tuple[float, float] = (20.0, 40.0)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+
+    def arrival(self) -> float:
+        return self.rng.uniform(0.0, self.arrive_s)
+
+    def pause(self) -> float:
+        return self.rng.uniform(*self.read_s)
 
 
 def _p95(values: list[float]) -> float:
@@ -120,6 +150,7 @@ async def _run(
     deadline_s: float,
     timeout: float,
     publish,
+    reading: Reading | None,
 ) -> tuple[list[Visit], list[Visit], float | None]:
     for instance in urls:  # every page drawn once on each instance: caches warm on both
         await _session(instance, query, 1, time.monotonic() + deadline_s, timeout, [])
@@ -129,10 +160,13 @@ async def _run(
     loaded: list[Visit] = []
     deadline = time.monotonic() + deadline_s
     clients = [
-        asyncio.create_task(_session(urls[i % len(urls)], query, cycles, deadline, timeout, loaded))
+        asyncio.create_task(
+            _session(urls[i % len(urls)], query, cycles, deadline, timeout, loaded, reading)
+        )
         for i in range(sessions)
     ]
-    await asyncio.sleep(5)  # every session has opened the link: now the publication lands
+    # every session has opened the link (or, reading, most have): now the publication lands
+    await asyncio.sleep(5 if reading is None else reading.arrive_s)
     began = time.perf_counter()
     await asyncio.to_thread(publish)
     published_in = time.perf_counter() - began
@@ -141,8 +175,14 @@ async def _run(
 
 
 def bench_load_sessions(
-    sessions: int = 100, cycles: int = 1, deadline_s: float = 180.0, timeout: float = 180.0
+    sessions: int = 100,
+    cycles: int = 1,
+    deadline_s: float = 180.0,
+    timeout: float = 180.0,
+    reading: Reading | None = None,
 ) -> dict:
+    """Without `reading`, every session asks its next page as soon as the last one is drawn
+    (a stress: 100 clicks at once); with it, a committee day."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from maillage import sharing
@@ -180,6 +220,7 @@ def bench_load_sessions(
                         deadline_s,
                         timeout,
                         publish,
+                        reading,
                     )
                 )
     finally:
@@ -203,7 +244,12 @@ def bench_load_sessions(
             }
     ratios = [p["ratio"] for p in pages.values()]
     return {
-        "step": "100 sessions on 2 instances, one PostgreSQL",
+        "step": "100 sessions on 2 instances, one PostgreSQL"
+        + (
+            ""
+            if reading is None
+            else f", each reading a page {reading.read_s[0]:g}–{reading.read_s[1]:g} s"
+        ),
         "sessions": sessions,
         "instances": 2,
         "visits": len(loaded),
@@ -222,4 +268,5 @@ def bench_load_sessions(
 
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    print(json.dumps(bench_load_sessions(count), ensure_ascii=False), flush=True)
+    reading = Reading() if "committee" in sys.argv[2:] else None
+    print(json.dumps(bench_load_sessions(count, reading=reading), ensure_ascii=False), flush=True)
