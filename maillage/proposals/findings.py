@@ -148,6 +148,24 @@ class Findings:
         found = self.commune_positions.get_indexer(pd.Index(list(codes), dtype=object))
         return np.unique(found[found >= 0])
 
+    def perimeter_positions(self, pid: str) -> np.ndarray:
+        """Sorted territory positions of a perimeter's communes (none when unknown)."""
+        j = self._perimeter_column.get(pid)
+        if j is None:
+            return np.zeros(0, dtype=np.int64)
+        by_column = self._perimeter_columns
+        return by_column.indices[by_column.indptr[j] : by_column.indptr[j + 1]]
+
+    @cached_property
+    def _perimeter_column(self) -> dict[str, int]:
+        return {str(p): j for j, p in enumerate(self.model.incidence("perimeters")[2])}
+
+    @cached_property
+    def _perimeter_columns(self) -> sparse.csc_matrix:
+        columns = sparse.csc_matrix(self.model.incidence("perimeters")[0])
+        columns.sort_indices()
+        return columns
+
     def scheme_positions(self, sid: str) -> np.ndarray:
         matrix = self.scheme_incidence
         j = self.scheme_position[sid]

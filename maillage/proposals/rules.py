@@ -970,30 +970,25 @@ def blockages_without_lever(f: Findings) -> pd.DataFrame:
 def lever_blocage(f: Findings) -> list[Draft]:
     """One per (category, territory) with open or in-progress blockages naming no lever."""
     table = blockages_without_lever(f)
+    if table.empty:
+        return []
+    schemes_of = table["dispositif"].to_numpy(dtype=object)
     drafts = []
-    for (category, where), group in table.groupby(["categorie", "where"], sort=True):
+    for (category, where), rows in sorted(table.groupby(["categorie", "where"]).indices.items()):
         place = None if where == WHOLE_TERRITORY else str(where)
-        schemes = tuple(
-            sorted(
-                {str(s) for s in group["dispositif"].to_numpy(dtype=object) if isinstance(s, str)}
-            )
-        )
-        communes = (
-            f.positions_of(f.model.communes_of(place))
-            if place
-            else np.arange(len(f.commune_positions))
-        )
+        schemes = tuple(sorted({str(s) for s in schemes_of[rows] if isinstance(s, str)}))
+        communes = f.perimeter_positions(place) if place else np.arange(len(f.commune_positions))
         drafts.append(
             Draft(
                 rule="lever_blocage",
                 keys=(str(category), str(where)),
                 levers=CATEGORY_LEVERS[str(category)],
-                write=partial(_blockage_words, f, str(category), place, schemes, group),
+                write=partial(_blockage_words, f, str(category), place, schemes, table, rows),
                 schemes=schemes,
                 positions=communes,
                 commune_count=len(communes),
                 population=f.population_at(communes),
-                strength=min(1.0, len(group) / 3),
+                strength=min(1.0, len(rows) / 3),
                 page="blocages",
             )
         )
@@ -1001,8 +996,14 @@ def lever_blocage(f: Findings) -> list[Draft]:
 
 
 def _blockage_words(
-    f: Findings, category: str, place: str | None, schemes: tuple[str, ...], group: pd.DataFrame
+    f: Findings,
+    category: str,
+    place: str | None,
+    schemes: tuple[str, ...],
+    table: pd.DataFrame,
+    rows: np.ndarray,
 ) -> Words:
+    group = table.iloc[rows]
     ids = sorted(str(b) for b in group.index)
     first, second = (label("lever", x) for x in CATEGORY_LEVERS[category])
     on = f"sur {quoted(f.perimeter_name(place))}" if place else "sans territoire précis"
