@@ -12,7 +12,6 @@ import calendar
 import re
 from dataclasses import dataclass
 
-import networkx as nx
 import pandas as pd
 
 from maillage.columns import is_in, join_items, list_items, normalize_commune_codes
@@ -408,6 +407,8 @@ def _check_perimeters(tables: dict[str, pd.DataFrame], problems: list[Problem]) 
     perimeters = tables.get("perimetres")
     if perimeters is None:
         return
+    import networkx as nx  # 0,2 s to import: only a workbook's validation needs it
+
     graph = nx.DiGraph()
     rows: dict[str, int] = {}  # perimeter → its first row
     for row, pid, composition in perimeters[["id", "composition"]].itertuples():

@@ -799,8 +799,7 @@ def epci_communes(f: Findings) -> pd.DataFrame:
     the social field reaches it)."""
     epci = f.model.communes["epci"].reindex(f.model.territory)
     table = pd.DataFrame({"commune": f.model.territory, "epci": epci.to_numpy()}).dropna()
-    blank = set(blank_communes(f.model))
-    table["blank"] = [c in blank for c in table["commune"]]
+    table["blank"] = table["commune"].isin(blank_communes(f.model)).to_numpy(dtype=bool)
     return table
 
 
