@@ -190,8 +190,9 @@ def test_her_space_and_filters_follow_her_everywhere(server, browser, page, arti
         visitor.goto(copied, wait_until="domcontentloaded")
         settle(visitor)
         assert_view(visitor, "Adresse copiée", territory, pid)
+        # a new session draws the whole page before its widgets: give it the page's own time
         expect(visitor.get_by_role("combobox", name="Paire à regarder de près")).to_have_value(
-            chosen
+            chosen, timeout=60_000
         )
         visitor.screenshot(path=str(artifacts / "etat-adresse-copiee.png"), full_page=True)
     finally:
