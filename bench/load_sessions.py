@@ -8,7 +8,8 @@ through every page it is offered; half of them talk to each instance. Loopback o
 in visits (`cycles` per session) and in time (a deadline), it stops by itself.
 
 Reported: errors (an exception element, a page that never finishes), torn reads (a home page
-whose version number and actor count do not belong to one published version), and for each
+whose counts of actors and of schemes do not belong to one published version — a share link
+shows no version number, and the second version has fewer of both), and for each
 page the 95th-percentile time under load next to the same page's time for one session alone,
 measured first in the same run (goal: ≤ 3×).
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -30,7 +30,6 @@ from pathlib import Path
 
 from bench.live import ROOT, french_int, publish_base, streamlit_server
 
-VERSION = re.compile(r"version (\d+) publiée")
 SPACE = "demo"
 
 
@@ -39,8 +38,8 @@ class Visit:
     page: str
     seconds: float
     error: str | None = None
-    version: int | None = None
     actors: int | None = None
+    schemes: int | None = None
 
 
 def _messages():
@@ -57,7 +56,7 @@ async def _visit(ws, query: str, page_hash: str, name: str, timeout: float) -> t
     msg.rerun_script.page_script_hash = page_hash
     began = time.perf_counter()
     await ws.send(msg.SerializeToString())
-    pages, texts, error, actors = [], [], None, None
+    pages, error, counts = [], None, {}
     try:
         while True:
             forward = forward_msg.FromString(await asyncio.wait_for(ws.recv(), timeout))
@@ -69,17 +68,14 @@ async def _visit(ws, query: str, page_hash: str, name: str, timeout: float) -> t
                 which = element.WhichOneof("type")
                 if which == "exception":
                     error = f"exception : {element.exception.message[:200]}"
-                elif which == "metric" and element.metric.label == "Acteurs":
-                    actors = french_int(element.metric.body)
-                elif which in ("markdown", "alert"):
-                    texts.append(getattr(element, which).body)
+                elif which == "metric" and element.metric.label in ("Acteurs", "Dispositifs"):
+                    counts[element.metric.label] = french_int(element.metric.body)
             elif kind == "script_finished":
                 break
     except TimeoutError:
         error = "page jamais terminée"
     seconds = time.perf_counter() - began
-    shown = next((int(m[1]) for t in texts if (m := VERSION.search(t))), None)
-    return Visit(name, seconds, error, shown, actors), pages
+    return Visit(name, seconds, error, counts.get("Acteurs"), counts.get("Dispositifs")), pages
 
 
 async def _session(
@@ -196,10 +192,13 @@ def bench_load_sessions(
         publish_base(url)
         store = Store(url)
         first = store.load(SPACE)
-        expected = {1: len(first["acteurs"])}
-        second = dict(first)
-        second["acteurs"] = first["acteurs"].iloc[:-7]  # a smaller version: a torn read shows
-        expected[2] = len(second["acteurs"])
+        second = dict(first)  # a smaller version: a home page mixing both shows
+        second["acteurs"] = first["acteurs"].iloc[:-7]
+        second["dispositifs"] = first["dispositifs"].iloc[:-3]
+        expected = {
+            (len(tables["acteurs"]), len(tables["dispositifs"])): version
+            for version, tables in ((1, first), (2, second))
+        }
         token, _ = sharing.create(store, SPACE)
 
         def publish() -> None:
@@ -226,11 +225,8 @@ def bench_load_sessions(
     finally:
         server.stop()
     errors = [v.error for v in loaded + alone if v.error]
-    torn = [
-        v
-        for v in loaded
-        if v.version is not None and v.actors is not None and expected.get(v.version) != v.actors
-    ]
+    checked = [v for v in loaded if v.actors is not None and v.schemes is not None]
+    torn = [v for v in checked if (v.actors, v.schemes) not in expected]
     pages = {}
     for name in sorted({v.page for v in alone if not v.error}):
         single = statistics.median(v.seconds for v in alone if v.page == name and not v.error)
@@ -244,7 +240,7 @@ def bench_load_sessions(
             }
     ratios = [p["ratio"] for p in pages.values()]
     return {
-        "step": "100 sessions on 2 instances, one PostgreSQL"
+        "step": f"{sessions} sessions on 2 instances, one PostgreSQL"
         + (
             ""
             if reading is None
@@ -256,8 +252,10 @@ def bench_load_sessions(
         "errors": len(errors),
         "first_errors": errors[:3],
         "torn_reads": len(torn),
-        "checked_reads": sum(v.version is not None and v.actors is not None for v in loaded),
-        "versions_seen": sorted({v.version for v in loaded if v.version is not None}),
+        "checked_reads": len(checked),
+        "versions_seen": sorted(
+            {expected[key] for v in checked if (key := (v.actors, v.schemes)) in expected}
+        ),
         "publish_seconds": round(published_in or 0, 3),
         "pages": pages,
         "worst_p95_ratio": max(ratios) if ratios else None,
