@@ -40,10 +40,10 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     assert at.title[0].value.startswith("Atlas des acteurs et des dispositifs")
     spec = _deck(at)
     assert spec.get("mapProvider") is None
-    # Its own blank style, served here: with none, Streamlit would fetch CARTO's.
-    assert spec.get("mapStyle") == "app/static/fond-vide.json"
-    style = json.loads((ROOT / "static" / "fond-vide.json").read_text())
-    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == ["background"]
+    # pydeck's placeholder, which Streamlit removes: no base map, no style fetched (with no
+    # style at all, Streamlit would fetch CARTO's; e2e/test_no_outside_request.py proves it
+    # fetches nothing)
+    assert spec.get("mapStyle") == "__MAP_STYLE__"
     layers = {layer["id"]: layer for layer in spec["layers"]}
     # Four layers, each record styled: the browser pays for each layer, not for each colour.
     assert list(layers) == ["communes", "perimetres", "territoire", "acteurs"]

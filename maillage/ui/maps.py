@@ -2,16 +2,18 @@
 is a `pdk.Deck` made here from the layers of records the domain prepares
 (`maillage.atlas.Layer`: a `label`, a `detail` and a flat `polygon`, `path` or `position`).
 
-`map_provider=None` and a blank style served by this server (`static/fond-vide.json`): no
-tiles, no token, no outside request — a committee's projector may have no network, and each
-member's address is nobody else's business. (`map_style=None` is not enough: Streamlit 1.67's
-map element then fetches CARTO's « positron » style for any map view.) Colours come from
-`maillage.ui.style` so that the two fields look the same on every page.
+No base map at all: `map_provider=None` with pydeck's own default style, the placeholder
+`NO_BASE_MAP`, which Streamlit 1.67's map element removes before drawing (it then starts no
+MapLibre map and fetches no style). No tiles, no token, no outside request — a committee's
+projector may have no network, and each member's address is nobody else's business.
+(`map_style=None` is not the same: Streamlit then fetches CARTO's « positron » style for any
+map view.) A blank MapLibre style served by this server was used before: drawn under deck.gl
+layers of more than one kind, it made a software-rendered chromium (no GPU, as on a server or
+an old laptop) spend seconds per map. Colours come from `maillage.ui.style` so that the two
+fields look the same on every page.
 
 A map is a few layers, each record carrying its own style (`styled`), rather than one layer
-per colour: the browser pays for every layer (measured in chromium, `python -m bench pages`:
-about a quarter of a second each on the demo), not for a colour per record. And the deck is
-sent as compact JSON (`Deck`), not pydeck's pretty-printed one.
+per colour; and the deck is sent as compact JSON (`Deck`), not pydeck's pretty-printed one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from pydeck.bindings.json_tools import default_serialize
 
 from maillage.atlas import view_from_bounds
 from maillage.ui import display
-from maillage.ui.style import BLANK_MAP_STYLE
 
 # pydeck turns plain strings into data accessors ("@@=pixels"): literals must say so.
 XY = pdk.types.String("XY")
@@ -33,6 +34,7 @@ TOOLTIP = {
     "style": {"backgroundColor": "#222222", "color": "white", "fontSize": "0.85rem"},
 }
 MAP_HEIGHT = 600
+NO_BASE_MAP = "__MAP_STYLE__"  # pydeck's default style; Streamlit draws no base map for it
 # The per-record style fields `styled` adds, read by the layers below as accessors.
 FILL, LINE, WIDTH, RADIUS = "fill", "line", "width", "radius"
 Colour = list[int]
@@ -146,6 +148,6 @@ def deck(layers: list[pdk.Layer], bounds, width: int = 900, height: int = MAP_HE
         layers=layers,
         initial_view_state=pdk.ViewState(**view, pitch=0),
         map_provider=None,
-        map_style=BLANK_MAP_STYLE,
+        map_style=NO_BASE_MAP,
         tooltip=TOOLTIP,
     )
