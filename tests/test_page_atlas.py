@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 from maillage.publishing import import_files
 from maillage.store import Store
 from maillage.ui import keys
+from maillage.ui.atlas import PERIMETER_COLOURS
+from maillage.ui.style import ALERT, FIELD_COLOURS, hex_to_rgb
 from tests.apptests import open_page
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
@@ -38,15 +40,29 @@ def test_atlas_draws_without_base_map_and_explains_itself(published):
     assert at.title[0].value.startswith("Atlas des acteurs et des dispositifs")
     spec = _deck(at)
     assert spec.get("mapProvider") is None
-    # Its own blank style, served here: with none, Streamlit would fetch CARTO's.
-    assert spec.get("mapStyle") == "app/static/fond-vide.json"
-    style = json.loads((ROOT / "static" / "fond-vide.json").read_text())
-    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == ["background"]
-    ids = [layer["id"] for layer in spec["layers"]]
-    # Zones by class (03140 blank, the others not), perimeter outlines, actors by field.
-    assert "zones-1-1" in ids and "zones-2-0" in ids
-    assert {"perimetres-epci", "perimetres-circonscription_action_sociale"} <= set(ids)
-    assert [i for i in ids if i.startswith("acteurs-")] == ["acteurs-social-structure"]
+    # pydeck's placeholder, which Streamlit removes: no base map, no style fetched (with no
+    # style at all, Streamlit would fetch CARTO's; e2e/test_no_outside_request.py proves it
+    # fetches nothing)
+    assert spec.get("mapStyle") == "__MAP_STYLE__"
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    # Four layers, each record styled: the browser pays for each layer, not for each colour.
+    assert list(layers) == ["communes", "perimetres", "territoire", "acteurs"]
+    # 03140 blank, outlined in red, and drawn last (its outline over its neighbours'); the
+    # other four communes thinly outlined.
+    communes = layers["communes"]["data"]
+    red = [r["label"] for r in communes if r["line"] == hex_to_rgb(ALERT)]
+    assert red == [r["label"] for r in communes[-len(red) :]] and len(red) >= 1
+    assert {label.split("(")[-1] for label in red} == {"03140)"}
+    assert {r["width"] for r in communes if r["line"] != hex_to_rgb(ALERT)} == {0.5}
+    assert layers["communes"]["getFillColor"] == "@@=fill"
+    outlines = {tuple(r["line"]) for r in layers["perimetres"]["data"]}
+    assert {
+        tuple(hex_to_rgb(PERIMETER_COLOURS[k])) for k in ("epci", "circonscription_action_sociale")
+    } <= outlines
+    # one actor inside the territory: a structure of the social field, a disc ringed white
+    [actor] = layers["acteurs"]["data"]
+    assert actor["fill"] == hex_to_rgb(FIELD_COLOURS["social"]) and actor["radius"] == 7
+    assert actor["line"] == [255, 255, 255, 255]
     # the territory's outline, not pickable: the communes under it answer a tap
     [outline] = [layer for layer in spec["layers"] if layer["id"] == "territoire"]
     assert outline["pickable"] is False and {k for r in outline["data"] for k in r} == {"path"}
@@ -80,8 +96,8 @@ def test_theme_filter_redraws_the_map_and_goes_in_the_address(published):
     # Only the PAT (local development) remains: every commune is blank.
     caption = next(c.value for c in at.caption if "communes blanches" in c.value)
     assert "5\u00a0communes, dont 5\u00a0communes blanches ; aucun acteur localisé" in caption
-    ids = [layer["id"] for layer in _deck(at)["layers"]]
-    assert all(i.endswith("-1") for i in ids if i.startswith("zones-"))
+    [communes] = [layer for layer in _deck(at)["layers"] if layer["id"] == "communes"]
+    assert {tuple(r["line"]) for r in communes["data"]} == {tuple(hex_to_rgb(ALERT))}
     # The address carries the filter: opening it again shows the same map.
     shared = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     shared.query_params[keys.THEMES] = at.query_params[keys.THEMES]
@@ -99,10 +115,7 @@ def test_territory_filter_zooms_in(published):
     spec = _deck(at)
     assert spec["initialViewState"]["zoom"] >= before
     labels = {
-        r["label"]
-        for layer in spec["layers"]
-        if layer["id"].startswith("zones-")
-        for r in layer["data"]
+        r["label"] for layer in spec["layers"] if layer["id"] == "communes" for r in layer["data"]
     }
     assert len(labels) == 3  # the three communes of P_CAS
 
@@ -111,7 +124,7 @@ def test_outlines_can_be_switched_off(published):
     at = _atlas()
     at.multiselect(key="atlas_perimetres").set_value([]).run()
     ids = [layer["id"] for layer in _deck(at)["layers"]]
-    assert not [i for i in ids if i.startswith("perimetres-")]
+    assert "perimetres" not in ids and "communes" in ids
 
 
 def test_atlas_without_data_says_what_to_do(db_path):

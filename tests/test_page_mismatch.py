@@ -123,9 +123,9 @@ def test_map_colours_the_communes_of_split_perimeters(db_path):
     at = page()
     (deck,) = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
-    (split,) = [layer for layer in spec["layers"] if layer["id"] == "communes-coupe"]
-    assert split["getFillColor"] == hex_to_rgb(ALERT, 170)
-    flagged = {p["label"].split(" — ")[0] for p in split["data"]}
+    (communes,) = [layer for layer in spec["layers"] if layer["id"] == "communes"]
+    split = [p for p in communes["data"] if p["fill"] == hex_to_rgb(ALERT, 170)]
+    flagged = {p["label"].split(" — ")[0] for p in split}
     names = load_reference().communes.loc[C[:3], "nom"]
     assert flagged == set(names)  # the three communes of E1, and only them
     assert "urlTemplate" not in deck.proto.json and "mapbox" not in spec.get("mapStyle", "")

@@ -54,42 +54,50 @@ def atlas_for(view: data.View, themes: tuple[str, ...], perimeter_types: tuple[s
     return data.cached(_atlas, view, themes, perimeter_types)
 
 
-def commune_layer(layer: Layer) -> pdk.Layer:
-    """One class of the choropleth; blank communes (or units holding some) outlined."""
+def commune_records(layer: Layer) -> list[dict]:
+    """One class of the choropleth, styled; blank communes (or units holding some) outlined
+    in red."""
     klass, blank = layer.key
-    return maps.polygons(
+    return maps.styled(
         layer.records,
-        f"zones-{klass}-{int(blank)}",
         fill=hex_to_rgb(SEQUENTIAL[klass], 210),
         line=hex_to_rgb(ALERT) if blank else hex_to_rgb(NEUTRAL, 160),
-        line_width=2.5 if blank else 0.5,
+        width=2.5 if blank else 0.5,
     )
 
 
-def outline_layer(layer: Layer) -> pdk.Layer:
+def outline_records(layer: Layer) -> list[dict]:
     (kind,) = layer.key
-    return maps.paths(
-        layer.records, f"perimetres-{kind}", hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL))
-    )
+    return maps.styled(layer.records, line=hex_to_rgb(PERIMETER_COLOURS.get(kind, NEUTRAL)))
 
 
-def actor_layer(layer: Layer, shrink: float = 1.0) -> pdk.Layer:
+def actor_records(layer: Layer, shrink: float = 1.0) -> list[dict]:
+    """One field and form of actors: a disc in the field's colour ringed white, or a ring
+    in the field's colour (a transparent disc) for a collective of inhabitants."""
     field, form = layer.key
     radius, filled, ring = FORM_STYLE.get(form, FORM_STYLE["structure"])
-    return maps.points(
+    colour = hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL))
+    return maps.styled(
         layer.records,
-        f"acteurs-{field}-{form}",
-        hex_to_rgb(FIELD_COLOURS.get(field, NEUTRAL)),
+        fill=colour if filled else [*colour[:3], 0],
+        line=[255, 255, 255, 255] if filled else colour,
         radius=max(2, round(radius * shrink)),
-        filled=filled,
-        ring=ring,
+        width=ring,
     )
 
 
 def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) -> pdk.Deck:
+    """Four layers whatever the filters: communes (blank ones last, their red outline over
+    their neighbours'), perimeters' outlines, the territory's outline, actors."""
     areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
-    layers = [commune_layer(layer) for layer in areas]
-    layers += [outline_layer(layer) for layer in atlas.of_kind("outline")]
+    layers = []
+    if areas:
+        records = [r for layer in areas for r in commune_records(layer)]
+        layers.append(maps.polygons(records, "communes", line_width=maps.WIDTH))
+    if outlines := atlas.of_kind("outline"):
+        layers.append(
+            maps.paths([r for layer in outlines for r in outline_records(layer)], "perimetres")
+        )
     # over the perimeters' outlines: a département's outline would hide it otherwise
     layers += [
         maps.paths(
@@ -100,7 +108,10 @@ def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) ->
     actors = atlas.of_kind("actors")
     shown = sum(len(layer.records) for layer in actors)
     shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
-    layers += [actor_layer(layer, shrink) for layer in actors]
+    if actors:
+        layers.append(
+            maps.points([r for layer in actors for r in actor_records(layer, shrink)], "acteurs")
+        )
     return maps.deck(layers, atlas.bounds, width=width, height=height)
 
 

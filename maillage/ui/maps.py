@@ -2,20 +2,29 @@
 is a `pdk.Deck` made here from the layers of records the domain prepares
 (`maillage.atlas.Layer`: a `label`, a `detail` and a flat `polygon`, `path` or `position`).
 
-`map_provider=None` and a blank style served by this server (`static/fond-vide.json`): no
-tiles, no token, no outside request — a committee's projector may have no network, and each
-member's address is nobody else's business. (`map_style=None` is not enough: Streamlit 1.67's
-map element then fetches CARTO's « positron » style for any map view.) Colours come from
-`maillage.ui.style` so that the two fields look the same on every page.
+No base map at all: `map_provider=None` with pydeck's own default style, the placeholder
+`NO_BASE_MAP`, which Streamlit 1.67's map element removes before drawing (it then starts no
+MapLibre map and fetches no style). No tiles, no token, no outside request — a committee's
+projector may have no network, and each member's address is nobody else's business.
+(`map_style=None` is not the same: Streamlit then fetches CARTO's « positron » style for any
+map view.) A blank MapLibre style served by this server was used before: drawn under deck.gl
+layers of more than one kind, it made a software-rendered chromium (no GPU, as on a server or
+an old laptop) spend seconds per map. Colours come from `maillage.ui.style` so that the two
+fields look the same on every page.
+
+A map is a few layers, each record carrying its own style (`styled`), rather than one layer
+per colour; and the deck is sent as compact JSON (`Deck`), not pydeck's pretty-printed one.
 """
 
 from __future__ import annotations
 
+import json
+
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from maillage.atlas import view_from_bounds
 from maillage.ui import display
-from maillage.ui.style import BLANK_MAP_STYLE
 
 # pydeck turns plain strings into data accessors ("@@=pixels"): literals must say so.
 XY = pdk.types.String("XY")
@@ -25,6 +34,25 @@ TOOLTIP = {
     "style": {"backgroundColor": "#222222", "color": "white", "fontSize": "0.85rem"},
 }
 MAP_HEIGHT = 600
+NO_BASE_MAP = "__MAP_STYLE__"  # pydeck's default style; Streamlit draws no base map for it
+# The per-record style fields `styled` adds, read by the layers below as accessors.
+FILL, LINE, WIDTH, RADIUS = "fill", "line", "width", "radius"
+Colour = list[int]
+
+
+class Deck(pdk.Deck):
+    """pydeck's deck, serialised compactly: pydeck pretty-prints (indent 2), which puts every
+    coordinate on its own indented line — 2.5 times the bytes over the websocket, and
+    Python's slow pure encoder on the server at every rerun."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def styled(records: list[dict], **style) -> list[dict]:
+    """`records`, each with the same `style` fields (`fill=…, line=…`): records of several
+    styles then share one layer."""
+    return [{**record, **style} for record in records]
 
 
 def _tooltips(records: list[dict]) -> list[dict]:
@@ -37,9 +65,14 @@ def _tooltips(records: list[dict]) -> list[dict]:
 
 
 def polygons(
-    records: list[dict], layer_id: str, fill: list[int], line: list[int], line_width: float = 0.5
+    records: list[dict],
+    layer_id: str,
+    fill: Colour | str = FILL,
+    line: Colour | str = LINE,
+    line_width: float | str = 0.5,
 ) -> pdk.Layer:
-    """Filled shapes, one colour for the whole layer (records: flat `polygon` lists)."""
+    """Filled shapes (records: flat `polygon` lists). A style given as a string names the
+    record field holding it (`styled`); otherwise it is the whole layer's."""
     return pdk.Layer(
         "PolygonLayer",
         data=_tooltips(records),
@@ -57,12 +90,17 @@ def polygons(
 
 
 def paths(
-    records: list[dict], layer_id: str, colour: list[int], width: float = 2, pickable: bool = True
+    records: list[dict],
+    layer_id: str,
+    colour: Colour | str = LINE,
+    width: float | str = 2,
+    pickable: bool = True,
 ) -> pdk.Layer:
-    """Outlines (records: flat `path` lists). Not `pickable`: sends only the paths, and lets
-    the shapes under it answer a hover or a tap."""
+    """Outlines (records: flat `path` lists; styles as in `polygons`). Not `pickable`: sends
+    only the paths and their style, and lets the shapes under it answer a hover or a tap."""
     if not pickable:
-        records = [{"path": r["path"]} for r in records]
+        kept = ("path", LINE, WIDTH)
+        records = [{k: r[k] for k in kept if k in r} for r in records]
     return pdk.Layer(
         "PathLayer",
         data=_tooltips(records),
@@ -79,12 +117,13 @@ def paths(
 def points(
     records: list[dict],
     layer_id: str,
-    colour: list[int],
-    radius: float,
-    filled: bool = True,
-    ring: float = 1,
+    fill: Colour | str = FILL,
+    line: Colour | str = LINE,
+    radius: float | str = RADIUS,
+    ring: float | str = WIDTH,
 ) -> pdk.Layer:
-    """Points (records: `position` = [lon, lat])."""
+    """Points (records: `position` = [lon, lat]; styles as in `polygons`, radius and ring in
+    pixels). A ring is a point with a transparent fill."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=_tooltips(records),
@@ -93,22 +132,22 @@ def points(
         pickable=True,
         radius_units=PIXELS,
         get_radius=radius,
-        filled=filled,
+        filled=True,
         stroked=True,
-        get_fill_color=colour,
-        get_line_color=colour if not filled else [255, 255, 255, 255],
+        get_fill_color=fill,
+        get_line_color=line,
         line_width_units=PIXELS,
         get_line_width=ring,
     )
 
 
-def deck(layers: list[pdk.Layer], bounds, width: int = 900, height: int = MAP_HEIGHT) -> pdk.Deck:
+def deck(layers: list[pdk.Layer], bounds, width: int = 900, height: int = MAP_HEIGHT) -> Deck:
     """The map of `layers`, framed on `bounds` (min lon, min lat, max lon, max lat)."""
     view = view_from_bounds(bounds, width=width, height=height)
-    return pdk.Deck(
+    return Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view, pitch=0),
         map_provider=None,
-        map_style=BLANK_MAP_STYLE,
+        map_style=NO_BASE_MAP,
         tooltip=TOOLTIP,
     )

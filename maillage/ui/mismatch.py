@@ -340,15 +340,12 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
     drawn = data.cached(_split_map, view, x_type, y_type)
     if not drawn.layers:
         return None
-    layers = [
-        maps.polygons(
-            layer.records,
-            f"communes-{layer.key[0]}",
-            fill=SPLIT_FILLS[layer.key[0]],
-            line=[255, 255, 255, 200],
-        )
+    communes = [
+        record
         for layer in drawn.of_kind("area")
+        for record in maps.styled(layer.records, fill=SPLIT_FILLS[layer.key[0]])
     ]
+    layers = [maps.polygons(communes, "communes", line=[255, 255, 255, 200])] if communes else []
     layers += [
         maps.paths(layer.records, "frontieres-y", [40, 40, 40, 255])
         for layer in drawn.of_kind("outline")

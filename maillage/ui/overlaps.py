@@ -300,16 +300,12 @@ def pair_deck(view: data.View, a: str, b: str, names: tuple[str, str]) -> pdk.De
     drawn = data.cached(_pair_map, view, a, b, names)
     if not drawn.layers:
         return None
-    layers = [
-        maps.polygons(
-            layer.records,
-            f"paire-{layer.key[0]}",
-            fill=hex_to_rgb(PAIR_COLOURS[layer.key[0]], 200),
-            line=[60, 60, 60, 160],
-            line_width=1,
-        )
+    communes = [
+        record
         for layer in drawn.layers
+        for record in maps.styled(layer.records, fill=hex_to_rgb(PAIR_COLOURS[layer.key[0]], 200))
     ]
+    layers = [maps.polygons(communes, "paire", line=[60, 60, 60, 160], line_width=1)]
     return maps.deck(layers, drawn.bounds, height=PAIR_MAP_HEIGHT)
 
 

@@ -14,10 +14,6 @@ NEUTRAL = "#999999"
 CHART_FONT = {"size": 16, "color": "#1a1a1a"}
 ALERT = "#D55E00"  # vermilion, for what needs attention (blank communes, split perimeters)
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
-# Every pydeck map: a blank style served by this server (`static/`, `server.enableStaticServing`),
-# relative so that it follows `server.baseUrlPath`. With `map_style=None` Streamlit 1.67 would
-# fetch CARTO's style for any map view: no request may leave for a third party.
-BLANK_MAP_STYLE = "app/static/fond-vide.json"
 # The tab's icon, served by this server: a `:material/…:` page icon is fetched from a font host.
 FAVICON = str(Path(__file__).resolve().parents[2] / "static" / "maillage.png")
 
