@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from maillage.columns import is_in
 from maillage.model import Model, once_per_model
 from maillage.vocabularies import SOCIAL
 
@@ -21,14 +20,6 @@ COLUMNS = ["type", "communes_share", "population_share"]
 
 def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole else 0.0
-
-
-def covered_communes(model: Model, scheme_ids=None) -> pd.Index:
-    """Communes of T reached by at least one of `scheme_ids` (all schemes when None)."""
-    links = model.scheme_communes
-    if scheme_ids is not None:
-        links = links[is_in(links["scheme"], scheme_ids)]
-    return pd.Index(links["commune"].unique()).intersection(pd.Index(model.territory))
 
 
 def _reached(model: Model, groups: np.ndarray, count: int) -> sparse.csc_matrix:
@@ -44,17 +35,12 @@ def _reached(model: Model, groups: np.ndarray, count: int) -> sparse.csc_matrix:
     return reached
 
 
-def _territory_population(model: Model) -> np.ndarray:
-    population = model.communes["population"].reindex(model.territory)
-    return population.fillna(0).to_numpy(dtype=np.int64)
-
-
 def coverage(model: Model) -> pd.DataFrame:
     """One row per scheme type present: |union of C(d)| / |T|, also by population."""
     types = sorted(model.schemes["type"].dropna().unique())
     groups = pd.Categorical(model.schemes["type"], categories=types).codes.astype(np.int64)
     reached = _reached(model, groups, len(types))
-    people = _territory_population(model)
+    people = model.territory_population
     communes = len(model.territory)
     population = int(people.sum())
     rows = []

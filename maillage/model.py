@@ -84,6 +84,12 @@ class Model:
         return sum(known.get(code, 0) for code in codes)
 
     @cached_property
+    def territory_population(self) -> np.ndarray:
+        """Population of each commune of T, in T's order (unknown: 0)."""
+        population = self.communes["population"].reindex(self.territory)
+        return population.fillna(0).to_numpy(dtype=np.int64)
+
+    @cached_property
     def _populations(self) -> dict[str, int]:
         population = self.communes["population"].dropna()
         return dict(zip(population.index, population.astype(int).tolist(), strict=True))

@@ -137,8 +137,7 @@ class Findings:
     @cached_property
     def commune_population(self) -> np.ndarray:
         """Population of each commune of the territory, in territory order (unknown: 0)."""
-        population = self.model.communes["population"].reindex(self.model.territory)
-        return population.fillna(0).to_numpy(dtype=np.int64).clip(min=0)
+        return self.model.territory_population.clip(min=0)
 
     def population_at(self, positions: np.ndarray) -> int:
         return int(self.commune_population[positions].sum())
