@@ -75,9 +75,6 @@ def decoy_hash(hasher: PasswordHasher) -> str:
     return _decoys[key]
 
 
-decoy_hash(PasswordHasher())  # the server's own setting: computed at start, not at a login
-
-
 class NotAllowed(PermissionError):
     """The role does not grant this action; the message is French, ready to show."""
 

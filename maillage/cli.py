@@ -415,7 +415,16 @@ def _import(args) -> int:
             print(f"Profil utilisé : « {profile.name} ».")
         note = f" ({outcome.version.note})" if outcome.version.note else ""
         print(f"Version {outcome.version.version} de l’espace « {args.space} » publiée{note}.")
+    _derive(store, outcome.version)
     return EXIT_OK
+
+
+def _derive(store: Store, info) -> None:
+    """What a version gives, derived as it is published: it is read many times after."""
+    from maillage import derived
+
+    sys.stdout.flush()  # the publication is told first: deriving France takes a minute
+    derived.derive(store, info)
 
 
 def _export(args) -> int:
@@ -523,8 +532,9 @@ def _history(args) -> int:
 
 
 def _restore(args) -> int:
+    store = _store(args)
     try:
-        info = _store(args).restore(args.space, args.version)
+        info = store.restore(args.space, args.version)
     except UnknownPerimeter as unknown:
         print(
             f"[Erreur] Le périmètre « {unknown} » n’existe pas dans la version publiée de "
@@ -539,6 +549,7 @@ def _restore(args) -> int:
         )
         return EXIT_ERRORS
     print(f"Version {args.version} republiée comme version {info.version}.")
+    _derive(store, info)
     return EXIT_OK
 
 
@@ -580,7 +591,9 @@ def _mismatch(args) -> int:
 
 
 def _changes(args) -> int:
+    from maillage import derived
     from maillage.changes import (
+        INDICATORS,
         CannotCompare,
         compare,
         headline,
@@ -601,6 +614,9 @@ def _changes(args) -> int:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
     old, new = published(store, args.space, before), published(store, args.space, after)
+    for side in (old, new):  # what each version was found to give, not computed again
+        info = store.version(args.space, side.version)
+        derived.recall(store, info, side.model, INDICATORS, derive_missing=True)
     if args.perimeter and not any(
         args.perimeter in side.model.perimeters.index for side in (old, new)
     ):
@@ -675,6 +691,15 @@ def _listing(args, perimeter: str | None, limit: int | None = None):
 def _pistes(args) -> int:
     from maillage.decisions import STATUS_LABELS
 
+    if args.json and not args.perimeter:  # the whole space: what its version was found to give
+        from maillage import derived
+        from maillage.decisions import latest
+
+        store = _store(args)
+        info = store.version(args.space)
+        sys.stdout.flush()
+        derived.write_listing(sys.stdout.buffer, store, info, latest(store, args.space), args.limit)
+        return EXIT_OK
     found = _listing(args, args.perimeter, args.limit)
     if args.json:
         _print_json(found.as_json())

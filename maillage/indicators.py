@@ -7,7 +7,7 @@ print the same numbers as the pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from maillage.blockages import blockage_summary
 from maillage.coverage import blank_communes, coverage
@@ -34,8 +34,22 @@ SPEC_INDICATORS: dict[str, Callable[[Model], object]] = {
 
 
 def indicator_values(model: Model, names: Iterable[str]) -> dict:
-    """Some indicators of SPEC §3 by their SPEC §4 key, computed as `indicators --json` does."""
-    return {name: SPEC_INDICATORS[name](model) for name in names}
+    """Some indicators of SPEC §3 by their SPEC §4 key, computed as `indicators --json` does
+    (or as it did when the version was published: `remember_indicators`)."""
+    return {name: _value(model, name) for name in names}
+
+
+def _value(model: Model, name: str) -> object:
+    key = ("indicator", name)
+    if key not in model.memo:
+        model.memo[key] = SPEC_INDICATORS[name](model)
+    return model.memo[key]
+
+
+def remember_indicators(model: Model, values: Mapping[str, object]) -> None:
+    """Give `model` the JSON values its indicators were found to have (`maillage.derived`)."""
+    for name, value in values.items():
+        model.memo[("indicator", name)] = value
 
 
 def spec_indicators(model: Model) -> dict:

@@ -1,6 +1,8 @@
 """Accounts: Argon2id hashes, roles and their permissions, login rate limiting in the db."""
 
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -285,5 +287,21 @@ def test_unknown_and_known_names_take_the_same_time(tmp_path):
     assert 0.7 < first / known < 1.4, (known, first)
 
 
-def test_the_default_decoy_is_computed_when_the_module_loads():
-    assert accounts._settings(PasswordHasher()) in accounts._decoys
+def test_the_decoy_is_computed_by_the_first_book_of_accounts_not_by_an_import(tmp_path):
+    """A command that never logs anyone in (`maillage pistes`, `changes`) pays no hash; a
+    book of accounts has its decoy before its first login (timed above)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import maillage.decisions, maillage.accounts as a; print(len(a._decoys))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "0"
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    assert accounts._settings(hasher) not in accounts._decoys
+    Accounts(Store(tmp_path / "decoy.db"), hasher)
+    assert accounts._settings(hasher) in accounts._decoys

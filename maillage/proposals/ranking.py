@@ -128,9 +128,20 @@ def build_proposals(model: Model, today: date, limit: int | None = None) -> list
 def proposal_ids(model: Model, today: date) -> list[str]:
     """The ids of `build_proposals`, sorted by id: what is new or resolved between two
     versions needs neither a score nor a sentence, nor the drafts when none were made."""
+    if _ids_key(today) in model.memo:
+        return sorted(cast(list[str], model.memo[_ids_key(today)]))
     if _drafts_key(today) in model.memo:
         return sorted(d.id for d in _drafted(model, today)[1])
     return ids.proposal_ids(model, today)
+
+
+def _ids_key(today: date) -> tuple[str, date]:
+    return ("proposal ids", today)
+
+
+def remember_ids(model: Model, today: date, found: list[str]) -> None:
+    """Give `model` the ids its proposals were found to have (`maillage.derived`)."""
+    model.memo[_ids_key(today)] = found
 
 
 class _Scorer:
