@@ -690,9 +690,12 @@ def compare_in_store(
     then from `perimeter`; with both versions' models so restricted (for names of rows).
     `models` gives a version's full model when a cache holds it. With `hide_persons`, persons
     are shown as their role, as on every page of such a view (maillage.persons)."""
+    from maillage import derived
     from maillage import persons as personal
 
     old, new = (published(store, space, v, models(v) if models else None) for v in (before, after))
+    for side in (old, new):  # what each whole version was found to give, when it was kept
+        derived.recall(store, store.version(space, side.version), side.model, INDICATORS)
     hidden: set[str] = set()
     if hide_persons:
         for side in (old, new):
