@@ -2,9 +2,10 @@
 same run: `python -m bench pages`.
 
 For each screen: the time from navigation to its main drawing visible (a map, a chart, a
-table or the headline numbers), cold (first visit after the server started: the screen's own
-computations not cached yet) and warm (a new browser context, so a new Streamlit session,
-caches filled: the median of `WARM_RUNS`), and the bytes the server sent over the websocket.
+table or the headline numbers), cold (first visit after the server started, in a fresh
+browser context: nothing cached) and warm (a new tab of that context, so a new Streamlit
+session with the browser's caches kept: the median of `WARM_RUNS`), and the bytes the server
+sent over the websocket.
 The floor is the minimal page, measured the same way (to its metric); ratios are against it.
 """
 
@@ -46,12 +47,12 @@ MAIN_DRAWING = {  # the drawing a visitor waits for; the first metric or table o
 }
 
 
-def _visit(browser, url: str, selector: str) -> tuple[float, int]:
-    """(seconds to `selector` visible, websocket bytes received by then) in a new session."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+def _visit(context, url: str, selector: str) -> tuple[float, int]:
+    """(seconds to `selector` visible, websocket bytes received by then) in a new tab of
+    `context`: a new Streamlit session, with the browser's caches as the context left them."""
     received = [0]
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.on(
             "websocket",
             lambda socket: socket.on(
@@ -65,13 +66,21 @@ def _visit(browser, url: str, selector: str) -> tuple[float, int]:
         page.wait_for_timeout(300)  # what still arrives for the same page
         return seconds, received[0]
     finally:
-        context.close()
+        page.close()
 
 
 def _measure(browser, url: str, selector: str) -> dict:
+    """Cold: a fresh browser context (nothing cached, in the browser nor on the server for
+    this screen); warm: new tabs of that context, as a visitor coming back the next day (a
+    new session, the browser's cache of scripts and styles kept: Streamlit's chart scripts
+    are megabytes)."""
     print(f"… {url}", file=sys.stderr, flush=True)  # progress: a run takes minutes
-    cold, cold_bytes = _visit(browser, url, selector)
-    warm = [_visit(browser, url, selector) for _ in range(WARM_RUNS)]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    try:
+        cold, cold_bytes = _visit(context, url, selector)
+        warm = [_visit(context, url, selector) for _ in range(WARM_RUNS)]
+    finally:
+        context.close()
     return {
         "cold_seconds": round(cold, 3),
         "warm_seconds": round(statistics.median(s for s, _ in warm), 3),

@@ -37,12 +37,15 @@ _NO_STATUS = b'"status": null}'
 
 @cache
 def fingerprint() -> str:
-    """The sha256 of the domain's code (the UI does not derive anything)."""
+    """The sha256 of what derives: the domain's code (not the screens') and the reference
+    communes the model reads (not their shapes, which only maps draw)."""
+    from maillage.reference import REFERENCE_DIR
+
+    code = [p for p in _DOMAIN.rglob("*.py") if "ui" not in p.relative_to(_DOMAIN).parts]
+    tables = [p for p in REFERENCE_DIR.glob("*.parquet") if not p.stem.endswith("_shapes")]
     digest = hashlib.sha256()
-    for path in sorted(_DOMAIN.rglob("*.py")):
-        if "ui" not in path.relative_to(_DOMAIN).parts:
-            digest.update(path.relative_to(_DOMAIN).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    for path in sorted(code) + sorted(tables):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
