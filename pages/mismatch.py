@@ -84,15 +84,15 @@ else:
 def draw_map() -> None:
     auth.gate()  # a fragment rerun skips the frame: a link revoked meanwhile stops here
     st.subheader("Carte")
-    deck = screen.split_map(*args)
-    if deck is None:
+    drawing = screen.split_map(*args)
+    if drawing is None:
         st.info("Pas de contour de commune disponible pour ces périmètres.")
         return
     st.caption(
         f"En vermillon, les communes des {xs} coupés ; les traits noirs sont les "
         f"frontières des {ys}."
     )
-    st.pydeck_chart(deck, height=screen.MAP_HEIGHT)
+    st.markdown(drawing, unsafe_allow_html=True)
 
 
 draw_map()

@@ -1,9 +1,12 @@
 """The one map builder: records of several styles in one layer, the deck sent compactly and
-without any base map."""
+without any base map; drawings (inline SVG) with each shape's colour and escaped tooltip."""
 
 import json
+import math
+from xml.etree import ElementTree
 
 import pydeck as pdk
+import pytest
 
 from maillage.ui import maps
 
@@ -60,3 +63,50 @@ def test_no_base_map_and_no_provider():
     # would make it fetch CARTO's)
     assert spec["mapStyle"] == maps.NO_BASE_MAP == "__MAP_STYLE__"
     assert "mapProvider" not in spec and "google" not in json.dumps(spec).lower()
+
+
+# ----- drawings ---------------------------------------------------------------------------
+
+
+def drawn_shapes(html: str) -> list[dict]:
+    """Every shape of a drawing (`maps.svg`), read back as XML: its fill, stroke and title."""
+    root = ElementTree.fromstring(html)
+    ns = "{http://www.w3.org/2000/svg}"
+    return [
+        {
+            "fill": path.get("fill"),
+            "opacity": path.get("fill-opacity"),
+            "stroke": path.get("stroke"),
+            "title": path.findtext(f"{ns}title"),
+            "d": path.get("d"),
+        }
+        for path in root.iter(f"{ns}path")
+    ]
+
+
+def test_a_drawing_gives_each_shape_its_colour_and_its_tooltip_as_escaped_text():
+    red, blue = _records()
+    hostile = [{**blue[0], "label": '<img src=x onerror="alert(1)"> & « Bleue »'}]
+    shapes = [
+        maps.Shapes(
+            maps.styled(red, fill=[255, 0, 0, 200]) + maps.styled(hostile, fill=[0, 0, 255, 255])
+        ),
+        maps.Shapes([{"path": SQUARE}], "path", line=[40, 40, 40, 255], width=2),
+    ]
+    html = maps.svg(shapes, (3.0, 46.0, 3.3, 46.1), description="Carte « essai »")
+    assert "<img" not in html and 'onerror="' not in html  # text, never markup
+    first, second, outline = drawn_shapes(html)
+    assert (first["fill"], first["opacity"], first["title"]) == ("rgb(255,0,0)", "0.78", "Rouge\na")
+    assert (second["fill"], second["opacity"]) == ("rgb(0,0,255)", None)
+    assert second["title"] == '<img src=x onerror="alert(1)"> & « Bleue »\nb'
+    assert (outline["fill"], outline["stroke"], outline["title"]) == ("none", "rgb(40,40,40)", None)
+    assert first["d"].startswith("M0.0 ") and first["d"].endswith("Z")
+
+
+def test_a_drawing_keeps_the_territory_s_proportions():
+    """Longitude squeezed by the cosine of the middle latitude, as on any map of France."""
+    html = maps.svg([maps.Shapes([{"polygon": SQUARE, "fill": [0, 0, 0]}])], (3.0, 46.0, 3.1, 46.1))
+    view_box = ElementTree.fromstring(html).find("{http://www.w3.org/2000/svg}svg").get("viewBox")
+    _, _, width, height = (float(v) for v in view_box.split())
+    assert width == maps.SVG_WIDTH
+    assert height == pytest.approx(maps.SVG_WIDTH / math.cos(math.radians(46.05)), abs=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from maillage.reference import load_reference
 from maillage.store import Store
 from maillage.ui.style import ALERT, hex_to_rgb
 from tests.apptests import open_page
+from tests.test_maps import drawn_shapes
 from tests.test_mismatch import CAS, C, perimeter, sheets
 from tests.workbooks import xlsx_bytes
 
@@ -121,14 +121,18 @@ def test_a_single_type_cannot_be_compared(db_path):
 def test_map_colours_the_communes_of_split_perimeters(db_path):
     publish(db_path)
     at = page()
-    (deck,) = at.get("deck_gl_json_chart")
-    spec = json.loads(deck.proto.json)
-    (communes,) = [layer for layer in spec["layers"] if layer["id"] == "communes"]
-    split = [p for p in communes["data"] if p["fill"] == hex_to_rgb(ALERT, 170)]
-    flagged = {p["label"].split(" — ")[0] for p in split}
+    assert not at.get("deck_gl_json_chart")  # a drawing: no WebGL, no outside request
+    (drawing,) = [m.value for m in at.markdown if 'class="maillage-dessin"' in m.value]
+    red, green, blue, alpha = hex_to_rgb(ALERT, 170)
+    split = [
+        s
+        for s in drawn_shapes(drawing)
+        if (s["fill"], s["opacity"]) == (f"rgb({red},{green},{blue})", f"{alpha / 255:.2f}")
+    ]
+    flagged = {s["title"].split(" — ")[0] for s in split}
     names = load_reference().communes.loc[C[:3], "nom"]
     assert flagged == set(names)  # the three communes of E1, and only them
-    assert "urlTemplate" not in deck.proto.json and "mapbox" not in spec.get("mapStyle", "")
+    assert "http" not in drawing.replace("http://www.w3.org/2000/svg", "")
 
 
 def test_sankey_flows_communes_from_x_to_y_and_to_nowhere(db_path):

@@ -6,6 +6,7 @@ tests/hostile_text.py, and each element's body is read from the delta."""
 
 import json
 import re
+from xml.etree import ElementTree
 
 import pytest
 
@@ -92,12 +93,37 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
                 proto = {k: proto.get(k) for k in ("label", "help")}  # only these are markdown
             _markdown_strings(proto, bodies)
             for body in bodies:
+                if proto.get("allow_html") and DRAWING in body:  # data only as escaped text
+                    assert _drawing_elements(body) <= {"div", "svg", "path", "title"}, screen.page
+                    continue
                 if proto.get("allow_html"):  # our own CSS and legend: no data in them at all
                     assert TRAP not in body and "onerror" not in body, (screen.page, body[:200])
                     continue
                 cleaned = _unescaped(body)
                 found = [t for t in INTERPRETED if t in cleaned]
                 assert not found, (screen.page or "synthese", kind, found, body[:300])
+
+
+DRAWING = 'class="maillage-dessin"'  # maillage.ui.maps.svg
+
+
+def _drawing_elements(body: str) -> set[str]:
+    """The tags of a drawing, parsed as XML: any tag a name brought in would be there."""
+    return {element.tag.rpartition("}")[2] for element in ElementTree.fromstring(body).iter()}
+
+
+def test_a_drawing_holds_the_data_as_text(hostile_walk):
+    """The maps drawn as SVG (pair of schemes, split perimeters) show the hostile names in
+    their tooltips as text (the tags checked above): the titles read them back whole."""
+    titles = [
+        element.text or ""
+        for screen in hostile_walk.screens
+        for kind, proto in screen.elements
+        if kind == "markdown" and DRAWING in (proto.get("body") or "")
+        for element in ElementTree.fromstring(proto["body"]).iter()
+        if element.tag.endswith("title")
+    ]
+    assert any(f"http://{TRAP}" in title for title in titles)  # a perimeter's name, as text
 
 
 def test_chart_labels_and_hovers_hold_no_tag_from_data(hostile_walk):

@@ -10,6 +10,7 @@ decimal points.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -152,7 +153,7 @@ def _strings(message: Message) -> Iterator[str]:
             elif isinstance(item, str) and item:
                 if item.lstrip().startswith("<style>") or _ELEMENT_ID.fullmatch(item):
                     continue  # the page's CSS, an element's id: not texts
-                yield re.sub(r"<[^>]+>", " ", item) if "<" in item else item
+                yield html.unescape(re.sub(r"<[^>]+>", " ", item)) if "<" in item else item
 
 
 def _figure_strings(node, key: str | None = None) -> Iterator[str]:

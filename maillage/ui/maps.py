@@ -14,11 +14,20 @@ fields look the same on every page.
 
 A map is a few layers, each record carrying its own style (`styled`), rather than one layer
 per colour; and the deck is sent as compact JSON (`Deck`), not pydeck's pretty-printed one.
+
+The maps that illustrate a page (a pair of schemes, split perimeters) are drawings instead
+(`svg`): shapes and their tooltips as one inline SVG, drawn by the browser at once — no
+WebGL, which a software-rendered browser (a virtual desktop, a server, an old laptop) spends
+seconds on, and readable on a phone or on paper. The atlas, the map one explores, stays a deck.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -150,4 +159,66 @@ def deck(layers: list[pdk.Layer], bounds, width: int = 900, height: int = MAP_HE
         map_provider=None,
         map_style=NO_BASE_MAP,
         tooltip=TOOLTIP,
+    )
+
+
+# ----- drawings: an inline SVG ------------------------------------------------------------
+
+SVG_WIDTH = 900  # drawing units; the SVG scales to the page's width
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """Records drawn alike in a drawing (`svg`): flat `polygon` or `path` lists of (lon, lat),
+    each record's `label` and `detail` its tooltip; `fill` None: each record's own (`styled`)."""
+
+    records: list[dict]
+    kind: str = "polygon"  # or "path": an outline, not filled, without tooltip
+    fill: Sequence[int] | None = None
+    line: Sequence[int] = (255, 255, 255, 200)
+    width: float = 0.5
+
+
+def _colour(rgba: Sequence[int], attribute: str) -> str:
+    r, g, b, *alpha = rgba
+    opacity = f' {attribute}-opacity="{alpha[0] / 255:.2f}"' if alpha and alpha[0] < 255 else ""
+    return f'{attribute}="rgb({r},{g},{b})"{opacity}'
+
+
+def svg(shapes: list[Shapes], bounds, height: int = MAP_HEIGHT, description: str = "") -> str:
+    """The drawing of `shapes` framed on `bounds` (min lon, min lat, max lon, max lat), at most
+    `height` pixels high, as HTML for `st.markdown(…, unsafe_allow_html=True)`: every text in
+    it is escaped, tooltips are SVG titles (a hover shows them), widths are in pixels of a
+    map 900 wide."""
+    west, south, east, north = bounds
+    squeeze = math.cos(math.radians((north + south) / 2))
+    scale = SVG_WIDTH / max((east - west) * squeeze, 1e-9)
+    drawn_height = max((north - south) * scale, 1.0)
+
+    def ring(flat: list[float]) -> str:
+        xs = ((flat[i] - west) * squeeze * scale for i in range(0, len(flat) - 1, 2))
+        ys = ((north - flat[i]) * scale for i in range(1, len(flat), 2))
+        points = " ".join(f"{x:.1f} {y:.1f}" for x, y in zip(xs, ys, strict=False))
+        return f"M{points}"
+
+    parts = []
+    for group in shapes:
+        line = _colour(group.line, "stroke")
+        for record in group.records:
+            if group.kind == "path":
+                parts.append(
+                    f'<path d="{ring(record["path"])}" fill="none" {line} '
+                    f'stroke-width="{group.width:g}"/>'
+                )
+                continue
+            fill = _colour(group.fill or record[FILL], "fill")
+            tip = escape(f"{record.get('label', '')}\n{record.get('detail', '')}".strip())
+            parts.append(
+                f'<path d="{ring(record["polygon"])}Z" {fill} {line} '
+                f'stroke-width="{group.width:g}"><title>{tip}</title></path>'
+            )
+    return (
+        f'<div class="maillage-dessin"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{escape(description)}" viewBox="0 0 {SVG_WIDTH} {drawn_height:.0f}" '
+        f'style="width:100%;height:auto;max-height:{height}px">{"".join(parts)}</svg></div>'
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import pydeck as pdk
 
 from maillage.atlas import CommuneMap, commune_map
 from maillage.formats import CHART_SEPARATORS, format_number, format_share
@@ -335,7 +334,7 @@ def _split_map(model: Model, x_type: str, y_type: str) -> CommuneMap:
     return commune_map(groups, borders)
 
 
-def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
+def split_map(view: data.View, x_type: str, y_type: str) -> str | None:
     """Communes of X coloured by their X being split; borders of Y drawn over them."""
     drawn = data.cached(_split_map, view, x_type, y_type)
     if not drawn.layers:
@@ -345,9 +344,12 @@ def split_map(view: data.View, x_type: str, y_type: str) -> pdk.Deck | None:
         for layer in drawn.of_kind("area")
         for record in maps.styled(layer.records, fill=SPLIT_FILLS[layer.key[0]])
     ]
-    layers = [maps.polygons(communes, "communes", line=[255, 255, 255, 200])] if communes else []
-    layers += [
-        maps.paths(layer.records, "frontieres-y", [40, 40, 40, 255])
+    shapes = [maps.Shapes(communes)] if communes else []
+    shapes += [
+        maps.Shapes(layer.records, "path", line=[40, 40, 40, 255], width=2)
         for layer in drawn.of_kind("outline")
     ]
-    return maps.deck(layers, drawn.bounds, height=MAP_HEIGHT)
+    description = (
+        f"Carte des communes des {words(x_type)[0]} et des frontières des {words(y_type)[0]}"
+    )
+    return maps.svg(shapes, drawn.bounds, MAP_HEIGHT, description)

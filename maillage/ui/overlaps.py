@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import pydeck as pdk
 import streamlit as st
 
 from maillage.atlas import CommuneMap, commune_map
@@ -295,8 +294,8 @@ def _pair_map(model: Model, a: str, b: str, names: tuple[str, str]) -> CommuneMa
     )
 
 
-def pair_deck(view: data.View, a: str, b: str, names: tuple[str, str]) -> pdk.Deck | None:
-    """The map of a pair (vermilion where both reach), built from its cached layers."""
+def pair_drawing(view: data.View, a: str, b: str, names: tuple[str, str]) -> str | None:
+    """The drawing of a pair (vermilion where both reach), built from its cached layers."""
     drawn = data.cached(_pair_map, view, a, b, names)
     if not drawn.layers:
         return None
@@ -305,19 +304,20 @@ def pair_deck(view: data.View, a: str, b: str, names: tuple[str, str]) -> pdk.De
         for layer in drawn.layers
         for record in maps.styled(layer.records, fill=hex_to_rgb(PAIR_COLOURS[layer.key[0]], 200))
     ]
-    layers = [maps.polygons(communes, "paire", line=[60, 60, 60, 160], line_width=1)]
-    return maps.deck(layers, drawn.bounds, height=PAIR_MAP_HEIGHT)
+    shapes = [maps.Shapes(communes, line=[60, 60, 60, 160], width=1)]
+    description = f"Carte des communes de « {names[0]} » et de « {names[1]} »"
+    return maps.svg(shapes, drawn.bounds, PAIR_MAP_HEIGHT, description)
 
 
 @st.fragment
 def show_pair_map(view: data.View, a: str, b: str, names: tuple[str, str], shared: int) -> None:
     """In a fragment: the map never reruns the page (but checks the access again)."""
     auth.gate()
-    deck = pair_deck(view, a, b, names)
-    if deck is None:
+    drawing = pair_drawing(view, a, b, names)
+    if drawing is None:
         st.caption("Pas de contour de commune disponible pour cette paire.")
         return
-    st.pydeck_chart(deck, height=PAIR_MAP_HEIGHT)
+    st.markdown(drawing, unsafe_allow_html=True)
     st.caption(
         f"En vermillon, les {format_number(shared)} communes couvertes "
         f"par les deux ; en bleu ciel, celles du seul « {display.md(names[0])} » ; en "
