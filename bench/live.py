@@ -51,7 +51,8 @@ DECK = '[data-testid="stDeckGlJsonChart"] canvas'
 DATAFRAME = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'
 VEGA = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 METRIC = '[data-testid="stMetric"]'
-ANY_DRAWING = ", ".join([PLOTLY, DECK, DATAFRAME, VEGA])
+DRAWING = ".maillage-dessin svg"  # maillage.ui.maps.svg: a map drawn as SVG
+ANY_DRAWING = ", ".join([PLOTLY, DECK, DRAWING, DATAFRAME, VEGA])
 
 
 class ServerDidNotStart(RuntimeError):

@@ -21,6 +21,7 @@ from bench.live import (
     CHROMIUM_ARGS,
     DATAFRAME,
     DECK,
+    DRAWING,
     METRIC,
     MISSING_CHROMIUM,
     PLOTLY,
@@ -33,7 +34,7 @@ from bench.live import (
 WARM_RUNS = 3
 TIMEOUT_MS = 60_000
 MAIN_DRAWING = {  # the drawing a visitor waits for; the first metric or table otherwise
-    "atlas": DECK,
+    "atlas": DRAWING,
     "mismatch": PLOTLY,
     "overlaps": DATAFRAME,
     "who_does_what": DATAFRAME,
@@ -109,16 +110,17 @@ def bench_pages() -> list[dict]:
                     floor = _measure(browser, url, METRIC)
                 lines.append({"step": "page", "page": "minimal", **floor})
                 with streamlit_server(db, log) as url:
-                    for screen in SCREENS:
-                        found = _measure(
-                            browser,
-                            f"{url}/{screen.url_path}",
-                            MAIN_DRAWING.get(screen.stem, METRIC),
-                        )
+                    visited = [
+                        (screen.stem, screen.url_path, MAIN_DRAWING.get(screen.stem, METRIC))
+                        for screen in SCREENS
+                    ]  # and the atlas as the map one explores, by its own address
+                    visited.append(("atlas_interactive", "atlas?carte=interactive", DECK))
+                    for stem, path, selector in visited:
+                        found = _measure(browser, f"{url}/{path}", selector)
                         lines.append(
                             {
                                 "step": "page",
-                                "page": screen.stem,
+                                "page": stem,
                                 **found,
                                 "warm_ratio": round(
                                     found["warm_seconds"] / max(floor["warm_seconds"], 1e-3), 2

@@ -11,6 +11,8 @@ from maillage.vocabularies import VOCABULARIES
 
 LAYERS = "atlas_perimetres"
 DEFAULT_OUTLINES = 60  # above this many perimeters, outlines are opt-in: they would clutter
+INTERACTIVE = "interactive"
+MODES = {"dessin": "Dessin", INTERACTIVE: "Interactive (zoom, survol)"}
 
 context = frame("Atlas des acteurs et des dispositifs")
 model = require_data(context)
@@ -18,8 +20,8 @@ st.markdown(
     "Chaque commune est teintée selon le **nombre de dispositifs** qui la couvrent ; les "
     "**communes blanches**, qu’aucun dispositif social (CTG, GMR, CLS, TZCLD, ABS) "
     "n’atteint, sont cerclées de rouge ; le trait noir est le contour du territoire. Les "
-    "points sont les **acteurs**, colorés selon leur champ. Survolez ou touchez une commune "
-    "ou un point pour lire son nom et son détail."
+    "points sont les **acteurs**, colorés selon leur champ. Survolez une commune ou un point "
+    "pour lire son nom et son détail ; la carte interactive se zoome et répond au toucher."
 )
 
 
@@ -50,11 +52,23 @@ def atlas_map() -> None:
         format_func=lambda k: label("perimeter_type", k),
         placeholder="Aucun contour",
     )
+    mode = url.radio(
+        "Carte",
+        list(MODES),
+        keys.MAP_MODE,
+        format_func=MODES.get,
+        horizontal=True,
+        help="Le dessin s’affiche aussitôt sur tout écran et s’imprime ; la carte interactive "
+        "se zoome et se survole (elle demande plus à l’ordinateur).",
+    )
     atlas = screen.atlas_for(context.view, tuple(sorted(themes)), tuple(sorted(outlines)))
     if not atlas.layers:
         st.info("Aucune commune à dessiner pour ces filtres.")
         return
-    st.pydeck_chart(screen.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    if mode == INTERACTIVE:
+        st.pydeck_chart(screen.atlas_deck(atlas), height=maps.MAP_HEIGHT)
+    else:
+        st.markdown(screen.atlas_drawing(atlas), unsafe_allow_html=True)
     if outside := screen.outside_sentence(atlas):
         st.markdown(outside)
     st.markdown(screen.legend_html(atlas), unsafe_allow_html=True)

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,6 +13,7 @@ from maillage.ui import keys
 from maillage.ui.atlas import PERIMETER_COLOURS
 from maillage.ui.style import ALERT, FIELD_COLOURS, hex_to_rgb
 from tests.apptests import open_page
+from tests.test_maps import drawn_shapes
 from tests.workbooks import minimal_sheets, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +29,8 @@ def published(db_path):
 
 
 def _atlas() -> AppTest:
-    return open_page("atlas")
+    """The atlas as a map to explore (its deck); the drawing is tested below."""
+    return open_page("atlas", {keys.MAP_MODE: "interactive"})
 
 
 def _deck(at: AppTest) -> dict:
@@ -125,6 +128,29 @@ def test_outlines_can_be_switched_off(published):
     at.multiselect(key="atlas_perimetres").set_value([]).run()
     ids = [layer["id"] for layer in _deck(at)["layers"]]
     assert "perimetres" not in ids and "communes" in ids
+
+
+def test_the_atlas_opens_as_a_drawing_of_the_same_map(published):
+    """By default a drawing (no WebGL): the communes, outlines and actors of the deck, each
+    with its colour and its tooltip."""
+    at = open_page("atlas")
+    assert not at.get("deck_gl_json_chart")
+    (drawing,) = [m.value for m in at.markdown if 'class="maillage-dessin"' in m.value]
+    shapes = drawn_shapes(drawing)
+    deck = {layer["id"]: layer["data"] for layer in _deck(_atlas())["layers"]}
+    titled = [s for s in shapes if s["title"]]
+    [actor] = ElementTree.fromstring(drawing).iter("{http://www.w3.org/2000/svg}circle")
+    titles = [s["title"] for s in titled] + [actor.findtext("{http://www.w3.org/2000/svg}title")]
+    assert sorted(t.split("\n")[0] for t in titles) == sorted(
+        r["label"] for layer in ("communes", "acteurs") for r in deck[layer]
+    )
+    red, green, blue = hex_to_rgb(ALERT)[:3]
+    assert sum(s["stroke"] == f"rgb({red},{green},{blue})" for s in titled) == 1  # one blank
+    assert sum(s["title"] is None for s in shapes) == len(deck["perimetres"]) + len(
+        deck["territoire"]
+    )
+    red, green, blue = hex_to_rgb(FIELD_COLOURS["social"])[:3]
+    assert actor.get("fill") == f"rgb({red},{green},{blue})" and actor.get("r") == "7"
 
 
 def test_atlas_without_data_says_what_to_do(db_path):

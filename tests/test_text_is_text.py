@@ -94,7 +94,7 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
             _markdown_strings(proto, bodies)
             for body in bodies:
                 if proto.get("allow_html") and DRAWING in body:  # data only as escaped text
-                    assert _drawing_elements(body) <= {"div", "svg", "path", "title"}, screen.page
+                    assert _drawing_elements(body) <= DRAWN_TAGS, screen.page
                     continue
                 if proto.get("allow_html"):  # our own CSS and legend: no data in them at all
                     assert TRAP not in body and "onerror" not in body, (screen.page, body[:200])
@@ -105,6 +105,7 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
 
 
 DRAWING = 'class="maillage-dessin"'  # maillage.ui.maps.svg
+DRAWN_TAGS = {"div", "svg", "path", "circle", "title"}
 
 
 def _drawing_elements(body: str) -> set[str]:

@@ -3,6 +3,8 @@ the outlines of perimeters and the actors, with its French legend."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pydeck as pdk
 
 from maillage.atlas import Atlas, Layer, build_atlas
@@ -86,33 +88,58 @@ def actor_records(layer: Layer, shrink: float = 1.0) -> list[dict]:
     )
 
 
-def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) -> pdk.Deck:
-    """Four layers whatever the filters: communes (blank ones last, their red outline over
-    their neighbours'), perimeters' outlines, the territory's outline, actors."""
+@dataclass(frozen=True)
+class AtlasRecords:
+    """What the atlas draws, styled, in drawing order: communes (blank ones last, their red
+    outline over their neighbours'), perimeters' outlines, the territory's outline (over the
+    perimeters': a département's would hide it otherwise), actors."""
+
+    communes: list[dict]
+    outlines: list[dict]
+    territory: list[dict]
+    actors: list[dict]
+
+
+def atlas_records(atlas: Atlas) -> AtlasRecords:
     areas = sorted(atlas.of_kind("area"), key=lambda layer: (layer.key[1], layer.key[0]))
-    layers = []
-    if areas:
-        records = [r for layer in areas for r in commune_records(layer)]
-        layers.append(maps.polygons(records, "communes", line_width=maps.WIDTH))
-    if outlines := atlas.of_kind("outline"):
-        layers.append(
-            maps.paths([r for layer in outlines for r in outline_records(layer)], "perimetres")
-        )
-    # over the perimeters' outlines: a département's outline would hide it otherwise
-    layers += [
-        maps.paths(
-            layer.records, "territoire", hex_to_rgb(TERRITORY_COLOUR), width=3, pickable=False
-        )
-        for layer in atlas.of_kind("territory")
-    ]
     actors = atlas.of_kind("actors")
     shown = sum(len(layer.records) for layer in actors)
     shrink = 1.0 if shown <= CROWDED else max(0.3, (CROWDED / shown) ** 0.5)
-    if actors:
-        layers.append(
-            maps.points([r for layer in actors for r in actor_records(layer, shrink)], "acteurs")
-        )
+    return AtlasRecords(
+        [r for layer in areas for r in commune_records(layer)],
+        [r for layer in atlas.of_kind("outline") for r in outline_records(layer)],
+        [r for layer in atlas.of_kind("territory") for r in layer.records],
+        [r for layer in actors for r in actor_records(layer, shrink)],
+    )
+
+
+def atlas_deck(atlas: Atlas, width: int = 900, height: int = maps.MAP_HEIGHT) -> pdk.Deck:
+    """The map one explores (zoom, hover): four layers whatever the filters."""
+    drawn = atlas_records(atlas)
+    layers = []
+    if drawn.communes:
+        layers.append(maps.polygons(drawn.communes, "communes", line_width=maps.WIDTH))
+    if drawn.outlines:
+        layers.append(maps.paths(drawn.outlines, "perimetres"))
+    if drawn.territory:
+        territory = hex_to_rgb(TERRITORY_COLOUR)
+        layers.append(maps.paths(drawn.territory, "territoire", territory, 3, pickable=False))
+    if drawn.actors:
+        layers.append(maps.points(drawn.actors, "acteurs"))
     return maps.deck(layers, atlas.bounds, width=width, height=height)
+
+
+def atlas_drawing(atlas: Atlas, height: int = maps.MAP_HEIGHT) -> str:
+    """The same map as a drawing (`maps.svg`): at once on any screen, and on paper."""
+    drawn = atlas_records(atlas)
+    shapes = [
+        maps.Shapes(drawn.communes, line=None, width=None),
+        maps.Shapes(drawn.outlines, "path", line=None, width=2),
+        maps.Shapes(drawn.territory, "path", line=hex_to_rgb(TERRITORY_COLOUR), width=3),
+        maps.Shapes(drawn.actors, "point", fill=None, line=None, width=None),
+    ]
+    description = "Atlas : communes teintées selon le nombre de dispositifs, acteurs en points"
+    return maps.svg([s for s in shapes if s.records], atlas.bounds, height, description)
 
 
 def class_labels(atlas: Atlas) -> list[str]:

@@ -5,5 +5,6 @@ SPACE = "espace"
 PERIMETER = "territoire"
 SCHEME_TYPES = "types"
 THEMES = "thematiques"
+MAP_MODE = "carte"  # the atlas as a drawing (default) or a map to explore
 CHECKED = "import_verifie"
 ACCOUNT_SCOPE = "territoire_du_compte"

@@ -169,18 +169,22 @@ SVG_WIDTH = 900  # drawing units; the SVG scales to the page's width
 
 @dataclass(frozen=True)
 class Shapes:
-    """Records drawn alike in a drawing (`svg`): flat `polygon` or `path` lists of (lon, lat),
-    each record's `label` and `detail` its tooltip; `fill` None: each record's own (`styled`)."""
+    """Records drawn alike in a drawing (`svg`): `polygon` or `path` records (flat lists of
+    lon, lat) or `point` ones (`position` = [lon, lat], `radius` in pixels). A record's `label`
+    and `detail` are its tooltip (outlines have none). A style left None is each record's own
+    (`styled`: `fill`, `line`, `width`)."""
 
     records: list[dict]
-    kind: str = "polygon"  # or "path": an outline, not filled, without tooltip
+    kind: str = "polygon"  # "path": an outline, not filled; "point": a disc or a ring
     fill: Sequence[int] | None = None
-    line: Sequence[int] = (255, 255, 255, 200)
-    width: float = 0.5
+    line: Sequence[int] | None = (255, 255, 255, 200)
+    width: float | None = 0.5
 
 
 def _colour(rgba: Sequence[int], attribute: str) -> str:
     r, g, b, *alpha = rgba
+    if alpha and alpha[0] == 0:
+        return f'{attribute}="none"'
     opacity = f' {attribute}-opacity="{alpha[0] / 255:.2f}"' if alpha and alpha[0] < 255 else ""
     return f'{attribute}="rgb({r},{g},{b})"{opacity}'
 
@@ -195,28 +199,39 @@ def svg(shapes: list[Shapes], bounds, height: int = MAP_HEIGHT, description: str
     scale = SVG_WIDTH / max((east - west) * squeeze, 1e-9)
     drawn_height = max((north - south) * scale, 1.0)
 
+    def x(lon: float) -> str:
+        return f"{(lon - west) * squeeze * scale:.1f}"
+
+    def y(lat: float) -> str:
+        return f"{(north - lat) * scale:.1f}"
+
     def ring(flat: list[float]) -> str:
-        xs = ((flat[i] - west) * squeeze * scale for i in range(0, len(flat) - 1, 2))
-        ys = ((north - flat[i]) * scale for i in range(1, len(flat), 2))
-        points = " ".join(f"{x:.1f} {y:.1f}" for x, y in zip(xs, ys, strict=False))
-        return f"M{points}"
+        return "M" + " ".join(f"{x(flat[i])} {y(flat[i + 1])}" for i in range(0, len(flat) - 1, 2))
 
     parts = []
     for group in shapes:
-        line = _colour(group.line, "stroke")
         for record in group.records:
-            if group.kind == "path":
-                parts.append(
-                    f'<path d="{ring(record["path"])}" fill="none" {line} '
-                    f'stroke-width="{group.width:g}"/>'
+            style = " ".join(
+                (
+                    _colour(group.fill or record[FILL], "fill") if group.kind != "path" else "",
+                    _colour(group.line or record[LINE], "stroke"),
+                    f'stroke-width="{group.width if group.width is not None else record[WIDTH]:g}"',
                 )
-                continue
-            fill = _colour(group.fill or record[FILL], "fill")
-            tip = escape(f"{record.get('label', '')}\n{record.get('detail', '')}".strip())
-            parts.append(
-                f'<path d="{ring(record["polygon"])}Z" {fill} {line} '
-                f'stroke-width="{group.width:g}"><title>{tip}</title></path>'
             )
+            if group.kind == "path":
+                parts.append(f'<path d="{ring(record["path"])}" fill="none" {style}/>')
+                continue
+            tip = escape(f"{record.get('label', '')}\n{record.get('detail', '')}".strip())
+            if group.kind == "point":
+                lon, lat = record["position"]
+                parts.append(
+                    f'<circle cx="{x(lon)}" cy="{y(lat)}" r="{record[RADIUS]:g}" {style}>'
+                    f"<title>{tip}</title></circle>"
+                )
+            else:
+                parts.append(
+                    f'<path d="{ring(record["polygon"])}Z" {style}><title>{tip}</title></path>'
+                )
     return (
         f'<div class="maillage-dessin"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(description)}" viewBox="0 0 {SVG_WIDTH} {drawn_height:.0f}" '

@@ -24,7 +24,7 @@ def test_the_atlas_of_a_region_is_drawn_with_under_five_megabytes(page: Page, tm
         lambda socket: socket.on("framereceived", lambda frame: received.append(len(frame))),
     )
     with streamlit_server(db, artifacts / "streamlit-region.log") as url:
-        page.goto(f"{url}/{url_path('atlas.py')}", wait_until="domcontentloaded")
+        page.goto(f"{url}/{url_path('atlas.py')}?carte=interactive", wait_until="domcontentloaded")
         page.wait_for_selector(DECK, timeout=180_000)
         page.wait_for_selector(SETTLED, timeout=180_000)
         page.wait_for_timeout(1_000)  # let deck.gl paint before the screenshot

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from bench.live import (
     ANY_DRAWING,
     DATAFRAME,
-    DECK,
+    DRAWING,
     EXCEPTION,
     METRIC,
     SETTLED,
@@ -32,7 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The main drawing of a screen, when we know which it is; any chart, map or table otherwise.
 MAIN_DRAWING = {
     "importing.py": DATAFRAME,  # the history of versions
-    "atlas.py": DECK,
+    "atlas.py": DRAWING,
     "sharing.py": '[data-testid="stForm"]',  # the form that creates a link
     "contributions.py": '[data-testid="stForm"]',  # the form that creates a partner's link
     "evolutions.py": '[data-testid="stDownloadButton"]',  # the dossier, even with one version

@@ -50,6 +50,7 @@ def test_no_page_of_the_demo_requests_a_third_party(live, page):
     urls = [live.url, *(f"{live.url}/{url_path(file)}" for file, _t, _a in screens())]
     token, link = sharing.create(live.store, live.space)
     urls += [f"{live.url}/?partage={token}", f"{live.url}/atlas?partage={token}"]
+    urls.append(f"{live.url}/atlas?carte=interactive")  # the map one explores: deck.gl
     try:
         for url in urls:
             _visit(page, url, requested, drawn)
@@ -58,7 +59,7 @@ def test_no_page_of_the_demo_requests_a_third_party(live, page):
     assert len(requested) > 3 * len(urls)  # the listener saw the pages' own requests
     outside = sorted({u for u in requested if not _is_loopback(u)})
     assert not outside, f"requêtes vers l’extérieur : {outside}"
-    assert any(u.endswith("/atlas") for u in drawn)  # a map was drawn, and hovered
+    assert any(u.endswith("/atlas?carte=interactive") for u in drawn)  # drawn, and hovered
 
 
 def test_the_login_page_requests_no_third_party(browser, tmp_path, artifacts):
