@@ -1,10 +1,15 @@
 """The one map builder of the dashboard: every map (atlas, pair of schemes, split perimeters)
-is a `pdk.Deck` made here from the layers of records the domain prepares
-(`maillage.atlas.Layer`: a `label`, a `detail` and a flat `polygon`, `path` or `position`).
+is made here from the layers of records the domain prepares (`maillage.atlas.Layer`: a
+`label`, a `detail` and a flat `polygon`, `path` or `position`), as a drawing or a deck.
 
-No base map at all: `map_provider=None` with pydeck's own default style, the placeholder
-`NO_BASE_MAP`, which Streamlit 1.67's map element removes before drawing (it then starts no
-MapLibre map and fetches no style). No tiles, no token, no outside request — a committee's
+Every map is first a drawing (`svg`): the records as one inline SVG, each shape with its
+tooltip, drawn by the browser at once — no WebGL, which a software-rendered browser (a
+virtual desktop, a server, an old laptop) spends seconds on — and readable on a phone or on
+paper. The atlas is also a `pdk.Deck`, on demand: the map one zooms into and explores.
+
+The deck has no base map at all: `map_provider=None` with pydeck's own default style, the
+placeholder `NO_BASE_MAP`, which Streamlit 1.67's map element removes before drawing (it then
+starts no MapLibre map and fetches no style). No tiles, no token, no outside request — a committee's
 projector may have no network, and each member's address is nobody else's business.
 (`map_style=None` is not the same: Streamlit then fetches CARTO's « positron » style for any
 map view.) A blank MapLibre style served by this server was used before: drawn under deck.gl
@@ -14,11 +19,6 @@ fields look the same on every page.
 
 A map is a few layers, each record carrying its own style (`styled`), rather than one layer
 per colour; and the deck is sent as compact JSON (`Deck`), not pydeck's pretty-printed one.
-
-The maps that illustrate a page (a pair of schemes, split perimeters) are drawings instead
-(`svg`): shapes and their tooltips as one inline SVG, drawn by the browser at once — no
-WebGL, which a software-rendered browser (a virtual desktop, a server, an old laptop) spends
-seconds on, and readable on a phone or on paper. The atlas, the map one explores, stays a deck.
 """
 
 from __future__ import annotations
