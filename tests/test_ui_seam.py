@@ -86,6 +86,7 @@ def test_every_screen_draws_the_demo(demo_db, monkeypatch, screen):
         + len(at.dataframe)
         + len(at.get("plotly_chart"))
         + len(at.get("deck_gl_json_chart"))
+        + sum('class="maillage-dessin"' in m.value for m in at.markdown)  # a map, drawn
         + len(at.main.selectbox)  # sharing: a form
         + len(at.get("download_button"))
     )  # evolutions of one version: its dossier
