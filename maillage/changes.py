@@ -660,19 +660,20 @@ def versions_to_compare(
     return before, after
 
 
-def published(store, space: str, version: int, model: Model | None = None) -> Published:
-    """One version of a space as the comparison reads it (its model built unless given)."""
+def published(
+    store, space: str, version: int, model: Model | None = None, *, derive_missing: bool = False
+) -> Published:
+    """One version of a space as the comparison reads it (its model built unless given), its
+    model given the indicators and proposal ids kept for it (`maillage.derived.recall`; those
+    not kept are derived first when `derive_missing`)."""
+    from maillage import derived
     from maillage.model import build_model
 
     info = store.version(space, version)
     tables = store.load(space, version)
-    return Published(
-        version,
-        tables,
-        model if model is not None else build_model(tables),
-        info.published_at,
-        info.author,
-    )
+    model = model if model is not None else build_model(tables)
+    derived.recall(store, info, model, INDICATORS, derive_missing=derive_missing)
+    return Published(version, tables, model, info.published_at, info.author)
 
 
 def compare_in_store(
@@ -690,12 +691,9 @@ def compare_in_store(
     then from `perimeter`; with both versions' models so restricted (for names of rows).
     `models` gives a version's full model when a cache holds it. With `hide_persons`, persons
     are shown as their role, as on every page of such a view (maillage.persons)."""
-    from maillage import derived
     from maillage import persons as personal
 
     old, new = (published(store, space, v, models(v) if models else None) for v in (before, after))
-    for side in (old, new):  # what each whole version was found to give, when it was kept
-        derived.recall(store, store.version(space, side.version), side.model, INDICATORS)
     hidden: set[str] = set()
     if hide_persons:
         for side in (old, new):

@@ -591,9 +591,7 @@ def _mismatch(args) -> int:
 
 
 def _changes(args) -> int:
-    from maillage import derived
     from maillage.changes import (
-        INDICATORS,
         CannotCompare,
         compare,
         headline,
@@ -613,10 +611,7 @@ def _changes(args) -> int:
     except CannotCompare as refusal:
         print(f"[Erreur] {refusal}", file=sys.stderr)
         return EXIT_ERRORS
-    old, new = published(store, args.space, before), published(store, args.space, after)
-    for side in (old, new):  # what each version was found to give, not computed again
-        info = store.version(args.space, side.version)
-        derived.recall(store, info, side.model, INDICATORS, derive_missing=True)
+    old, new = (published(store, args.space, v, derive_missing=True) for v in (before, after))
     if args.perimeter and not any(
         args.perimeter in side.model.perimeters.index for side in (old, new)
     ):
