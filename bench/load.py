@@ -6,8 +6,10 @@ turn, while `maillage import` publishes a region-scale workbook into the space t
 Bounded in count (sessions × visits) and in time (a deadline), it stops by itself.
 
 Reported: every page time (from the address typed to the script finished), errors (an
-exception box, a traceback, a page that never settles) and torn reads — a home page whose
-version number and counts do not all belong to one published version.
+exception box, a traceback, a lost connection), pages that did not settle within
+PAGE_TIMEOUT_MS (`unsettled`: on two loaded cores, twenty headless chromiums can starve one
+tab; a hang would show on every session) and torn reads — a home page whose version number
+and counts do not all belong to one published version.
 
     .venv/bin/python -m bench.load        # prints one JSON line
 """
@@ -54,6 +56,7 @@ class Visit:
     seconds: float
     after_publish: bool
     error: str | None = None
+    unsettled: bool = False  # still running after PAGE_TIMEOUT_MS: slow, not wrong
     version: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -231,8 +234,11 @@ async def _visit(
             visit.version, visit.counts = await _read_home(page, text)
         return visit
     except Exception as error:  # a timeout or a lost connection is a finding, not a crash
-        if cut_by_deadline and "Timeout" in type(error).__name__:
+        timed_out = "Timeout" in type(error).__name__
+        if cut_by_deadline and timed_out:
             return None
+        if timed_out:
+            return Visit(number, name, time.perf_counter() - began, after_publish, unsettled=True)
         return Visit(
             number,
             name,
@@ -269,11 +275,13 @@ async def _read_home(page, text: str) -> tuple[int | None, dict[str, int]]:
 def _report(
     run: Run, publication: dict, history: dict[int, dict[str, int]], sessions: int, seconds: float
 ) -> dict:
-    times = sorted(v.seconds for v in run.visits if v.error is None)
+    answered = [v for v in run.visits if v.error is None and not v.unsettled]
+    times = sorted(v.seconds for v in answered)
     errors = [f"session {v.session}, {v.page} : {v.error}" for v in run.visits if v.error]
+    unsettled = [f"session {v.session}, {v.page}" for v in run.visits if v.unsettled]
     torn = []
     for v in run.visits:
-        if v.page != "synthese" or v.error:
+        if v.page != "synthese" or v.error or v.unsettled:
             continue
         expected = history.get(v.version)
         if (
@@ -283,9 +291,8 @@ def _report(
         ):
             torn.append(f"session {v.session} : version {v.version}, comptes {v.counts}")
     by_page: dict[str, list[float]] = {}
-    for v in run.visits:
-        if v.error is None:
-            by_page.setdefault(v.page, []).append(v.seconds)
+    for v in answered:
+        by_page.setdefault(v.page, []).append(v.seconds)
     seen: dict[int, int] = {}
     for v in run.visits:
         if v.version is not None:
@@ -300,15 +307,22 @@ def _report(
         "max_page_seconds": round(times[-1], 3) if times else None,
         "median_by_page": {page: round(statistics.median(t), 3) for page, t in by_page.items()},
         "errors": errors,
+        "unsettled": unsettled,
         "torn_reads": torn,
         "versions_seen": seen,
         "latest_version": max(history) if history else None,
         "sessions_browsing_before_publish_end": len(
-            {v.session for v in run.visits if not v.after_publish and v.error is None}
+            {v.session for v in answered if not v.after_publish}
         ),
         "sessions_seeing_latest": len(
             {v.session for v in run.visits if history and v.version == max(history)}
         ),
+        # A home page opened once the publication had ended that still shows an older version.
+        "stale_after_publish": [
+            f"session {v.session} : version {v.version}"
+            for v in answered
+            if v.after_publish and v.page == "synthese" and history and v.version != max(history)
+        ],
         "publish_exit": publication["exit"],
         "publish_seconds": round(publication["seconds"], 3),
         "publish_output": publication["output"],

@@ -96,6 +96,11 @@ def test_every_screen_draws_without_error(live, page, artifacts, screen):
     )
     page.wait_for_timeout(500)  # let plotly and deck.gl finish their first frame
     assert_clean(page, title)
+    # Opened by its address, the screen still has the French menu, not Streamlit's list of
+    # the files of pages/ (« app, atlas, blockages… »).
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    expect(navigation.get_by_text("Synthèse", exact=True)).to_be_visible()
+    expect(navigation.get_by_text("app", exact=True)).to_have_count(0)
     shot(page, artifacts, f"page-{url_path(file)}")
 
 
