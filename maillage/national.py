@@ -3,7 +3,8 @@
 `france-services` reads the ANCT list of France services sites (CSV, `;` or `,`, Licence
 Ouverte; columns `id_fs`, `lib_fs`, `insee_com`, `latitude`, `longitude`, `format_fs`…): one
 actor per site, id `FS-<id_fs>`, categorie `organisme_public`, thematiques accès aux droits and
-numérique, type « France services » (with its format: antenne, itinérante…).
+numérique, type « France services » with its kind of site (`SITE_FORMATS`: itinérante (bus),
+multisite…; « Antenne France services » for a `type_fs` Antenne).
 
 `data-inclusion` reads structures of the data·inclusion schema v1 (JSON list, `{"items": […]}`
 or CSV; `id`, `source`, `nom`, `siret`, `code_insee`, `latitude`, `longitude`,
@@ -240,7 +241,15 @@ def _france_services(files, max_bytes) -> RawWorkbook:
         frame = frame.rename(
             columns={
                 _column(frame, c): c
-                for c in ("id_fs", "lib_fs", "insee_com", "latitude", "longitude", "format_fs")
+                for c in (
+                    "id_fs",
+                    "lib_fs",
+                    "insee_com",
+                    "latitude",
+                    "longitude",
+                    "type_fs",
+                    "format_fs",
+                )
                 if _column(frame, c)
             }
         )
@@ -248,19 +257,39 @@ def _france_services(files, max_bytes) -> RawWorkbook:
         ids = ("FS-" + frame["id_fs"]).fillna("FS-ligne-" + rows)
         repeat = ids.groupby(ids).cumcount()
         frame["id"] = ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("str"))
-        kind = "France services"
-        if "format_fs" in frame.columns:
-            detail = frame["format_fs"].where(
-                ~frame["format_fs"].fillna("").str.lower().str.contains("france service")
-            )
-            frame["type"] = (kind + " (" + detail + ")").fillna(kind)
-        else:
-            frame["type"] = kind
+        frame["type"] = site_types(frame)
         frame = _known_communes(frame, "insee_com", raw.name, notices)
         sheets[key] = RawSheet(raw.name, raw.source, frame, raw.header_row)
     if not sheets:
         _refuse("not_france_services", ", ".join(workbook.files))
     return RawWorkbook(sheets, workbook.files, workbook.sha256, tuple(notices))
+
+
+# The ANCT's own values of `format_fs` (list of 2024: 2 400 Fixe, 174 Multisites,
+# 134 Bus_équivalent, 108 Fixe_antenne(s), 29 Itinérante) read as a type of structure.
+SITE_FORMATS = {
+    "fixe": "France services",
+    "multisites": "France services multisite",
+    "bus_equivalent": "France services itinérante (bus)",
+    "fixe_antenne_s": "France services avec antennes",
+    "itinerante": "France services itinérante",
+}
+
+
+def site_types(frame: pd.DataFrame) -> pd.Series:
+    """« France services itinérante (bus) », « Antenne France services »: a committee reads
+    the kind of site, not the ANCT's codes (`Bus_équivalent`); a value we do not know yet is
+    kept in brackets (« France services (Point relais) »)."""
+    plain = pd.Series("France services", index=frame.index)
+    if "format_fs" in frame.columns:
+        written = frame["format_fs"].fillna("").astype("str").str.strip()
+        known = written.map(lambda v: SITE_FORMATS.get(normalize_name(v)))
+        unknown = written.where(~written.str.lower().str.contains("france service|^$"))
+        plain = known.fillna(("France services (" + unknown + ")").fillna("France services"))
+    if "type_fs" in frame.columns:
+        antenna = frame["type_fs"].fillna("").astype("str").str.strip().str.lower() == "antenne"
+        plain = plain.where(~antenna, "Antenne France services")
+    return plain
 
 
 # --- data·inclusion ---------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from maillage.publishing import check_files, import_files
 from maillage.workbook import UnreadableWorkbook
 from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
 
-SITES = [  # the ANCT columns; contacts left out on purpose
+SITES = [  # the ANCT columns and values (list of 2024); contacts left out on purpose
     {
         "id_fs": "1201",
         "lib_fs": "France services de Moulins",
-        "format_fs": "Site principal",
-        "type_fs": "Collectivité",
+        "format_fs": "Fixe",
+        "type_fs": "Principal",
         "labellisation_fs": "2020-01-01",
         "code_postal": "03000",
         "commune": "Moulins",
@@ -29,8 +29,8 @@ SITES = [  # the ANCT columns; contacts left out on purpose
     {
         "id_fs": "1202",
         "lib_fs": "France services itinérante du bocage",
-        "format_fs": "Bus",
-        "type_fs": "Association",
+        "format_fs": "Bus_équivalent",
+        "type_fs": "Principal",
         "labellisation_fs": "2021-06-15",
         "code_postal": "03320",
         "commune": "Aubigny",
@@ -41,8 +41,8 @@ SITES = [  # the ANCT columns; contacts left out on purpose
     {
         "id_fs": "7512",
         "lib_fs": "France services Paris 12e",
-        "format_fs": "Site principal",
-        "type_fs": "La Poste",
+        "format_fs": "Fixe_antenne(s)",
+        "type_fs": "Antenne",
         "labellisation_fs": "2022-03-01",
         "code_postal": "75012",
         "commune": "Paris 12e Arrondissement",
@@ -52,9 +52,9 @@ SITES = [  # the ANCT columns; contacts left out on purpose
     },
 ]
 EXPECTED = {  # id → (commune, latitude, longitude, type)
-    "FS-1201": ("03190", 46.5601, 3.3317, "France services (Site principal)"),
-    "FS-1202": ("03158", 46.70, 3.20, "France services (Bus)"),  # 03123 is a former code
-    "FS-7512": ("75056", 48.8412, 2.3876, "France services (Site principal)"),
+    "FS-1201": ("03190", 46.5601, 3.3317, "France services"),
+    "FS-1202": ("03158", 46.70, 3.20, "France services itinérante (bus)"),  # 03123: former code
+    "FS-7512": ("75056", 48.8412, 2.3876, "Antenne France services"),
 }
 
 
@@ -287,3 +287,21 @@ def test_an_unknown_commune_in_a_national_list_is_left_out_with_a_warning(store)
     assert ("national_unknown_commune", "fs", 3, "insee_com", "99999") in {
         (p.code, p.sheet, p.row, p.column, p.value) for p in checked.validation.problems
     }
+
+
+def test_each_kind_of_site_reads_in_french():
+    from maillage.national import site_types
+
+    frame = pd.DataFrame(
+        {
+            "format_fs": ["Multisites", "Itinérante", "Point relais", None, "Fixe"],
+            "type_fs": ["Principal", "Principal", "Principal", "Principal", "Antenne"],
+        }
+    )
+    assert list(site_types(frame)) == [
+        "France services multisite",
+        "France services itinérante",
+        "France services (Point relais)",  # a value of a later list, kept as written
+        "France services",
+        "Antenne France services",
+    ]
