@@ -20,8 +20,8 @@ st.markdown(
     "Chaque commune est teintée selon le **nombre de dispositifs** qui la couvrent ; les "
     "**communes blanches**, qu’aucun dispositif social (CTG, GMR, CLS, TZCLD, ABS) "
     "n’atteint, sont cerclées de rouge ; le trait noir est le contour du territoire. Les "
-    "points sont les **acteurs**, colorés selon leur champ. Survolez une commune ou un point "
-    "pour lire son nom et son détail ; la carte interactive se zoome et répond au toucher."
+    "points sont les **acteurs**, colorés selon leur champ. Survolez ou touchez une commune ou "
+    "un point pour lire son nom et son détail ; la carte interactive se zoome."
 )
 
 

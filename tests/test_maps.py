@@ -68,19 +68,30 @@ def test_no_base_map_and_no_provider():
 # ----- drawings ---------------------------------------------------------------------------
 
 
-def drawn_shapes(html: str) -> list[dict]:
-    """Every shape of a drawing (`maps.svg`), read back as XML: its fill, stroke and title."""
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def band(group: ElementTree.Element) -> str | None:
+    """What the band above the map says for a shape's group: label, then detail lines."""
+    text = group.find(f"{SVG}text")
+    return None if text is None else "\n".join(t.text or "" for t in text.iter(f"{SVG}tspan"))
+
+
+def drawn_shapes(html: str, tag: str = "path") -> list[dict]:
+    """Every shape of a drawing (`maps.svg`), in drawing order, read back as XML: its fill,
+    stroke, and what the band says for it (`title`; None for an outline)."""
     root = ElementTree.fromstring(html)
-    ns = "{http://www.w3.org/2000/svg}"
+    named = {group[0]: band(group) for group in root.iter(f"{SVG}g")}
     return [
         {
-            "fill": path.get("fill"),
-            "opacity": path.get("fill-opacity"),
-            "stroke": path.get("stroke"),
-            "title": path.findtext(f"{ns}title"),
-            "d": path.get("d"),
+            "fill": shape.get("fill"),
+            "opacity": shape.get("fill-opacity"),
+            "stroke": shape.get("stroke"),
+            "title": named.get(shape),
+            "d": shape.get("d"),
+            "r": shape.get("r"),
         }
-        for path in root.iter(f"{ns}path")
+        for shape in root.iter(f"{SVG}{tag}")
     ]
 
 
@@ -107,6 +118,8 @@ def test_a_drawing_keeps_the_territory_s_proportions():
     """Longitude squeezed by the cosine of the middle latitude, as on any map of France."""
     html = maps.svg([maps.Shapes([{"polygon": SQUARE, "fill": [0, 0, 0]}])], (3.0, 46.0, 3.1, 46.1))
     view_box = ElementTree.fromstring(html).find("{http://www.w3.org/2000/svg}svg").get("viewBox")
-    _, _, width, height = (float(v) for v in view_box.split())
+    _, top, width, height = (float(v) for v in view_box.split())
     assert width == maps.SVG_WIDTH
-    assert height == pytest.approx(maps.SVG_WIDTH / math.cos(math.radians(46.05)), abs=1)
+    assert top == -maps.BAND  # the band above the map, where a tapped shape is named
+    drawn = height - maps.BAND
+    assert drawn == pytest.approx(maps.SVG_WIDTH / math.cos(math.radians(46.05)), abs=1)

@@ -2,7 +2,6 @@
 
 import json
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -139,8 +138,8 @@ def test_the_atlas_opens_as_a_drawing_of_the_same_map(published):
     shapes = drawn_shapes(drawing)
     deck = {layer["id"]: layer["data"] for layer in _deck(_atlas())["layers"]}
     titled = [s for s in shapes if s["title"]]
-    [actor] = ElementTree.fromstring(drawing).iter("{http://www.w3.org/2000/svg}circle")
-    titles = [s["title"] for s in titled] + [actor.findtext("{http://www.w3.org/2000/svg}title")]
+    [actor] = drawn_shapes(drawing, "circle")
+    titles = [s["title"] for s in titled] + [actor["title"]]
     assert sorted(t.split("\n")[0] for t in titles) == sorted(
         r["label"] for layer in ("communes", "acteurs") for r in deck[layer]
     )
@@ -150,7 +149,7 @@ def test_the_atlas_opens_as_a_drawing_of_the_same_map(published):
         deck["territoire"]
     )
     red, green, blue = hex_to_rgb(FIELD_COLOURS["social"])[:3]
-    assert actor.get("fill") == f"rgb({red},{green},{blue})" and actor.get("r") == "7"
+    assert actor["fill"] == f"rgb({red},{green},{blue})" and actor["r"] == "7"
 
 
 def test_atlas_without_data_says_what_to_do(db_path):

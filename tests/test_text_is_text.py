@@ -14,7 +14,7 @@ from maillage.bidi import BIDI_CONTROLS, neutralise_bidi
 from maillage.exports import csv_bytes
 from maillage.publishing import import_files
 from maillage.store import Store
-from maillage.ui import display
+from maillage.ui import display, maps
 from tests.hostile_text import LONG, RTL, TRAP, hostile_sheets
 from tests.page_walk import ANALYST_PAGES, READ_ONLY_PAGES, _strings, walk
 from tests.workbooks import xlsx_bytes
@@ -95,6 +95,7 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
             for body in bodies:
                 if proto.get("allow_html") and DRAWING in body:  # data only as escaped text
                     assert _drawing_elements(body) <= DRAWN_TAGS, screen.page
+                    assert _styles(body) == [maps.TAP_STYLE], screen.page  # ours only
                     continue
                 if proto.get("allow_html"):  # our own CSS and legend: no data in them at all
                     assert TRAP not in body and "onerror" not in body, (screen.page, body[:200])
@@ -105,7 +106,9 @@ def test_no_markdown_or_html_is_interpreted_from_data(hostile_walk):
 
 
 DRAWING = 'class="maillage-dessin"'  # maillage.ui.maps.svg
-DRAWN_TAGS = {"div", "svg", "path", "circle", "title"}
+# Shapes with their titles, and the band where a tapped shape is named (text, tspan, our own
+# constant style: a name never adds an element).
+DRAWN_TAGS = {"div", "style", "svg", "g", "path", "circle", "title", "text", "tspan"}
 
 
 def _drawing_elements(body: str) -> set[str]:
@@ -113,16 +116,21 @@ def _drawing_elements(body: str) -> set[str]:
     return {element.tag.rpartition("}")[2] for element in ElementTree.fromstring(body).iter()}
 
 
+def _styles(body: str) -> list[str]:
+    """Each style element of a drawing, as it was written."""
+    return [f"<style>{e.text}</style>" for e in ElementTree.fromstring(body).iter("style")]
+
+
 def test_a_drawing_holds_the_data_as_text(hostile_walk):
     """The maps drawn as SVG (pair of schemes, split perimeters) show the hostile names in
-    their tooltips as text (the tags checked above): the titles read them back whole."""
+    the band that names a shape as text (the tags checked above): it reads them back whole."""
     titles = [
         element.text or ""
         for screen in hostile_walk.screens
         for kind, proto in screen.elements
         if kind == "markdown" and DRAWING in (proto.get("body") or "")
         for element in ElementTree.fromstring(proto["body"]).iter()
-        if element.tag.endswith("title")
+        if element.tag.endswith("tspan")
     ]
     assert any(f"http://{TRAP}" in title for title in titles)  # a perimeter's name, as text
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -189,11 +190,47 @@ def _colour(rgba: Sequence[int], attribute: str) -> str:
     return f'{attribute}="rgb({r},{g},{b})"{opacity}'
 
 
+# A shape's name and detail are written in a band above the map, shown while the pointer is
+# on the shape or once a tap (or a click) focused it: an SVG title shows on hover only, late,
+# and a phone has none. `tabindex="-1"`: focusable by a tap, not one tab stop per commune.
+# Pure CSS, no script; font sizes are drawing units (900 wide), larger on a narrow screen.
+BAND = 118  # three lines
+TAP_STYLE = (
+    "<style>"
+    ".maillage-dessin .t{outline:none;cursor:pointer}"
+    ".maillage-dessin .t>text{display:none}"
+    ".maillage-dessin .t:focus>text{display:inline}"
+    ".maillage-dessin svg:hover .t:focus>text{display:none}"
+    ".maillage-dessin svg:hover .t:hover>text{display:inline}"
+    ".maillage-dessin .t:focus>:first-child,.maillage-dessin .t:hover>:first-child"
+    "{stroke:#111;stroke-width:2.5px}"
+    ".maillage-dessin svg:focus-within .indice,.maillage-dessin svg:has(.t:hover) .indice"
+    "{display:none}"
+    ".maillage-dessin text{font-family:sans-serif;font-size:26px;fill:#222}"
+    ".maillage-dessin .indice{fill:#555;font-size:22px}"
+    "@media (max-width:640px){.maillage-dessin text{font-size:36px}"
+    ".maillage-dessin .indice{font-size:30px}}"
+    "</style>"
+)
+TAP_HINT = "Survolez ou touchez une forme pour lire ici son nom et son détail."
+BAND_LINE = 48  # characters of a line of detail; two at most, a committee reads at a glance
+
+
+def _band_text(label: str, detail: str) -> str:
+    """The label in bold, then the detail wrapped on at most two lines (cut with « … »)."""
+    lines = textwrap.wrap(detail, BAND_LINE)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), BAND_LINE, placeholder=" …")]
+    rest = "".join(f'<tspan x="8" dy="1.2em">{escape(line)}</tspan>' for line in lines)
+    bold = f'<tspan font-weight="bold">{escape(label)}</tspan>'
+    return f'<text x="8" y="{-BAND + 30}">{bold}{rest}</text>'
+
+
 def svg(shapes: list[Shapes], bounds, height: int = MAP_HEIGHT, description: str = "") -> str:
     """The drawing of `shapes` framed on `bounds` (min lon, min lat, max lon, max lat), at most
     `height` pixels high, as HTML for `st.markdown(…, unsafe_allow_html=True)`: every text in
-    it is escaped, tooltips are SVG titles (a hover shows them), widths are in pixels of a
-    map 900 wide."""
+    it is escaped, a shape's label and detail show in the band above the map (`TAP_STYLE`);
+    widths are in pixels of a map 900 wide."""
     west, south, east, north = bounds
     squeeze = math.cos(math.radians((north + south) / 2))
     scale = SVG_WIDTH / max((east - west) * squeeze, 1e-9)
@@ -221,19 +258,17 @@ def svg(shapes: list[Shapes], bounds, height: int = MAP_HEIGHT, description: str
             if group.kind == "path":
                 parts.append(f'<path d="{ring(record["path"])}" fill="none" {style}/>')
                 continue
-            tip = escape(f"{record.get('label', '')}\n{record.get('detail', '')}".strip())
             if group.kind == "point":
                 lon, lat = record["position"]
-                parts.append(
-                    f'<circle cx="{x(lon)}" cy="{y(lat)}" r="{record[RADIUS]:g}" {style}>'
-                    f"<title>{tip}</title></circle>"
-                )
+                shape = f'<circle cx="{x(lon)}" cy="{y(lat)}" r="{record[RADIUS]:g}" {style}/>'
             else:
-                parts.append(
-                    f'<path d="{ring(record["polygon"])}Z" {style}><title>{tip}</title></path>'
-                )
+                shape = f'<path d="{ring(record["polygon"])}Z" {style}/>'
+            band = _band_text(str(record.get("label", "")), str(record.get("detail", "")))
+            parts.append(f'<g class="t" tabindex="-1">{shape}{band}</g>')
+    hint = f'<text class="indice" x="8" y="{-BAND + 40}">{TAP_HINT}</text>' if parts else ""
     return (
-        f'<div class="maillage-dessin"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="{escape(description)}" viewBox="0 0 {SVG_WIDTH} {drawn_height:.0f}" '
-        f'style="width:100%;height:auto;max-height:{height}px">{"".join(parts)}</svg></div>'
+        f'<div class="maillage-dessin">{TAP_STYLE}<svg xmlns="http://www.w3.org/2000/svg" '
+        f'role="img" aria-label="{escape(description)}" '
+        f'viewBox="0 {-BAND} {SVG_WIDTH} {drawn_height + BAND:.0f}" '
+        f'style="width:100%;height:auto;max-height:{height}px">{hint}{"".join(parts)}</svg></div>'
     )

@@ -14,6 +14,7 @@ from bench.live import screens, url_path
 from maillage import sharing
 from maillage.model import build_model
 from maillage.reference import load_reference
+from maillage.ui import maps
 from tests import walk
 from tests.e2e.test_share_journey import PAGE_TIMEOUT, settle
 
@@ -111,3 +112,48 @@ def test_small_print_is_at_least_16_px_for_the_committee(live, page, committee):
     )
     assert sizes and min(sizes) >= 16, sizes
     assert re.search(r"\d", page.locator('[data-testid="stMetricValue"]').first.inner_text())
+
+
+def test_a_tap_on_the_phone_names_a_commune_of_the_atlas(live, browser, committee, artifacts):
+    """A phone has no hover: a tap writes the commune's name and detail above the map."""
+    token, _name, _codes = committee
+    width, height = SIZES["telephone"]
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT)
+    try:
+        page.goto(
+            f"{live.url}/{url_path('atlas.py')}?{sharing.QUERY_PARAM}={token}",
+            wait_until="domcontentloaded",
+        )
+        settle(page)
+        drawing = page.locator(".maillage-dessin svg")
+        expect(drawing.get_by_text(maps.TAP_HINT)).to_be_visible()
+        # A point of the screen where a commune (not an actor's dot) is on top.
+        drawing.scroll_into_view_if_needed()
+        x, y = page.evaluate(
+            """() => {
+              for (const shape of document.querySelectorAll('.maillage-dessin g.t > path')) {
+                const box = shape.getBoundingClientRect();
+                const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+                if (document.elementFromPoint(x, y) === shape) return [x, y];
+              }
+            }"""
+        )
+        page.touchscreen.tap(x, y)
+        tapped = drawing.locator("g.t:focus")
+        expect(tapped).to_have_count(1)
+        band = tapped.locator("text")
+        expect(band).to_be_visible()
+        assert re.match(r"\S.* \(\d[\dAB]\d{3}\)", band.locator("tspan").first.text_content() or "")
+        size = band.evaluate("e => e.getBoundingClientRect().height")
+        assert size >= 16, size  # two lines readable on a 390 px screen
+        expect(drawing.get_by_text(maps.TAP_HINT)).to_be_hidden()
+        page.screenshot(path=str(artifacts / "atlas-toucher.png"))
+    finally:
+        context.close()
