@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from maillage.columns import is_in, normalize_commune_codes
@@ -223,6 +224,57 @@ def _known_communes(
     return frame
 
 
+FAR_FROM_COMMUNE_KM = 100  # wider than any commune but Guyane's; a swap or a 0 is thousands
+
+
+def _plausible_points(
+    frame: pd.DataFrame, column: str, sheet: str, notices: list[Problem]
+) -> pd.DataFrame:
+    """A site whose point lies far from its own commune (0, 0; latitude and longitude
+    swapped) is drawn at its commune instead, with a warning: a national list is not the
+    analyst's to fix, and one wrong point would stretch the whole map."""
+    if not {column, "latitude", "longitude"} <= set(frame.columns):
+        return frame
+    reference = load_reference()
+    codes = normalize_commune_codes(frame[column].astype("str")).map(
+        lambda c: reference.current_code(c) if isinstance(c, str) else None
+    )
+    known = codes.notna()
+    centre = reference.communes.reindex(codes[known])[["latitude", "longitude"]]
+    point = pd.DataFrame(
+        {
+            axis: pd.to_numeric(
+                frame.loc[known, axis].astype("str").str.strip().str.replace(",", "."),
+                errors="coerce",
+            )
+            for axis in ("latitude", "longitude")
+        }
+    )
+    centre.index = point.index
+    north = (point["latitude"] - centre["latitude"]) * 111.2
+    east = (
+        (point["longitude"] - centre["longitude"]) * 111.2 * np.cos(np.radians(centre["latitude"]))
+    )
+    far = point.index[(np.hypot(north, east) > FAR_FROM_COMMUNE_KM).to_numpy()]
+    if far.empty:
+        return frame
+    for row in far:
+        notices.append(
+            problem(
+                "national_far_point",
+                sheet=sheet,
+                row=int(row),
+                column="latitude",
+                value=f"{frame.at[row, 'latitude']} ; {frame.at[row, 'longitude']}",
+                severity=WARNING,
+                commune=f"{reference.communes.at[codes[row], 'nom']} ({codes[row]})",
+            )
+        )
+    frame = frame.copy()
+    frame.loc[far, ["latitude", "longitude"]] = None
+    return frame
+
+
 def _column(frame: pd.DataFrame, name: str) -> str | None:
     return next((c for c in frame.columns if normalize_name(c) == name), None)
 
@@ -259,6 +311,7 @@ def _france_services(files, max_bytes) -> RawWorkbook:
         frame["id"] = ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("str"))
         frame["type"] = site_types(frame)
         frame = _known_communes(frame, "insee_com", raw.name, notices)
+        frame = _plausible_points(frame, "insee_com", raw.name, notices)
         sheets[key] = RawSheet(raw.name, raw.source, frame, raw.header_row)
     if not sheets:
         _refuse("not_france_services", ", ".join(workbook.files))

@@ -9,6 +9,7 @@ import pytest
 from maillage.cli import main
 from maillage.demo import publish_demo
 from maillage.national import DATA_INCLUSION, FRANCE_SERVICES
+from maillage.problems import WARNING
 from maillage.publishing import check_files, import_files
 from maillage.workbook import UnreadableWorkbook
 from tests.workbooks import csv_bytes, minimal_sheets, xlsx_bytes
@@ -305,3 +306,22 @@ def test_each_kind_of_site_reads_in_french():
         "France services",
         "Antenne France services",
     ]
+
+
+def test_a_point_far_from_its_commune_is_drawn_at_the_commune_with_a_warning(store):
+    """0 ; 0 and a swapped latitude and longitude, as found in older lists."""
+    publish_demo(store)
+    sites = [
+        {**SITES[0], "id_fs": "1", "latitude": "0", "longitude": "0"},
+        {**SITES[0], "id_fs": "2", "latitude": "3,3317", "longitude": "46,5601"},
+        {**SITES[0], "id_fs": "3"},  # Moulins, where it is
+    ]
+    files = [("liste.csv", csv_bytes(sites, delimiter=";"))]
+    outcome = import_files(store, "demo", files, profile=FRANCE_SERVICES, mode="completer")
+    assert outcome.version is not None, outcome.validation.problems
+    far = [p for p in outcome.validation.problems if p.code == "national_far_point"]
+    assert [(p.row, p.severity) for p in far] == [(2, WARNING), (3, WARNING)]
+    assert "Moulins (03190)" in far[0].message and "« 0 ; 0 »" in far[0].message
+    actors = store.load("demo")["acteurs"].set_index("id")
+    assert actors.loc[["FS-1", "FS-2"], ["latitude", "longitude"]].isna().all().all()
+    assert actors.loc["FS-3", ["latitude", "longitude"]].tolist() == [46.5601, 3.3317]
