@@ -2149,10 +2149,69 @@ LEVERS_BY_CATEGORY = {
     ],
 }
 BLOCKAGE_COUNT = 40
+# A blockage reported again on another territory is said in other words there, as people do:
+# the same difficulty, never the same sentence (a reader of one territory's link never finds
+# another territory's words on it).
+SAID_AGAIN = dict(
+    zip(
+        (words for *_, words in BLOCKAGES),
+        (
+            "Des services et des équipements dédiés à des publics cibles (EHPAD, crèches…) : "
+            "une approche « populationnelle ».",
+            "Dès que l’on parle de social, les publics sont découpés en « empêchés », "
+            "« handicapés », « habitants »… alors qu’il devrait concerner tout le monde.",
+            "Chaque public et chaque thématique a son silo, et ses financements avec.",
+            "Les appels à projets mettent les associations en concurrence au lieu de les faire "
+            "coopérer.",
+            "Beaucoup d’acteurs qui ne se connaissent pas ou peu et ne travaillent pas ensemble.",
+            "La convention territoriale globale d’un côté, les centres sociaux de l’autre : "
+            "deux démarches parallèles.",
+            "Peu de dialogue entre professionnels d’une même structure, d’un service à l’autre.",
+            "Aucune structure n’a les moyens de coordonner l’action sociale locale dans son "
+            "ensemble.",
+            "Des champs de travail trop larges empêchent souvent d’agir concrètement.",
+            "La réorganisation des collectivités semble inachevée : on ne sait plus à qui "
+            "s’adresser.",
+            "Des démarches pensées pour l’administration plutôt que pour l’action.",
+            "Des partenariats restreints aux considérations financières : les financeurs "
+            "arrivent à la fin.",
+            "Sur le terrain, l’aide individuelle prend toute la place, le collectif reste à la "
+            "marge.",
+            "Une difficulté à passer aux actions une fois le travail de mobilisation et de "
+            "diagnostic fait.",
+            "Personne ne dit où en est la démarche ni ce qui va suivre, et les délais s’allongent.",
+            "Le coordinateur porte trop de casquettes pour aller à la rencontre des acteurs "
+            "locaux.",
+            "Les habitants et les petits acteurs peinent à s’exprimer librement dans les "
+            "instances.",
+            "Chaque métier a ses méthodes, mal connues des autres sphères professionnelles.",
+            "Le social n’est pas « vendeur » : les élus hésitent à le porter.",
+            "Des politiques au coup par coup, au rythme des appels à projets, sans vision durable.",
+            "Certains élus et techniciens freinent, faute de compétences ou d’envie.",
+            "Chaque élu tient sa délégation : le sujet transversal n’a pas de porteur.",
+            "Là où il n’y a pas de centre social, l’animation de la vie sociale repose sur une "
+            "petite commune qui n’en a pas les moyens.",
+            "Les contraintes du rural ne sont pas celles de la ville : ce qui y est simple "
+            "devient difficile ici.",
+            "Les partenaires sont là, mais toujours trop pris pour se rendre disponibles.",
+            "Les postes d’agents de développement sont exigeants et mal payés : personne n’y "
+            "reste longtemps.",
+            "Pas de financements pérennes : le fonctionnement n’est jamais assuré.",
+            "Pas de lieu pour recevoir les personnes et les partenaires, encore moins depuis la "
+            "Covid.",
+            "Au rythme des appels à projets, plus personne n’a le temps d’aller voir les "
+            "partenaires.",
+            "Un désengagement local : les projets qui faisaient vivre la transversalité ne "
+            "sont plus financés.",
+        ),
+        strict=True,
+    )
+)
 
 
 def build_blockages(demo: Demo) -> None:
-    """Every reported blockage once, then some reported again on another territory."""
+    """Every reported blockage once, then some reported again, in other words, on another
+    territory."""
     rng = demo.rng
     territories = [
         p["id"]
@@ -2161,7 +2220,8 @@ def build_blockages(demo: Demo) -> None:
         in ("epci", "circonscription_action_sociale", "departement", "centre_social", "gal_leader")
     ]
     schemes = [s["id"] for s in demo.schemes]
-    reports = BLOCKAGES + rng.sample(BLOCKAGES, BLOCKAGE_COUNT - len(BLOCKAGES))
+    again = rng.sample(BLOCKAGES, BLOCKAGE_COUNT - len(BLOCKAGES))
+    reports = BLOCKAGES + [(category, theme, SAID_AGAIN[words]) for category, theme, words in again]
     for number, (category, theme, words) in enumerate(reports, start=1):
         scheme = rng.choice(schemes) if rng.random() < 0.4 else None
         reported = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(4 * 365))

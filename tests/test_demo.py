@@ -63,6 +63,13 @@ def test_demo_has_the_announced_size(validation):
     assert 35 <= len(tables["blocages"]) <= 45
 
 
+def test_a_blockage_reported_on_two_territories_is_said_in_other_words(validation):
+    """The same words on two territories would read, on one territory's share link, as the
+    other territory's blockage."""
+    said = [str(d).casefold().rstrip(".") for d in validation.tables["blocages"]["description"]]
+    assert [(a, b) for a, b in combinations(said, 2) if a in b or b in a] == []
+
+
 def test_demo_covers_every_vocabulary_that_matters(model):
     actors, schemes = model.actors, model.schemes
     assert set(actors["categorie"]) == set(VOCABULARIES["actor_category"])

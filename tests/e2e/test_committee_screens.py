@@ -10,13 +10,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.live import screens, url_path
+from bench.live import screens, streamlit_server, url_path
 from maillage import sharing
 from maillage.model import build_model
 from maillage.reference import load_reference
 from maillage.ui import maps
 from tests import walk
+from tests.apptests import publish
+from tests.e2e.conftest import Live
 from tests.e2e.test_share_journey import PAGE_TIMEOUT, settle
+from tests.workbooks import ardeche_sheets
 
 SIZES = {"projecteur": (1920, 1080), "telephone": (390, 844)}
 # The app scrolls inside its own container: let the page grow so a screenshot shows it all.
@@ -26,12 +29,13 @@ WHOLE_PAGE = (
 )
 
 
-@pytest.fixture(scope="module")
-def committee(live):
-    full = build_model(live.store.load(live.space))
+def _link(live, space: str, perimeter: str | None = None):
+    """A link scoped to one EPCI of `space` (its first, or `perimeter`): (token, name, codes,
+    link) — codes are every identifier a reader could meet as a bare number."""
+    full = build_model(live.store.load(space))
     epci = full.perimeters[full.perimeters["type"] == "epci"]
-    perimeter = epci.index[0]
-    token, link = sharing.create(live.store, live.space, perimeter)
+    chosen = perimeter or epci.index[0]
+    token, link = sharing.create(live.store, space, chosen)
     codes = {
         *load_reference().communes.index,
         *load_reference().epci.index,
@@ -39,8 +43,28 @@ def committee(live):
         *full.actors.index,
         *full.schemes.index,
     }
-    yield token, str(epci.loc[perimeter, "nom"]), codes
+    return token, str(epci.loc[chosen, "nom"]), codes, link
+
+
+@pytest.fixture(scope="module")
+def committee(live):
+    token, name, codes, link = _link(live, live.space)
+    yield token, name, codes
     sharing.revoke(live.store, link.id)
+
+
+@pytest.fixture(scope="module")
+def spaces(live, committee, tmp_path_factory, artifacts):
+    """The demo's link, and one on another territory (an EPCI of Ardèche) served by its own
+    server: the session's server keeps the demo as its only space. Space → (url, link)."""
+    db = tmp_path_factory.mktemp("ardeche") / "maillage.db"
+    publish(db, ardeche_sheets(), space="ardeche")
+    other = Live("", db, "ardeche")
+    perimeters = build_model(other.store.load("ardeche")).perimeters
+    (privas,) = perimeters.index[perimeters["nom"] == "CA Privas Centre Ardèche"]
+    token, name, codes, _link_row = _link(other, "ardeche", privas)
+    with streamlit_server(db, artifacts / "streamlit-ardeche.log") as url:
+        yield {"demo": (live.url, committee), "ardeche": (url, (token, name, codes))}
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -50,9 +74,10 @@ def _pages() -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.parametrize("space", ["demo", "ardeche"])
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
-def test_every_shared_page_reads_french_at_both_sizes(live, browser, committee, artifacts, size):
-    token, name, codes = committee
+def test_every_shared_page_reads_french_at_both_sizes(browser, spaces, artifacts, size, space):
+    url, (token, name, codes) = spaces[space]
     width, height = SIZES[size]
     folder = artifacts.parent / "ecrans"
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,9 +93,7 @@ def test_every_shared_page_reads_french_at_both_sizes(live, browser, committee, 
     problems = []
     try:
         for path, stem in _pages():
-            page.goto(
-                f"{live.url}/{path}?{sharing.QUERY_PARAM}={token}", wait_until="domcontentloaded"
-            )
+            page.goto(f"{url}/{path}?{sharing.QUERY_PARAM}={token}", wait_until="domcontentloaded")
             settle(page)
             page.wait_for_timeout(800)
             main = page.locator('[data-testid="stMain"]')
@@ -84,7 +107,7 @@ def test_every_shared_page_reads_french_at_both_sizes(live, browser, committee, 
                 ("nombre sans séparateur", walk.bare_numbers(texts, codes)),
                 ("point décimal", walk.decimal_points(texts)),
             ):
-                problems += [f"{stem} ({size}) — {label} : {f}" for f in found]
+                problems += [f"{space}, {stem} ({size}) — {label} : {f}" for f in found]
             if size == "telephone" and stem == url_path("who_does_what.py"):
                 expect(page.locator(".st-key-reseau")).to_be_hidden()
                 expect(page.locator(".st-key-relais_liste")).to_be_visible()
@@ -94,7 +117,8 @@ def test_every_shared_page_reads_french_at_both_sizes(live, browser, committee, 
                 ), "les filtres ne sont pas repliés"
             page.add_style_tag(content=WHOLE_PAGE)
             page.wait_for_timeout(300)
-            page.screenshot(path=str(folder / f"{stem}-{width}x{height}.png"), full_page=True)
+            shot = folder / f"{space}-{stem}-{width}x{height}.png"
+            page.screenshot(path=str(shot), full_page=True)
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
