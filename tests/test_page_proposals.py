@@ -117,6 +117,12 @@ def test_home_card_and_meeting_report_show_the_first_proposals(db_path, store):
     words = texts(at)
     assert "Pistes prioritaires" in words
     assert "1. Mutualiser la gouvernance et le diagnostic" in words and "(engagée)" in words
+    from maillage.proposals import build_proposals
+    from maillage.proposals.listing import reference_day
+
+    info = store.latest("principal")
+    best = build_proposals(build_model(store.load("principal")), reference_day(info.published_at))
+    assert best and all(f"{rank}. {p.title}" in words for rank, p in enumerate(best[:3], 1))
     report = next(b for b in at.get("download_button") if b.label == "Rapport de réunion")
     assert report is not None
     model = build_model(store.load("principal"))

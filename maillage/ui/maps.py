@@ -2,8 +2,8 @@
 is made here from the layers of records the domain prepares (`maillage.atlas.Layer`: a
 `label`, a `detail` and a flat `polygon`, `path` or `position`), as a drawing or a deck.
 
-Every map is first a drawing (`svg`): the records as one inline SVG, each shape with its
-tooltip, drawn by the browser at once — no WebGL, which a software-rendered browser (a
+Every map is first a drawing (`svg`): the records as one inline SVG, each shape named in a
+band above it on hover or tap, drawn by the browser at once — no WebGL, which a software-rendered browser (a
 virtual desktop, a server, an old laptop) spends seconds on — and readable on a phone or on
 paper. The atlas is also a `pdk.Deck`, on demand: the map one zooms into and explores.
 
