@@ -16,9 +16,10 @@ served from `localhost` or `127.0.0.1` on any port; uploads check neither. So he
 - **`clear_cache`**: Streamlit honours this browser message from any session, whatever the
   toolbar shows, and it empties every cache of every user. It is dropped here, for everyone:
   published versions are immutable and cached by version number, so nothing needs clearing.
-- **the list of pages**: Streamlit's first message to a session names every file of
-  `pages/`; the gate keeps the main page only, so a login page or a share link never learns
-  that « importer » or « partage » exist (the menu comes from `st.navigation`).
+- **the list of pages**: in its old multipage mode (which `serve.py` turns off) Streamlit's
+  first message to a session names every file of `pages/`; the gate keeps the main page only
+  whatever the mode, so a login page or a share link never learns that « importer » or
+  « partage » exist (the menu comes from `st.navigation`).
 - **forged widget ids**: a widget state whose id Streamlit never generated is dropped (it
   would become a session-state key and crash that session's page).
 """
