@@ -3,9 +3,10 @@ is made here from the layers of records the domain prepares (`maillage.atlas.Lay
 `label`, a `detail` and a flat `polygon`, `path` or `position`), as a drawing or a deck.
 
 Every map is first a drawing (`svg`): the records as one inline SVG, each shape named in a
-band above it on hover or tap, drawn by the browser at once — no WebGL, which a software-rendered browser (a
-virtual desktop, a server, an old laptop) spends seconds on — and readable on a phone or on
-paper. The atlas is also a `pdk.Deck`, on demand: the map one zooms into and explores.
+band above it on hover or tap, drawn by the browser at once — no WebGL, which a
+software-rendered browser (a virtual desktop, a server, an old laptop) spends seconds on —
+and readable on a phone or on paper. The atlas is also a `pdk.Deck`, on demand: the map one
+zooms into and explores.
 
 The deck has no base map at all: `map_provider=None` with pydeck's own default style, the
 placeholder `NO_BASE_MAP`, which Streamlit 1.67's map element removes before drawing (it then
