@@ -20,8 +20,7 @@ from maillage.store import Store
 from maillage.ui.navigation import SCREENS
 from tests.apptests import open_page
 
-# Immutable, the database itself, or the process's list of what to compute ahead (its lock).
-SHARED_ON_PURPOSE = {"Store", "Accounts", "Model", "Warmer"}
+SHARED_ON_PURPOSE = {"Store", "Accounts", "Model"}  # immutable, or the database itself
 
 
 def cached_functions() -> list[tuple[str, str, object]]:

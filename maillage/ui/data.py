@@ -1,8 +1,7 @@
 """The one way from a screen to its data.
 
 `st.cache_resource` holds only what is shared on purpose and never changed: the store, the
-published model of a version and its restriction to a view (`restricted`) — and, one per
-process, the `Warmer` that computes a newer version ahead of its readers. Every other
+published model of a version and its restriction to a view (`restricted`). Every other
 computation a screen shows goes through `cached(function, view, *args)`: `function(model of
 the view, *args)` once per (function, `View`, arguments), in `st.cache_data`, which hands each
 rerun its own copy — a figure, a table or a result changed by one session is never seen by
@@ -17,14 +16,12 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 import streamlit as st
-from streamlit import runtime
 from streamlit.logger import get_logger
 
 from maillage.demo import DEMO_SPACE
 from maillage.model import Model, build_model
 from maillage.persons import hide_persons
 from maillage.store import Store
-from maillage.ui.warming import Warmer
 
 _LOG = get_logger("maillage.data")
 
@@ -112,30 +109,9 @@ T = TypeVar("T")
 
 def cached(function: Callable[..., T], view: View, *args: Any, **kwargs: Any) -> T:
     """`function(view.model(), *args, **kwargs)`, computed once per (function, view, args)
-    for every session; arguments must be hashable (codes, numbers, tuples). In a running
-    server, the call is noted so that a newer version is computed before its first reader
-    (`maillage.ui.warming`)."""
+    for every session; arguments must be hashable (codes, numbers, tuples)."""
     name = f"{function.__module__}.{function.__qualname__}"
-    named = tuple(sorted(kwargs.items()))
-    if runtime.exists():
-        warmer(view.db).note(
-            view.space,
-            view.version,
-            (name, view._replace(version=0), args, named),
-            lambda version: _cached(name, view._replace(version=version), args, named, function),
-        )
-    return _cached(name, view, args, named, function)
-
-
-@st.cache_resource(show_spinner=False)
-def warmer(path: str) -> Warmer:
-    """One per database and process: what this instance's readers read lately."""
-
-    def latest(space: str) -> int | None:
-        info = store(path).latest(space)
-        return info.version if info else None
-
-    return Warmer(latest)
+    return _cached(name, view, args, tuple(sorted(kwargs.items())), function)
 
 
 @st.cache_data(show_spinner="Calcul…", max_entries=512)
