@@ -209,12 +209,12 @@ TAP_STYLE = (
     "{display:none}"
     ".maillage-dessin text{font-family:sans-serif;font-size:26px;fill:#222}"
     ".maillage-dessin .indice{fill:#555;font-size:22px}"
-    "@media (max-width:640px){.maillage-dessin text{font-size:36px}"
-    ".maillage-dessin .indice{font-size:30px}}"
+    "@media (max-width:640px){.maillage-dessin text{font-size:40px}"
+    ".maillage-dessin .indice{font-size:32px}}"
     "</style>"
 )
 TAP_HINT = "Survolez ou touchez une forme pour lire ici son nom et son détail."
-BAND_LINE = 48  # characters of a line of detail; two at most, a committee reads at a glance
+BAND_LINE = 40  # characters of a line of detail (40 px letters fill a phone's 900 units)
 
 
 def _band_text(label: str, detail: str) -> str:

@@ -175,8 +175,11 @@ def test_a_tap_on_the_phone_names_a_commune_of_the_atlas(live, browser, committe
         band = tapped.locator("text")
         expect(band).to_be_visible()
         assert re.match(r"\S.* \(\d[\dAB]\d{3}\)", band.locator("tspan").first.text_content() or "")
-        size = band.evaluate("e => e.getBoundingClientRect().height")
-        assert size >= 16, size  # two lines readable on a 390 px screen
+        size = band.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        width = drawing.evaluate("e => e.getBoundingClientRect().width")
+        on_screen = size * width / maps.SVG_WIDTH  # drawing units to screen pixels
+        assert on_screen >= 15, on_screen  # readable on a 390 px screen
+        assert band.evaluate("e => e.getBBox().width") <= maps.SVG_WIDTH  # and not cut
         expect(drawing.get_by_text(maps.TAP_HINT)).to_be_hidden()
         page.screenshot(path=str(artifacts / "atlas-toucher.png"))
     finally:
