@@ -268,6 +268,7 @@ def _plausible_points(
                 value=f"{frame.at[row, 'latitude']} ; {frame.at[row, 'longitude']}",
                 severity=WARNING,
                 commune=f"{reference.communes.at[codes[row], 'nom']} ({codes[row]})",
+                distance=FAR_FROM_COMMUNE_KM,
             )
         )
     frame = frame.copy()

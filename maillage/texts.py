@@ -296,7 +296,7 @@ MESSAGES: dict[str, str] = {
     "national_unknown_commune": "Le code commune « {value} » est inconnu du référentiel "
     "INSEE (COG 2026) : cette ligne de la liste nationale est importée sans commune (ses "
     "coordonnées sont gardées). Renseignez la commune à la main si besoin.",
-    "national_far_point": "Le point « {value} » est à plus de 100 km de la commune "
+    "national_far_point": "Le point « {value} » est à plus de {distance} km de la commune "
     "du site, {commune} (latitude et longitude inversées, ou 0) : le site est placé au "
     "centre de sa commune. Corrigez ses coordonnées à la main si besoin.",
     "completed_nothing_to_delete": "La ligne « {value} » est marquée à supprimer mais ne "
